@@ -1,0 +1,51 @@
+# The two commands: `make run` and `make test`. Everything else is a helper for them.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+FLASK  := $(VENV)/bin/flask --app wsgi
+PYTEST := $(PY) -m pytest -p no:cacheprovider
+
+.PHONY: run test install dev chromium lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.dev-installed chromium
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) lms seed-catalog
+	$(FLASK) lms ensure-admin
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: dev
+	$(PY) -m ruff check .
+	$(PYTEST) -n 2 --dist loadfile
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+	  echo "== Same suite on PostgreSQL"; \
+	  LMS_TEST_DB_URL="$$TEST_DATABASE_URL" $(PYTEST) -n 2 --dist loadfile; \
+	fi
+
+lint: dev
+	$(PY) -m ruff check .
+
+bench: install
+	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,94 @@
+"""Digital-literacy training service: the application factory."""
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from lms import navigation
+from lms.config import INSTANCE, Config
+
+BLUEPRINTS = (
+    "lms.auth.views",
+    "lms.audit.views",
+    "lms.people.views",
+    "lms.courses.views",
+    "lms.attendance.views",
+    "lms.certificates.views",
+    "lms.indicators.views",
+    "lms.api",
+)
+
+
+def create_app(config: type | dict | None = None) -> Flask:
+    """Build the app; ``config`` is a settings class or a dict of overrides."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE),
+        template_folder=str(Path(__file__).resolve().parent.parent / "templates"),
+    )
+    app.config.from_object(Config)
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _ensure_secret_key(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_cli(app)
+    navigation.register(app)
+    return app
+
+
+def _ensure_secret_key(app: Flask) -> None:
+    # A stable key survives restarts without asking a new installation to set one.
+    if app.config.get("SECRET_KEY"):
+        return
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        os.chmod(path, 0o600)
+    app.config["SECRET_KEY"] = path.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension objects and the per-request hooks they need."""
+    from lms import database, models  # noqa: F401 - the whole schema
+    from lms.audit import services as _audit  # noqa: F401 - installs the flush hooks
+    from lms.auth import services as auth_services
+    from lms.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    database.configure(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    login_manager.init_app(app)
+    auth_services.configure_login(login_manager)
+    csrf.init_app(app)
+    babel.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    """Register one blueprint per domain."""
+    from importlib import import_module
+
+    for name in BLUEPRINTS:
+        app.register_blueprint(import_module(name).bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """HTML error pages for browsers, JSON errors under /api/."""
+    from lms import errors
+
+    errors.register(app)
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the ``lms`` command group."""
+    from lms.cli import lms_group
+
+    app.cli.add_command(lms_group)

@@ -1,0 +1,3 @@
+"""API resource: cohorts (see lms/api/__init__.py)."""
+
+from lms.api import bp  # noqa: F401

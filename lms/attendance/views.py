@@ -1,0 +1,14 @@
+"""Rosters, self check-in and the paper planilla."""
+
+from flask import Blueprint, render_template
+
+from lms.auth.decorators import admin_required
+
+bp = Blueprint("attendance", __name__)
+
+
+@bp.route("/planillas/importar")
+@admin_required
+def import_planilla():
+    """Upload a planilla."""
+    return render_template("placeholder.html", title="Importar planilla")

@@ -1,0 +1,88 @@
+"""Staff accounts and their API tokens."""
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.extensions import db
+from lms.timeutil import utcnow
+
+ROLES = ("admin", "trainer", "analyst")
+ROLE_LABELS = {"admin": "Administrador", "trainer": "Formador", "analyst": "Analista"}
+
+
+class User(UserMixin, db.Model):
+    """A member of the Oficina TIC staff or a trainer; citizens never have accounts."""
+
+    __tablename__ = "users"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Login name, stored lower-case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: Full name shown on rosters and certificates.
+    name: Mapped[str] = mapped_column(String(120))
+    #: werkzeug scrypt hash; the password itself is never stored.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: admin, trainer or analyst.
+    role: Mapped[str] = mapped_column(String(20))
+    #: Inactive users cannot log in and their tokens stop working.
+    active: Mapped[bool] = mapped_column(default=True)
+    #: When the account was created (UTC).
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
+
+    @property
+    def is_active(self) -> bool:
+        """Tell Flask-Login whether the account may log in."""
+        return self.active
+
+    @property
+    def is_admin(self) -> bool:
+        """Whether the user belongs to the Oficina TIC administrators."""
+        return self.role == "admin"
+
+    @property
+    def is_analyst(self) -> bool:
+        """Whether the user only reads reports and indicators."""
+        return self.role == "analyst"
+
+    @property
+    def is_trainer(self) -> bool:
+        """Whether the user teaches cohorts."""
+        return self.role == "trainer"
+
+    @property
+    def role_label(self) -> str:
+        """The role's name in Spanish."""
+        return ROLE_LABELS.get(self.role, self.role)
+
+    def has_role(self, *roles: str) -> bool:
+        """Whether the user holds one of the given roles."""
+        return self.role in roles
+
+
+class ApiToken(db.Model):
+    """A bearer token for the REST API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The token acts with this user's role.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: What the token is for, e.g. "Moodle".
+    name: Mapped[str] = mapped_column(String(120))
+    #: SHA-256 hex digest of the token.
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: First characters of the token, to tell tokens apart in the UI.
+    prefix: Mapped[str] = mapped_column(String(12))
+    #: When it was created (UTC).
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When it was revoked; revoked tokens are kept for the audit trail.
+    revoked_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship(back_populates="tokens")

@@ -1,0 +1,132 @@
+"""Accounts, passwords and API tokens."""
+
+import hashlib
+import secrets
+
+from flask_login import LoginManager
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from lms.auth.models import ROLES, ApiToken, User
+from lms.errors import ValidationError
+from lms.extensions import db
+from lms.timeutil import utcnow
+
+# Checked when the email is unknown, so a wrong email costs as much as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
+MIN_PASSWORD = 10
+
+
+class AuthError(ValidationError):
+    """An account rule was broken."""
+
+
+def configure_login(manager: LoginManager) -> None:
+    """Wire Flask-Login: session loading and the Spanish login prompt."""
+    manager.login_view = "auth.login"
+    manager.login_message = "Inicie sesión para continuar."
+    manager.login_message_category = "info"
+
+    @manager.user_loader
+    def _load(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+
+def hash_password(password: str) -> str:
+    """Hash a password with scrypt."""
+    return generate_password_hash(password, method="scrypt")
+
+
+def normalize_email(email: str) -> str:
+    """Trim and lower-case an email address."""
+    return email.strip().lower()
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """Return the active user with these credentials, or None without saying which was wrong."""
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def check_password_rules(password: str) -> None:
+    """Reject passwords too short to resist guessing."""
+    if len(password) < MIN_PASSWORD:
+        raise AuthError(f"La contraseña debe tener al menos {MIN_PASSWORD} caracteres.", "password")
+
+
+def create_user(email: str, name: str, role: str, password: str) -> User:
+    """Create a staff account."""
+    email = normalize_email(email)
+    if role not in ROLES:
+        raise AuthError("Rol no válido.", "role")
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise AuthError("Ya existe un usuario con ese correo.", "email")
+    check_password_rules(password)
+    user = User(email=email, name=name.strip(), role=role, password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(user: User, *, name: str, role: str, active: bool, password: str = "") -> None:
+    """Change a staff account; an empty password keeps the current one."""
+    if role not in ROLES:
+        raise AuthError("Rol no válido.", "role")
+    user.name, user.role, user.active = name.strip(), role, active
+    if password:
+        check_password_rules(password)
+        user.password_hash = hash_password(password)
+    db.session.flush()
+
+
+def ensure_admin(email: str, password: str | None) -> tuple[User, str | None]:
+    """Make sure an admin with this email exists; return it and a generated password if any."""
+    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
+    if user is not None:
+        if password:
+            check_password_rules(password)
+            user.password_hash = hash_password(password)
+        user.role, user.active = "admin", True
+        db.session.flush()
+        return user, None
+    generated = None
+    if not password:
+        generated = password = secrets.token_urlsafe(12)
+    return create_user(email, "Administrador", "admin", password), generated
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def create_token(user: User, name: str) -> str:
+    """Create an API token for the user; the clear token is returned once and never stored."""
+    token = "lms_" + secrets.token_urlsafe(32)
+    db.session.add(
+        ApiToken(
+            user=user, name=name.strip() or "API", token_hash=_digest(token), prefix=token[:10]
+        )
+    )
+    db.session.flush()
+    return token
+
+
+def revoke_token(token: ApiToken) -> None:
+    """Stop a token from working; the row stays for the audit trail."""
+    token.revoked_at = token.revoked_at or utcnow()
+    db.session.flush()
+
+
+def user_for_token(token: str) -> User | None:
+    """Return the active user behind a bearer token, or None."""
+    row = db.session.scalar(
+        select(ApiToken).where(ApiToken.token_hash == _digest(token), ApiToken.revoked_at.is_(None))
+    )
+    if row is None or not row.user.active:
+        return None
+    return row.user

@@ -1,0 +1,103 @@
+"""Issued documents (certificados and constancias), frozen at issue, and batch jobs."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import ForeignKey, LargeBinary, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.courses.models import Enrollment
+from lms.extensions import db
+from lms.timeutil import utcnow
+
+
+class Certificate(db.Model):
+    """A document as printed, never edited after issue; corrections supersede it."""
+
+    __tablename__ = "certificates"
+    __audited__ = True
+    __audit_exclude__ = ("pdf", "jws", "download_token_hash")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Public verification code: 80+ random bits in Crockford base32.
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    #: The completed enrollment it certifies.
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), index=True)
+    #: certificado or constancia.
+    kind: Mapped[str] = mapped_column(String(20))
+    #: Holder's name as printed.
+    holder_name: Mapped[str] = mapped_column(String(240))
+    #: Document type as printed.
+    document_type: Mapped[str] = mapped_column(String(3))
+    #: Document number as printed (in full on the PDF, masked on public pages).
+    document_number: Mapped[str] = mapped_column(String(30))
+    #: Course code as printed.
+    course_code: Mapped[str] = mapped_column(String(30))
+    #: Course name as printed.
+    course_name: Mapped[str] = mapped_column(String(200))
+    #: Course hours as printed.
+    hours: Mapped[Decimal] = mapped_column(Numeric(6, 2))
+    #: Completion date as printed; the indicator event date.
+    completed_on: Mapped[date]
+    #: Site name as printed.
+    site_name: Mapped[str] = mapped_column(String(160))
+    #: Trainer name(s) as printed.
+    trainer_name: Mapped[str] = mapped_column(String(240))
+    #: When it was issued (UTC).
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Staff member who issued it; empty when issued automatically.
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: The issued PDF, byte for byte.
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    #: SHA-256 hex of the PDF.
+    sha256: Mapped[str] = mapped_column(String(64))
+    #: Compact JWS carried by the QR.
+    jws: Mapped[str] = mapped_column(Text)
+    #: Signing key id.
+    kid: Mapped[str] = mapped_column(String(40))
+    #: SHA-256 of the unguessable token in the citizen's download link.
+    download_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: When it was revoked.
+    revoked_at: Mapped[datetime | None]
+    #: Why it was revoked.
+    revoked_reason: Mapped[str | None] = mapped_column(String(300))
+    #: The correction that replaced it.
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+
+    enrollment: Mapped[Enrollment] = relationship()
+    superseded_by: Mapped["Certificate | None"] = relationship(remote_side=[id])
+
+    @property
+    def status(self) -> str:
+        """valid, revoked or superseded."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.superseded_by_id is not None:
+            return "superseded"
+        return "valid"
+
+
+class IssueJob(db.Model):
+    """A batch issue of documents, with progress for the page that started it."""
+
+    __tablename__ = "issue_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Course code filter, if any.
+    course_code: Mapped[str | None] = mapped_column(String(30))
+    #: Cohort code filter, if any.
+    cohort_code: Mapped[str | None] = mapped_column(String(40))
+    #: queued, running, done or failed.
+    state: Mapped[str] = mapped_column(String(10), default="queued")
+    #: Eligible enrollments found.
+    total: Mapped[int] = mapped_column(default=0)
+    #: Documents issued so far.
+    done: Mapped[int] = mapped_column(default=0)
+    #: Error message when failed.
+    error: Mapped[str | None] = mapped_column(String(300))
+    #: Who started it.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: When it was started (UTC).
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: When it finished (UTC).
+    finished_at: Mapped[datetime | None]

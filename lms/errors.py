@@ -1,0 +1,95 @@
+"""Error pages: HTML for people, JSON for API clients."""
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: "La solicitud no es válida.",
+    401: "Debe iniciar sesión.",
+    403: "No tiene permiso para ver esta página.",
+    404: "La página o el recurso no existe.",
+    405: "Método no permitido.",
+    413: "El archivo es demasiado grande.",
+    422: "Los datos enviados no son válidos.",
+    429: "Demasiadas solicitudes. Intente de nuevo en un momento.",
+    500: "Ocurrió un error interno. El equipo técnico fue notificado.",
+}
+
+
+class ValidationError(Exception):
+    """A business rule refused the input; ``field`` names the form or JSON field at fault."""
+
+    def __init__(
+        self, message: str, field: str | None = None, status: int = 422, fields: dict | None = None
+    ):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.status = status
+        #: Every field's messages, when several fields failed at once.
+        self.fields = fields or ({field: [message]} if field else {})
+
+    def attach(self, form) -> None:
+        """Show the message next to its field in a WTForms form (or at the top)."""
+        target = getattr(form, self.field, None) if self.field else None
+        if target is not None and hasattr(target, "errors"):
+            target.errors = [*target.errors, self.message]
+        else:
+            form.form_errors.append(self.message)
+
+
+def api_error(status: int, message: str | None = None, fields: dict | None = None, code=None):
+    """Build the API's JSON error body: {"error": {"code", "message", "fields"}}."""
+    body = {
+        "error": {
+            "code": code or _code(status),
+            "message": message or MESSAGES.get(status, "Error."),
+            "fields": fields or {},
+        }
+    }
+    return jsonify(body), status
+
+
+def _code(status: int) -> str:
+    return {
+        400: "bad_request",
+        401: "unauthorized",
+        403: "forbidden",
+        404: "not_found",
+        405: "method_not_allowed",
+        409: "conflict",
+        413: "too_large",
+        422: "invalid",
+        429: "rate_limited",
+    }.get(status, "server_error")
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path.endswith(".json")
+
+
+def register(app: Flask) -> None:
+    """Install the handlers on the app."""
+
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        status = exc.code or 500
+        message = MESSAGES.get(status, exc.description)
+        if getattr(exc, "description", None) and exc.description != type(exc).description:
+            message = exc.description
+        if _wants_json():
+            return api_error(status, message)
+        return render_template("errors.html", status=status, message=message), status
+
+    @app.errorhandler(ValidationError)
+    def _validation(exc: ValidationError):
+        if _wants_json():
+            return api_error(exc.status, exc.message, exc.fields)
+        return render_template("errors.html", status=exc.status, message=exc.message), exc.status
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception):
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        if _wants_json():
+            return api_error(500)
+        return render_template("errors.html", status=500, message=MESSAGES[500]), 500

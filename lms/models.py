@@ -1,0 +1,29 @@
+"""Import every domain's models so Alembic and the app see the whole schema."""
+
+from lms.attendance.models import Attendance, CheckinRequest
+from lms.audit.models import AuditEntry
+from lms.auth.models import ApiToken, User
+from lms.certificates.models import Certificate, IssueJob
+from lms.courses.models import Cohort, Course, CourseSession, Enrollment, PlanIndicator, Site
+from lms.people.models import Area, Consent, Person, PersonSensitive, PrivacyNotice
+
+__all__ = [
+    "ApiToken",
+    "Area",
+    "Attendance",
+    "AuditEntry",
+    "Certificate",
+    "CheckinRequest",
+    "Cohort",
+    "Consent",
+    "Course",
+    "CourseSession",
+    "Enrollment",
+    "IssueJob",
+    "Person",
+    "PersonSensitive",
+    "PlanIndicator",
+    "PrivacyNotice",
+    "Site",
+    "User",
+]

@@ -1,0 +1,7 @@
+"""Commands of the people domain."""
+
+from flask.cli import AppGroup
+
+
+def register(group: AppGroup) -> None:
+    """Add this domain's commands to the ``lms`` group."""

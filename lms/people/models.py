@@ -1,0 +1,157 @@
+"""Citizens, their habeas-data consent, and the places they live in."""
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.extensions import db
+from lms.timeutil import utcnow
+
+DOCUMENT_TYPES = {
+    "CC": "Cédula de ciudadanía",
+    "TI": "Tarjeta de identidad",
+    "RC": "Registro civil",
+    "CE": "Cédula de extranjería",
+    "PA": "Pasaporte",
+    "PEP": "Permiso especial de permanencia",
+    "PPT": "Permiso por protección temporal",
+}
+#: Types whose numbers are digits only; the others may carry letters.
+NUMERIC_DOCUMENTS = {"CC", "TI", "RC"}
+SEXES = {"F": "Femenino", "M": "Masculino", "I": "Intersexual"}
+ZONES = {"urbana": "Urbana", "rural": "Rural"}
+CONSENT_CHANNELS = ("form", "planilla", "api", "checkin")
+
+
+class Area(db.Model):
+    """A comuna (urban) or corregimiento (rural); editable data, not constants."""
+
+    __tablename__ = "areas"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Display name, e.g. "Comuna 1" or "Palmarito".
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    #: urbana (comuna) or rural (corregimiento).
+    zone: Mapped[str] = mapped_column(String(10))
+
+
+class Person(db.Model):
+    """A participant, identified by document type and number: one document, one person."""
+
+    __tablename__ = "people"
+    __audited__ = True
+    __table_args__ = (UniqueConstraint("document_type", "document_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: CC, TI, RC, CE, PA, PEP or PPT.
+    document_type: Mapped[str] = mapped_column(String(3))
+    #: Normalized: no dots, spaces or dashes; letters upper-case.
+    document_number: Mapped[str] = mapped_column(String(30))
+    #: Given names.
+    first_names: Mapped[str] = mapped_column(String(120))
+    #: Surnames.
+    last_names: Mapped[str] = mapped_column(String(120))
+    #: Needed to tell minors apart and for the age-group breakdown.
+    birth_date: Mapped[date | None]
+    #: F, M or I (sex as registered).
+    sex: Mapped[str | None] = mapped_column(String(1))
+    #: Optional self-described gender identity.
+    gender_identity: Mapped[str | None] = mapped_column(String(60))
+    #: Contact phone.
+    phone: Mapped[str | None] = mapped_column(String(30))
+    #: Contact email.
+    email: Mapped[str | None] = mapped_column(String(254))
+    #: urbana or rural.
+    zone: Mapped[str | None] = mapped_column(String(10))
+    #: Comuna or corregimiento name (see Area).
+    area: Mapped[str | None] = mapped_column(String(80))
+    #: Neighbourhood or vereda.
+    barrio: Mapped[str | None] = mapped_column(String(120))
+    #: When the record was created (UTC).
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Set when the identity was removed under Ley 1581; the counts stay.
+    anonymized_at: Mapped[datetime | None]
+
+    sensitive: Mapped["PersonSensitive | None"] = relationship(
+        back_populates="person", cascade="all, delete-orphan", uselist=False
+    )
+    consents: Mapped[list["Consent"]] = relationship(
+        back_populates="person", cascade="all, delete-orphan", order_by="Consent.granted_at"
+    )
+
+    @property
+    def full_name(self) -> str:
+        """Given names followed by surnames."""
+        return f"{self.first_names} {self.last_names}".strip()
+
+    @property
+    def masked_document(self) -> str:
+        """Document type and only its last four characters, for public pages."""
+        return f"{self.document_type} ****{self.document_number[-4:]}"
+
+
+class PersonSensitive(db.Model):
+    """Optional self-identification for the differential approach, kept apart."""
+
+    __tablename__ = "people_sensitive"
+    __audited__ = True
+
+    #: The person this belongs to.
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    #: Self-declared ethnic group (indígena, afrocolombiano, raizal, palenquero, rrom…).
+    ethnic_group: Mapped[str | None] = mapped_column(String(40))
+    #: Declared disability; None means not answered.
+    disability: Mapped[bool | None]
+    #: Declared victim of the armed conflict; None means not answered.
+    victim: Mapped[bool | None]
+    #: Declared migrant; None means not answered.
+    migrant: Mapped[bool | None]
+
+    person: Mapped[Person] = relationship(back_populates="sensitive")
+
+
+class PrivacyNotice(db.Model):
+    """A version of the habeas-data notice (aviso de privacidad) shown to people."""
+
+    __tablename__ = "privacy_notices"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Version label, e.g. "2024-01".
+    version: Mapped[str] = mapped_column(String(20), unique=True)
+    #: Full text as shown on the form and printed on the planilla.
+    text: Mapped[str] = mapped_column(Text)
+    #: When it took effect (UTC); the newest one is current.
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Consent(db.Model):
+    """Provable authorization (Ley 1581): which notice, when, by whom, through which channel."""
+
+    __tablename__ = "consents"
+    __audited__ = True
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Who authorized the processing of their data.
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    #: The notice version the person was shown.
+    notice_id: Mapped[int] = mapped_column(ForeignKey("privacy_notices.id"))
+    #: When the authorization was given (UTC).
+    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Staff member who recorded it; empty for self check-in.
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: form, planilla, api or checkin.
+    channel: Mapped[str] = mapped_column(String(10))
+    #: Guardian's full name, required for minors.
+    guardian_name: Mapped[str | None] = mapped_column(String(160))
+    #: Guardian's document (type and number), required for minors.
+    guardian_document: Mapped[str | None] = mapped_column(String(40))
+    #: When the person revoked it, if ever.
+    revoked_at: Mapped[datetime | None]
+
+    person: Mapped[Person] = relationship(back_populates="consents")
+    notice: Mapped[PrivacyNotice] = relationship()

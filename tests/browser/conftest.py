@@ -1,0 +1,125 @@
+"""Browser fixtures: the app served on localhost from a real (committed) database,
+headless Debian Chromium through Playwright, and an axe-core check."""
+
+import threading
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import sync_playwright
+from sqlalchemy import text
+from werkzeug.serving import make_server
+
+from lms.extensions import db as _db
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PHONE = {"width": 390, "height": 844}
+
+
+def _truncate_all(app) -> None:
+    with app.app_context():
+        tables = [t for t in reversed(_db.metadata.sorted_tables)]
+        with _db.engine.begin() as conn:
+            if conn.dialect.name == "postgresql":
+                names = ", ".join(f'"{t.name}"' for t in tables)
+                conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    conn.execute(table.delete())
+
+
+@pytest.fixture
+def live_app(app):
+    """The session app, with CSRF on, against an empty database; wiped afterwards."""
+    _truncate_all(app)
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield app
+    app.config["WTF_CSRF_ENABLED"] = False
+    _truncate_all(app)
+
+
+@pytest.fixture
+def live_server(live_app):
+    """Serve the app on a free localhost port; yields its base URL."""
+    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    live_app.config["BASE_URL"] = base
+    yield base
+    server.shutdown()
+    thread.join()
+    live_app.config["BASE_URL"] = "http://localhost"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium."""
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh desktop-sized page."""
+    context = browser.new_context(locale="es-CO", viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    """A fresh phone-sized page with touch."""
+    context = browser.new_context(locale="es-CO", viewport=PHONE, has_touch=True, is_mobile=True)
+    tab = context.new_page()
+    tab.set_default_timeout(10_000)
+    yield tab
+    context.close()
+
+
+_axe = Axe()
+
+
+def assert_accessible(page) -> None:
+    """Fail on any serious or critical axe-core violation (WCAG 2.1 AA) on the current page."""
+    results = _axe.run(
+        page,
+        options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}},
+    )
+    bad = [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not bad, f"axe on {page.url}:\n" + "\n".join(bad)
+
+
+def make_user(app, role="admin", email=None, password="clave-de-prueba-123", name=None):
+    """Create and commit a user in the live database."""
+    from lms.auth.services import create_user
+
+    with app.app_context():
+        user = create_user(email or f"{role}@example.org", name or role.title(), role, password)
+        _db.session.commit()
+        return user.id
+
+
+def log_in(page, base, email, password="clave-de-prueba-123"):
+    """Log in through the login form."""
+    page.goto(base + "/login")
+    page.get_by_label("Correo electrónico").fill(email)
+    page.get_by_label("Contraseña").fill(password)
+    page.get_by_role("button", name="Entrar").click()
+    page.wait_for_url(lambda url: "/login" not in url)

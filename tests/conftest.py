@@ -1,0 +1,118 @@
+"""Fixtures: the app on SQLite (or PostgreSQL via LMS_TEST_DB_URL), a rolled-back db, clients."""
+
+import os
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from lms import create_app
+from lms.config import TestConfig
+from lms.extensions import db as _db
+from tests import factories
+
+
+def _database_url(tmp_path_factory, worker: str) -> str:
+    url = os.environ.get("LMS_TEST_DB_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        if not conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}):
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
+def _reset_schema(app) -> None:
+    engine = _db.engine
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    else:
+        _db.drop_all()
+        with engine.begin() as conn:
+            conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    upgrade()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory, worker_id):
+    """The app with its schema built by the migrations, once per test worker."""
+    url = _database_url(tmp_path_factory, worker_id)
+    instance = tmp_path_factory.mktemp("instance")
+    application = create_app(
+        {
+            **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SIGNING_KEY_DIR": str(instance / "keys"),
+        }
+    )
+    with application.app_context():
+        _reset_schema(application)
+    return application
+
+
+@pytest.fixture
+def db(app):
+    """A session whose work is rolled back after the test, even when views commit."""
+    with app.app_context():
+        connection = _db.engine.connect()
+        outer = connection.begin()
+        original = _db.session
+        _db.session = _db._make_scoped_session(
+            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+        )
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            _db.session = original
+            outer.rollback()
+            connection.close()
+
+
+@pytest.fixture
+def client(app, db):
+    """A test client sharing the rolled-back session."""
+    return app.test_client()
+
+
+@pytest.fixture
+def login(client):
+    """Log the client in as a user without paying for password hashing."""
+
+    def _login(user):
+        with client.session_transaction() as session:
+            session["_user_id"] = str(user.id)
+            session["_fresh"] = True
+        return user
+
+    return _login
+
+
+@pytest.fixture
+def admin(db):
+    """An admin account."""
+    return factories.user(role="admin")
+
+
+@pytest.fixture
+def trainer(db):
+    """A trainer account."""
+    return factories.user(role="trainer")
+
+
+@pytest.fixture
+def analyst(db):
+    """An analyst account."""
+    return factories.user(role="analyst")
+
+
+@pytest.fixture
+def runner(app, db):
+    """A CLI runner sharing the rolled-back session."""
+    return app.test_cli_runner()
