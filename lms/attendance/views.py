@@ -12,3 +12,10 @@ bp = Blueprint("attendance", __name__)
 def import_planilla():
     """Upload a planilla."""
     return render_template("placeholder.html", title="Importar planilla")
+
+
+@bp.route("/sesiones/<int:session_id>/asistencia")
+@admin_required
+def roster(session_id: int):
+    """Roster of a session."""
+    return render_template("placeholder.html", title="Asistencia")

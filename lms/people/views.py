@@ -12,3 +12,10 @@ bp = Blueprint("people", __name__, url_prefix="/personas")
 def index():
     """Search people by document or name."""
     return render_template("placeholder.html", title="Personas")
+
+
+@bp.route("/nueva")
+@admin_required
+def register():
+    """Register a person with consent (optionally enrolling them: ?grupo=<cohort id>)."""
+    return render_template("placeholder.html", title="Registrar persona")

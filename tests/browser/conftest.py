@@ -94,10 +94,8 @@ _axe = Axe()
 
 def assert_accessible(page) -> None:
     """Fail on any serious or critical axe-core violation (WCAG 2.1 AA) on the current page."""
-    results = _axe.run(
-        page,
-        options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}},
-    )
+    tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": tags}})
     bad = [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in results.response["violations"]
