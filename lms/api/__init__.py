@@ -35,6 +35,7 @@ def _authenticate():
 
 for _module in (
     "openapi",
+    "me",
     "catalog",
     "cohorts",
     "people",

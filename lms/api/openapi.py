@@ -68,7 +68,7 @@ def schema_from_form(form_class) -> dict:
         if isinstance(field, wtf.SelectMultipleField):
             schema = {"type": "array", "items": {"type": "string"}}
         elif isinstance(field, wtf.SelectField) and field.choices:
-            schema["enum"] = [c[0] for c in field.choices if c[0] not in ("", None)]
+            schema["enum"] = [c[0] for c in field.iter_choices() if c[0] not in ("", None)]
         schema["description"] = str(field.label.text)
         props[name] = schema
         if field.flags.required:

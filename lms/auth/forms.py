@@ -5,6 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from lms.auth.models import ROLE_LABELS
+from lms.forms import choices
 
 
 class LoginForm(FlaskForm):
@@ -19,7 +20,7 @@ class UserForm(FlaskForm):
 
     email = EmailField("Correo electrónico", validators=[DataRequired(), Email(), Length(max=254)])
     name = StringField("Nombre completo", validators=[DataRequired(), Length(max=120)])
-    role = SelectField("Rol", choices=list(ROLE_LABELS.items()))
+    role = SelectField("Rol", choices=choices(ROLE_LABELS))
     active = BooleanField("Activo", default=True)
     password = PasswordField(
         "Contraseña",

@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from lms.auth import services
 from lms.auth.decorators import admin_required
@@ -95,7 +96,7 @@ def tokens():
     """List API tokens and create a new one (shown once)."""
     form = TokenForm()
     form.user_id.choices = [
-        (u.id, f"{u.name} ({u.email})")
+        SelectChoice(u.id, f"{u.name} ({u.email})")
         for u in db.session.scalars(select(User).where(User.active).order_by(User.name))
     ]
     new_token = None
