@@ -54,8 +54,13 @@ def test_admin_creates_user_and_it_is_audited(client, login, admin, db):
     login(admin)
     response = client.post(
         "/usuarios/nuevo",
-        data={"email": "Formador@Example.org", "name": "Ana Formadora", "role": "trainer",
-              "active": "y", "password": "una-clave-larga"},
+        data={
+            "email": "Formador@Example.org",
+            "name": "Ana Formadora",
+            "role": "trainer",
+            "active": "y",
+            "password": "una-clave-larga",
+        },
     )
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "formador@example.org"))
@@ -72,7 +77,12 @@ def test_user_form_errors_are_spanish_and_keep_input(client, login, admin, db):
     before = db.session.query(User).count()
     response = client.post(
         "/usuarios/nuevo",
-        data={"email": admin.email, "name": "Otro", "role": "analyst", "password": "una-clave-larga"},
+        data={
+            "email": admin.email,
+            "name": "Otro",
+            "role": "analyst",
+            "password": "una-clave-larga",
+        },
     )
     page = response.get_data(as_text=True)
     assert "Ya existe un usuario con ese correo." in page and 'value="Otro"' in page
