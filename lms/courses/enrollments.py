@@ -1,0 +1,130 @@
+"""Enrollments: a person in a cohort, with the consent and capacity rules in one place.
+
+The web form, the API, the planilla import and walk-ins all enroll through here.
+"""
+
+from sqlalchemy import func, select
+
+from lms.courses.models import ENROLLMENT_STATUSES, Cohort, Enrollment, cohort_trainers
+from lms.errors import ValidationError
+from lms.extensions import db
+from lms.people.models import Person
+from lms.people.services import has_valid_consent
+
+#: Statuses an admin may set by hand; "completo" belongs to the completion rule.
+MANUAL_STATUSES = ("inscrito", "en_curso", "retirado")
+
+
+def find_enrollment(person: Person, cohort: Cohort) -> Enrollment | None:
+    """Return the person's enrollment in the cohort, if any."""
+    return db.session.scalar(
+        select(Enrollment).where(
+            Enrollment.person_id == person.id, Enrollment.cohort_id == cohort.id
+        )
+    )
+
+
+def active_count(cohort: Cohort) -> int:
+    """How many seats are taken (withdrawn people free their seat)."""
+    return db.session.scalar(
+        select(func.count(Enrollment.id)).where(
+            Enrollment.cohort_id == cohort.id, Enrollment.status != "retirado"
+        )
+    )
+
+
+def _check_consent(person: Person) -> None:
+    if person.anonymized_at is not None:
+        raise ValidationError("Esta persona fue anonimizada y no se puede inscribir.", "person")
+    if not has_valid_consent(person):
+        raise ValidationError(
+            "La persona no tiene una autorización de tratamiento de datos vigente (Ley 1581); "
+            "regístrela de nuevo con la autorización antes de inscribirla.",
+            "consent",
+        )
+
+
+def enroll(person: Person, cohort: Cohort, *, enforce_capacity: bool = True) -> Enrollment:
+    """Enroll a consenting person once in a cohort, refusing a full cohort when enforced."""
+    db.session.flush()
+    if find_enrollment(person, cohort) is not None:
+        raise ValidationError(
+            f"{person.full_name} ya está inscrita en el grupo {cohort.code}.", "person"
+        )
+    _check_consent(person)
+    if enforce_capacity and active_count(cohort) >= cohort.capacity:
+        raise ValidationError(
+            f"El grupo {cohort.code} está lleno (cupo de {cohort.capacity} personas).", "cohort"
+        )
+    enrollment = Enrollment(person=person, cohort=cohort, status="inscrito")
+    db.session.add(enrollment)
+    db.session.flush()
+    return enrollment
+
+
+def get_or_enroll(person: Person, cohort: Cohort) -> tuple[Enrollment, bool]:
+    """Return the existing enrollment or create one without a capacity check (imports)."""
+    db.session.flush()
+    existing = find_enrollment(person, cohort)
+    if existing is not None:
+        return existing, False
+    return enroll(person, cohort, enforce_capacity=False), True
+
+
+def set_status(enrollment: Enrollment, status: str) -> Enrollment:
+    """Change the status by hand: inscrito, en curso or retirado."""
+    if status not in MANUAL_STATUSES:
+        allowed = ", ".join(ENROLLMENT_STATUSES[s] for s in MANUAL_STATUSES)
+        raise ValidationError(f"Estado no válido: use {allowed}.", "status")
+    enrollment.status = status
+    db.session.flush()
+    return enrollment
+
+
+def _references(enrollment: Enrollment, table_name: str) -> int:
+    # Read through the metadata so courses never imports attendance or certificates.
+    table = db.metadata.tables[table_name]
+    return db.session.scalar(
+        select(func.count()).select_from(table).where(table.c.enrollment_id == enrollment.id)
+    )
+
+
+def delete_enrollment(enrollment: Enrollment) -> None:
+    """Remove an enrollment made by mistake; refused once attendance or documents exist."""
+    if _references(enrollment, "attendance"):
+        raise ValidationError(
+            "No se puede eliminar: la inscripción ya tiene asistencia registrada. "
+            "Cambie su estado a Retirado.",
+            "enrollment",
+        )
+    if _references(enrollment, "certificates"):
+        raise ValidationError(
+            "No se puede eliminar: la inscripción tiene documentos expedidos.", "enrollment"
+        )
+    db.session.delete(enrollment)
+    db.session.flush()
+
+
+def can_view_person(user, person: Person) -> bool:
+    """Admins see everyone; a trainer only people enrolled in one of their cohorts."""
+    if user.role == "admin":
+        return True
+    if user.role != "trainer":
+        return False
+    return (
+        db.session.scalar(
+            select(func.count(Enrollment.id))
+            .join(cohort_trainers, cohort_trainers.c.cohort_id == Enrollment.cohort_id)
+            .where(Enrollment.person_id == person.id, cohort_trainers.c.user_id == user.id)
+        )
+        > 0
+    )
+
+
+def trainer_cohort_ids(user) -> list[int]:
+    """Ids of the cohorts assigned to a trainer."""
+    return list(
+        db.session.scalars(
+            select(cohort_trainers.c.cohort_id).where(cohort_trainers.c.user_id == user.id)
+        )
+    )
