@@ -1,4 +1,4 @@
-"""People: document normalization, registration with provable consent, search.
+"""People: document normalization, validation and registration with provable consent.
 
 These are the only functions that create people, so the web form, the API, the
 planilla import and the self check-in all apply the same Ley 1581 rules.
@@ -8,32 +8,30 @@ import re
 import unicodedata
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 
-from lms.audit.services import current_actor_id
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.people.consent import (  # noqa: F401 - part of this module's interface
+    add_consent,
+    check_consent,
+    current_notice,
+    has_valid_consent,
+    is_minor,
+    record_consent,
+    revoke_consents,
+    seed_reference_data,
+)
 from lms.people.models import (
-    CONSENT_CHANNELS,
     DOCUMENT_TYPES,
     NUMERIC_DOCUMENTS,
     SEXES,
     ZONES,
     Area,
-    Consent,
     Person,
     PersonSensitive,
-    PrivacyNotice,
 )
-from lms.people.notice import (
-    DEFAULT_NOTICE_TEXT,
-    DEFAULT_NOTICE_VERSION,
-    RURAL_AREAS,
-    URBAN_AREAS,
-)
-from lms.timeutil import age_on, utcnow
 
-ADULT_AGE = 18
 ETHNIC_GROUPS = {
     "indigena": "Indígena",
     "afrocolombiano": "Negro, afrocolombiano o afrodescendiente",
@@ -43,7 +41,7 @@ ETHNIC_GROUPS = {
     "ninguno": "Ninguno",
 }
 SENSITIVE_FLAGS = ("disability", "victim", "migrant")
-_SEPARATORS = re.compile(r"[.\s\-]+")
+SEPARATORS = re.compile(r"[.\s\-]+")
 _TEXT_FIELDS = ("first_names", "last_names", "gender_identity", "phone", "email", "barrio")
 _MAX_LENGTHS = {
     "first_names": 120,
@@ -62,7 +60,7 @@ def normalize_document(document_type: str, number: str) -> tuple[str, str]:
         raise ValidationError(
             "Tipo de documento no válido: use CC, TI, RC, CE, PA, PEP o PPT.", "document_type"
         )
-    clean = _SEPARATORS.sub("", number or "").upper()
+    clean = SEPARATORS.sub("", number or "").upper()
     if not clean:
         raise ValidationError("Escriba el número de documento.", "document_number")
     if doc_type in NUMERIC_DOCUMENTS and not clean.isdigit():
@@ -89,40 +87,6 @@ def find_person(document_type: str, number: str) -> Person | None:
     )
 
 
-def current_notice() -> PrivacyNotice:
-    """Return the newest published privacy notice, creating the default one if none exists."""
-    notice = db.session.scalar(
-        select(PrivacyNotice)
-        .where(PrivacyNotice.published_at <= utcnow())
-        .order_by(PrivacyNotice.published_at.desc(), PrivacyNotice.id.desc())
-        .limit(1)
-    )
-    if notice is None:
-        notice = db.session.scalar(
-            select(PrivacyNotice).where(PrivacyNotice.version == DEFAULT_NOTICE_VERSION)
-        )
-    if notice is None:
-        notice = PrivacyNotice(version=DEFAULT_NOTICE_VERSION, text=DEFAULT_NOTICE_TEXT)
-        db.session.add(notice)
-        db.session.flush()
-    return notice
-
-
-def seed_reference_data() -> dict:
-    """Create the comunas, corregimientos and default notice if missing (idempotent)."""
-    existing = set(db.session.scalars(select(Area.name)))
-    created = 0
-    for zone, names in (("urbana", URBAN_AREAS), ("rural", RURAL_AREAS)):
-        for name in names:
-            if name not in existing:
-                db.session.add(Area(name=name, zone=zone))
-                created += 1
-    had_notice = db.session.scalar(select(func.count(PrivacyNotice.id))) > 0
-    db.session.flush()
-    notice = current_notice()
-    return {"areas_created": created, "notice_created": not had_notice, "notice": notice.version}
-
-
 def fold(text: str) -> str:
     """Lower-case and strip accents, for comparing names and enumerated values."""
     decomposed = unicodedata.normalize("NFKD", text or "")
@@ -138,13 +102,6 @@ def resolve_area(name: str | None) -> Area | None:
         if fold(area.name) == wanted:
             return area
     raise ValidationError(f"Comuna o corregimiento desconocido: {name.strip()}.", "area")
-
-
-def is_minor(birth_date: date | None, document_type: str, today: date | None = None) -> bool:
-    """Whether the person is under 18; TI and RC holders count as minors without a birth date."""
-    if birth_date is None:
-        return document_type in ("TI", "RC")
-    return age_on(birth_date, today or date.today()) < ADULT_AGE
 
 
 def clean_person_data(data: dict, *, today: date | None = None) -> dict:
@@ -219,92 +176,13 @@ def register_person(
         raise ValidationError("Ya existe una persona con ese documento.", "document_number")
     person = Person(document_type=doc_type, document_number=number, **fields)
     # Check the consent before adding anything, so a refusal leaves the session clean.
-    guardian = _check_consent(person, channel, consent, guardian_name, guardian_document, today)
+    guardian = check_consent(person, channel, consent, guardian_name, guardian_document, today)
     db.session.add(person)
-    _add_consent(person, channel, *guardian)
+    add_consent(person, channel, *guardian)
     if any(v is not None for v in answers.values()):
         person.sensitive = PersonSensitive(**answers)
     db.session.flush()
     return person
-
-
-def record_consent(
-    person: Person,
-    *,
-    channel: str,
-    consent: bool,
-    guardian_name: str | None = None,
-    guardian_document: str | None = None,
-    today: date | None = None,
-) -> Consent:
-    """Record an authorization against the current notice; minors need their guardian's."""
-    guardian = _check_consent(person, channel, consent, guardian_name, guardian_document, today)
-    return _add_consent(person, channel, *guardian)
-
-
-def _check_consent(person, channel, consent, guardian_name, guardian_document, today):
-    if channel not in CONSENT_CHANNELS:
-        raise ValidationError("Canal de autorización no válido.", "channel")
-    if not consent:
-        raise ValidationError(
-            "Se requiere la autorización para el tratamiento de datos personales (Ley 1581).",
-            "consent",
-        )
-    guardian_name = (guardian_name or "").strip() or None
-    guardian_document = _SEPARATORS.sub(" ", guardian_document or "").strip().upper() or None
-    if is_minor(person.birth_date, person.document_type, today):
-        if not guardian_name:
-            raise ValidationError(
-                "Es menor de edad: escriba el nombre del acudiente que autoriza.", "guardian_name"
-            )
-        if not guardian_document:
-            raise ValidationError(
-                "Es menor de edad: escriba el documento del acudiente que autoriza.",
-                "guardian_document",
-            )
-    if guardian_name and len(guardian_name) > 160:
-        raise ValidationError("Máximo 160 caracteres.", "guardian_name")
-    if guardian_document and len(guardian_document) > 40:
-        raise ValidationError("Máximo 40 caracteres.", "guardian_document")
-    return guardian_name, guardian_document
-
-
-def _add_consent(person, channel, guardian_name, guardian_document) -> Consent:
-    row = Consent(
-        person=person,
-        notice=current_notice(),
-        channel=channel,
-        recorded_by_id=current_actor_id(),
-        guardian_name=guardian_name,
-        guardian_document=guardian_document,
-        granted_at=utcnow(),
-    )
-    db.session.add(row)
-    db.session.flush()
-    return row
-
-
-def has_valid_consent(person: Person) -> bool:
-    """Whether the person holds at least one unrevoked authorization."""
-    return (
-        db.session.scalar(
-            select(func.count(Consent.id)).where(
-                Consent.person_id == person.id, Consent.revoked_at.is_(None)
-            )
-        )
-        > 0
-    )
-
-
-def revoke_consents(person: Person) -> int:
-    """Revoke every active authorization of a person (their right to revoke); return how many."""
-    count = 0
-    for consent in person.consents:
-        if consent.revoked_at is None:
-            consent.revoked_at = utcnow()
-            count += 1
-    db.session.flush()
-    return count
 
 
 def update_person(person: Person, data: dict, *, sensitive: dict | None = None) -> Person:
@@ -328,39 +206,3 @@ def update_person(person: Person, data: dict, *, sensitive: dict | None = None) 
                 setattr(person.sensitive, key, value)
     db.session.flush()
     return person
-
-
-def _folded(column):
-    # Portable accent folding: SQLite has no unaccent and its lower() is ASCII-only,
-    # so fold the Spanish accented letters (both cases) by hand, then lower-case.
-    expr = column
-    for accented, plain in (
-        ("áÁàÀ", "a"),
-        ("éÉèÈ", "e"),
-        ("íÍìÌ", "i"),
-        ("óÓòÒ", "o"),
-        ("úÚùÙüÜ", "u"),
-        ("ñÑ", "n"),
-    ):
-        for char in accented:
-            expr = func.replace(expr, char, plain)
-    return func.lower(expr)
-
-
-def search_query(text: str | None):
-    """A select of people matching a document number (prefix) or every word of a name."""
-    query = select(Person).order_by(Person.last_names, Person.first_names, Person.id)
-    text = (text or "").strip()
-    if not text:
-        return query
-    compact = _SEPARATORS.sub("", text).upper()
-    if any(c.isdigit() for c in compact) and compact.isalnum():
-        return query.where(Person.document_number.startswith(compact, autoescape=True))
-    for word in fold(text).split():
-        query = query.where(
-            or_(
-                _folded(Person.first_names).contains(word, autoescape=True),
-                _folded(Person.last_names).contains(word, autoescape=True),
-            )
-        )
-    return query

@@ -1,0 +1,148 @@
+"""Ley 1581 authorizations: the versioned notice, and provable, revocable consent.
+
+Every channel (web form, API, paper planilla, self check-in) records consent here,
+so the proof always names the notice version, the time, the staff member and the
+channel, and a minor always carries the guardian's authorization.
+"""
+
+import re
+from datetime import date
+
+from sqlalchemy import func, select
+
+from lms.audit.services import current_actor_id
+from lms.errors import ValidationError
+from lms.extensions import db
+from lms.people.models import CONSENT_CHANNELS, Area, Consent, Person, PrivacyNotice
+from lms.people.notice import (
+    DEFAULT_NOTICE_TEXT,
+    DEFAULT_NOTICE_VERSION,
+    RURAL_AREAS,
+    URBAN_AREAS,
+)
+from lms.timeutil import age_on, utcnow
+
+ADULT_AGE = 18
+_SEPARATORS = re.compile(r"[.\s\-]+")
+
+
+def current_notice() -> PrivacyNotice:
+    """Return the newest published privacy notice, creating the default one if none exists."""
+    notice = db.session.scalar(
+        select(PrivacyNotice)
+        .where(PrivacyNotice.published_at <= utcnow())
+        .order_by(PrivacyNotice.published_at.desc(), PrivacyNotice.id.desc())
+        .limit(1)
+    )
+    if notice is None:
+        notice = db.session.scalar(
+            select(PrivacyNotice).where(PrivacyNotice.version == DEFAULT_NOTICE_VERSION)
+        )
+    if notice is None:
+        notice = PrivacyNotice(version=DEFAULT_NOTICE_VERSION, text=DEFAULT_NOTICE_TEXT)
+        db.session.add(notice)
+        db.session.flush()
+    return notice
+
+
+def seed_reference_data() -> dict:
+    """Create the comunas, corregimientos and default notice if missing (idempotent)."""
+    existing = set(db.session.scalars(select(Area.name)))
+    created = 0
+    for zone, names in (("urbana", URBAN_AREAS), ("rural", RURAL_AREAS)):
+        for name in names:
+            if name not in existing:
+                db.session.add(Area(name=name, zone=zone))
+                created += 1
+    had_notice = db.session.scalar(select(func.count(PrivacyNotice.id))) > 0
+    db.session.flush()
+    notice = current_notice()
+    return {"areas_created": created, "notice_created": not had_notice, "notice": notice.version}
+
+
+def is_minor(birth_date: date | None, document_type: str, today: date | None = None) -> bool:
+    """Whether the person is under 18; TI and RC holders count as minors without a birth date."""
+    if birth_date is None:
+        return document_type in ("TI", "RC")
+    return age_on(birth_date, today or date.today()) < ADULT_AGE
+
+
+def record_consent(
+    person: Person,
+    *,
+    channel: str,
+    consent: bool,
+    guardian_name: str | None = None,
+    guardian_document: str | None = None,
+    today: date | None = None,
+) -> Consent:
+    """Record an authorization against the current notice; minors need their guardian's."""
+    guardian = check_consent(person, channel, consent, guardian_name, guardian_document, today)
+    return add_consent(person, channel, *guardian)
+
+
+def check_consent(person, channel, consent, guardian_name, guardian_document, today):
+    """Validate an authorization before anything is written; return the guardian fields."""
+    if channel not in CONSENT_CHANNELS:
+        raise ValidationError("Canal de autorización no válido.", "channel")
+    if not consent:
+        raise ValidationError(
+            "Se requiere la autorización para el tratamiento de datos personales (Ley 1581).",
+            "consent",
+        )
+    guardian_name = (guardian_name or "").strip() or None
+    guardian_document = _SEPARATORS.sub(" ", guardian_document or "").strip().upper() or None
+    if is_minor(person.birth_date, person.document_type, today):
+        if not guardian_name:
+            raise ValidationError(
+                "Es menor de edad: escriba el nombre del acudiente que autoriza.", "guardian_name"
+            )
+        if not guardian_document:
+            raise ValidationError(
+                "Es menor de edad: escriba el documento del acudiente que autoriza.",
+                "guardian_document",
+            )
+    if guardian_name and len(guardian_name) > 160:
+        raise ValidationError("Máximo 160 caracteres.", "guardian_name")
+    if guardian_document and len(guardian_document) > 40:
+        raise ValidationError("Máximo 40 caracteres.", "guardian_document")
+    return guardian_name, guardian_document
+
+
+def add_consent(person, channel, guardian_name, guardian_document) -> Consent:
+    """Store a checked authorization against the current notice."""
+    row = Consent(
+        person=person,
+        notice=current_notice(),
+        channel=channel,
+        recorded_by_id=current_actor_id(),
+        guardian_name=guardian_name,
+        guardian_document=guardian_document,
+        granted_at=utcnow(),
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def has_valid_consent(person: Person) -> bool:
+    """Whether the person holds at least one unrevoked authorization."""
+    return (
+        db.session.scalar(
+            select(func.count(Consent.id)).where(
+                Consent.person_id == person.id, Consent.revoked_at.is_(None)
+            )
+        )
+        > 0
+    )
+
+
+def revoke_consents(person: Person) -> int:
+    """Revoke every active authorization of a person (their right to revoke); return how many."""
+    count = 0
+    for consent in person.consents:
+        if consent.revoked_at is None:
+            consent.revoked_at = utcnow()
+            count += 1
+    db.session.flush()
+    return count

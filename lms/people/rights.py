@@ -1,0 +1,278 @@
+"""The holder's rights under Ley 1581 and record hygiene: export, anonymise, merge.
+
+People sit low in the import chain (courses, attendance and certificates depend on
+them), so this module reaches the tables that reference people through
+``db.metadata`` instead of importing those domains: a new table with a foreign key
+to people.id or enrollments.id is handled without touching this file.
+"""
+
+from datetime import date
+
+from sqlalchemy import delete, select, update
+
+from lms.audit.models import AuditEntry
+from lms.audit.services import record
+from lms.errors import ValidationError
+from lms.extensions import db
+from lms.people.models import Consent, Person, PersonSensitive
+from lms.people.signals import people_merged, person_anonymized
+from lms.timeutil import utcnow
+
+ANONYMOUS_NAME = "Persona anonimizada"
+#: Person columns that survive anonymisation: the indicator breakdowns need them.
+KEPT_COLUMNS = {"id", "document_type", "sex", "zone", "area", "created_at", "anonymized_at"}
+#: Audit keys that identify nobody: kept columns and the ids a merge entry records.
+KEPT_AUDIT_KEYS = KEPT_COLUMNS | {
+    "survivor_id",
+    "merged_id",
+    "enrollments_moved",
+    "enrollments_joined",
+    "kept",
+}
+#: Consent columns holding a third party's identity (the guardian).
+GUARDIAN_COLUMNS = ("guardian_name", "guardian_document")
+SCRUBBED = "[anonimizado]"
+#: Contact fields a merge copies from the duplicate when the survivor lacks them.
+FILLABLE = ("birth_date", "sex", "gender_identity", "phone", "email", "zone", "area", "barrio")
+
+
+def _plain(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _rows(table_name: str, column: str, ids: list[int]) -> list[dict]:
+    table = db.metadata.tables.get(table_name)
+    if table is None or not ids:
+        return []
+    rows = db.session.execute(select(table).where(table.c[column].in_(ids))).mappings()
+    hidden = {"pdf", "jws", "download_token_hash", "mark_id"}
+    return [{k: _plain(v) for k, v in row.items() if k not in hidden} for row in rows]
+
+
+def export_person(person: Person) -> dict:
+    """Everything stored about one person, as JSON-ready data (right to know)."""
+    from lms.courses.models import Enrollment  # courses depends on people, not the reverse
+
+    enrollments = db.session.scalars(
+        select(Enrollment).where(Enrollment.person_id == person.id).order_by(Enrollment.id)
+    ).all()
+    enrollment_ids = [e.id for e in enrollments]
+    sensitive = person.sensitive
+    return {
+        "exported_at": utcnow().isoformat(),
+        "person": {c.key: _plain(getattr(person, c.key)) for c in Person.__table__.columns},
+        "sensitive": None
+        if sensitive is None
+        else {
+            k: getattr(sensitive, k) for k in ("ethnic_group", "disability", "victim", "migrant")
+        },
+        "consents": [
+            {
+                "notice_version": c.notice.version,
+                "granted_at": _plain(c.granted_at),
+                "channel": c.channel,
+                "recorded_by_id": c.recorded_by_id,
+                "guardian_name": c.guardian_name,
+                "guardian_document": c.guardian_document,
+                "revoked_at": _plain(c.revoked_at),
+            }
+            for c in person.consents
+        ],
+        "enrollments": [
+            {
+                "id": e.id,
+                "cohort": e.cohort.code,
+                "course_code": e.cohort.course.code,
+                "course_name": e.cohort.course.name,
+                "site": e.cohort.site.name,
+                "status": e.status,
+                "enrolled_at": _plain(e.enrolled_at),
+                "hours_credited": str(e.hours_credited),
+                "completed_on": _plain(e.completed_on),
+            }
+            for e in enrollments
+        ],
+        "attendance": _attendance(enrollment_ids),
+        "certificates": _rows("certificates", "enrollment_id", enrollment_ids),
+    }
+
+
+def _attendance(enrollment_ids: list[int]) -> list[dict]:
+    marks = _rows("attendance", "enrollment_id", enrollment_ids)
+    sessions = {s["id"]: s for s in _rows("sessions", "id", [m["session_id"] for m in marks])}
+    for mark in marks:
+        session = sessions.get(mark["session_id"], {})
+        mark["session_date"] = session.get("date")
+        mark["session_hours"] = str(session.get("hours"))
+    return marks
+
+
+def anonymize_person(person: Person) -> Person:
+    """Remove the identity but keep the counts: enrollments, attendance and documents stay.
+
+    Kept: document type, sex, zone, area and the birth YEAR (as 1 January), because the
+    indicator breakdowns (sex, age group, zone, area) must keep counting the person.
+    The sensitive self-identification is kept on the now anonymous record for the same
+    reason (differential-approach breakdowns); with no identity left it is statistical.
+    """
+    if person.anonymized_at is not None:
+        raise ValidationError("Esta persona ya fue anonimizada.")
+    person.first_names, person.last_names = ANONYMOUS_NAME, ""
+    person.document_number = f"ANON-{person.id}"
+    person.phone = person.email = person.barrio = person.gender_identity = None
+    if person.birth_date is not None:
+        person.birth_date = date(person.birth_date.year, 1, 1)
+    person.anonymized_at = utcnow()
+    now = utcnow()
+    for consent in person.consents:
+        consent.guardian_name = consent.guardian_document = None
+        consent.revoked_at = consent.revoked_at or now
+    # Flush first: the audit hook writes the old values, which the scrub then removes.
+    db.session.flush()
+    _scrub_audit(person)
+    record("anonymize", person, {"kept": sorted(KEPT_COLUMNS - {"id"})})
+    person_anonymized.send(person)
+    db.session.flush()
+    return person
+
+
+def _scrub_audit(person: Person) -> None:
+    """Blank personal values in the trail of this person and of the records merged into it."""
+    merged = db.session.scalars(
+        select(AuditEntry).where(
+            AuditEntry.entity == "people",
+            AuditEntry.entity_id == person.id,
+            AuditEntry.action == "merge",
+        )
+    )
+    person_ids = [person.id] + [e.changes.get("merged_id") for e in merged if e.changes]
+    consent_ids = [c.id for c in person.consents] or [-1]
+    entries = db.session.scalars(
+        select(AuditEntry).where(
+            ((AuditEntry.entity == "people") & AuditEntry.entity_id.in_(person_ids))
+            | ((AuditEntry.entity == "consents") & AuditEntry.entity_id.in_(consent_ids))
+        )
+    )
+    for entry in entries:
+        if entry.entity == "people":
+            secret = {key for key in entry.changes or {} if key not in KEPT_AUDIT_KEYS}
+        else:
+            secret = set(GUARDIAN_COLUMNS)
+        entry.changes = {
+            key: _scrub(value) if key in secret else value
+            for key, value in (entry.changes or {}).items()
+        }
+
+
+def _scrub(value):
+    if isinstance(value, list):
+        return [None if v is None else SCRUBBED for v in value]
+    return None if value is None else SCRUBBED
+
+
+def _foreign_keys(target: str):
+    """(table, column) pairs whose foreign key points at ``target`` (e.g. "people.id")."""
+    for table in db.metadata.sorted_tables:
+        for fk in table.foreign_keys:
+            if fk.target_fullname == target:
+                yield table, fk.parent
+
+
+def merge_people(survivor: Person, duplicate: Person) -> dict:
+    """Fold a duplicate record of the same human into the survivor, then delete it."""
+    if survivor.id == duplicate.id:
+        raise ValidationError("Elija dos registros distintos.", "duplicate_id")
+    if survivor.anonymized_at is not None:
+        raise ValidationError("El registro que se conserva no puede estar anonimizado.")
+    db.session.flush()
+    detail = {
+        "survivor_id": survivor.id,
+        "merged_id": duplicate.id,
+        "merged_document": f"{duplicate.document_type} {duplicate.document_number}",
+        "enrollments_moved": [],
+        "enrollments_joined": [],
+    }
+    for field in FILLABLE:
+        if getattr(survivor, field) is None and getattr(duplicate, field) is not None:
+            setattr(survivor, field, getattr(duplicate, field))
+    _merge_sensitive(survivor, duplicate)
+    db.session.flush()
+    for table, column in _foreign_keys("people.id"):
+        if table.name == "enrollments":
+            _merge_enrollments(table, column, survivor.id, duplicate.id, detail)
+        elif table.name != "people_sensitive":
+            db.session.execute(
+                update(table).where(column == duplicate.id).values({column.name: survivor.id})
+            )
+    # Core statements bypassed the identity map; reload before deleting the duplicate.
+    db.session.expire_all()
+    db.session.delete(db.session.get(Person, duplicate.id))
+    db.session.flush()
+    record("merge", survivor, detail)
+    people_merged.send(survivor, merged_id=detail["merged_id"])
+    db.session.flush()
+    return detail
+
+
+def _merge_sensitive(survivor: Person, duplicate: Person) -> None:
+    theirs = duplicate.sensitive
+    if theirs is None:
+        return
+    if survivor.sensitive is None:
+        survivor.sensitive = PersonSensitive()
+    for key in ("ethnic_group", "disability", "victim", "migrant"):
+        if getattr(survivor.sensitive, key) is None:
+            setattr(survivor.sensitive, key, getattr(theirs, key))
+    duplicate.sensitive = None
+
+
+def _merge_enrollments(table, column, survivor_id: int, duplicate_id: int, detail: dict) -> None:
+    ours = {
+        row.cohort_id: row for row in db.session.execute(select(table).where(column == survivor_id))
+    }
+    for theirs in db.session.execute(select(table).where(column == duplicate_id)).all():
+        mine = ours.get(theirs.cohort_id)
+        if mine is None:
+            db.session.execute(
+                update(table).where(table.c.id == theirs.id).values({column.name: survivor_id})
+            )
+            detail["enrollments_moved"].append(theirs.id)
+            continue
+        # One person, one enrollment per cohort: keep the one with more hours credited.
+        winner, loser = (
+            (theirs, mine)
+            if theirs.hours_credited > mine.hours_credited
+            else (
+                mine,
+                theirs,
+            )
+        )
+        _fold_enrollment(winner.id, loser.id)
+        db.session.execute(delete(table).where(table.c.id == loser.id))
+        if winner.id == theirs.id:
+            db.session.execute(
+                update(table).where(table.c.id == winner.id).values({column.name: survivor_id})
+            )
+        detail["enrollments_joined"].append({"kept": winner.id, "removed": loser.id})
+
+
+def _fold_enrollment(winner_id: int, loser_id: int) -> None:
+    """Repoint what references the losing enrollment; attendance only where no clash."""
+    for table, column in _foreign_keys("enrollments.id"):
+        if table.name == "attendance":
+            taken = select(table.c.session_id).where(column == winner_id).scalar_subquery()
+            db.session.execute(
+                update(table)
+                .where(column == loser_id, table.c.session_id.not_in(taken))
+                .values({column.name: winner_id})
+            )
+            db.session.execute(delete(table).where(column == loser_id))
+        else:
+            db.session.execute(
+                update(table).where(column == loser_id).values({column.name: winner_id})
+            )
+
+
+def person_consents(person: Person) -> list[Consent]:
+    """The person's authorizations, newest first, with their notice loaded."""
+    return sorted(person.consents, key=lambda c: c.granted_at, reverse=True)
