@@ -1,7 +1,51 @@
-"""Commands of the indicators domain."""
+"""Commands of the indicators domain: ``lms indicators [--json] [--year YYYY]``."""
 
+import json
+
+import click
 from flask.cli import AppGroup
+
+from lms.indicators import counting
 
 
 def register(group: AppGroup) -> None:
     """Add this domain's commands to the ``lms`` group."""
+
+    @group.command("indicators")
+    @click.option("--json", "as_json", is_flag=True, help="Imprime el JSON del contrato.")
+    @click.option("--year", type=click.IntRange(1900, 2999), help="Logro de ese año solamente.")
+    def indicators(as_json: bool, year: int | None) -> None:
+        """Print the plan indicators: goal, achieved, percent and per-year figures."""
+        data = counting.report(counting.Filters(year=year))
+        if as_json:
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+            return
+        click.echo(render_table(data, year))
+
+
+def render_table(data: dict, year: int | None) -> str:
+    """A readable fixed-width table of the indicators JSON."""
+    years = sorted({y for ind in data["indicators"] for y in ind["by_year"]})
+    head = ["Código", "Producto", "Regla", "Meta", f"Logro {year}" if year else "Logro", "%"]
+    head += years
+    rows = [
+        [
+            ind["code"],
+            ind["product"],
+            ind["rule"],
+            str(ind["goal"]),
+            str(ind["achieved"]),
+            f"{ind['percent']:.1f}",
+            *(str(ind["by_year"].get(y, "")) for y in years),
+        ]
+        for ind in data["indicators"]
+    ]
+    widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
+    lines = [f"Indicadores del plan (generado {data['generated']})"]
+    for row in [head, ["-" * w for w in widths], *rows]:
+        lines.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+    for ind in data["indicators"]:
+        lines.append(f"{ind['code']}: {ind['name']}")
+    if not data["indicators"]:
+        lines.append("No hay indicadores configurados: ejecute `lms seed-catalog`.")
+    return "\n".join(lines)

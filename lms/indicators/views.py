@@ -1,14 +1,146 @@
-"""The indicator dashboard, drill-downs and exports."""
+"""The indicator dashboard, drill-downs and exports (admin and analyst)."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, abort, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
 
 from lms.auth.decorators import roles_required
+from lms.courses.models import Course, Site
+from lms.errors import ValidationError
+from lms.extensions import db
+from lms.indicators import counting, exports
+from lms.indicators.services import parse_dimension, parse_filters
+from lms.people.models import ZONES
+from lms.timeutil import utcnow
 
 bp = Blueprint("indicators", __name__)
+PER_PAGE = 100
+
+
+def _filters_or_error():
+    """Parse the filters; on bad input fall back to none and return the errors to show."""
+    try:
+        return parse_filters(request.args), {}
+    except ValidationError as exc:
+        return counting.Filters(), exc.fields
+
+
+def _options() -> dict:
+    """Choices of the filter form (two queries whatever the data size)."""
+    return {
+        "sites": db.session.execute(select(Site.code, Site.name).order_by(Site.name)).all(),
+        "courses": db.session.execute(select(Course.code, Course.name).order_by(Course.code)).all(),
+        "zones": ZONES,
+    }
 
 
 @bp.route("/indicadores")
 @roles_required("admin", "analyst")
 def dashboard():
-    """Dashboard."""
-    return render_template("placeholder.html", title="Indicadores")
+    """Cards, per-year figures, the cumulative chart and the breakdowns of one indicator."""
+    filters, errors = _filters_or_error()
+    summaries = counting.summaries(filters)
+    selected = next(
+        (s for s in summaries if s.indicator.code == request.args.get("indicador")),
+        summaries[0] if summaries else None,
+    )
+    monthly, breakdowns = [], []
+    if selected is not None:
+        monthly = counting.monthly(selected.indicator, filters)
+        breakdowns = [
+            (dim, counting.breakdown(selected.indicator, name, filters))
+            for name, dim in counting.DIMENSIONS.items()
+        ]
+    years = sorted({y for s in summaries for y in s.by_year})
+    return render_template(
+        "indicators/dashboard.html",
+        filters=filters,
+        errors=errors,
+        summaries=summaries,
+        selected=selected,
+        monthly=monthly,
+        breakdowns=breakdowns,
+        years=years,
+        **_options(),
+    )
+
+
+@bp.route("/indicadores/<code>/personas")
+@roles_required("admin", "analyst")
+def people(code: str):
+    """The people behind one figure: admins see names and documents, analysts pseudonyms."""
+    ind = counting.get_indicator(code)
+    if ind is None:
+        abort(404)
+    filters = parse_filters(request.args)
+    by = request.args.get("by") or None
+    key = request.args.get("key")
+    if by:
+        parse_dimension(by)
+    month = request.args.get("month") or None
+    if month and not _valid_month(month):
+        raise ValidationError(f"El mes «{month}» no es válido; use AAAA-MM.", field="month")
+    page = max(request.args.get("page", 1, type=int), 1)
+    total, rows = counting.people(
+        ind, filters, by=by, key=key, month=month, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
+    )
+    show_identity = current_user.is_admin
+    for row in rows:
+        row["pseudonym"] = counting.pseudonym(row["person_id"])
+        if not show_identity:
+            for secret in ("document_type", "document_number", "first_names", "last_names"):
+                row.pop(secret)
+    dim = counting.DIMENSIONS.get(by) if by else None
+    return render_template(
+        "indicators/people.html",
+        ind=ind,
+        filters=filters,
+        dim=dim,
+        by=by,
+        key=key,
+        key_label=dim.label(key) if dim else None,
+        month=month,
+        total=total,
+        rows=rows,
+        page=page,
+        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
+        show_identity=show_identity,
+    )
+
+
+def _valid_month(value: str) -> bool:
+    year, _, month = value.partition("-")
+    return year.isdigit() and len(year) == 4 and month.isdigit() and 1 <= int(month) <= 12
+
+
+def _stamp() -> str:
+    return utcnow().strftime("%Y%m%d-%H%M")
+
+
+@bp.route("/indicadores/exportar.xlsx")
+@roles_required("admin", "analyst")
+def export_xlsx():
+    """XLSX for the official report; the people sheet only for admins."""
+    filters = parse_filters(request.args)
+    data = exports.workbook(filters, include_people=current_user.is_admin)
+    return Response(
+        data,
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f"attachment; filename=indicadores-{_stamp()}.xlsx"},
+    )
+
+
+@bp.route("/indicadores/exportar.csv")
+@roles_required("admin", "analyst")
+def export_csv():
+    """The dashboard's tables as one long CSV (aggregates only)."""
+    filters = parse_filters(request.args)
+    return Response(
+        exports.tables_csv(filters),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename=indicadores-{_stamp()}.csv"},
+    )
+
+
+# Public open-data routes live on this blueprint too.
+from lms.indicators import public  # noqa: E402, F401

@@ -1,0 +1,196 @@
+"""XLSX and CSV exports of the indicator tables, built from the counting module only.
+
+The XLSX has one sheet per indicator (goal, achieved, per-year figures, every breakdown) and,
+for admins only, a "Personas" sheet listing every person counted with the attributes each
+figure is cut by: filtering that sheet by a column reproduces any figure. Analysts get no
+people sheet at all: the dashboard drill-down already gives them pseudonymous IDs, and a
+spreadsheet of people is the easiest thing to leak.
+"""
+
+import csv
+import io
+from datetime import datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from lms.indicators import counting
+from lms.people.models import SEXES, ZONES
+from lms.timeutil import utcnow
+
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+HEADER_FILL = PatternFill("solid", fgColor="0A3D7A")
+TITLE_FONT = Font(bold=True, size=14)
+RULES = {"completed": "Personas que completaron", "certified": "Personas certificadas"}
+
+
+def collect(filters: counting.Filters) -> list[dict]:
+    """Every table of every indicator: summary, per-year figures and breakdowns."""
+    out = []
+    for s in counting.summaries(filters):
+        out.append(
+            {
+                "summary": s,
+                "breakdowns": [
+                    (dim, counting.breakdown(s.indicator, name, filters))
+                    for name, dim in counting.DIMENSIONS.items()
+                ],
+            }
+        )
+    return out
+
+
+def describe(filters: counting.Filters) -> str:
+    """The filters in words, for sheet headers."""
+    parts = [f"{label}: {getattr(filters, name)}" for name, label in _FILTER_LABELS if getattr(
+        filters, name)]
+    return "; ".join(parts) or "Sin filtros"
+
+
+_FILTER_LABELS = (("year", "Año"), ("site", "Sede"), ("zone", "Zona"), ("course", "Curso"))
+
+
+def _period(ind) -> str:
+    return f"{ind.period_start.isoformat()} a {ind.period_end.isoformat()}"
+
+
+def _header(ws, row: int, values) -> None:
+    for col, value in enumerate(values, start=1):
+        cell = ws.cell(row=row, column=col, value=value)
+        cell.font, cell.fill = HEADER_FONT, HEADER_FILL
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+
+def _sheet_title(code: str, used: set[str]) -> str:
+    title = "".join("-" if ch in '[]:*?/\\' else ch for ch in code)[:31] or "Indicador"
+    while title in used:
+        title = title[:28] + f"_{len(used)}"
+    used.add(title)
+    return title
+
+
+def workbook(filters: counting.Filters, include_people: bool, now: datetime | None = None) -> bytes:
+    """The official-report workbook as bytes."""
+    generated = (now or utcnow()).strftime("%Y-%m-%d %H:%M UTC")
+    wb = Workbook()
+    wb.remove(wb.active)
+    used: set[str] = set()
+    for table in collect(filters):
+        s = table["summary"]
+        ind = s.indicator
+        ws = wb.create_sheet(_sheet_title(ind.code, used))
+        ws["A1"] = f"{ind.code} — {ind.name}"
+        ws["A1"].font = TITLE_FONT
+        meta = [
+            ("Producto", f"{ind.product_code} {ind.product_name}".strip()),
+            ("Regla", RULES.get(ind.rule, ind.rule)),
+            ("Periodo", _period(ind)),
+            ("Filtros", describe(filters)),
+            ("Generado", generated),
+        ]
+        for i, (label, value) in enumerate(meta, start=2):
+            ws.cell(row=i, column=1, value=label).font = Font(bold=True)
+            ws.cell(row=i, column=2, value=value)
+        row = 8
+        _header(ws, row, ["Meta", "Logro", "Porcentaje"])
+        ws.cell(row=row + 1, column=1, value=ind.goal)
+        ws.cell(row=row + 1, column=2, value=s.achieved)
+        pct = ws.cell(row=row + 1, column=3, value=s.percent / 100)
+        pct.number_format = "0.0%"
+        row += 3
+        _header(ws, row, ["Año", "Personas"])
+        for year, n in sorted(s.by_year.items()):
+            row += 1
+            ws.cell(row=row, column=1, value=year)
+            ws.cell(row=row, column=2, value=n)
+        row += 1
+        ws.cell(row=row, column=1, value="Total del periodo").font = Font(bold=True)
+        ws.cell(row=row, column=2, value=s.total).font = Font(bold=True)
+        for dim, rows in table["breakdowns"]:
+            row += 2
+            _header(ws, row, [dim.title, "Personas"])
+            for r in rows:
+                row += 1
+                ws.cell(row=row, column=1, value=r["label"])
+                ws.cell(row=row, column=2, value=r["count"])
+            row += 1
+            ws.cell(row=row, column=1, value="Total").font = Font(bold=True)
+            ws.cell(row=row, column=2, value=sum(r["count"] for r in rows)).font = Font(bold=True)
+        for col, width in zip("ABC", (48, 22, 14), strict=True):
+            ws.column_dimensions[col].width = width
+    if include_people:
+        _people_sheet(wb, filters, generated)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+PEOPLE_COLUMNS = (
+    ("Indicador", 16),
+    ("Año", 8),
+    ("Fecha del evento", 14),
+    ("Tipo doc.", 9),
+    ("Número doc.", 16),
+    ("Nombres", 24),
+    ("Apellidos", 24),
+    ("Sexo", 12),
+    ("Grupo de edad", 12),
+    ("Zona", 10),
+    ("Comuna o corregimiento", 24),
+    ("Sede", 30),
+    ("Curso", 16),
+)
+
+
+def _people_sheet(wb: Workbook, filters: counting.Filters, generated: str) -> None:
+    ws = wb.create_sheet("Personas")
+    ws["A1"] = "Personas detrás de cada cifra (filtre las columnas para reproducirla)"
+    ws["A1"].font = TITLE_FONT
+    ws["A2"] = f"Filtros: {describe(filters)} · Generado: {generated} · Uso interno (Ley 1581)"
+    _header(ws, 4, [name for name, _ in PEOPLE_COLUMNS])
+    for i, (_, width) in enumerate(PEOPLE_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    for ind in counting.list_indicators():
+        _, rows = counting.people(ind, filters)
+        for r in rows:
+            ws.append(
+                [
+                    ind.code,
+                    r["event_date"].year,
+                    r["event_date"],
+                    r["document_type"],
+                    r["document_number"],
+                    r["first_names"],
+                    r["last_names"],
+                    SEXES.get(r["sex"], counting.NO_INFO),
+                    r["age_group"],
+                    ZONES.get(r["zone"], counting.NO_INFO),
+                    r["area"] or counting.NO_INFO,
+                    r["site"],
+                    r["course"],
+                ]
+            )
+    ws.auto_filter.ref = f"A4:{get_column_letter(len(PEOPLE_COLUMNS))}{max(ws.max_row, 4)}"
+    ws.freeze_panes = "A5"
+
+
+def tables_csv(filters: counting.Filters) -> str:
+    """The same tables as the workbook, one row per figure (long format)."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["indicador", "nombre", "periodo", "filtros", "tabla", "clave", "categoria",
+                     "valor"])
+    for table in collect(filters):
+        s = table["summary"]
+        ind = s.indicator
+        base = [ind.code, ind.name, _period(ind), describe(filters)]
+        writer.writerow([*base, "resumen", "meta", "Meta", ind.goal])
+        writer.writerow([*base, "resumen", "logro", "Logro", s.achieved])
+        writer.writerow([*base, "resumen", "porcentaje", "Porcentaje", s.percent])
+        for year, n in sorted(s.by_year.items()):
+            writer.writerow([*base, "anio", year, year, n])
+        for dim, rows in table["breakdowns"]:
+            for r in rows:
+                writer.writerow([*base, dim.name, r["key"], r["label"], r["count"]])
+    return out.getvalue()

@@ -1,0 +1,191 @@
+"""SQL of the counting rules (SQLAlchemy Core, portable between SQLite and PostgreSQL).
+
+Only lms.indicators.counting uses this; see its docstring for the rules.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, exists, extract, func, literal, select
+
+from lms.certificates.models import Certificate
+from lms.courses.models import Cohort, Course, Enrollment, PlanIndicator, Site
+from lms.people.models import Person, PersonSensitive
+
+NO_INFO = "no informa"
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Dashboard/API filters; site and course are codes, zone is urbana or rural."""
+
+    year: int | None = None
+    site: str | None = None
+    zone: str | None = None
+    course: str | None = None
+
+    def as_args(self) -> dict:
+        """The filters as query-string arguments (only those set)."""
+        return {k: v for k, v in self.__dict__.items() if v not in (None, "")}
+
+
+_E = Enrollment.__table__
+_C = Cohort.__table__
+_CO = Course.__table__
+_CERT = Certificate.__table__
+_P = Person.__table__
+_PS = PersonSensitive.__table__
+_S = Site.__table__
+
+
+def events_query(ind: PlanIndicator):
+    """Qualifying events of one indicator: one row per qualifying enrollment."""
+    product_courses = select(_CO.c.id).where(_CO.c.product_code == ind.product_code)
+    query = (
+        select(
+            _E.c.id.label("enrollment_id"),
+            _E.c.person_id,
+            _E.c.completed_on.label("event_date"),
+            _C.c.site_id,
+            _C.c.course_id,
+        )
+        .select_from(_E.join(_C, _C.c.id == _E.c.cohort_id))
+        .where(
+            _C.c.course_id.in_(product_courses),
+            _E.c.completed_on.is_not(None),
+            _E.c.completed_on >= ind.period_start,
+            _E.c.completed_on <= ind.period_end,
+        )
+    )
+    if ind.rule == "certified":
+        # Only the chain's latest document decides validity: superseded_by_id IS NULL.
+        query = query.where(
+            exists().where(
+                _CERT.c.enrollment_id == _E.c.id,
+                _CERT.c.superseded_by_id.is_(None),
+                _CERT.c.revoked_at.is_(None),
+            )
+        )
+    return query
+
+
+def first_events(ind: PlanIndicator, attribution: bool):
+    """One row per person: the first qualifying event (with its site and course if asked)."""
+    events = events_query(ind)
+    if not attribution:
+        # Cheaper: the minimum date is all the person-level figures need.
+        inner = events.subquery("ev")
+        return (
+            select(inner.c.person_id, func.min(inner.c.event_date).label("event_date"))
+            .group_by(inner.c.person_id)
+            .subquery("first")
+        )
+    rank = func.row_number().over(
+        partition_by=_E.c.person_id, order_by=(_E.c.completed_on, _E.c.id)
+    )
+    ranked = events.add_columns(rank.label("rn")).subquery("ranked")
+    return (
+        select(
+            ranked.c.person_id,
+            ranked.c.event_date,
+            ranked.c.site_id,
+            ranked.c.course_id,
+            ranked.c.enrollment_id,
+        )
+        .where(ranked.c.rn == 1)
+        .subquery("first")
+    )
+
+
+class IndicatorQuery:
+    """Builds a SELECT over the first events, joining only the tables a figure needs."""
+
+    def __init__(self, ind: PlanIndicator, filters: Filters, attribution: bool = False):
+        attribution = attribution or bool(filters.site or filters.course)
+        self.first = first_events(ind, attribution)
+        self.filters = filters
+        self.joined: set[str] = set()
+        self.source = self.first
+        self.where = []
+        if filters.year:
+            self.where.append(self.year == filters.year)
+        if filters.zone:
+            self.where.append(self.col("people", _P.c.zone) == filters.zone)
+        if filters.site:
+            self.where.append(self.col("sites", _S.c.code) == filters.site)
+        if filters.course:
+            self.where.append(self.col("courses", _CO.c.code) == filters.course)
+
+    @property
+    def year(self):
+        """Year of the first event."""
+        return extract("year", self.first.c.event_date)
+
+    @property
+    def month(self):
+        """Month (1-12) of the first event."""
+        return extract("month", self.first.c.event_date)
+
+    def col(self, table: str, column):
+        """Use a column of a joined table, joining it on first use."""
+        if table not in self.joined:
+            self.joined.add(table)
+            f = self.first.c
+            if table == "people":
+                self.source = self.source.join(_P, _P.c.id == f.person_id)
+            elif table == "sensitive":
+                self.source = self.source.outerjoin(_PS, _PS.c.person_id == f.person_id)
+            elif table == "sites":
+                self.source = self.source.join(_S, _S.c.id == f.site_id)
+            elif table == "courses":
+                self.source = self.source.join(_CO, _CO.c.id == f.course_id)
+        return column
+
+    def dimension(self, name: str):
+        """(key, label) SQL expressions of a breakdown."""
+        nothing = literal(NO_INFO)
+        if name == "sex":
+            return func.coalesce(self.col("people", _P.c.sex), nothing), None
+        if name == "zone":
+            return func.coalesce(self.col("people", _P.c.zone), nothing), None
+        if name == "area":
+            return func.coalesce(self.col("people", _P.c.area), nothing), None
+        if name == "age_group":
+            return self._age_group(), None
+        if name == "site":
+            return self.col("sites", _S.c.code), self.col("sites", _S.c.name)
+        if name == "course":
+            return self.col("courses", _CO.c.code), self.col("courses", _CO.c.name)
+        if name == "ethnic":
+            value = self.col("sensitive", _PS.c.ethnic_group)
+            return case((func.coalesce(value, "") == "", nothing), else_=value), None
+        column = self.col("sensitive", getattr(_PS.c, name))
+        return case((column.is_(True), "si"), (column.is_(False), "no"), else_=nothing), None
+
+    def _age_group(self):
+        # Portable age in whole years at the event date: year difference minus one when the
+        # birthday had not yet come that year (month*100+day comparison).
+        birth = self.col("people", _P.c.birth_date)
+        ev = self.first.c.event_date
+        age = (
+            extract("year", ev)
+            - extract("year", birth)
+            - case(
+                (
+                    extract("month", ev) * 100 + extract("day", ev)
+                    < extract("month", birth) * 100 + extract("day", birth),
+                    1,
+                ),
+                else_=0,
+            )
+        )
+        return case(
+            (birth.is_(None), literal(NO_INFO)),
+            (age < 18, "<18"),
+            (age <= 28, "18-28"),
+            (age <= 59, "29-59"),
+            else_="60+",
+        )
+
+    def select(self, *columns):
+        """SELECT columns FROM the joined sources WHERE the filters hold."""
+        return select(*columns).select_from(self.source).where(*self.where)
