@@ -1,7 +1,51 @@
-"""Commands of the courses domain."""
+"""Commands of the courses domain: seed-catalog and import-sites."""
 
+from pathlib import Path
+
+import click
 from flask.cli import AppGroup
+
+from lms.courses import services
+from lms.extensions import db
+from lms.tabular import TabularError
 
 
 def register(group: AppGroup) -> None:
     """Add this domain's commands to the ``lms`` group."""
+
+    @group.command("seed-catalog")
+    def seed_catalog() -> None:
+        """Create the official plan indicators and courses if missing (safe to repeat)."""
+        report = services.seed_catalog()
+        db.session.commit()
+        for kind, label in (("indicators", "Indicadores"), ("courses", "Cursos")):
+            created, kept = report[kind]["created"], report[kind]["kept"]
+            click.echo(
+                f"{label}: {len(created)} creados ({', '.join(created) or '—'}), "
+                f"{len(kept)} ya existían ({', '.join(kept) or '—'})."
+            )
+        reference = report.get("reference")
+        if reference is None:
+            click.echo("Datos de referencia de personas: no disponibles todavía.")
+        else:
+            details = ", ".join(f"{key}={value}" for key, value in reference.items())
+            click.echo(f"Datos de referencia de personas: {details}.")
+
+    @group.command("import-sites")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    def import_sites(file: Path) -> None:
+        """Create or update sites from a CSV or XLSX file (all rows or none).
+
+        Header: codigo,nombre,tipo,zona,comuna_corregimiento,direccion
+        """
+        try:
+            result = services.import_sites(file, file.name)
+        except TabularError as exc:
+            for error in exc.errors:
+                click.echo(str(error), err=True)
+            click.echo(f"No se importó nada: {len(exc.errors)} error(es).", err=True)
+            raise SystemExit(1) from None
+        db.session.commit()
+        click.echo(
+            f"Sedes importadas: {result['created']} creadas, {result['updated']} actualizadas."
+        )

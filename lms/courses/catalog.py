@@ -1,0 +1,254 @@
+"""The catalog: plan indicators and courses, their rules, and the idempotent official seed."""
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, select
+
+from lms.courses.models import DOCUMENT_KINDS, RULES, Cohort, Course, PlanIndicator
+from lms.courses.rules import Problems, code_of
+from lms.errors import ValidationError
+from lms.extensions import db
+
+PERIOD = (date(2020, 1, 1), date(2023, 12, 31))
+#: The PDM "Cúcuta 2050, Estrategia de Todos" indicators (GUIDE.md); data, editable later.
+SEED_INDICATORS = (
+    {
+        "code": "2301031-PC",
+        "name": "Personas capacitadas",
+        "product_code": "2301031",
+        "product_name": "Servicio de educación informal en uso básico de TIC",
+        "goal": 3200,
+        "rule": "completed",
+    },
+    {
+        "code": "2301034-PCAD",
+        "name": "Personas certificadas en alfabetización digital",
+        "product_code": "2301034",
+        "product_name": "Servicio de educación para el trabajo en TIC",
+        "goal": 350,
+        "rule": "certified",
+    },
+    {
+        "code": "2302033-PCGD",
+        "name": "Personas capacitadas en Gobierno Digital",
+        "product_code": "2302033",
+        "product_name": "Servicio de educación informal en Gobierno Digital",
+        "goal": 315,
+        "rule": "completed",
+    },
+)
+#: The official courses (issue 2, item 5).
+SEED_COURSES = (
+    ("TIC-BASICO", "Uso básico de las TIC", "2301031", 20, "constancia"),
+    ("ALFA-DIGITAL", "Alfabetización digital", "2301034", 40, "certificado"),
+    ("GOB-DIGITAL", "Gobierno Digital para la ciudadanía", "2302033", 12, "constancia"),
+)
+
+
+def clean_indicator(data: dict, indicator: PlanIndicator | None = None) -> dict:
+    """Check a plan indicator's fields and return them normalized."""
+    problems = Problems()
+    clean = {
+        "code": code_of(problems.text(data, "code", "Código", 30)) or None,
+        "name": problems.text(data, "name", "Nombre del indicador", 200),
+        "product_code": problems.text(data, "product_code", "Código del producto MGA", 20),
+        "product_name": problems.text(data, "product_name", "Nombre del producto", 200, False)
+        or "",
+        "period_start": data.get("period_start"),
+        "period_end": data.get("period_end"),
+        "rule": data.get("rule"),
+    }
+    goal = data.get("goal")
+    if not isinstance(goal, int) or isinstance(goal, bool) or goal < 1:
+        problems.add("goal", "La meta debe ser un número entero mayor que 0.")
+    clean["goal"] = goal
+    start, end = clean["period_start"], clean["period_end"]
+    if not isinstance(start, date):
+        problems.add("period_start", "Indique la fecha de inicio del periodo.")
+    if not isinstance(end, date):
+        problems.add("period_end", "Indique la fecha final del periodo.")
+    elif isinstance(start, date) and start > end:
+        problems.add("period_end", "La fecha final del periodo no puede ser anterior a la inicial.")
+    if clean["rule"] not in RULES:
+        problems.add("rule", "Regla de conteo no válida; use completed o certified.")
+    if clean["code"]:
+        clash = select(PlanIndicator.id).where(PlanIndicator.code == clean["code"])
+        if indicator is not None:
+            clash = clash.where(PlanIndicator.id != indicator.id)
+        if db.session.scalar(clash):
+            problems.add("code", f"Ya existe un indicador con el código {clean['code']}.")
+    problems.raise_if_any()
+    return clean
+
+
+def save_indicator(data: dict, indicator: PlanIndicator | None = None) -> PlanIndicator:
+    """Create a plan indicator, or update ``indicator``."""
+    clean = clean_indicator(data, indicator)
+    if indicator is None:
+        indicator = PlanIndicator()
+        db.session.add(indicator)
+    for key, value in clean.items():
+        setattr(indicator, key, value)
+    db.session.flush()
+    return indicator
+
+
+def delete_indicator(indicator: PlanIndicator) -> None:
+    """Delete an indicator unless courses would be left reporting to no indicator."""
+    others = db.session.scalar(
+        select(func.count(PlanIndicator.id)).where(
+            PlanIndicator.product_code == indicator.product_code, PlanIndicator.id != indicator.id
+        )
+    )
+    courses = db.session.scalar(
+        select(func.count(Course.id)).where(Course.product_code == indicator.product_code)
+    )
+    if courses and not others:
+        raise ValidationError(
+            f"{courses} curso(s) reportan al producto {indicator.product_code}; "
+            "cámbielos de producto antes de eliminar el indicador.",
+            "product_code",
+        )
+    db.session.delete(indicator)
+    db.session.flush()
+
+
+def product_codes() -> list[tuple[str, str]]:
+    """(product code, product name) pairs that courses may report to."""
+    rows = db.session.execute(
+        select(PlanIndicator.product_code, func.max(PlanIndicator.product_name))
+        .group_by(PlanIndicator.product_code)
+        .order_by(PlanIndicator.product_code)
+    )
+    return [(code, name) for code, name in rows]
+
+
+def clean_course(data: dict, course: Course | None = None) -> dict:
+    """Check a course's fields and return them normalized."""
+    problems = Problems()
+    clean = {
+        "code": code_of(problems.text(data, "code", "Código", 30)) or None,
+        "name": problems.text(data, "name", "Nombre", 200),
+        "description": str(data.get("description") or "").strip(),
+        "product_code": problems.text(data, "product_code", "Producto del plan", 20),
+        "grants_document": bool(data.get("grants_document")),
+        "auto_issue": bool(data.get("auto_issue")),
+        "active": bool(data.get("active", True)),
+        "document_kind": data.get("document_kind") or None,
+    }
+    try:
+        hours = Decimal(str(data.get("hours"))).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError):
+        hours = None
+    if hours is None or not hours.is_finite() or hours <= 0:
+        problems.add("hours", "Las horas del curso deben ser un número mayor que 0.")
+    elif hours > 9999:
+        problems.add("hours", "Las horas del curso no pueden superar 9999.")
+    clean["hours"] = hours
+    pct = data.get("min_attendance_pct")
+    if not isinstance(pct, int) or isinstance(pct, bool) or not 1 <= pct <= 100:
+        problems.add(
+            "min_attendance_pct", "La asistencia mínima debe ser un porcentaje entre 1 y 100."
+        )
+    clean["min_attendance_pct"] = pct
+    if clean["grants_document"]:
+        if clean["document_kind"] not in DOCUMENT_KINDS:
+            problems.add("document_kind", "Indique si otorga certificado o constancia.")
+    else:
+        # Without a document there is nothing to issue automatically.
+        clean["document_kind"], clean["auto_issue"] = None, False
+    product = clean["product_code"]
+    if product and not db.session.scalar(
+        select(PlanIndicator.id).where(PlanIndicator.product_code == product).limit(1)
+    ):
+        problems.add(
+            "product_code",
+            f"El producto {product} no corresponde a ningún indicador del plan; "
+            "créelo primero en el catálogo.",
+        )
+    if clean["code"]:
+        clash = select(Course.id).where(Course.code == clean["code"])
+        if course is not None:
+            clash = clash.where(Course.id != course.id)
+        if db.session.scalar(clash):
+            problems.add("code", f"Ya existe un curso con el código {clean['code']}.")
+    problems.raise_if_any()
+    return clean
+
+
+def save_course(data: dict, course: Course | None = None) -> Course:
+    """Create a course, or update ``course``."""
+    clean = clean_course(data, course)
+    if course is None:
+        course = Course()
+        db.session.add(course)
+    for key, value in clean.items():
+        setattr(course, key, value)
+    db.session.flush()
+    return course
+
+
+def delete_course(course: Course) -> None:
+    """Delete a course no cohort uses; otherwise ask to deactivate it."""
+    used = db.session.scalar(select(func.count(Cohort.id)).where(Cohort.course_id == course.id))
+    if used:
+        raise ValidationError(
+            f"El curso tiene {used} grupo(s); desactívelo en lugar de eliminarlo.", "active"
+        )
+    db.session.delete(course)
+    db.session.flush()
+
+
+def seed_catalog() -> dict:
+    """Create the official indicators and courses, and the people reference data, if missing.
+
+    Existing records are kept untouched (the office may have edited them), so running it
+    again changes nothing. Returns {"indicators": {"created": [...], "kept": [...]},
+    "courses": {...}, "reference": <people seed counts or None>}.
+    """
+    report = {"indicators": {"created": [], "kept": []}, "courses": {"created": [], "kept": []}}
+    for spec in SEED_INDICATORS:
+        # Matching the product and period too survives an office renaming the code.
+        found = db.session.scalar(
+            select(PlanIndicator.code).where(
+                (PlanIndicator.code == spec["code"])
+                | (
+                    (PlanIndicator.product_code == spec["product_code"])
+                    & (PlanIndicator.period_start == PERIOD[0])
+                )
+            )
+        )
+        if found:
+            report["indicators"]["kept"].append(found)
+            continue
+        save_indicator({**spec, "period_start": PERIOD[0], "period_end": PERIOD[1]})
+        report["indicators"]["created"].append(spec["code"])
+    for code, name, product, hours, kind in SEED_COURSES:
+        if db.session.scalar(select(Course.id).where(Course.code == code)):
+            report["courses"]["kept"].append(code)
+            continue
+        save_course(
+            {
+                "code": code,
+                "name": name,
+                "product_code": product,
+                "hours": hours,
+                "min_attendance_pct": 80,
+                "grants_document": True,
+                "document_kind": kind,
+            }
+        )
+        report["courses"]["created"].append(code)
+    report["reference"] = _seed_reference_data()
+    return report
+
+
+def _seed_reference_data():
+    # Comunas, corregimientos and the privacy notice belong to the people domain.
+    try:
+        from lms.people import services as people_services
+    except ImportError:
+        return None
+    seed = getattr(people_services, "seed_reference_data", None)
+    return seed() if seed is not None else None

@@ -1,0 +1,196 @@
+"""Forms of the courses domain; the API validates JSON with these same classes.
+
+Field names equal the model attributes, so ``validated(Form, obj=record)`` can merge a
+partial update. Forms only parse types; the business rules live in the services.
+"""
+
+from decimal import Decimal
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from sqlalchemy import select
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from lms.courses.catalog import product_codes
+from lms.courses.cohorts import WEEKDAYS, trainers
+from lms.courses.models import DOCUMENT_KINDS, MODALITIES, RULES, SITE_KINDS, Course, Site
+from lms.extensions import db
+from lms.forms import choices
+from lms.people.models import ZONES
+
+TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
+REQUIRED = "Este campo es obligatorio."
+
+
+def optional_int(value):
+    """Coerce a select's value to int, keeping "no choice" as None instead of an error."""
+    if value in ("", None):
+        return None
+    return int(value)
+
+
+class CommaDecimalField(DecimalField):
+    """A decimal that also accepts a comma, as people in Colombia write "2,5"."""
+
+    def process_formdata(self, valuelist):
+        """Parse the submitted text, reading a comma as the decimal separator."""
+        if valuelist and isinstance(valuelist[0], str):
+            valuelist = [valuelist[0].strip().replace(",", ".")]
+        super().process_formdata(valuelist)
+        if isinstance(self.data, Decimal) and not self.data.is_finite():
+            self.data = None
+            raise ValueError("No es un número válido.")
+
+
+def show_errors(exc, form) -> None:
+    """Put every field's message from a service's ValidationError next to its field."""
+    placed = False
+    for name, messages in exc.fields.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, *messages]
+            placed = True
+    if not placed:
+        exc.attach(form)
+
+
+class SiteForm(FlaskForm):
+    """A site (sede)."""
+
+    code = StringField(
+        "Código",
+        validators=[DataRequired(REQUIRED), Length(max=30)],
+        description="Ej.: CAC-ATALAYA",
+    )
+    name = StringField("Nombre", validators=[DataRequired(REQUIRED), Length(max=160)])
+    kind = SelectField("Tipo", choices=choices(SITE_KINDS))
+    zone = SelectField("Zona", choices=choices(ZONES))
+    area = StringField(
+        "Comuna o corregimiento",
+        validators=[Optional(), Length(max=80)],
+        render_kw={"list": "areas", "autocomplete": "off"},
+    )
+    address = StringField("Dirección", validators=[Optional(), Length(max=200)])
+    active = BooleanField("Activa", default=True)
+
+
+class SiteImportForm(FlaskForm):
+    """Upload of a sites file (CSV or XLSX)."""
+
+    file = FileField(
+        "Archivo CSV o XLSX",
+        validators=[
+            FileRequired("Elija un archivo."),
+            FileAllowed(["csv", "xlsx"], "El archivo debe ser .csv o .xlsx."),
+        ],
+        description="Encabezado: codigo,nombre,tipo,zona,comuna_corregimiento,direccion",
+    )
+
+
+class IndicatorForm(FlaskForm):
+    """A plan indicator."""
+
+    code = StringField("Código", validators=[DataRequired(REQUIRED), Length(max=30)])
+    name = StringField("Nombre del indicador", validators=[DataRequired(REQUIRED), Length(max=200)])
+    product_code = StringField(
+        "Código del producto MGA", validators=[DataRequired(REQUIRED), Length(max=20)]
+    )
+    product_name = StringField("Nombre del producto", validators=[Optional(), Length(max=200)])
+    goal = IntegerField("Meta (personas)", validators=[InputRequired(REQUIRED)])
+    period_start = DateField("Inicio del periodo", validators=[InputRequired(REQUIRED)])
+    period_end = DateField("Fin del periodo", validators=[InputRequired(REQUIRED)])
+    rule = SelectField("Regla de conteo", choices=choices(RULES))
+
+
+class CourseForm(FlaskForm):
+    """A course of the catalog."""
+
+    code = StringField("Código", validators=[DataRequired(REQUIRED), Length(max=30)])
+    name = StringField("Nombre", validators=[DataRequired(REQUIRED), Length(max=200)])
+    description = TextAreaField("Descripción", validators=[Optional()])
+    hours = CommaDecimalField("Horas totales", validators=[InputRequired(REQUIRED)])
+    min_attendance_pct = IntegerField(
+        "Asistencia mínima (%)", default=80, validators=[InputRequired(REQUIRED)]
+    )
+    grants_document = BooleanField("Otorga documento al completar", default=True)
+    document_kind = SelectField(
+        "Tipo de documento", choices=choices(DOCUMENT_KINDS, blank="— Ninguno —")
+    )
+    auto_issue = BooleanField(
+        "Emisión automática al completar",
+        description="Si no se marca, un administrador emite el documento manualmente.",
+    )
+    # Any code is accepted here; the service explains in Spanish when no indicator has it.
+    product_code = SelectField("Producto del plan", validate_choice=False)
+    active = BooleanField("Activo", default=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.product_code.choices = [
+            SelectChoice(code, f"{code} · {name}" if name else code)
+            for code, name in product_codes()
+        ]
+
+
+class CohortForm(FlaskForm):
+    """A cohort (grupo), with its trainers."""
+
+    code = StringField("Código", validators=[DataRequired(REQUIRED), Length(max=40)])
+    course_id = SelectField(
+        "Curso", coerce=optional_int, validate_choice=False, validators=[InputRequired(REQUIRED)]
+    )
+    site_id = SelectField(
+        "Sede", coerce=optional_int, validate_choice=False, validators=[InputRequired(REQUIRED)]
+    )
+    trainer_ids = SelectMultipleField("Formadores", coerce=int, validate_choice=False)
+    start_date = DateField("Fecha de inicio", validators=[InputRequired(REQUIRED)])
+    end_date = DateField("Fecha de fin", validators=[InputRequired(REQUIRED)])
+    capacity = IntegerField("Capacidad", default=30, validators=[InputRequired(REQUIRED)])
+    modality = SelectField("Modalidad", choices=choices(MODALITIES))
+
+    def __init__(self, *args, cohort=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.course_id.choices = _options(Course, cohort.course_id if cohort else None)
+        self.site_id.choices = _options(Site, cohort.site_id if cohort else None)
+        self.trainer_ids.choices = [SelectChoice(u.id, u.name) for u in trainers()]
+
+
+def _options(model, current: int | None) -> list[SelectChoice]:
+    # Inactive records are offered only to the cohort that already uses them.
+    query = select(model).where(model.active | (model.id == current)).order_by(model.name)
+    options = [SelectChoice(r.id, f"{r.code} · {r.name}") for r in db.session.scalars(query)]
+    return [SelectChoice("", "— Elija —"), *options]
+
+
+class SessionForm(FlaskForm):
+    """One session of a cohort."""
+
+    date = DateField("Fecha", validators=[InputRequired(REQUIRED)])
+    start_time = TimeField("Hora de inicio", format=TIME_FORMATS, validators=[Optional()])
+    hours = CommaDecimalField("Duración (horas)", validators=[InputRequired(REQUIRED)])
+    topic = StringField("Tema", validators=[Optional(), Length(max=200)])
+
+
+class SeriesForm(FlaskForm):
+    """A recurring series of sessions: chosen weekdays between two dates."""
+
+    first_date = DateField("Desde", validators=[InputRequired(REQUIRED)])
+    last_date = DateField("Hasta", validators=[InputRequired(REQUIRED)])
+    weekdays = SelectMultipleField("Días de la semana", choices=choices(WEEKDAYS))
+    start_time = TimeField("Hora de inicio", format=TIME_FORMATS, validators=[Optional()])
+    hours = CommaDecimalField(
+        "Duración de cada sesión (horas)", validators=[InputRequired(REQUIRED)]
+    )
+    topic = StringField("Tema", validators=[Optional(), Length(max=200)])

@@ -1,0 +1,65 @@
+"""The courses domain's rules, in one import: sites, catalog, cohorts and sessions.
+
+The rules live in lms.courses.sites, .catalog and .cohorts (smaller files); other domains
+(the planilla import, the demo) call them through this module.
+"""
+
+from lms.courses.catalog import (
+    clean_course,
+    clean_indicator,
+    delete_course,
+    delete_indicator,
+    product_codes,
+    save_course,
+    save_indicator,
+    seed_catalog,
+)
+from lms.courses.cohorts import (
+    WEEKDAYS,
+    add_series,
+    add_session,
+    clean_cohort,
+    delete_cohort,
+    delete_session,
+    enrollment_counts,
+    local_today,
+    save_cohort,
+    trainers,
+    update_session,
+    visible_cohorts,
+)
+from lms.courses.sites import (
+    clean_site,
+    create_site,
+    delete_site,
+    import_sites,
+    update_site,
+)
+
+__all__ = [
+    "WEEKDAYS",
+    "add_series",
+    "add_session",
+    "clean_cohort",
+    "clean_course",
+    "clean_indicator",
+    "clean_site",
+    "create_site",
+    "delete_cohort",
+    "delete_course",
+    "delete_indicator",
+    "delete_session",
+    "delete_site",
+    "enrollment_counts",
+    "import_sites",
+    "local_today",
+    "product_codes",
+    "save_cohort",
+    "save_course",
+    "save_indicator",
+    "seed_catalog",
+    "trainers",
+    "update_session",
+    "update_site",
+    "visible_cohorts",
+]

@@ -1,0 +1,158 @@
+"""Sites (sedes): their rules, and the CSV/XLSX import that creates or updates them by code."""
+
+from sqlalchemy import func, select
+
+from lms.courses.models import SITE_KINDS, Cohort, Site
+from lms.courses.rules import Problems, code_of
+from lms.errors import ValidationError
+from lms.extensions import db
+from lms.people.models import ZONES, Area
+from lms.tabular import RowError, TabularError, fold, match_choice, read_table
+
+#: Import header -> Site attribute; the header is a contract (issue 2, item 4).
+IMPORT_COLUMNS = {
+    "codigo": "code",
+    "nombre": "name",
+    "tipo": "kind",
+    "zona": "zone",
+    "comuna_corregimiento": "area",
+    "direccion": "address",
+}
+REQUIRED_COLUMNS = ("codigo", "nombre", "tipo", "zona")
+OPTIONAL_COLUMNS = ("comuna_corregimiento", "direccion")
+
+
+def area_lookup() -> dict[str, Area]:
+    """Comunas and corregimientos keyed by their folded name."""
+    return {fold(a.name): a for a in db.session.scalars(select(Area))}
+
+
+def clean_site(data: dict, site: Site | None = None, areas: dict | None = None) -> dict:
+    """Check a site's fields and return them normalized; raise ValidationError listing all."""
+    problems = Problems()
+    clean = {
+        "code": code_of(problems.text(data, "code", "Código", 30)) or None,
+        "name": problems.text(data, "name", "Nombre", 160),
+        "address": problems.text(data, "address", "Dirección", 200, required=False),
+        "active": bool(data.get("active", True)),
+    }
+    clean["kind"] = match_choice(data.get("kind"), SITE_KINDS)
+    if clean["kind"] is None:
+        problems.add(
+            "kind",
+            f"Tipo de sede no válido: «{data.get('kind') or ''}»; use "
+            + ", ".join(SITE_KINDS.values())
+            + ".",
+        )
+    clean["zone"] = match_choice(data.get("zone"), ZONES)
+    if clean["zone"] is None:
+        problems.add("zone", f"Zona no válida: «{data.get('zone') or ''}»; use urbana o rural.")
+    clean["area"] = _clean_area(data.get("area"), clean["zone"], problems, areas)
+    if clean["code"]:
+        clash = select(Site.id).where(Site.code == clean["code"])
+        if site is not None:
+            clash = clash.where(Site.id != site.id)
+        if db.session.scalar(clash):
+            problems.add("code", f"Ya existe una sede con el código {clean['code']}.")
+    problems.raise_if_any()
+    return clean
+
+
+def _clean_area(value, zone: str | None, problems: Problems, areas: dict | None) -> str | None:
+    # Areas are editable data; until the office loads them any name is accepted.
+    name = " ".join(str(value or "").split())
+    if not name:
+        return None
+    areas = area_lookup() if areas is None else areas
+    if not areas:
+        if len(name) > 80:
+            problems.add("area", "El campo «Comuna o corregimiento» admite máximo 80 caracteres.")
+        return name
+    area = areas.get(fold(name))
+    if area is None:
+        problems.add("area", f"Comuna o corregimiento desconocido: «{name}».")
+        return name
+    if zone and area.zone != zone:
+        kind = (
+            "una comuna (zona urbana)" if area.zone == "urbana" else "un corregimiento (zona rural)"
+        )
+        problems.add("area", f"«{area.name}» es {kind}; no coincide con la zona {zone}.")
+    return area.name
+
+
+def create_site(data: dict) -> Site:
+    """Create a site from checked data."""
+    site = Site(**clean_site(data))
+    db.session.add(site)
+    db.session.flush()
+    return site
+
+
+def update_site(site: Site, data: dict) -> Site:
+    """Change a site's fields."""
+    for key, value in clean_site(data, site).items():
+        setattr(site, key, value)
+    db.session.flush()
+    return site
+
+
+def delete_site(site: Site) -> None:
+    """Delete a site that no cohort uses; otherwise ask to deactivate it instead."""
+    used = db.session.scalar(select(func.count(Cohort.id)).where(Cohort.site_id == site.id))
+    if used:
+        raise ValidationError(
+            f"La sede tiene {used} grupo(s); desactívela en lugar de eliminarla.", "active"
+        )
+    db.session.delete(site)
+    db.session.flush()
+
+
+def import_sites(stream, filename: str) -> dict:
+    """Create or update (by code) every site in a CSV/XLSX file, or none if any row is wrong.
+
+    Returns {"created": n, "updated": n}; raises TabularError listing every problem.
+    """
+    errors: list[RowError] = []
+    rows: dict[str, tuple[int, dict]] = {}
+    areas = area_lookup()
+    existing = {s.code: s for s in db.session.scalars(select(Site))}
+    columns = {attr: col for col, attr in IMPORT_COLUMNS.items()}
+    for number, raw in read_table(stream, filename, REQUIRED_COLUMNS, OPTIONAL_COLUMNS):
+        data = {IMPORT_COLUMNS[col]: value for col, value in raw.items()}
+        code = code_of(data["code"])
+        # A re-import must not reactivate a site the office switched off.
+        data["active"] = existing[code].active if code in existing else True
+        if code and code in rows:
+            first = rows[code][0]
+            errors.append(
+                RowError(number, "codigo", f"código repetido (ya está en la fila {first})")
+            )
+            continue
+        try:
+            clean = clean_site(data, existing.get(code), areas)
+        except ValidationError as exc:
+            for field, messages in exc.fields.items():
+                errors.extend(RowError(number, columns[field], _lower(m)) for m in messages)
+            continue
+        rows[code] = (number, clean)
+    if errors:
+        raise TabularError(errors)
+    if not rows:
+        raise TabularError([RowError(None, None, "el archivo no tiene filas de datos")])
+    created = updated = 0
+    for code, (_number, clean) in rows.items():
+        site = existing.get(code)
+        if site is None:
+            db.session.add(Site(**clean))
+            created += 1
+        else:
+            for key, value in clean.items():
+                setattr(site, key, value)
+            updated += 1
+    db.session.flush()
+    return {"created": created, "updated": updated}
+
+
+def _lower(message: str) -> str:
+    # Read as the tail of "fila 3, columna zona: …".
+    return message[:1].lower() + message[1:].rstrip(".")
