@@ -40,9 +40,9 @@ def anonymize(person_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         try:
-            rights.anonymize_person(person)
+            with db.session.begin_nested():
+                rights.anonymize_person(person)
         except ValidationError as exc:
-            db.session.rollback()
             exc.attach(form)
         else:
             db.session.commit()
@@ -77,9 +77,9 @@ def merge(person_id: int):
         try:
             if duplicate is None:
                 raise ValidationError("El registro duplicado no existe.", "duplicate_id")
-            detail = rights.merge_people(person, duplicate)
+            with db.session.begin_nested():
+                detail = rights.merge_people(person, duplicate)
         except ValidationError as exc:
-            db.session.rollback()
             exc.attach(form)
         else:
             db.session.commit()
@@ -110,9 +110,9 @@ def enroll(person_id: int):
         return redirect(url_for("people.show", person_id=person.id))
     cohort = db.get_or_404(Cohort, form.cohort_id.data)
     try:
-        enroll_person(person, cohort)
+        with db.session.begin_nested():
+            enroll_person(person, cohort)
     except ValidationError as exc:
-        db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("people.show", person_id=person.id))
     db.session.commit()
@@ -133,9 +133,9 @@ def enrollment_status(enrollment_id: int):
     try:
         if not form.validate_on_submit():
             raise ValidationError("Elija el estado.", "status")
-        set_status(enrollment, form.status.data)
+        with db.session.begin_nested():
+            set_status(enrollment, form.status.data)
     except ValidationError as exc:
-        db.session.rollback()
         flash(exc.message, "error")
     else:
         db.session.commit()

@@ -13,7 +13,14 @@ from sqlalchemy import func, select
 from lms.audit.services import current_actor_id
 from lms.errors import ValidationError
 from lms.extensions import db
-from lms.people.models import CONSENT_CHANNELS, Area, Consent, Person, PrivacyNotice
+from lms.people.models import (
+    CONSENT_CHANNELS,
+    DOCUMENT_TYPES,
+    Area,
+    Consent,
+    Person,
+    PrivacyNotice,
+)
 from lms.people.notice import (
     DEFAULT_NOTICE_TEXT,
     DEFAULT_NOTICE_VERSION,
@@ -81,6 +88,19 @@ def record_consent(
     return add_consent(person, channel, *guardian)
 
 
+def _guardian_document(text: str | None) -> str | None:
+    """Tidy "CC 60.123.456" into "CC 60123456"; anything else is kept, just cleaned."""
+    text = (text or "").strip().upper()
+    if not text:
+        return None
+    match = re.match(r"^([A-Z]{2,3})[\s.:\-]+(.+)$", text)
+    if match and match.group(1) in DOCUMENT_TYPES:
+        number = _SEPARATORS.sub("", match.group(2))
+        if number.isalnum():
+            return f"{match.group(1)} {number}"
+    return re.sub(r"\s+", " ", text.replace(".", ""))
+
+
 def check_consent(person, channel, consent, guardian_name, guardian_document, today):
     """Validate an authorization before anything is written; return the guardian fields."""
     if channel not in CONSENT_CHANNELS:
@@ -91,7 +111,7 @@ def check_consent(person, channel, consent, guardian_name, guardian_document, to
             "consent",
         )
     guardian_name = (guardian_name or "").strip() or None
-    guardian_document = _SEPARATORS.sub(" ", guardian_document or "").strip().upper() or None
+    guardian_document = _guardian_document(guardian_document)
     if is_minor(person.birth_date, person.document_type, today):
         if not guardian_name:
             raise ValidationError(

@@ -194,11 +194,11 @@ def update_person(person: Person, data: dict, *, sensitive: dict | None = None) 
     if other is not None and other.id != person.id:
         raise ValidationError("Ya existe una persona con ese documento.", "document_number")
     fields = clean_person_data(data)
+    answers = clean_sensitive(sensitive) if sensitive is not None else None
     person.document_type, person.document_number = doc_type, number
     for key, value in fields.items():
         setattr(person, key, value)
-    if sensitive is not None:
-        answers = clean_sensitive(sensitive)
+    if answers is not None:
         if person.sensitive is None and any(v is not None for v in answers.values()):
             person.sensitive = PersonSensitive()
         if person.sensitive is not None:

@@ -33,9 +33,7 @@ def index():
     """Search people by document or name."""
     q = request.args.get("q", "").strip()
     page = request.args.get("page", 1, type=int)
-    pagination = db.paginate(
-        search.search_query(q), page=page, per_page=PER_PAGE, error_out=False
-    )
+    pagination = db.paginate(search.search_query(q), page=page, per_page=PER_PAGE, error_out=False)
     return render_template("people/index.html", q=q, pagination=pagination)
 
 
@@ -63,18 +61,19 @@ def register():
     existing = None
     if form.validate_on_submit():
         try:
-            person = services.register_person(
-                form.person_data(),
-                channel="form",
-                consent=form.consent.data,
-                guardian_name=form.guardian_name.data,
-                guardian_document=form.guardian_document.data,
-                sensitive=form.sensitive_data(),
-            )
-            if cohort is not None:
-                enroll(person, cohort)
+            # A savepoint: a refused enrollment also undoes the registration just made.
+            with db.session.begin_nested():
+                person = services.register_person(
+                    form.person_data(),
+                    channel="form",
+                    consent=form.consent.data,
+                    guardian_name=form.guardian_name.data,
+                    guardian_document=form.guardian_document.data,
+                    sensitive=form.sensitive_data(),
+                )
+                if cohort is not None:
+                    enroll(person, cohort)
         except ValidationError as exc:
-            db.session.rollback()
             exc.attach(form)
             existing = _existing(form) if exc.field == "document_number" else None
         else:
@@ -153,9 +152,9 @@ def edit(person_id: int):
             form[key].data = {True: "si", False: "no", None: ""}.get(value, value)
     if form.validate_on_submit():
         try:
-            services.update_person(person, form.person_data(), sensitive=form.sensitive_data())
+            with db.session.begin_nested():
+                services.update_person(person, form.person_data(), sensitive=form.sensitive_data())
         except ValidationError as exc:
-            db.session.rollback()
             exc.attach(form)
         else:
             db.session.commit()
