@@ -136,6 +136,19 @@ def dump_course(course: Course) -> dict:
     }
 
 
+def merged_payload(form_class, obj, payload: dict | None = None, **kwargs) -> dict:
+    """The record's current values overlaid with the JSON body, for partial updates (PATCH).
+
+    Built with ``formdata=None``: left to itself Flask-WTF would read the JSON request as
+    form data and treat every omitted check box as unchecked.
+    """
+    payload = json_body() if payload is None else payload
+    form = form_class(formdata=None, obj=obj, meta={"csrf": False}, **kwargs)
+    merged = {name: field.data for name, field in form._fields.items()}
+    merged.update(payload)
+    return merged
+
+
 def _with_defaults(defaults: dict) -> dict:
     # An omitted check box reads as "unchecked"; JSON clients expect the model's default.
     payload = json_body()
@@ -180,7 +193,7 @@ def sites_update(site_id: int):
     """Change some fields of a site."""
     require_role("admin")
     site = db.get_or_404(Site, site_id)
-    form = validated(SiteForm, obj=site)
+    form = validated(SiteForm, merged_payload(SiteForm, site))
     services.update_site(site, form.data)
     db.session.commit()
     return jsonify(dump_site(site))
@@ -238,7 +251,8 @@ def indicators_update(indicator_id: int):
     """Change some fields of a plan indicator."""
     require_role("admin")
     indicator = db.get_or_404(PlanIndicator, indicator_id)
-    services.save_indicator(validated(IndicatorForm, obj=indicator).data, indicator)
+    form = validated(IndicatorForm, merged_payload(IndicatorForm, indicator))
+    services.save_indicator(form.data, indicator)
     db.session.commit()
     return jsonify(dump_indicator(indicator))
 
@@ -292,7 +306,8 @@ def courses_update(course_id: int):
     """Change some fields of a course."""
     require_role("admin")
     course = db.get_or_404(Course, course_id)
-    services.save_course(validated(CourseForm, obj=course).data, course)
+    form = validated(CourseForm, merged_payload(CourseForm, course))
+    services.save_course(form.data, course)
     db.session.commit()
     return jsonify(dump_course(course))
 

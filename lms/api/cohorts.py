@@ -11,7 +11,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms.api import bp
-from lms.api.catalog import BOOL, DATE, INT, NUM, STAFF, STR, obj, page_schema, paginated
+from lms.api.catalog import (
+    BOOL,
+    DATE,
+    INT,
+    NUM,
+    STAFF,
+    STR,
+    merged_payload,
+    obj,
+    page_schema,
+    paginated,
+)
 from lms.api.core import json_body, require_role, validated
 from lms.api.openapi import doc
 from lms.auth.decorators import forbid_unless
@@ -135,7 +146,9 @@ def cohorts_update(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
     payload = json_body()
     payload.setdefault("trainer_ids", [t.id for t in cohort.trainers])
-    form = validated(CohortForm, payload, obj=cohort, cohort=cohort)
+    form = validated(
+        CohortForm, merged_payload(CohortForm, cohort, payload, cohort=cohort), cohort=cohort
+    )
     services.save_cohort(form.data, cohort)
     db.session.commit()
     return jsonify(dump_cohort(cohort))
@@ -235,7 +248,7 @@ def sessions_update(session_id: int):
     """Change a session's date, time, duration or topic."""
     require_role("admin")
     session = _session(session_id)
-    form = validated(SessionForm, obj=session)
+    form = validated(SessionForm, merged_payload(SessionForm, session))
     services.update_session(
         session, form.date.data, form.hours.data, form.start_time.data, form.topic.data or ""
     )

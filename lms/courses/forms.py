@@ -75,8 +75,9 @@ class SiteForm(FlaskForm):
         description="Ej.: CAC-ATALAYA",
     )
     name = StringField("Nombre", validators=[DataRequired(REQUIRED), Length(max=160)])
-    kind = SelectField("Tipo", choices=choices(SITE_KINDS))
-    zone = SelectField("Zona", choices=choices(ZONES))
+    # Choices are checked by the service, which also accepts labels ("Punto Vive Digital").
+    kind = SelectField("Tipo", choices=choices(SITE_KINDS), validate_choice=False)
+    zone = SelectField("Zona", choices=choices(ZONES), validate_choice=False)
     area = StringField(
         "Comuna o corregimiento",
         validators=[Optional(), Length(max=80)],
@@ -111,7 +112,7 @@ class IndicatorForm(FlaskForm):
     goal = IntegerField("Meta (personas)", validators=[InputRequired(REQUIRED)])
     period_start = DateField("Inicio del periodo", validators=[InputRequired(REQUIRED)])
     period_end = DateField("Fin del periodo", validators=[InputRequired(REQUIRED)])
-    rule = SelectField("Regla de conteo", choices=choices(RULES))
+    rule = SelectField("Regla de conteo", choices=choices(RULES), validate_choice=False)
 
 
 class CourseForm(FlaskForm):
@@ -126,7 +127,9 @@ class CourseForm(FlaskForm):
     )
     grants_document = BooleanField("Otorga documento al completar", default=True)
     document_kind = SelectField(
-        "Tipo de documento", choices=choices(DOCUMENT_KINDS, blank="— Ninguno —")
+        "Tipo de documento",
+        choices=choices(DOCUMENT_KINDS, blank="— Ninguno —"),
+        validate_choice=False,
     )
     auto_issue = BooleanField(
         "Emisión automática al completar",
@@ -158,7 +161,7 @@ class CohortForm(FlaskForm):
     start_date = DateField("Fecha de inicio", validators=[InputRequired(REQUIRED)])
     end_date = DateField("Fecha de fin", validators=[InputRequired(REQUIRED)])
     capacity = IntegerField("Capacidad", default=30, validators=[InputRequired(REQUIRED)])
-    modality = SelectField("Modalidad", choices=choices(MODALITIES))
+    modality = SelectField("Modalidad", choices=choices(MODALITIES), validate_choice=False)
 
     def __init__(self, *args, cohort=None, **kwargs):
         super().__init__(*args, **kwargs)
