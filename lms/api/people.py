@@ -75,16 +75,20 @@ def check_types(payload: dict, form_class) -> None:
         field = form._fields.get(name)
         if field is None or value is None:
             continue
-        if isinstance(field, wtf.BooleanField) and not isinstance(value, bool):
-            errors[name] = ["Debe ser true o false."]
-        elif isinstance(field, wtf.IntegerField) and (
-            isinstance(value, bool) or not isinstance(value, int)
-        ):
-            errors[name] = ["Debe ser un número entero."]
-        elif isinstance(value, dict | list) or (
-            isinstance(value, bool) and name not in SENSITIVE_FIELDS
-        ):
-            errors[name] = ["Debe ser un texto."]
+        if isinstance(field, wtf.BooleanField):
+            ok, message = isinstance(value, bool), "Debe ser true o false."
+        elif isinstance(field, wtf.IntegerField):
+            ok = isinstance(value, int) and not isinstance(value, bool)
+            message = "Debe ser un número entero."
+        elif name in SENSITIVE_FIELDS[1:]:
+            ok, message = isinstance(value, bool | str), "Debe ser true, false o null."
+        elif isinstance(field, wtf.DateField):
+            ok, message = isinstance(value, str), "Debe ser una fecha AAAA-MM-DD."
+        else:
+            ok = isinstance(value, str | int) and not isinstance(value, bool)
+            message = "Debe ser un texto."
+        if not ok:
+            errors[name] = [message]
     if errors:
         raise ValidationError(next(iter(errors.values()))[0], fields=errors)
 

@@ -87,7 +87,7 @@ def export_person(person: Person) -> dict:
                 "site": e.cohort.site.name,
                 "status": e.status,
                 "enrolled_at": _plain(e.enrolled_at),
-                "hours_credited": str(e.hours_credited),
+                "hours_credited": float(e.hours_credited or 0),
                 "completed_on": _plain(e.completed_on),
             }
             for e in enrollments

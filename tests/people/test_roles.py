@@ -20,9 +20,14 @@ def test_trainer_sees_only_people_of_their_cohorts(client, login, trainer, peopl
     assert client.get(f"/personas/{mine.id}").status_code == 200
     assert client.get(f"/personas/{other.id}").status_code == 403
     assert client.get(f"/personas/{factories.person().id}").status_code == 403
-    for url in ("/personas/", "/personas/nueva", f"/personas/{mine.id}/editar",
-                f"/personas/{mine.id}/exportar.json", f"/personas/{mine.id}/anonimizar",
-                f"/personas/{mine.id}/fusionar"):
+    for url in (
+        "/personas/",
+        "/personas/nueva",
+        f"/personas/{mine.id}/editar",
+        f"/personas/{mine.id}/exportar.json",
+        f"/personas/{mine.id}/anonimizar",
+        f"/personas/{mine.id}/fusionar",
+    ):
         assert client.get(url).status_code == 403, url
 
 
@@ -38,8 +43,12 @@ def test_trainer_page_hides_other_cohorts_and_sensitive_answers(client, login, t
 def test_analyst_gets_403_on_every_people_page(client, login, analyst, people):
     mine, _ = people
     login(analyst)
-    for url in ("/personas/", "/personas/nueva", f"/personas/{mine.id}",
-                f"/personas/{mine.id}/exportar.json"):
+    for url in (
+        "/personas/",
+        "/personas/nueva",
+        f"/personas/{mine.id}",
+        f"/personas/{mine.id}/exportar.json",
+    ):
         assert client.get(url).status_code == 403, url
 
 
