@@ -4,6 +4,7 @@ import os
 
 import pytest
 from flask_migrate import upgrade
+from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -53,7 +54,17 @@ def app(tmp_path_factory, worker_id):
     )
     with application.app_context():
         _reset_schema(application)
-    return application
+    yield application
+    with application.app_context():
+        # Close pooled connections, or psycopg warns (an error under filterwarnings) at exit.
+        _db.engine.dispose()
+
+
+class _BoundSession(FlaskSession):
+    # Flask-SQLAlchemy hands out its engine and ignores a session-level bind; honour it,
+    # so commits in views land in the test's connection and are rolled back with it.
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        return bind or self.bind or super().get_bind(mapper, clause, bind, **kwargs)
 
 
 @pytest.fixture
@@ -64,7 +75,11 @@ def db(app):
         outer = connection.begin()
         original = _db.session
         _db.session = _db._make_scoped_session(
-            {"bind": connection, "join_transaction_mode": "create_savepoint"}
+            {
+                "bind": connection,
+                "join_transaction_mode": "create_savepoint",
+                "class_": _BoundSession,
+            }
         )
         try:
             yield _db
