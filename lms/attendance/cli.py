@@ -1,7 +1,57 @@
-"""Commands of the attendance domain."""
+"""Commands of the attendance domain: import-attendance."""
 
+from pathlib import Path
+
+import click
 from flask.cli import AppGroup
+from sqlalchemy import select
+
+from lms.attendance.planilla_import import import_planilla
+from lms.audit.services import system_actor
+from lms.auth.models import User
+from lms.extensions import db
+from lms.tabular import TabularError
 
 
 def register(group: AppGroup) -> None:
     """Add this domain's commands to the ``lms`` group."""
+
+    @group.command("import-attendance")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--dry-run", is_flag=True, help="Validar y contar sin guardar nada.")
+    @click.option("--as", "actor", metavar="EMAIL", help="Usuario al que se atribuyen los cambios.")
+    def import_attendance(file: Path, dry_run: bool, actor: str | None) -> None:
+        """Import a planilla (CSV or XLSX): all rows or none.
+
+        Header: curso,grupo,sede,fecha,horas,tipo_documento,numero_documento,nombres,
+        apellidos,sexo,fecha_nacimiento,zona,estado,autorizacion_datos
+        [,correo,telefono,comuna_corregimiento,acudiente_nombre,acudiente_documento]
+        """
+        user_id = None
+        if actor:
+            user_id = db.session.scalar(select(User.id).where(User.email == actor.strip().lower()))
+            if user_id is None:
+                raise click.ClickException(f"No existe el usuario {actor}.")
+        token = system_actor.set(user_id)
+        try:
+            result = import_planilla(file, file.name, dry_run=dry_run)
+        except TabularError as exc:
+            db.session.rollback()
+            for error in exc.errors:
+                click.echo(str(error), err=True)
+            click.echo(f"No se importó nada: {len(exc.errors)} error(es).", err=True)
+            raise SystemExit(1) from None
+        finally:
+            system_actor.reset(token)
+        if dry_run:
+            db.session.rollback()
+            click.echo("Validación sin guardar (--dry-run): el archivo no tiene errores. "
+                       "Se crearían:")
+        else:
+            db.session.commit()
+        for warning in result.warnings:
+            click.echo(f"Advertencia: {warning}")
+        if result.warning_count > len(result.warnings):
+            click.echo(f"… y {result.warning_count - len(result.warnings)} advertencias más.")
+        for label, value in result.summary():
+            click.echo(f"{label}: {value}")

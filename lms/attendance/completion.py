@@ -1,0 +1,193 @@
+"""The completion rule: one function, called after every attendance change from any source.
+
+Web marks, self check-in, planilla imports and the API all end in ``recompute``,
+so hours credited, the completion date and the enrollment status can only be
+computed one way.
+"""
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import Session as OrmSession
+
+from lms.attendance.models import CREDITING, Attendance
+from lms.attendance.signals import enrollment_completed
+from lms.audit.models import AuditEntry
+from lms.audit.services import current_actor_id
+from lms.courses.models import Cohort, Course, CourseSession, Enrollment
+from lms.errors import ValidationError
+from lms.extensions import db
+from lms.timeutil import utcnow
+
+#: Enrollments per round trip; keeps IN lists well under every backend's limits.
+BATCH = 500
+
+_enrollments = Enrollment.__table__
+
+
+def recompute(enrollment_ids, *, notify: bool = True) -> list[int]:
+    """Recompute hours, completion date, status and conflicts; return the newly completed ids.
+
+    Set-based: four statements per batch of enrollments, whatever their number of marks.
+    """
+    ids = sorted(set(enrollment_ids))
+    db.session.flush()
+    completed: list[tuple[int, date]] = []
+    for start in range(0, len(ids), BATCH):
+        completed.extend(_recompute_batch(ids[start : start + BATCH]))
+    if notify:
+        for enrollment_id, completed_on in completed:
+            enrollment_completed.send(
+                Enrollment, enrollment_id=enrollment_id, completed_on=completed_on
+            )
+    return [enrollment_id for enrollment_id, _ in completed]
+
+
+def _recompute_batch(ids: list[int]) -> list[tuple[int, date]]:
+    # Lock the enrollments first (PostgreSQL; SQLite serialises writers anyway), so two
+    # writers of the same enrollment cannot both compute from a stale set of marks.
+    db.session.execute(
+        select(_enrollments.c.id).where(_enrollments.c.id.in_(ids)).order_by(_enrollments.c.id)
+        .with_for_update()
+    )
+    current = db.session.execute(
+        select(
+            Enrollment.id, Enrollment.status, Enrollment.hours_credited,
+            Enrollment.completed_on, Enrollment.completion_conflict,
+            Course.hours, Course.min_attendance_pct,
+        )
+        .join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .join(Course, Course.id == Cohort.course_id)
+        .where(Enrollment.id.in_(ids))
+    ).all()
+    marks = defaultdict(list)
+    rows = db.session.execute(
+        select(Attendance.enrollment_id, Attendance.status, CourseSession.date, CourseSession.hours)
+        .join(CourseSession, CourseSession.id == Attendance.session_id)
+        .where(Attendance.enrollment_id.in_(ids))
+        .order_by(Attendance.enrollment_id, CourseSession.date, CourseSession.id)
+    )
+    for enrollment_id, status, day, hours in rows:
+        marks[enrollment_id].append((status, day, Decimal(hours)))
+    computed = {row.id: _evaluate(row, marks.get(row.id, [])) for row in current}
+    at_risk = [r.id for r in current if r.completed_on and computed[r.id][1] is None]
+    certified = _certified(at_risk)
+    updates, audit, newly = [], [], []
+    for row in current:
+        hours, completed_on, any_mark = computed[row.id]
+        new = _next_state(row, hours, completed_on, any_mark, row.id in certified)
+        old = {
+            "hours_credited": Decimal(row.hours_credited or 0),
+            "completed_on": row.completed_on,
+            "status": row.status,
+            "completion_conflict": bool(row.completion_conflict),
+        }
+        changes = {k: [_plain(old[k]), _plain(v)] for k, v in new.items() if old[k] != v}
+        if not changes:
+            continue
+        updates.append({"b_id": row.id, **new})
+        audit.append(_audit_row(row.id, changes))
+        if row.completed_on is None and new["completed_on"] is not None:
+            newly.append((row.id, new["completed_on"]))
+    if updates:
+        db.session.execute(
+            _enrollments.update().where(_enrollments.c.id == bindparam("b_id")), updates
+        )
+        db.session.execute(AuditEntry.__table__.insert(), audit)
+        _expire(row["b_id"] for row in updates)
+    return newly
+
+
+def _evaluate(row, marks) -> tuple[Decimal, date | None, bool]:
+    # Sessions in date order: the completion date is where the running total crosses.
+    required = Decimal(row.hours) * row.min_attendance_pct / 100
+    total, completed_on = Decimal(0), None
+    for status, day, hours in marks:
+        if status in CREDITING:
+            total += hours
+            if completed_on is None and required > 0 and total >= required:
+                completed_on = day
+    return total, completed_on, bool(marks)
+
+
+def _next_state(row, hours, completed_on, any_mark, certified) -> dict:
+    state = {"hours_credited": hours, "completion_conflict": False}
+    if completed_on is not None:
+        return {**state, "completed_on": completed_on, "status": "completo"}
+    if row.completed_on is not None and certified:
+        # A document was issued on this completion: never undo it silently.
+        return {**state, "completed_on": row.completed_on, "status": row.status,
+                "completion_conflict": True}
+    status = "en_curso" if any_mark else "inscrito"
+    if row.status == "retirado":
+        status = "retirado"
+    return {**state, "completed_on": None, "status": status}
+
+
+def _certified(enrollment_ids: list[int]) -> set[int]:
+    # Looked up by table name: certificates build on attendance, not the other way round.
+    if not enrollment_ids:
+        return set()
+    table = db.metadata.tables["certificates"]
+    return set(
+        db.session.scalars(
+            select(table.c.enrollment_id).where(
+                table.c.enrollment_id.in_(enrollment_ids), table.c.revoked_at.is_(None)
+            )
+        )
+    )
+
+
+def has_live_certificate(enrollment_id: int) -> bool:
+    """Whether a document that is not revoked exists for the enrollment."""
+    return bool(_certified([enrollment_id]))
+
+
+def resolve_conflict(enrollment: Enrollment, action: str) -> None:
+    """Settle a completion conflict: ``keep`` the completion or ``undo`` it."""
+    if not enrollment.completion_conflict:
+        raise ValidationError("Esta inscripción no tiene un conflicto pendiente.", "action")
+    if action == "keep":
+        enrollment.completion_conflict = False
+        db.session.flush()
+        return
+    if action != "undo":
+        raise ValidationError("Acción no válida.", "action")
+    if has_live_certificate(enrollment.id):
+        raise ValidationError(
+            "Esta inscripción tiene un certificado o constancia vigente. "
+            "Revóquelo primero y después deshaga la finalización.",
+            "action",
+        )
+    enrollment.completion_conflict = False
+    db.session.flush()
+    recompute([enrollment.id])
+
+
+def _audit_row(enrollment_id: int, changes: dict) -> dict:
+    return {
+        "at": utcnow(),
+        "actor_id": current_actor_id(),
+        "action": "update",
+        "entity": "enrollments",
+        "entity_id": enrollment_id,
+        "changes": changes,
+    }
+
+
+def _plain(value):
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value.quantize(Decimal("0.01")))
+    return value
+
+
+def _expire(ids) -> None:
+    # Core updates bypass the identity map; loaded Enrollment objects must reload.
+    for enrollment_id in ids:
+        obj = db.session.identity_map.get(OrmSession.identity_key(Enrollment, (enrollment_id,)))
+        if obj is not None:
+            db.session.expire(obj)

@@ -1,0 +1,181 @@
+"""Writing attendance marks: an upsert on (session, enrollment), audited, then the rule.
+
+Every source (web roster, QR check-in, planilla, API) goes through ``record_marks``.
+The upsert on the unique constraint means two writers of the same mark can never
+create two rows, and the ``status <> excluded.status`` guard makes a repeated mark a
+no-op, which is what makes imports and API retries idempotent.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lms.attendance import completion
+from lms.attendance.models import SOURCES, STATUSES, Attendance
+from lms.audit.models import AuditEntry
+from lms.audit.services import current_actor_id
+from lms.errors import ValidationError
+from lms.extensions import db
+from lms.timeutil import utcnow
+
+#: Rows per INSERT statement (7 parameters each, far below SQLite's limit).
+CHUNK = 1000
+
+_table = Attendance.__table__
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One requested mark; ``mark_id`` is the client's idempotency key (API)."""
+
+    session_id: int
+    enrollment_id: int
+    status: str
+    mark_id: str | None = None
+
+
+@dataclass
+class MarkResult:
+    """What ``record_marks`` did."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    #: Enrollments whose marks changed (their hours were recomputed unless deferred).
+    enrollment_ids: set[int] = field(default_factory=set)
+    #: Enrollments the change completed.
+    completed: list[int] = field(default_factory=list)
+
+    @property
+    def written(self) -> int:
+        """Marks created or changed."""
+        return self.created + self.updated
+
+
+def record_marks(
+    marks: Iterable[Mark],
+    *,
+    source: str,
+    actor_id: int | None = None,
+    recompute: bool = True,
+    notify: bool = True,
+) -> MarkResult:
+    """Upsert marks, audit each change with who/when/old/new/source, then apply the rule.
+
+    ``actor_id`` defaults to the current user (None for anonymous self check-in).
+    ``recompute=False`` lets a bulk import run the completion rule once at the end.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"unknown source {source!r}")
+    actor = current_actor_id() if actor_id is None and source != "qr" else actor_id
+    wanted: dict[tuple[int, int], Mark] = {}
+    for mark in marks:
+        if mark.status not in STATUSES:
+            raise ValidationError("Estado no válido: use presente, tarde, excusa o ausente.",
+                                  "status")
+        wanted[(mark.session_id, mark.enrollment_id)] = mark  # the last one wins
+    result = MarkResult()
+    # Lock order (enrollment, session) is the same for every writer: no deadlocks.
+    keys = sorted(wanted, key=lambda k: (k[1], k[0]))
+    for start in range(0, len(keys), CHUNK):
+        _write_chunk([wanted[k] for k in keys[start : start + CHUNK]], source, actor, result)
+    if recompute and result.enrollment_ids:
+        result.completed = completion.recompute(result.enrollment_ids, notify=notify)
+    return result
+
+
+def _write_chunk(marks: list[Mark], source: str, actor: int | None, result: MarkResult) -> None:
+    marks = _drop_replayed(marks)
+    existing = {
+        (r.session_id, r.enrollment_id): r
+        for r in db.session.execute(
+            select(_table.c.session_id, _table.c.enrollment_id, _table.c.status,
+                   _table.c.source, _table.c.marked_by_id).where(
+                tuple_(_table.c.session_id, _table.c.enrollment_id).in_(
+                    [(m.session_id, m.enrollment_id) for m in marks]
+                )
+            )
+        )
+    } if marks else {}
+    todo = [m for m in marks if (old := existing.get((m.session_id, m.enrollment_id))) is None
+            or old.status != m.status]
+    result.unchanged += len(marks) - len(todo)
+    if not todo:
+        return
+    now = utcnow()
+    values = [
+        {"session_id": m.session_id, "enrollment_id": m.enrollment_id, "status": m.status,
+         "source": source, "marked_by_id": actor, "marked_at": now, "mark_id": m.mark_id}
+        for m in todo
+    ]
+    written = db.session.execute(_upsert(values)).all()
+    audit = []
+    for row_id, session_id, enrollment_id, status in written:
+        old = existing.get((session_id, enrollment_id))
+        if old is None:
+            result.created += 1
+            changes = {"session_id": [None, session_id], "enrollment_id": [None, enrollment_id],
+                       "status": [None, status], "source": [None, source],
+                       "marked_by_id": [None, actor]}
+        else:
+            result.updated += 1
+            changes = {"status": [old.status, status], "source": [old.source, source],
+                       "marked_by_id": [old.marked_by_id, actor]}
+        audit.append({"at": now, "actor_id": actor, "action": "create" if old is None else "update",
+                      "entity": "attendance", "entity_id": row_id, "changes": changes})
+        result.enrollment_ids.add(enrollment_id)
+    # A concurrent writer may already have set the same status: not written, not audited.
+    result.unchanged += len(todo) - len(written)
+    if audit:
+        db.session.execute(AuditEntry.__table__.insert(), audit)
+
+
+def _upsert(values: list[dict]):
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(_table).values(values)
+    excluded = stmt.excluded
+    return stmt.on_conflict_do_update(
+        index_elements=[_table.c.session_id, _table.c.enrollment_id],
+        set_={
+            "status": excluded.status,
+            "source": excluded.source,
+            "marked_by_id": excluded.marked_by_id,
+            "marked_at": excluded.marked_at,
+            # A web mark keeps the API's key, so a late API retry cannot undo it.
+            "mark_id": func.coalesce(excluded.mark_id, _table.c.mark_id),
+        },
+        where=_table.c.status != excluded.status,
+    ).returning(_table.c.id, _table.c.session_id, _table.c.enrollment_id, _table.c.status)
+
+
+def _drop_replayed(marks: list[Mark]) -> list[Mark]:
+    """Skip marks whose mark_id was already applied to the same person and session."""
+    ids = [m.mark_id for m in marks if m.mark_id]
+    if not ids:
+        return marks
+    seen = {
+        r.mark_id: (r.session_id, r.enrollment_id)
+        for r in db.session.execute(
+            select(_table.c.mark_id, _table.c.session_id, _table.c.enrollment_id).where(
+                _table.c.mark_id.in_(ids)
+            )
+        )
+    }
+    kept = []
+    for m in marks:
+        target = seen.get(m.mark_id) if m.mark_id else None
+        if target is None:
+            kept.append(m)
+        elif target != (m.session_id, m.enrollment_id):
+            raise ValidationError(
+                f"El mark_id «{m.mark_id}» ya se usó para otra persona o sesión.", "mark_id"
+            )
+    return kept
+
+
+def session_marks(session_id: int) -> dict[int, Attendance]:
+    """Marks of a session keyed by enrollment id (one query)."""
+    rows = db.session.scalars(select(Attendance).where(Attendance.session_id == session_id))
+    return {a.enrollment_id: a for a in rows}

@@ -1,0 +1,308 @@
+"""Planilla import (CSV or XLSX): sessions, people, enrollments and marks, all or nothing.
+
+The file is streamed in chunks of CHUNK rows: each chunk is checked and written with
+batched lookups inside the caller's single transaction, so memory does not grow with
+the file, and any error anywhere makes the caller roll everything back. Rows already
+seen (for "last row wins") are remembered in a temporary table, not in memory.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import Column, Integer, MetaData, Table, distinct, select, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lms.attendance.completion import recompute
+from lms.attendance.marks import Mark, record_marks
+from lms.attendance.planilla_rows import COLUMN_OF, OPTIONAL, REQUIRED, PlanillaRow, parse_row
+from lms.courses.cohorts import local_today
+from lms.courses.enrollments import get_or_enroll
+from lms.courses.models import Cohort, Course, CourseSession, Enrollment, Site
+from lms.courses.services import add_session
+from lms.errors import ValidationError
+from lms.extensions import db
+from lms.people.models import Person
+from lms.people.services import register_person
+from lms.tabular import RowError, TabularError, fold, read_table
+
+CHUNK = 1000
+#: Warnings kept for display; the rest are only counted.
+WARNING_LIMIT = 500
+_COMPARED = (("first_names", "nombres"), ("last_names", "apellidos"),
+             ("birth_date", "fecha_nacimiento"), ("sex", "sexo"), ("zone", "zona"))
+
+
+@dataclass
+class ImportResult:
+    """Counts of what the import created (or would create, in a dry run)."""
+
+    dry_run: bool = False
+    rows: int = 0
+    people: int = 0
+    enrollments: int = 0
+    cohorts: int = 0
+    sessions: int = 0
+    marks: int = 0
+    completions: int = 0
+    warnings: list[str] = field(default_factory=list)
+    warning_count: int = 0
+
+    def warn(self, row: int, column: str | None, message: str) -> None:
+        """Keep a warning (only the first WARNING_LIMIT are stored)."""
+        self.warning_count += 1
+        if len(self.warnings) < WARNING_LIMIT:
+            self.warnings.append(str(RowError(row, column, message)))
+
+    def summary(self) -> list[tuple[str, int]]:
+        """Labelled counts, as the CLI prints them and the page shows them."""
+        return [("Filas", self.rows), ("Personas creadas", self.people),
+                ("Inscripciones", self.enrollments), ("Grupos creados", self.cohorts),
+                ("Sesiones", self.sessions), ("Marcas", self.marks),
+                ("Finalizaciones", self.completions)]
+
+
+def import_planilla(stream_or_path, filename: str, *, dry_run: bool = False) -> ImportResult:
+    """Import a planilla; raise TabularError listing every problem (the caller rolls back)."""
+    return _Importer(dry_run).run(read_table(stream_or_path, filename, REQUIRED, OPTIONAL))
+
+
+class _Importer:
+    def __init__(self, dry_run: bool):
+        self.result = ImportResult(dry_run=dry_run)
+        self.errors: list[RowError] = []
+        self.today: date = local_today()
+        self.courses: dict[str, int | None] = {}
+        self.sites: dict[str, int | None] = {}
+        self.cohorts: dict[str, Cohort] = {}
+        self.new_cohorts: set[int] = set()
+        self.sessions: dict[tuple[int, date], tuple[int, object]] = {}
+        self.seen = Table(f"planilla_seen_{uuid.uuid4().hex[:12]}", MetaData(),
+                          Column("session_id", Integer, primary_key=True),
+                          Column("enrollment_id", Integer, primary_key=True),
+                          Column("row", Integer), prefixes=["TEMPORARY"])
+
+    def error(self, row: int, column: str, message: str) -> None:
+        self.errors.append(RowError(row, column, message))
+
+    def rule_error(self, row: int, exc: ValidationError, default: str) -> None:
+        for name, messages in (exc.fields or {exc.field: [exc.message]}).items():
+            for message in messages:
+                self.error(row, COLUMN_OF.get(name, default), message)
+
+    def run(self, rows) -> ImportResult:
+        self.seen.create(db.session.connection())
+        try:
+            chunk: list[PlanillaRow] = []
+            for number, cells in rows:
+                self.result.rows += 1
+                parsed, problems = parse_row(number, cells)
+                if problems:
+                    self.errors.extend(problems)
+                elif parsed is not None:
+                    chunk.append(parsed)
+                if len(chunk) >= CHUNK:
+                    self._chunk(chunk)
+                    chunk = []
+            if chunk:
+                self._chunk(chunk)
+            if self.errors:
+                raise TabularError(self.errors)
+            ids = db.session.scalars(select(distinct(self.seen.c.enrollment_id))).all()
+            self.result.completions = len(recompute(ids, notify=not self.result.dry_run))
+        finally:
+            if db.session.is_active:
+                self.seen.drop(db.session.connection())
+        return self.result
+
+    # -- one chunk: sessions, people, enrollments, then marks --------------------------
+    def _chunk(self, rows: list[PlanillaRow]) -> None:
+        placed = [(row, s) for row in rows if (s := self._session(row)) is not None]
+        people = self._people([row for row, _ in placed])
+        pairs = [(row, sid, people[row.document]) for row, sid in placed if row.document in people]
+        enrollments = self._enrollments(pairs)
+        marks: dict[tuple[int, int], PlanillaRow] = {}
+        for row, session_id, person_id in pairs:
+            enrollment_id = enrollments.get((person_id, self.cohorts[row.cohort].id))
+            if enrollment_id is None:
+                continue
+            key = (session_id, enrollment_id)
+            if key in marks:
+                self._duplicate(row, marks[key].number)
+            marks[key] = row
+        if marks:
+            self._remember(marks)
+        if marks and not self.errors:
+            done = record_marks(
+                [Mark(s, e, row.status) for (s, e), row in marks.items()],
+                source="planilla", recompute=False,
+            )
+            self.result.marks += done.written
+
+    def _session(self, row: PlanillaRow) -> int | None:
+        course_id = self._code(Course, row.course, self.courses)
+        site_id = self._code(Site, row.site, self.sites)
+        if course_id is None:
+            self.error(row.number, "curso", f"el curso «{row.course}» no existe")
+        if site_id is None:
+            self.error(row.number, "sede", f"la sede «{row.site}» no existe")
+        if course_id is None or site_id is None:
+            return None
+        cohort = self._cohort(row, course_id, site_id)
+        if cohort is None:
+            return None
+        known = self.sessions.get((cohort.id, row.day))
+        if known is None:
+            found = db.session.execute(select(CourseSession.id, CourseSession.hours).where(
+                CourseSession.cohort_id == cohort.id, CourseSession.date == row.day)).first()
+            known = tuple(found) if found else self._new_session(row, cohort)
+            if known is None:
+                return None
+            self.sessions[(cohort.id, row.day)] = known
+        if known[1] != row.hours:
+            self.error(row.number, "horas",
+                       f"la sesión del grupo {row.cohort} del {row.day.isoformat()} ya existe "
+                       f"con {known[1]:g} horas, no {row.hours:g}")
+            return None
+        return known[0]
+
+    def _code(self, model, code: str, cache: dict) -> int | None:
+        if code not in cache:
+            cache[code] = db.session.scalar(select(model.id).where(model.code == code))
+        return cache[code]
+
+    def _cohort(self, row: PlanillaRow, course_id: int, site_id: int) -> Cohort | None:
+        cohort = self.cohorts.get(row.cohort)
+        if cohort is None:
+            cohort = db.session.scalar(select(Cohort).where(Cohort.code == row.cohort))
+            if cohort is None:
+                # Created under the row's course and site; its dates follow its sessions.
+                cohort = Cohort(code=row.cohort, course_id=course_id, site_id=site_id,
+                                start_date=row.day, end_date=row.day)
+                db.session.add(cohort)
+                db.session.flush()
+                self.new_cohorts.add(cohort.id)
+                self.result.cohorts += 1
+            self.cohorts[row.cohort] = cohort
+        if cohort.course_id != course_id:
+            self.error(row.number, "grupo", f"el grupo «{row.cohort}» ya existe con otro curso "
+                       f"({cohort.course.code}), no {row.course}")
+            return None
+        if cohort.site_id != site_id:
+            self.error(row.number, "grupo", f"el grupo «{row.cohort}» ya existe en otra sede "
+                       f"({cohort.site.code}), no {row.site}")
+            return None
+        return cohort
+
+    def _new_session(self, row: PlanillaRow, cohort: Cohort):
+        if cohort.id in self.new_cohorts:
+            cohort.start_date = min(cohort.start_date, row.day)
+            cohort.end_date = max(cohort.end_date, row.day)
+        try:
+            session = add_session(cohort, row.day, row.hours)
+        except ValidationError as exc:
+            self.rule_error(row.number, exc, "fecha")
+            return None
+        self.result.sessions += 1
+        return session.id, session.hours
+
+    def _people(self, rows: list[PlanillaRow]) -> dict[tuple[str, str], int]:
+        docs = list({row.document for row in rows})
+        known = {}
+        for start in range(0, len(docs), 500):
+            for person in db.session.execute(
+                select(Person.id, Person.document_type, Person.document_number,
+                       Person.first_names, Person.last_names, Person.birth_date, Person.sex,
+                       Person.zone).where(
+                    tuple_(Person.document_type, Person.document_number).in_(
+                        docs[start : start + 500]))
+            ):
+                known[(person.document_type, person.document_number)] = person
+        ids: dict[tuple[str, str], int] = {}
+        for row in rows:
+            person = known.get(row.document)
+            if person is not None:
+                ids[row.document] = person.id
+                self._compare(row, person)
+                continue
+            created = self._register(row)
+            if created is not None:
+                known[row.document] = created
+                ids[row.document] = created.id
+        return ids
+
+    def _register(self, row: PlanillaRow) -> Person | None:
+        missing = [col for col, value in (("nombres", row.first_names),
+                                          ("apellidos", row.last_names), ("sexo", row.sex),
+                                          ("fecha_nacimiento", row.birth_date),
+                                          ("zona", row.zone)) if not value]
+        for column in missing:
+            self.error(row.number, column, "es obligatorio para registrar a una persona nueva")
+        if row.consent is not True:
+            self.error(row.number, "autorizacion_datos",
+                       "la persona es nueva: se requiere «si» (autorización firmada en papel)")
+        if missing or row.consent is not True:
+            return None
+        try:
+            person = register_person(
+                row.person_data(), channel="planilla", consent=True,
+                guardian_name=row.guardian_name or None,
+                guardian_document=row.guardian_document or None, today=self.today)
+        except ValidationError as exc:
+            self.rule_error(row.number, exc, "numero_documento")
+            return None
+        self.result.people += 1
+        return person
+
+    def _compare(self, row: PlanillaRow, person) -> None:
+        for attr, column in _COMPARED:
+            given, stored = getattr(row, attr), getattr(person, attr)
+            if given in (None, "") or stored is None:
+                continue
+            same = fold(given) == fold(stored) if isinstance(given, str) else given == stored
+            if not same:
+                shown = stored.isoformat() if isinstance(stored, date) else stored
+                self.result.warn(row.number, column,
+                                 f"difiere del dato guardado («{shown}»); se conserva el guardado")
+
+    def _enrollments(self, pairs) -> dict[tuple[int, int], int]:
+        wanted = list({(pid, self.cohorts[row.cohort].id) for row, _, pid in pairs})
+        found = {}
+        for start in range(0, len(wanted), 500):
+            found.update({(p, c): e for e, p, c in db.session.execute(
+                select(Enrollment.id, Enrollment.person_id, Enrollment.cohort_id).where(
+                    tuple_(Enrollment.person_id, Enrollment.cohort_id).in_(
+                        wanted[start : start + 500])))})
+        for row, _, person_id in pairs:
+            cohort = self.cohorts[row.cohort]
+            if (person_id, cohort.id) in found:
+                continue
+            try:
+                enrollment, _ = get_or_enroll(db.session.get(Person, person_id), cohort)
+            except ValidationError as exc:
+                self.rule_error(row.number, exc, "numero_documento")
+                continue
+            found[(person_id, cohort.id)] = enrollment.id
+            self.result.enrollments += 1
+        return found
+
+    # -- "last row wins", remembered in the temporary table -------------------------------
+    def _duplicate(self, row: PlanillaRow, earlier: int) -> None:
+        self.result.warn(row.number, "numero_documento",
+                         f"{row.document_type} {row.document_number} ya aparece en la fila "
+                         f"{earlier} para la sesión del {row.day.isoformat()} del grupo "
+                         f"{row.cohort}; vale la última fila")
+
+    def _remember(self, marks: dict[tuple[int, int], PlanillaRow]) -> None:
+        seen = self.seen.c
+        keys = list(marks)
+        for s, e, earlier in db.session.execute(
+            select(seen.session_id, seen.enrollment_id, seen.row).where(
+                tuple_(seen.session_id, seen.enrollment_id).in_(keys))
+        ):
+            self._duplicate(marks[(s, e)], earlier)
+        dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+        stmt = dialect.insert(self.seen).values(
+            [{"session_id": s, "enrollment_id": e, "row": r.number} for (s, e), r in marks.items()])
+        db.session.execute(stmt.on_conflict_do_update(
+            index_elements=[seen.session_id, seen.enrollment_id], set_={"row": stmt.excluded.row}))

@@ -1,0 +1,99 @@
+"""The roster of a session and walk-ins, with a constant number of queries."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from lms.attendance.checkin import close_request
+from lms.attendance.marks import Mark, record_marks
+from lms.attendance.models import Attendance
+from lms.courses.enrollments import get_or_enroll
+from lms.courses.models import CourseSession, Enrollment
+from lms.errors import ValidationError
+from lms.extensions import db
+from lms.people.models import Person
+from lms.people.services import find_person, normalize_document, register_person
+
+#: Fields a walk-in must fill when the person is not registered yet.
+NEW_PERSON_FIELDS = ("first_names", "last_names", "birth_date", "sex", "zone")
+
+
+@dataclass
+class RosterRow:
+    """One enrolled person and their mark at the session, if any."""
+
+    enrollment: Enrollment
+    mark: Attendance | None
+
+    @property
+    def person(self) -> Person:
+        """The participant."""
+        return self.enrollment.person
+
+
+def roster(session: CourseSession) -> list[RosterRow]:
+    """Enrolled people of the session's cohort with their marks: two queries in all."""
+    enrollments = db.session.scalars(
+        select(Enrollment)
+        .join(Person, Person.id == Enrollment.person_id)
+        .where(Enrollment.cohort_id == session.cohort_id, Enrollment.status != "retirado")
+        .order_by(Person.last_names, Person.first_names, Person.id)
+    ).all()
+    marks = {
+        a.enrollment_id: a
+        for a in db.session.scalars(select(Attendance).where(Attendance.session_id == session.id))
+    }
+    return [RosterRow(e, marks.get(e.id)) for e in enrollments]
+
+
+def mark_one(session: CourseSession, enrollment_id: int, status: str) -> Enrollment:
+    """Set one person's status from the roster (source web)."""
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None or enrollment.cohort_id != session.cohort_id:
+        raise ValidationError("La persona no está inscrita en este grupo.", "enrollment_id")
+    record_marks([Mark(session.id, enrollment.id, status)], source="web")
+    return enrollment
+
+
+def lookup(session: CourseSession, document_type: str, document_number: str) -> dict:
+    """Tell the roster whether a typed document is enrolled, known or new."""
+    doc_type, number = normalize_document(document_type, document_number)
+    person = find_person(doc_type, number)
+    if person is None:
+        return {"state": "unknown", "document_type": doc_type, "document_number": number}
+    enrollment = db.session.scalar(
+        select(Enrollment).where(
+            Enrollment.person_id == person.id, Enrollment.cohort_id == session.cohort_id
+        )
+    )
+    state = "enrolled" if enrollment is not None else "known"
+    return {"state": state, "name": person.full_name, "document_type": doc_type,
+            "document_number": number,
+            "enrollment_id": enrollment.id if enrollment is not None else None}
+
+
+def walk_in(session: CourseSession, data: dict, *, consent: bool,
+            guardian_name: str | None = None, guardian_document: str | None = None):
+    """Enroll (registering first, with consent, if new) and mark present; return the row."""
+    doc_type, number = normalize_document(data["document_type"], data["document_number"])
+    person = find_person(doc_type, number)
+    if person is None:
+        missing = [f for f in NEW_PERSON_FIELDS if not data.get(f)]
+        if missing:
+            raise ValidationError(
+                "La persona no está registrada: complete sus datos para registrarla.",
+                fields={f: ["Este campo es obligatorio para registrar a la persona."]
+                        for f in missing},
+                field=missing[0],
+            )
+        person = register_person(
+            {**data, "document_type": doc_type, "document_number": number},
+            channel="form", consent=consent,
+            guardian_name=guardian_name or None, guardian_document=guardian_document or None,
+        )
+    enrollment, _created = get_or_enroll(person, session.cohort)
+    record_marks([Mark(session.id, enrollment.id, "presente")], source="web")
+    close_request(session.id, doc_type, number)
+    return RosterRow(enrollment, db.session.scalar(
+        select(Attendance).where(Attendance.session_id == session.id,
+                                 Attendance.enrollment_id == enrollment.id)))
