@@ -1,3 +1,162 @@
-"""API resource: certificates (see lms/api/__init__.py)."""
+"""API resource: certificates (see lms/api/__init__.py).
 
-from lms.api import bp  # noqa: F401
+Admins issue and revoke; a trainer reads the documents of their own cohorts; an
+analyst reads statuses and counts but no personal data (name and document omitted,
+no PDF, no per-person listing).
+"""
+
+from flask import Response, abort, jsonify
+from flask_login import current_user
+from sqlalchemy import select
+
+from lms.api import bp
+from lms.api.core import require_role, validated
+from lms.api.openapi import doc
+from lms.certificates import issue, lifecycle, public
+from lms.certificates.codes import normalize
+from lms.certificates.forms import IssueForm, RevokeForm
+from lms.certificates.models import Certificate
+from lms.courses.models import Cohort, Enrollment
+from lms.extensions import db
+from lms.people.models import Person
+
+CERTIFICATE = {
+    "type": "object",
+    "properties": {
+        "code": {"type": "string"},
+        "status": {"type": "string", "enum": ["valid", "revoked", "superseded"]},
+        "kind": {"type": "string", "enum": ["certificado", "constancia"]},
+        "enrollment_id": {"type": "integer"},
+        "name": {"type": "string", "description": "Omitido para analistas"},
+        "document_type": {"type": "string"},
+        "document_number": {"type": "string", "description": "Omitido para analistas"},
+        "course": {"type": "string"},
+        "course_name": {"type": "string"},
+        "hours": {"type": "number"},
+        "completed": {"type": "string", "format": "date"},
+        "site": {"type": "string"},
+        "trainer": {"type": "string"},
+        "issued": {"type": "string", "format": "date-time"},
+        "sha256": {"type": "string"},
+        "kid": {"type": "string"},
+        "revoked_at": {"type": "string", "format": "date-time", "nullable": True},
+        "revoked_reason": {"type": "string", "nullable": True},
+        "replaced_by": {"type": "string", "nullable": True},
+        "verify_url": {"type": "string"},
+    },
+}
+PDF = {"type": "string", "format": "binary", "description": "application/pdf"}
+
+
+def certificate_json(cert: Certificate, replaced_by: str | None = None) -> dict:
+    """The API view of a document; personal fields only for admins and trainers."""
+    body = public.record(cert, replaced_by)
+    personal = current_user.has_role("admin", "trainer")
+    out = {
+        "code": cert.code, "status": cert.status, "kind": cert.kind,
+        "enrollment_id": cert.enrollment_id, "document_type": cert.document_type,
+        "course": cert.course_code, "course_name": cert.course_name,
+        "hours": body["hours"], "completed": body["completed"], "site": cert.site_name,
+        "trainer": cert.trainer_name, "issued": body["issued"], "sha256": cert.sha256,
+        "kid": cert.kid,
+        "revoked_at": cert.revoked_at.isoformat() + "Z" if cert.revoked_at else None,
+        "revoked_reason": cert.revoked_reason, "replaced_by": replaced_by,
+        "verify_url": f"{public.base_url()}/v/{cert.code}",
+    }
+    if personal:
+        out["name"] = cert.holder_name
+        out["document_number"] = cert.document_number
+    return out
+
+
+def _cohort_of(cert: Certificate) -> Cohort:
+    return db.session.scalar(
+        select(Cohort).join(Enrollment, Enrollment.cohort_id == Cohort.id)
+        .where(Enrollment.id == cert.enrollment_id)
+    )
+
+
+def _load(code: str, *roles: str) -> tuple[Certificate, str | None]:
+    require_role(*roles)
+    found = public.find(code) if normalize(code) else None
+    if found is None:
+        abort(404, "No existe un documento con ese código.")
+    cert = found[0]
+    if current_user.has_role("trainer") and not _cohort_of(cert).can_view(current_user):
+        abort(403)
+    return found
+
+
+@bp.route("/certificates", methods=["POST"])
+@doc("Emitir el documento de una inscripción", body=IssueForm, response=CERTIFICATE,
+     status=201, tags=("certificates",))
+def certificates_issue():
+    """Issue one document (admin); 422 if the enrollment is not eligible."""
+    require_role("admin")
+    form = validated(IssueForm)
+    enrollment = db.session.get(Enrollment, form.enrollment_id.data)
+    if enrollment is None:
+        abort(404, "No existe esa inscripción.")
+    cert = issue.issue_for(enrollment, current_user.id)
+    db.session.commit()
+    return jsonify(certificate_json(cert)), 201
+
+
+@bp.route("/certificates/<code>", methods=["GET"])
+@doc("Un documento por su código", response=CERTIFICATE, tags=("certificates",))
+def certificates_get(code: str):
+    """One document (trainers: their cohorts only; analysts: without personal data)."""
+    cert, replaced_by = _load(code, "admin", "trainer", "analyst")
+    return jsonify(certificate_json(cert, replaced_by))
+
+
+@bp.route("/certificates/<code>/pdf", methods=["GET"])
+@doc("El PDF emitido, byte a byte", response=PDF, tags=("certificates",))
+def certificates_pdf(code: str):
+    """The issued PDF (admins, and trainers for their cohorts)."""
+    cert, _ = _load(code, "admin", "trainer")
+    data = db.session.scalar(select(Certificate.pdf).where(Certificate.id == cert.id))
+    if not data:
+        abort(410, "El PDF fue suprimido porque el titular fue anonimizado.")
+    return Response(data, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{cert.kind}-{cert.code}.pdf"'})
+
+
+@bp.route("/certificates/<code>/revoke", methods=["POST"])
+@doc("Revocar un documento con un motivo", body=RevokeForm, response=CERTIFICATE,
+     tags=("certificates",))
+def certificates_revoke(code: str):
+    """Revoke (admin); the record stays and verifies as revoked."""
+    cert, replaced_by = _load(code, "admin")
+    form = validated(RevokeForm)
+    lifecycle.revoke(cert, form.reason.data)
+    db.session.commit()
+    return jsonify(certificate_json(cert, replaced_by))
+
+
+@bp.route("/people/<int:person_id>/certificates", methods=["GET"])
+@doc("Los documentos de una persona", response={"type": "array", "items": CERTIFICATE},
+     tags=("certificates",))
+def people_certificates(person_id: int):
+    """A person's documents (admin; a trainer sees those of their own cohorts)."""
+    require_role("admin", "trainer")
+    db.get_or_404(Person, person_id)
+    rows = db.session.execute(
+        select(Certificate, Cohort)
+        .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
+        .join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .where(Enrollment.person_id == person_id)
+        .order_by(Certificate.issued_at, Certificate.id)
+    ).all()
+    codes = {c.id: c.code for c, _ in rows}
+    return jsonify([
+        certificate_json(cert, codes.get(cert.superseded_by_id) or _code(cert.superseded_by_id))
+        for cert, cohort in rows
+        if current_user.is_admin or cohort.can_view(current_user)
+    ])
+
+
+def _code(cert_id: int | None) -> str | None:
+    if cert_id is None:
+        return None
+    return db.session.scalar(select(Certificate.code).where(Certificate.id == cert_id))

@@ -1,7 +1,121 @@
-"""Commands of the certificates domain."""
+"""Commands of the certificates domain: issue, verify, export, rotate the signing key."""
 
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
 from flask.cli import AppGroup
+from sqlalchemy.orm import undefer
+
+from lms.certificates import issue, public, qr, signing
+from lms.certificates.codes import normalize
+from lms.certificates.models import Certificate
+from lms.certificates.verify import verify_text
+from lms.courses.models import Cohort, Course
+from lms.extensions import db
+
+VERDICTS = {
+    "valid": "AUTÉNTICO Y VIGENTE",
+    "superseded": "AUTÉNTICO, PERO REEMPLAZADO por una corrección",
+    "revoked": "AUTÉNTICO, PERO REVOCADO",
+    "unknown": "AUTÉNTICO (estado de revocación sin comprobar)",
+    "invalid": "NO AUTÉNTICO",
+}
+
+
+def _read_input(value: str) -> str:
+    path = Path(value)
+    if len(value) < 4096 and path.is_file():
+        text = qr.read_pdf(path.read_bytes())
+        if text is None:
+            raise click.ClickException(f"No se encontró un código QR en {value}.")
+        return text
+    return value
+
+
+def _load_json_file(path: str | None, label: str):
+    try:
+        return Path(path).read_text(encoding="utf-8").strip()
+    except OSError as exc:
+        raise click.ClickException(f"No se pudo leer {label} {path}: {exc.strerror}.") from exc
 
 
 def register(group: AppGroup) -> None:
     """Add this domain's commands to the ``lms`` group."""
+
+    @group.command("issue-certificates")
+    @click.option("--course", "course_code", help="Solo este curso (código).")
+    @click.option("--cohort", "cohort_code", help="Solo este grupo (código).")
+    def issue_certificates(course_code, cohort_code):
+        """Emitir los documentos pendientes de toda inscripción elegible."""
+        if course_code and db.session.scalar(db.select(Course.id).filter_by(code=course_code)) \
+                is None:
+            raise click.ClickException(f"No existe el curso {course_code}.")
+        if cohort_code and db.session.scalar(db.select(Cohort.id).filter_by(code=cohort_code)) \
+                is None:
+            raise click.ClickException(f"No existe el grupo {cohort_code}.")
+        ids = issue.pending_ids(course_code, cohort_code)
+        total = 0
+        for count in issue.issue_pending(ids):
+            db.session.commit()
+            total += count
+        click.echo(f"Se emitieron {total} documentos.")
+
+    @group.command("verify")
+    @click.argument("input_")
+    @click.option("--jwks", "jwks_file", help="Archivo JWKS (por omisión, las claves locales).")
+    @click.option("--status-list", "status_file", help="Lista de estado firmada (JWS).")
+    def verify(input_, jwks_file, status_file):
+        """Verificar sin conexión un texto de QR o un PDF; sale con 0 solo si es auténtico y
+        no está revocado."""
+        text = _read_input(input_)
+        if jwks_file:
+            try:
+                jwks = json.loads(_load_json_file(jwks_file, "el JWKS"))
+            except ValueError as exc:
+                raise click.ClickException("El archivo JWKS no es JSON válido.") from exc
+        else:
+            ring = signing.keyring(create=False)
+            if ring is None:
+                raise click.ClickException("No hay claves locales; indique --jwks.")
+            jwks = ring.jwks()
+        status = _load_json_file(status_file, "la lista de estado") if status_file \
+            else public.status_list()
+        verdict = verify_text(text, jwks, status)
+        click.echo(f"Veredicto: {VERDICTS[verdict.status]}")
+        if verdict.reason:
+            click.echo(f"Detalle: {verdict.reason}")
+        if verdict.status_checked_at:
+            when = datetime.fromtimestamp(verdict.status_checked_at, UTC)
+            stale = " (VENCIDA)" if verdict.status_expired else ""
+            click.echo(f"Estado comprobado el {when:%Y-%m-%d %H:%M} UTC{stale}")
+        for key, value in verdict.claims.items():
+            click.echo(f"  {key}: {value}")
+        sys.exit(0 if verdict.genuine and verdict.status in ("valid", "superseded") else 1)
+
+    @group.command("export-certificate")
+    @click.argument("code")
+    @click.option("--output", required=True, help="Archivo PDF de salida.")
+    def export_certificate(code, output):
+        """Escribir el PDF emitido, byte a byte."""
+        canonical = normalize(code)
+        cert = canonical and db.session.scalar(
+            db.select(Certificate).options(undefer(Certificate.pdf)).filter_by(code=canonical)
+        )
+        if not cert:
+            raise click.ClickException(f"No existe un documento con el código {code}.")
+        if not cert.pdf:
+            raise click.ClickException("El PDF fue suprimido (titular anonimizado).")
+        try:
+            Path(output).write_bytes(cert.pdf)
+        except OSError as exc:
+            raise click.ClickException(f"No se pudo escribir {output}: {exc.strerror}.") from exc
+        click.echo(f"{output}: {len(cert.pdf)} bytes, SHA-256 {cert.sha256}")
+
+    @group.command("rotate-signing-key")
+    def rotate_signing_key():
+        """Crear una nueva clave de firma; las anteriores siguen publicadas."""
+        kid = signing.rotate()
+        click.echo(f"Nueva clave de firma: {kid}. Las anteriores siguen en el JWKS.")

@@ -1,0 +1,73 @@
+"""Certificate forms; the API validates its JSON with these same classes."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, DecimalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from lms.forms import choices
+from lms.people.models import DOCUMENT_TYPES
+
+
+class IssueForm(FlaskForm):
+    """Issue one document for an enrollment."""
+
+    enrollment_id = IntegerField(
+        "Inscripción", validators=[InputRequired("Indique la inscripción (número).")]
+    )
+
+
+class BatchForm(FlaskForm):
+    """Issue every pending document of a course and/or a cohort."""
+
+    course = StringField("Código del curso", validators=[Optional(), Length(max=30)],
+                         description="Déjelo vacío para todos los cursos.")
+    cohort = StringField("Código del grupo", validators=[Optional(), Length(max=40)],
+                         description="Déjelo vacío para todos los grupos.")
+
+
+class RevokeForm(FlaskForm):
+    """Revoke a document."""
+
+    reason = TextAreaField(
+        "Motivo de la revocación",
+        validators=[DataRequired("Escriba el motivo de la revocación."), Length(min=5, max=300,
+                    message="El motivo debe tener entre 5 y 300 caracteres.")],
+    )
+
+
+class CorrectForm(FlaskForm):
+    """Correct the printed data: issues a new document that supersedes the old one."""
+
+    holder_name = StringField("Nombre del titular", validators=[
+        DataRequired("Escriba el nombre."), Length(max=240)])
+    document_type = SelectField("Tipo de documento", choices=choices(DOCUMENT_TYPES))
+    document_number = StringField("Número de documento", validators=[
+        DataRequired("Escriba el número."), Length(max=30)])
+    course_name = StringField("Nombre del curso", validators=[
+        DataRequired("Escriba el nombre del curso."), Length(max=200)])
+    hours = DecimalField("Horas", places=2, validators=[
+        InputRequired("Escriba las horas."), NumberRange(min=0.5, max=9999,
+                                                         message="Horas entre 0,5 y 9999.")])
+    completed_on = DateField("Fecha de finalización", validators=[
+        InputRequired("Escriba la fecha (AAAA-MM-DD).")])
+    site_name = StringField("Sede", validators=[DataRequired("Escriba la sede."),
+                                                Length(max=160)])
+    trainer_name = StringField("Formador(a)", validators=[Optional(), Length(max=240)])
+
+
+class PortalForm(FlaskForm):
+    """A citizen looks up their own documents."""
+
+    document_type = SelectField("Tipo de documento", choices=choices(DOCUMENT_TYPES, "Elija…"),
+                                validators=[DataRequired("Elija el tipo de documento.")])
+    document_number = StringField("Número de documento", validators=[
+        DataRequired("Escriba el número de documento."), Length(max=30)])
+    birth_date = DateField("Fecha de nacimiento", validators=[
+        InputRequired("Escriba la fecha de nacimiento (AAAA-MM-DD).")])
+
+
+class UploadForm(FlaskForm):
+    """A verifier uploads a PDF to compare it with the issued file."""
+
+    pdf = FileField("Archivo PDF", validators=[FileRequired("Elija el archivo PDF.")])

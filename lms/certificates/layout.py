@@ -1,0 +1,168 @@
+"""What the certificate looks like: a framed landscape page with the issuer, the holder,
+the course, a signature line and the QR. Only drawing here; ``pdf.py`` writes the file."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from lms.certificates import fonts, pdf
+from lms.people.models import DOCUMENT_TYPES
+
+NAVY = "0.11 0.23 0.40"
+GOLD = "0.70 0.55 0.20"
+INK = "0.15 0.15 0.15"
+GREY = "0.35 0.35 0.38"
+MONTHS = (
+    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+    "septiembre", "octubre", "noviembre", "diciembre",
+)
+TITLES = {"certificado": "CERTIFICADO", "constancia": "CONSTANCIA DE PARTICIPACIÓN"}
+
+
+@dataclass
+class Printed:
+    """The frozen data printed on one document."""
+
+    code: str
+    kind: str
+    holder_name: str
+    document_type: str
+    document_number: str
+    course_code: str
+    course_name: str
+    hours: Decimal
+    completed_on: date
+    site_name: str
+    trainer_name: str
+    issued_at: datetime
+
+
+def long_date(day: date) -> str:
+    """15 de mayo de 2021."""
+    return f"{day.day} de {MONTHS[day.month - 1]} de {day.year}"
+
+
+def local_date(moment: datetime) -> date:
+    """The Colombian calendar date of a naive UTC time (UTC-5 all year, no DST)."""
+    return (moment - timedelta(hours=5)).date()
+
+
+def hours_text(hours: Decimal) -> str:
+    """40 or 12,5 (Colombian decimal comma)."""
+    text = format(Decimal(hours).normalize(), "f")
+    return text.replace(".", ",")
+
+
+class Canvas:
+    """Collects PDF drawing operators."""
+
+    def __init__(self):
+        self.ops: list[str] = []
+        self.texts: list[str] = []
+
+    def text(self, x, y, s, face="regular", size=11.0, color=INK):
+        """Draw ``s`` with its baseline starting at (x, y)."""
+        self.texts.append(s)
+        m = fonts.metrics(face)
+        self.ops.append(
+            f"BT /{pdf.FONT_NAMES[face]} {size:.2f} Tf {color} rg {x:.2f} {y:.2f} Td "
+            f"<{m.encode(s)}> Tj ET"
+        )
+
+    def centered(self, cx, y, s, face="regular", size=11.0, color=INK, max_width=640.0):
+        """Draw ``s`` centred on ``cx``, shrinking the size until it fits ``max_width``."""
+        m = fonts.metrics(face)
+        width = m.width(s, size)
+        if width > max_width:
+            size, width = size * max_width / width, max_width
+        self.text(cx - width / 2, y, s, face, size, color)
+
+    def wrapped(self, cx, y, s, face="regular", size=11.0, color=INK, width=600.0, leading=1.3):
+        """Draw ``s`` centred over as many lines as needed; return the y below the last."""
+        m = fonts.metrics(face)
+        space = m.width(" ", size)
+        lines, line, used = [], "", 0.0
+        for word in s.split():
+            w = m.width(word, size)
+            if line and used + space + w > width:
+                lines.append(line)
+                line, used = word, w
+            else:
+                line, used = (f"{line} {word}", used + space + w) if line else (word, w)
+        lines.append(line)
+        for text in lines:
+            self.centered(cx, y, text, face, size, color, width)
+            y -= size * leading
+        return y
+
+    def raw(self, op: str):
+        """Append raw operators (lines, rectangles, images)."""
+        self.ops.append(op)
+
+
+def _frame(c: Canvas):
+    w, h = pdf.WIDTH, pdf.HEIGHT
+    c.raw(f"q {NAVY} RG 4 w 18 18 {w - 36} {h - 36} re S Q")
+    c.raw(f"q {GOLD} RG 1.2 w 27 27 {w - 54} {h - 54} re S Q")
+    for x, y in ((27, 27), (w - 27, 27), (27, h - 27), (w - 27, h - 27)):
+        c.raw(f"q {GOLD} rg {x - 5} {y - 5} 10 10 re f Q")
+
+
+def _qr(c: Canvas, x: float, y: float, size: float):
+    # The symbol is an image mask of one pixel per module (see pdf.qr_object), drawn
+    # without interpolation: as crisp as vector squares at a fraction of the bytes.
+    c.raw(f"q 1 1 1 rg {x - 6} {y - 6} {size + 12} {size + 12} re f Q")
+    c.raw(f"q 0 0 0 rg {size:.2f} 0 0 {size:.2f} {x:.2f} {y:.2f} cm /QR Do Q")
+
+
+def render(p: Printed, qr_text: str, modules: tuple[int, bytes], issuer: str, logo: str) -> bytes:
+    """The PDF bytes of one document."""
+    c = Canvas()
+    cx = pdf.WIDTH / 2
+    _frame(c)
+    lw, lh = pdf.logo_size(logo)
+    box = 62
+    scale = box / max(lw, lh)
+    c.raw(f"q {lw * scale:.2f} 0 0 {lh * scale:.2f} {cx - lw * scale / 2:.2f} 498 cm /Logo Do Q")
+    org, _, unit = issuer.partition(" — ")
+    c.centered(cx, 482, org.upper(), "bold", 12, NAVY)
+    if unit:
+        c.centered(cx, 467, unit, "regular", 11, GREY)
+    c.raw(f"q {GOLD} RG 0.8 w {cx - 90} 458 m {cx + 90} 458 l S Q")
+    c.centered(cx, 418, TITLES.get(p.kind, p.kind.upper()), "bold", 30, NAVY, 620)
+    verb = "certifica que" if p.kind == "certificado" else "hace constar que"
+    by = f"{org}, por medio de la {unit}," if unit else f"{org},"
+    c.centered(cx, 388, f"{by} {verb}", "regular", 12, GREY)
+    c.centered(cx, 350, p.holder_name, "bold", 26, NAVY, 660)
+    doc_name = DOCUMENT_TYPES.get(p.document_type, p.document_type)
+    c.centered(cx, 326, f"identificado(a) con {doc_name.lower()} n.º {p.document_number}",
+               "regular", 12, INK)
+    action = "cursó y aprobó el curso" if p.kind == "certificado" else "participó en el curso"
+    c.centered(cx, 300, action, "regular", 12, GREY)
+    y = c.wrapped(cx, 274, p.course_name, "bold", 18, NAVY, width=640, leading=1.2)
+    detail = (
+        f"(código {p.course_code}), con una intensidad de {hours_text(p.hours)} horas, "
+        f"finalizado el {long_date(p.completed_on)} en la sede {p.site_name}."
+    )
+    y = c.wrapped(cx, y - 2, detail, "regular", 11, INK, width=560)
+    if p.trainer_name:
+        y = c.wrapped(cx, y - 2, f"Formador(a): {p.trainer_name}", "regular", 10, GREY, 560)
+    issued = long_date(local_date(p.issued_at))
+    c.centered(cx, y - 4, f"Expedido en San José de Cúcuta el {issued}.", "regular", 10, GREY)
+    # Signature block, left.
+    c.raw(f"q {INK} RG 0.7 w 110 112 m 330 112 l S Q")
+    c.centered(220, 98, "Jefe Oficina TIC", "bold", 11, NAVY, 220)
+    c.centered(220, 84, org, "regular", 9, GREY, 220)
+    # QR and code, right.
+    qr_size, qr_x, qr_y = 122.0, 666.0, 60.0
+    _qr(c, qr_x, qr_y, qr_size)
+    c.centered(490, 98, "Código de verificación", "regular", 9, GREY, 200)
+    c.centered(490, 82, p.code, "bold", 13, NAVY, 220)
+    c.centered(490, 66, "Escanee el código QR o consulte", "regular", 8, GREY, 220)
+    c.centered(490, 56, qr_text.split("#", 1)[0], "regular", 8, GREY, 220)
+    c.centered(cx, 36, "Documento con firma digital ES256 verificable en línea y sin conexión.",
+               "regular", 7, GREY)
+    content = "\n".join(c.ops).encode("ascii")
+    chars = fonts.charset_for(c.texts)
+    title = f"{TITLES.get(p.kind, p.kind)} {p.code}"
+    return pdf.build(content, chars, logo, title, p.issued_at, modules)

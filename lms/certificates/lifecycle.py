@@ -1,0 +1,135 @@
+"""After issue: revocation, correction (supersede), automatic issue and anonymisation.
+
+A document is never deleted: indicators count chains of corrections and the
+verification page must keep answering for every code ever printed.
+"""
+
+from sqlalchemy import exists, select
+
+from lms.attendance.signals import enrollment_completed
+from lms.audit.models import AuditEntry
+from lms.audit.services import record
+from lms.certificates import issue
+from lms.certificates.models import Certificate
+from lms.courses.models import Enrollment
+from lms.errors import ValidationError
+from lms.extensions import db
+from lms.people.signals import person_anonymized
+from lms.timeutil import utcnow
+
+#: What an anonymised holder's name becomes on the record and on public pages.
+ANONYMIZED_NAME = "[anonimizado]"
+#: Fields an administrator may correct; the rest of the frozen record is copied.
+CORRECTABLE = (
+    "holder_name", "document_type", "document_number", "course_name", "hours",
+    "completed_on", "site_name", "trainer_name",
+)
+
+
+def revoke(cert: Certificate, reason: str) -> Certificate:
+    """Revoke with a reason; the record stays and verifies as revoked (audited)."""
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise ValidationError("Escriba el motivo de la revocación (al menos 5 caracteres).",
+                              "reason")
+    if len(reason) > 300:
+        raise ValidationError("El motivo no puede pasar de 300 caracteres.", "reason")
+    if cert.revoked_at is not None:
+        raise ValidationError("Este documento ya estaba revocado.", "reason")
+    cert.revoked_at = utcnow()
+    cert.revoked_reason = reason
+    db.session.flush()
+    record("revoke", cert, {"code": cert.code, "reason": reason})
+    db.session.flush()
+    return cert
+
+
+def supersede(cert: Certificate, changes: dict, issued_by_id: int | None = None) -> Certificate:
+    """Issue a corrected copy with a new code; the old one then points to it."""
+    if cert.revoked_at is not None:
+        raise ValidationError("No se puede corregir un documento revocado.")
+    if cert.superseded_by_id is not None:
+        raise ValidationError("Este documento ya fue reemplazado; corrija el vigente.")
+    if is_anonymized(cert):
+        raise ValidationError("El titular fue anonimizado; no se puede corregir.")
+    frozen = {k: getattr(cert, k) for k in issue.FROZEN}
+    frozen["enrollment_id"] = cert.enrollment_id
+    fixed = {k: v for k, v in changes.items() if k in CORRECTABLE and v not in (None, "")}
+    if all(frozen[k] == v for k, v in fixed.items()):
+        raise ValidationError("No cambió ningún dato: no hay nada que corregir.")
+    frozen.update(fixed)
+    (new_id,) = issue.materialize([frozen], issued_by_id)
+    new = db.session.get(Certificate, new_id)
+    cert.superseded_by_id = new.id
+    db.session.flush()
+    record("supersede", cert, {"code": cert.code, "replaced_by": new.code,
+                               "fields": sorted(fixed)})
+    db.session.flush()
+    return new
+
+
+def chain(cert: Certificate) -> list[Certificate]:
+    """The document and every correction after it, oldest first."""
+    out = [cert]
+    while out[-1].superseded_by_id is not None and len(out) < 50:
+        out.append(db.session.get(Certificate, out[-1].superseded_by_id))
+    return out
+
+
+def is_anonymized(cert: Certificate) -> bool:
+    """Whether the holder's identity was removed (Ley 1581)."""
+    return cert.holder_name == ANONYMIZED_NAME
+
+
+def _auto_issue(sender, enrollment_id: int, **_kwargs) -> None:
+    """Issue at completion for courses set to automatic issue (inside the caller's commit)."""
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None or not enrollment.cohort.course.auto_issue:
+        return
+    # Any earlier document, even revoked, means a person already decided; do not re-issue.
+    if db.session.scalar(select(exists().where(Certificate.enrollment_id == enrollment_id))):
+        return
+    try:
+        issue.check_eligible(enrollment)
+    except ValidationError:
+        return
+    issue.issue_for(enrollment)
+
+
+def _anonymize(person, **_kwargs) -> None:
+    """Scrub the holder's identity from frozen copies; statuses and counts are untouched.
+
+    Kept: code, kind, course, hours, dates, site, revoked/superseded status, SHA-256
+    (a hash reveals nothing without the file). Removed: name, document number, the
+    signed payload (it carries the name) and the stored PDF, so it can no longer be
+    downloaded; a paper copy the person holds still verifies offline by its QR.
+    """
+    certs = list(
+        db.session.scalars(
+            select(Certificate)
+            .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
+            .where(Enrollment.person_id == person.id)
+        )
+    )
+    for cert in certs:
+        cert.holder_name = ANONYMIZED_NAME
+        cert.document_number = ""
+        cert.jws = ""
+        cert.pdf = b""
+        cert.download_token_hash = None
+    db.session.flush()
+    if certs:
+        ids = [c.id for c in certs]
+        for entry in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == "certificates",
+                                     AuditEntry.entity_id.in_(ids))
+        ):
+            entry.changes = {
+                k: ([ANONYMIZED_NAME if x else x for x in v] if isinstance(v, list) else v)
+                if k in ("holder_name", "document_number") else v
+                for k, v in (entry.changes or {}).items()
+            }
+
+
+enrollment_completed.connect(_auto_issue, weak=False)
+person_anonymized.connect(_anonymize, weak=False)

@@ -1,0 +1,151 @@
+"""What the public sees: code lookups, the verification record, the signed status list,
+and the citizen portal's lookup and download links."""
+
+import calendar
+import hashlib
+import secrets
+from datetime import date
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import aliased, defer
+
+from lms.certificates import signing
+from lms.certificates.codes import normalize
+from lms.certificates.issue import masked_document
+from lms.certificates.lifecycle import is_anonymized
+from lms.certificates.models import Certificate
+from lms.courses.models import Enrollment
+from lms.errors import ValidationError
+from lms.extensions import db
+from lms.people.models import Person
+from lms.people.services import normalize_document
+from lms.timeutil import utcnow
+
+#: Seconds a status list may be trusted offline before the page calls it stale.
+STATUS_TTL = 24 * 3600
+_Replacement = aliased(Certificate)
+
+
+def base_url() -> str:
+    """The public address printed in every QR."""
+    return current_app.config["BASE_URL"]
+
+
+def find(code_text: str) -> tuple[Certificate, str | None] | None:
+    """The document for a typed or scanned code and its replacement's code, or None."""
+    code = normalize(code_text)
+    if code is None:
+        return None
+    row = db.session.execute(
+        select(Certificate, _Replacement.code)
+        .outerjoin(_Replacement, _Replacement.id == Certificate.superseded_by_id)
+        .where(Certificate.code == code)
+    ).first()
+    return (row[0], row[1]) if row else None
+
+
+def record(cert: Certificate, replaced_by: str | None) -> dict:
+    """The JSON verification record (contract of issue 4, section 6), document masked."""
+    anonymous = is_anonymized(cert)
+    return {
+        "code": cert.code,
+        "status": cert.status,
+        "kind": cert.kind,
+        "name": cert.holder_name,
+        "doc": f"{cert.document_type} ****" if anonymous
+        else masked_document(cert.document_type, cert.document_number),
+        "course": cert.course_code,
+        "course_name": cert.course_name,
+        "hours": float(cert.hours),
+        "completed": cert.completed_on.isoformat(),
+        "issued": cert.issued_at.isoformat() + "Z",
+        "sha256": cert.sha256,
+        "replaced_by": replaced_by,
+    }
+
+
+def status_list() -> str:
+    """A JWS listing revoked (and superseded) codes, with iat and exp, for offline checks."""
+    revoked = list(
+        db.session.scalars(
+            select(Certificate.code).where(Certificate.revoked_at.is_not(None))
+            .order_by(Certificate.code)
+        )
+    )
+    superseded = dict(
+        db.session.execute(
+            select(Certificate.code, _Replacement.code)
+            .join(_Replacement, _Replacement.id == Certificate.superseded_by_id)
+            .where(Certificate.revoked_at.is_(None))
+        ).all()
+    )
+    now = calendar.timegm(utcnow().timetuple())
+    return signing.keyring().sign(
+        {
+            "iss": current_app.config["BASE_URL"],
+            "iat": now,
+            "exp": now + STATUS_TTL,
+            "ttl": STATUS_TTL,
+            "revoked": revoked,
+            "superseded": superseded,
+        }
+    )
+
+
+def same_file(cert: Certificate, data: bytes) -> bool:
+    """Whether an uploaded file is byte for byte the issued PDF."""
+    return secrets.compare_digest(hashlib.sha256(data).hexdigest(), cert.sha256)
+
+
+def portal_lookup(document_type: str, number: str, birth_date: date) -> list[tuple]:
+    """A citizen's documents as (certificate, fresh download token or None), newest first.
+
+    One query whatever the input, so a wrong combination takes as long as a right one
+    and answers the same empty list whether or not the person exists. Each lookup
+    issues new links (only their hashes are stored), which retires older ones.
+    """
+    try:
+        document_type, number = normalize_document(document_type, number)
+    except ValidationError:  # a malformed number simply matches nobody
+        number = ""
+    certs = list(
+        db.session.scalars(
+            select(Certificate)
+            .options(defer(Certificate.pdf), defer(Certificate.jws))
+            .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
+            .join(Person, Person.id == Enrollment.person_id)
+            .where(
+                Person.document_type == document_type,
+                Person.document_number == number,
+                Person.birth_date == birth_date,
+                Person.anonymized_at.is_(None),
+            )
+            .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+        )
+    )
+    out = []
+    for cert in certs:
+        token = None
+        if cert.revoked_at is None:
+            token = secrets.token_urlsafe(24)
+            cert.download_token_hash = _hash(token)
+        out.append((cert, token))
+    db.session.flush()
+    return out
+
+
+def by_token(token: str) -> Certificate | None:
+    """The document a citizen download link points to (never a revoked one)."""
+    if not token or len(token) > 100:
+        return None
+    cert = db.session.scalar(
+        select(Certificate).where(Certificate.download_token_hash == _hash(token))
+    )
+    if cert is None or cert.revoked_at is not None or is_anonymized(cert):
+        return None
+    return cert
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()

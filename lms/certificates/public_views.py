@@ -1,0 +1,103 @@
+"""Public pages: verification (/v/CODE, .json), JWKS, status list, citizen portal.
+
+No login; rate-limited per client; nothing here shows a full document number.
+"""
+
+from flask import Response, abort, jsonify, render_template, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
+
+from lms.certificates import public, signing
+from lms.certificates.forms import PortalForm, UploadForm
+from lms.certificates.lifecycle import is_anonymized
+from lms.certificates.models import Certificate
+from lms.certificates.views import _pdf_response, bp
+from lms.extensions import db, limiter
+
+VERIFY_LIMIT = "120/minute"
+PORTAL_LIMIT = "10/minute;40/hour"
+NOT_FOUND = (
+    "No existe un documento con el código {code}. Revise que lo haya escrito completo "
+    "(cuatro grupos de cuatro caracteres y un carácter final de control)."
+)
+
+
+def _found(code: str):
+    found = public.find(code)
+    if found is None:
+        abort(404, NOT_FOUND.format(code=code[:40]))
+    return found
+
+
+@bp.route("/v/<code>.json")
+@limiter.limit(VERIFY_LIMIT)
+def verify_json(code: str):
+    """The verification record as JSON."""
+    cert, replaced_by = _found(code)
+    response = jsonify(public.record(cert, replaced_by))
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/v/<code>", methods=["GET", "POST"])
+@limiter.limit(VERIFY_LIMIT)
+def verify(code: str):
+    """Public verification page; a POST compares an uploaded PDF with the issued one."""
+    cert, replaced_by = _found(code)
+    form = UploadForm()
+    match = None
+    if request.method == "POST" and form.validate_on_submit():
+        data = form.pdf.data.read(8 * 1024 * 1024 + 1)
+        match = public.same_file(cert, data)
+    status = 422 if request.method == "POST" and match is None else 200
+    return render_template(
+        "certificates/verify.html", cert=cert, data=public.record(cert, replaced_by),
+        replaced_by=replaced_by, form=form, match=match, anonymized=is_anonymized(cert),
+        jwks_url=url_for(".jwks"), status_url=url_for(".status_list"),
+    ), status
+
+
+@bp.route("/.well-known/jwks.json")
+def jwks():
+    """Public keys, current and retired, so every document ever signed still verifies."""
+    response = jsonify(signing.jwks())
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+@bp.route("/.well-known/status-list")
+def status_list():
+    """Signed list of revoked and superseded codes (a compact JWS with iat and exp)."""
+    response = Response(public.status_list(), mimetype="application/jose")
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.route("/certificados", methods=["GET", "POST"])
+@limiter.limit(PORTAL_LIMIT, methods=["POST"])
+def portal():
+    """Citizen portal: document type, number and birth date list one's own documents."""
+    form = PortalForm()
+    results = None
+    if form.validate_on_submit():
+        results = public.portal_lookup(form.document_type.data, form.document_number.data,
+                                       form.birth_date.data)
+        db.session.commit()
+    status = 422 if request.method == "POST" and form.errors else 200
+    return render_template("certificates/portal.html", form=form, results=results), status
+
+
+@bp.route("/certificados/descargar/<token>")
+@limiter.limit(VERIFY_LIMIT)
+def download(token: str):
+    """A citizen's download link: the issued PDF, byte for byte."""
+    cert = public.by_token(token)
+    if cert is None:
+        abort(404, "El enlace de descarga no es válido o ya fue reemplazado. "
+                   "Consulte de nuevo sus documentos.")
+    cert = db.session.scalar(select(Certificate).options(undefer(Certificate.pdf))
+                             .filter_by(id=cert.id))
+    return _pdf_response(cert)

@@ -1,0 +1,137 @@
+"""Offline verification of a QR text (or bare JWS) against a JWKS and a signed status list.
+
+This is the one place that decides whether a document is genuine; the CLI and
+the tests call it, and the page's JavaScript mirrors it with WebCrypto.
+"""
+
+import json
+import re
+import time
+from dataclasses import dataclass, field
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+
+from lms.certificates.codes import normalize
+from lms.certificates.signing import b64url_decode
+
+REQUIRED_CLAIMS = (
+    "iss", "jti", "iat", "name", "doc", "course", "course_name", "hours", "completed", "kind",
+)
+_QR = re.compile(r"^(?P<base>\S+)/v/(?P<code>[^#/]+)#(?P<jws>[^#]+)$")
+
+
+class VerificationError(Exception):
+    """The input is not a genuine document (the message says why, in Spanish)."""
+
+
+@dataclass
+class Verdict:
+    """What offline verification concluded."""
+
+    genuine: bool
+    status: str  # valid, revoked, superseded, unknown (no status list), invalid
+    claims: dict = field(default_factory=dict)
+    kid: str | None = None
+    reason: str = ""
+    status_checked_at: int | None = None
+    status_expired: bool = False
+
+    @property
+    def ok(self) -> bool:
+        """Genuine and not revoked: the only outcome a CLI exit code 0 stands for."""
+        return self.genuine and self.status in ("valid", "superseded", "unknown")
+
+
+def _public_key(jwk: dict) -> ec.EllipticCurvePublicKey:
+    if jwk.get("kty") != "EC" or jwk.get("crv") != "P-256":
+        raise VerificationError("La clave publicada no es P-256.")
+    x = int.from_bytes(b64url_decode(jwk["x"]), "big")
+    y = int.from_bytes(b64url_decode(jwk["y"]), "big")
+    return ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
+
+
+def verify_jws(token: str, jwks: dict) -> tuple[dict, str]:
+    """Check an ES256 compact JWS against the JWKS; return (payload, kid) or raise."""
+    parts = token.strip().split(".") if isinstance(token, str) else []
+    if len(parts) != 3:
+        raise VerificationError("El texto no es un JWS compacto.")
+    try:
+        header = json.loads(b64url_decode(parts[0]))
+        signature = b64url_decode(parts[2])
+    except ValueError as exc:
+        raise VerificationError("La cabecera o la firma están dañadas.") from exc
+    if not isinstance(header, dict) or header.get("alg") != "ES256":
+        raise VerificationError("Algoritmo no permitido: solo se acepta ES256.")
+    if header.get("crit") is not None:
+        raise VerificationError("Cabecera con parámetros críticos desconocidos.")
+    kid = header.get("kid")
+    jwk = next((k for k in jwks.get("keys", []) if k.get("kid") == kid), None)
+    if not isinstance(kid, str) or jwk is None:
+        raise VerificationError(f"Clave desconocida (kid {kid!r}).")
+    if len(signature) != 64:
+        raise VerificationError("La firma no tiene el tamaño de ES256.")
+    r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
+    try:
+        _public_key(jwk).verify(
+            encode_dss_signature(r, s),
+            f"{parts[0]}.{parts[1]}".encode("ascii"),
+            ec.ECDSA(hashes.SHA256()),
+        )
+    except (InvalidSignature, ValueError) as exc:
+        raise VerificationError("La firma no corresponde: el documento fue alterado.") from exc
+    try:
+        payload = json.loads(b64url_decode(parts[1]).decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise VerificationError("El contenido firmado no es JSON.") from exc
+    if not isinstance(payload, dict):
+        raise VerificationError("El contenido firmado no es un objeto JSON.")
+    return payload, kid
+
+
+def split_qr(text: str) -> tuple[str | None, str]:
+    """Return (code from the URL or None, JWS) from a QR text or a bare JWS."""
+    text = (text or "").strip()
+    match = _QR.match(text)
+    if match:
+        return match.group("code"), match.group("jws")
+    return None, text
+
+
+def verify_text(text: str, jwks: dict, status_list: str | None = None) -> Verdict:
+    """Verify a QR text offline; never raises for bad input, the verdict says why."""
+    url_code, token = split_qr(text)
+    try:
+        claims, kid = verify_jws(token, jwks)
+        missing = [c for c in REQUIRED_CLAIMS if c not in claims]
+        if missing:
+            raise VerificationError(f"Faltan datos firmados: {', '.join(missing)}.")
+        if url_code is not None and normalize(url_code) != claims["jti"]:
+            raise VerificationError("El código de la dirección no coincide con el firmado.")
+    except VerificationError as exc:
+        return Verdict(False, "invalid", reason=str(exc))
+    verdict = Verdict(True, "unknown", claims=claims, kid=kid)
+    if status_list:
+        try:
+            _apply_status(verdict, status_list, jwks)
+        except VerificationError as exc:
+            verdict.reason = f"Lista de estado no válida: {exc}"
+    return verdict
+
+
+def _apply_status(verdict: Verdict, status_list: str, jwks: dict) -> None:
+    listing, _ = verify_jws(status_list, jwks)
+    if not isinstance(listing.get("revoked"), list) or "iat" not in listing:
+        raise VerificationError("La lista de estado no tiene el formato esperado.")
+    verdict.status_checked_at = int(listing["iat"])
+    verdict.status_expired = time.time() > float(listing.get("exp", 0))
+    code = verdict.claims["jti"]
+    if code in listing["revoked"]:
+        verdict.status = "revoked"
+    elif code in (listing.get("superseded") or {}):
+        verdict.status = "superseded"
+        verdict.reason = f"Reemplazado por {listing['superseded'][code]}."
+    else:
+        verdict.status = "valid"

@@ -1,0 +1,113 @@
+"""Issue -> PDF -> 200 dpi render -> QR -> JWS verified by joserfc with the served JWKS."""
+
+import base64
+import json
+import random
+
+import pypdfium2 as pdfium
+import zxingcpp
+from joserfc import jws
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from lms.certificates.qr import version
+
+
+def _qr_from_pdf(data: bytes):
+    document = pdfium.PdfDocument(data)
+    image = document[0].render(scale=200 / 72).to_pil()
+    document.close()
+    return zxingcpp.read_barcode(image, formats=zxingcpp.BarcodeFormat.QRCode)
+
+
+def test_round_trip_pdf_qr_jws_with_joserfc(client, issued, app):
+    pdf = client.get(f"/api/v1/certificates/{issued.code}/pdf")  # needs a token: 401
+    assert pdf.status_code == 401
+    data = issued.pdf
+    assert data.startswith(b"%PDF-") and len(data) < 150 * 1024
+    barcode = _qr_from_pdf(data)
+    assert barcode is not None and barcode.valid
+    text = barcode.text
+    base = app.config["BASE_URL"]
+    assert text == f"{base}/v/{issued.code}#{issued.jws}"
+    assert barcode.extra["ECLevel"] == "M"
+    token = text.split("#", 1)[1]
+
+    keys = KeySet.import_key_set(client.get("/.well-known/jwks.json").get_json())
+    obj = jws.deserialize_compact(token, keys, algorithms=["ES256"])
+    assert obj.protected == {"alg": "ES256", "kid": issued.kid}
+    claims = json.loads(obj.payload)
+    assert claims["iss"] == base
+    assert claims["jti"] == issued.code
+    assert claims["name"] == "María José Núñez Ibáñez"
+    assert claims["doc"] == "CC ****3456"
+    assert claims["course"] == issued.course_code
+    assert claims["course_name"] == "Uso básico de las TIC"
+    assert claims["hours"] == 20
+    assert claims["completed"] == "2021-05-15"
+    assert claims["kind"] == "constancia"
+    assert isinstance(claims["iat"], int)
+
+
+def test_pdf_text_is_vector_with_accents_and_full_document(issued):
+    document = pdfium.PdfDocument(issued.pdf)
+    page = document[0]
+    width, height = page.get_size()
+    assert width > height  # landscape
+    text = page.get_textpage().get_text_range()
+    document.close()
+    for expected in ("CONSTANCIA DE PARTICIPACIÓN", "María José Núñez Ibáñez", "1090123456",
+                     "Uso básico de las TIC", "ALCALDÍA DE SAN JOSÉ DE CÚCUTA", "Oficina TIC",
+                     issued.code, "Jefe Oficina TIC", "20 horas", "15 de mayo de 2021",
+                     issued.site_name, "Pedro Peña"):
+        assert expected in text, expected
+
+
+def test_qr_version_is_reported(issued):
+    from lms.certificates.qr import matrix
+
+    size, _ = matrix(f"http://localhost/v/{issued.code}#{issued.jws}")
+    # Payload with every required claim cannot fit v15-M (412 bytes); see qr.py.
+    assert version(size) <= 20
+
+
+def _mutate(token: str, rng: random.Random) -> str:
+    header, payload, signature = token.split(".")
+    part = rng.choice(["payload", "signature", "payload_json"])
+    if part == "signature":
+        sig = bytearray(base64.urlsafe_b64decode(signature + "=="))
+        sig[rng.randrange(64)] ^= 1 << rng.randrange(8)
+        return f"{header}.{payload}.{base64.urlsafe_b64encode(bytes(sig)).rstrip(b'=').decode()}"
+    raw = bytearray(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    if part == "payload":
+        raw[rng.randrange(len(raw))] ^= 1 << rng.randrange(8)
+    else:
+        claims = json.loads(raw)
+        key = rng.choice(sorted(claims))
+        claims[key] = rng.choice(["x", 0, 99, "CC ****0000", None, str(claims[key]) + "x",
+                                  rng.randrange(10**6)])
+        raw = bytearray(json.dumps(claims, separators=(",", ":")).encode())
+    new_payload = base64.urlsafe_b64encode(bytes(raw)).rstrip(b"=").decode()
+    return f"{header}.{new_payload}.{signature}"
+
+
+def test_thousand_random_mutations_are_rejected(client, issued):
+    from lms.certificates.verify import verify_text
+
+    jwks = client.get("/.well-known/jwks.json").get_json()
+    keys = KeySet.import_key_set(jwks)
+    rng = random.Random(4)
+    assert verify_text(issued.jws, jwks).genuine
+    seen: set[str] = set()
+    while len(seen) < 1000:
+        bad = _mutate(issued.jws, rng)
+        if bad == issued.jws or bad in seen:
+            continue
+        seen.add(bad)
+        assert not verify_text(bad, jwks).genuine, bad
+        try:
+            jws.deserialize_compact(bad, keys, algorithms=["ES256"])
+        except (JoseError, ValueError):
+            pass
+        else:
+            raise AssertionError(f"joserfc accepted {bad}")
