@@ -1,4 +1,13 @@
-"""Finding people by document number or name, on SQLite and PostgreSQL alike."""
+"""Finding people by document number or name, on SQLite and PostgreSQL alike.
+
+A query with digits is a document: separators are dropped and it matches the
+stored (normalized) number by prefix, whatever the document type. Otherwise
+every word must appear in the names or surnames, ignoring case and Spanish
+accents. Nothing extra is stored for this: both sides are folded on the fly
+with nested replace() + lower(), which both databases run (SQLite has no
+unaccent and its lower() only knows ASCII). It scans the people table, which is
+fine at the office's scale (about 20,000 people; 200,000 in the benchmarks).
+"""
 
 from sqlalchemy import func, or_, select
 

@@ -164,6 +164,8 @@ def test_merge_keeps_survivor_enrollment_with_more_hours(client, login, admin, d
     db.session.expire_all()
     assert db.session.get(Enrollment, theirs_id) is None
     assert [m.session_id for m in _marks(db, mine.id)] == [session.id]
+    # Recomputed by the completion rule from the marks it now holds (one 4-hour session).
+    assert db.session.get(Enrollment, mine.id).hours_credited == Decimal("4")
 
 
 def test_merge_with_itself_or_missing_is_refused(client, login, admin, db):
