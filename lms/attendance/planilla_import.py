@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Column, Integer, MetaData, Table, distinct, select, tuple_
+from sqlalchemy import Column, Integer, MetaData, Table, select, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.attendance.completion import recompute
@@ -108,7 +108,7 @@ class _Importer:
                 self._chunk(chunk)
             if self.errors:
                 raise TabularError(self.errors)
-            ids = db.session.scalars(select(distinct(self.seen.c.enrollment_id))).all()
+            ids = db.session.scalars(select(self.seen.c.enrollment_id).distinct()).all()
             self.result.completions = len(recompute(ids, notify=not self.result.dry_run))
         finally:
             if db.session.is_active:
