@@ -22,6 +22,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import TextInput
 
 from lms.courses.catalog import product_codes
 from lms.courses.cohorts import WEEKDAYS, trainers
@@ -42,7 +43,16 @@ def optional_int(value):
 
 
 class CommaDecimalField(DecimalField):
-    """A decimal that also accepts a comma, as people in Colombia write "2,5"."""
+    """A decimal that also accepts a comma, as people in Colombia write "2,5".
+
+    Rendered as text with a decimal keypad: browsers refuse a comma in type=number.
+    """
+
+    widget = TextInput()
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("render_kw", {"inputmode": "decimal"})
+        super().__init__(*args, **kwargs)
 
     def process_formdata(self, valuelist):
         """Parse the submitted text, reading a comma as the decimal separator."""
