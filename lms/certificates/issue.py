@@ -184,11 +184,13 @@ def materialize(records: list[dict], issued_by_id: int | None = None) -> list[in
                 "kid": ring.current,
             }
         )
-    ids = list(
-        db.session.scalars(
-            insert(Certificate).returning(Certificate.id, sort_by_parameter_order=True), rows
-        )
+    # Matched back by code: asking the driver to keep parameter order would make
+    # SQLAlchemy fall back to one INSERT per row on SQLite.
+    by_code = dict(
+        db.session.execute(insert(Certificate).returning(Certificate.code, Certificate.id), rows)
+        .all()
     )
+    ids = [by_code[row["code"]] for row in rows]
     _audit_created(ids, rows)
     return ids
 

@@ -69,9 +69,14 @@ def supersede(cert: Certificate, changes: dict, issued_by_id: int | None = None)
 
 
 def chain(cert: Certificate) -> list[Certificate]:
-    """The document and every correction after it, oldest first."""
+    """Every version of the document, from the first issue to the current correction."""
     out = [cert]
-    while out[-1].superseded_by_id is not None and len(out) < 50:
+    while len(out) < 50:
+        earlier = db.session.scalar(select(Certificate).filter_by(superseded_by_id=out[0].id))
+        if earlier is None:
+            break
+        out.insert(0, earlier)
+    while out[-1].superseded_by_id is not None and len(out) < 100:
         out.append(db.session.get(Certificate, out[-1].superseded_by_id))
     return out
 

@@ -1,0 +1,106 @@
+"""API: issue, read, PDF, revoke, a person's documents; roles; OpenAPI."""
+
+from lms.auth.services import create_token
+from tests import factories
+from tests.certificates.conftest import completed_enrollment
+
+
+def _auth(user):
+    return {"Authorization": f"Bearer {create_token(user, 'pruebas')}"}
+
+
+def test_admin_issues_reads_downloads_and_revokes(client, admin, completed):
+    headers = _auth(admin)
+    created = client.post("/api/v1/certificates", json={"enrollment_id": completed.id},
+                          headers=headers)
+    assert created.status_code == 201, created.get_json()
+    body = created.get_json()
+    code = body["code"]
+    assert body["status"] == "valid" and body["name"] == "María José Núñez Ibáñez"
+    assert body["verify_url"] == f"http://localhost/v/{code}"
+    again = client.post("/api/v1/certificates", json={"enrollment_id": completed.id},
+                        headers=headers)
+    assert again.status_code == 422 and "ya tiene el documento" in \
+        again.get_json()["error"]["message"]
+    assert client.get(f"/api/v1/certificates/{code}", headers=headers).get_json()["code"] == code
+    pdf = client.get(f"/api/v1/certificates/{code}/pdf", headers=headers)
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    empty = client.post(f"/api/v1/certificates/{code}/revoke", json={}, headers=headers)
+    assert empty.status_code == 422 and "reason" in empty.get_json()["error"]["fields"]
+    revoked = client.post(f"/api/v1/certificates/{code}/revoke",
+                          json={"reason": "Emitido por error"}, headers=headers)
+    assert revoked.status_code == 200 and revoked.get_json()["status"] == "revoked"
+    listing = client.get(f"/api/v1/people/{completed.person_id}/certificates", headers=headers)
+    assert [c["code"] for c in listing.get_json()] == [code]
+    assert client.get("/api/v1/certificates/ABCD-EFGH-JKMN-PQRS-T",
+                      headers=headers).status_code == 404
+
+
+def test_not_eligible_is_422(client, admin, db):
+    unfinished = factories.enrollment()
+    response = client.post("/api/v1/certificates", json={"enrollment_id": unfinished.id},
+                           headers=_auth(admin))
+    assert response.status_code == 422
+    assert "no ha completado" in response.get_json()["error"]["message"]
+    assert client.post("/api/v1/certificates", json={}, headers=_auth(admin)).status_code == 422
+    assert client.post("/api/v1/certificates", json={"enrollment_id": 999999},
+                       headers=_auth(admin)).status_code == 404
+
+
+def test_roles(client, issued, completed, analyst, db):
+    own = completed.cohort.trainers[0]
+    stranger = factories.user(role="trainer")
+    code = issued.code
+    mine = _auth(own)
+    assert client.get(f"/api/v1/certificates/{code}", headers=mine).status_code == 200
+    assert client.get(f"/api/v1/certificates/{code}/pdf", headers=mine).status_code == 200
+    assert client.post(f"/api/v1/certificates/{code}/revoke", json={"reason": "porque sí"},
+                       headers=mine).status_code == 403
+    assert client.post("/api/v1/certificates", json={"enrollment_id": completed.id},
+                       headers=mine).status_code == 403
+    other = _auth(stranger)
+    assert client.get(f"/api/v1/certificates/{code}", headers=other).status_code == 403
+    assert client.get(f"/api/v1/people/{completed.person_id}/certificates",
+                      headers=other).get_json() == []
+    # Analysts: statuses and counts, no personal data.
+    seen = client.get(f"/api/v1/certificates/{code}", headers=_auth(analyst))
+    assert seen.status_code == 200
+    assert "name" not in seen.get_json() and "document_number" not in seen.get_json()
+    assert client.get(f"/api/v1/certificates/{code}/pdf",
+                      headers=_auth(analyst)).status_code == 403
+    assert client.get(f"/api/v1/people/{completed.person_id}/certificates",
+                      headers=_auth(analyst)).status_code == 403
+    assert client.get(f"/api/v1/certificates/{code}").status_code == 401
+
+
+def test_openapi_lists_the_certificate_endpoints(client, db):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    assert "post" in paths["/api/v1/certificates"]
+    assert "get" in paths["/api/v1/certificates/{code}"]
+    assert "get" in paths["/api/v1/certificates/{code}/pdf"]
+    assert "post" in paths["/api/v1/certificates/{code}/revoke"]
+    assert "get" in paths["/api/v1/people/{person_id}/certificates"]
+    body = paths["/api/v1/certificates"]["post"]["requestBody"]["content"]["application/json"]
+    assert "enrollment_id" in body["schema"]["properties"]
+
+
+def test_admin_pages_need_admin(client, login, trainer, issued):
+    login(trainer)
+    response = client.get("/admin/certificados")
+    assert response.status_code == 403, response.headers.get("Location")
+    assert client.get(f"/admin/certificados/{issued.code}").status_code == 403
+    assert client.post(f"/admin/certificados/{issued.code}/revocar",
+                       data={"reason": "no autorizado"}).status_code == 403
+
+
+def test_person_listing_keeps_chain_order(client, admin, db):
+    from lms.certificates.issue import issue_for
+    from lms.certificates.lifecycle import supersede
+
+    enrollment = completed_enrollment()
+    first = issue_for(enrollment)
+    second = supersede(first, {"holder_name": "Nombre Corregido"})
+    rows = client.get(f"/api/v1/people/{enrollment.person_id}/certificates",
+                      headers=_auth(admin)).get_json()
+    assert [(r["code"], r["status"], r["replaced_by"]) for r in rows] == [
+        (first.code, "superseded", second.code), (second.code, "valid", None)]

@@ -1,0 +1,84 @@
+"""Citizen portal, download links, export CLI and anonymisation of frozen copies."""
+
+import hashlib
+import re
+
+from sqlalchemy import select
+
+from lms.certificates.models import Certificate
+from lms.extensions import db as _db
+
+NOTHING = "No encontramos documentos con esos datos"
+
+
+def _lookup(client, number="1090123456", birth="1990-03-04", doc_type="CC"):
+    return client.post("/certificados", data={"document_type": doc_type,
+                                              "document_number": number, "birth_date": birth})
+
+
+def test_citizen_finds_and_downloads_their_document(client, issued):
+    page = client.get("/certificados")
+    assert page.status_code == 200 and "Fecha de nacimiento" in page.get_data(as_text=True)
+    html = _lookup(client, number="1.090.123.456").get_data(as_text=True)
+    assert issued.code in html
+    link = re.search(r'href="(/certificados/descargar/[^"]+)"', html).group(1)
+    token = link.rsplit("/", 1)[1]
+    cert = _db.session.get(Certificate, issued.id)
+    assert cert.download_token_hash == hashlib.sha256(token.encode()).hexdigest()
+    download = client.get(link)
+    assert download.status_code == 200 and download.mimetype == "application/pdf"
+    assert hashlib.sha256(download.data).hexdigest() == issued.sha256
+    # A new lookup issues new links; the old one stops working.
+    html = _lookup(client).get_data(as_text=True)
+    assert client.get(link).status_code == 404
+    newer = re.search(r'href="(/certificados/descargar/[^"]+)"', html).group(1)
+    assert client.get(newer).status_code == 200
+    assert client.get("/certificados/descargar/adivinado").status_code == 404
+
+
+def test_wrong_combination_reveals_nothing(client, issued):
+    wrong_birth = _lookup(client, birth="1990-03-05").get_data(as_text=True)
+    nobody = _lookup(client, number="99999999").get_data(as_text=True)
+    wrong_type = _lookup(client, doc_type="TI").get_data(as_text=True)
+    for html in (wrong_birth, nobody, wrong_type):
+        assert NOTHING in html and issued.code not in html
+    strip = lambda h: re.sub(r'value="[^"]*"|<option[^>]*>[^<]*</option>|csrf_token[^>]*', "", h)  # noqa: E731
+    assert strip(wrong_birth) == strip(nobody) == strip(wrong_type)
+    missing = client.post("/certificados", data={"document_type": "CC"})
+    assert missing.status_code == 422
+    assert "Escriba el número de documento." in missing.get_data(as_text=True)
+
+
+def test_export_cli_writes_the_issued_bytes(runner, issued, tmp_path):
+    out = tmp_path / "copia.pdf"
+    result = runner.invoke(args=["lms", "export-certificate", issued.code.lower(),
+                                 "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == issued.pdf
+    missing = runner.invoke(args=["lms", "export-certificate", "ABCD-EFGH-JKMN-PQRS-T",
+                                  "--output", str(out)])
+    assert missing.exit_code != 0 and "No existe un documento" in missing.output
+
+
+def test_anonymisation_scrubs_copies_but_keeps_status(client, login, admin, issued, completed):
+    from lms.certificates.lifecycle import revoke
+    from lms.people.rights import anonymize_person
+
+    revoke(issued, "Prueba de anonimización")
+    anonymize_person(completed.person)
+    _db.session.expire_all()
+    cert = _db.session.get(Certificate, issued.id)
+    assert cert.status == "revoked"
+    assert cert.holder_name == "[anonimizado]" and cert.document_number == ""
+    assert cert.pdf == b"" and cert.jws == "" and cert.sha256 == issued.sha256
+    data = client.get(f"/v/{cert.code}.json").get_json()
+    assert data["status"] == "revoked" and data["name"] == "[anonimizado]"
+    assert data["doc"] == "CC ****"
+    login(admin)
+    assert client.get(f"/admin/certificados/{cert.code}/pdf").status_code == 410
+    from lms.audit.models import AuditEntry
+
+    trail = _db.session.scalars(select(AuditEntry).filter_by(entity="certificates",
+                                                             entity_id=cert.id))
+    assert "Núñez" not in str([e.changes for e in trail])
+    assert NOTHING in _lookup(client).get_data(as_text=True)

@@ -1,0 +1,217 @@
+"""Online and offline verification, revocation, supersede chains, key rotation, rate limit."""
+
+import base64
+import io
+import json
+
+from sqlalchemy import select
+
+from lms.audit.models import AuditEntry
+from lms.certificates.models import Certificate
+from lms.extensions import db as _db
+
+KEYS = ["code", "status", "kind", "name", "doc", "course", "course_name", "hours", "completed",
+        "issued", "sha256", "replaced_by"]
+
+
+def _b64(obj) -> str:
+    return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
+
+
+def test_json_contract(client, issued):
+    data = client.get(f"/v/{issued.code}.json").get_json()
+    assert list(data) == KEYS
+    assert data["status"] == "valid" and data["replaced_by"] is None
+    assert data["doc"] == "CC ****3456" and data["name"] == "María José Núñez Ibáñez"
+    assert data["kind"] == "constancia" and data["hours"] == 20
+    assert data["completed"] == "2021-05-15" and data["sha256"] == issued.sha256
+    # Lower case, no dashes and O for 0 still find it.
+    sloppy = issued.code.lower().replace("-", "").replace("0", "o")
+    assert client.get(f"/v/{sloppy}.json").get_json()["code"] == issued.code
+
+
+def test_unknown_code_is_a_clear_404(client, db):
+    response = client.get("/v/ABCD-EFGH-JKMN-PQRS-T.json")
+    assert response.status_code == 404
+    assert "No existe un documento con el código" in response.get_json()["error"]["message"]
+    page = client.get("/v/ABCD-EFGH-JKMN-PQRS-T")
+    assert page.status_code == 404
+    assert "No existe un documento con el código" in page.get_data(as_text=True)
+
+
+def test_public_page_masks_document_and_shows_fields(client, issued):
+    page = client.get(f"/v/{issued.code}").get_data(as_text=True)
+    for expected in ("VÁLIDO", "María José Núñez Ibáñez", "CC ****3456", "Uso básico de las TIC",
+                     issued.sha256, issued.site_name, "Pedro Peña", "verify.js"):
+        assert expected in page, expected
+    assert "1090123456" not in page
+
+
+def test_uploaded_pdf_is_compared_by_hash(client, issued):
+    good = client.post(f"/v/{issued.code}", data={"pdf": (io.BytesIO(issued.pdf), "c.pdf")},
+                       content_type="multipart/form-data").get_data(as_text=True)
+    assert "idéntico al documento emitido" in good
+    bad = client.post(f"/v/{issued.code}",
+                      data={"pdf": (io.BytesIO(issued.pdf + b"\n"), "c.pdf")},
+                      content_type="multipart/form-data").get_data(as_text=True)
+    assert "NO es el documento emitido" in bad
+    missing = client.post(f"/v/{issued.code}", data={})
+    assert missing.status_code == 422
+    assert "Elija el archivo PDF." in missing.get_data(as_text=True)
+
+
+def test_revoke_then_online_and_offline_say_revoked(client, login, admin, runner, issued,
+                                                     tmp_path):
+    text = f"http://localhost/v/{issued.code}#{issued.jws}"
+    jwks = tmp_path / "jwks.json"
+    jwks.write_text(client.get("/.well-known/jwks.json").get_data(as_text=True))
+    before = tmp_path / "before.jws"
+    before.write_text(client.get("/.well-known/status-list").get_data(as_text=True))
+    ok = runner.invoke(args=["lms", "verify", text, "--jwks", str(jwks),
+                             "--status-list", str(before)])
+    assert ok.exit_code == 0, ok.output
+    assert "AUTÉNTICO Y VIGENTE" in ok.output and "name: María José Núñez Ibáñez" in ok.output
+
+    login(admin)
+    short = client.post(f"/admin/certificados/{issued.code}/revocar", data={"reason": "x"})
+    assert short.status_code == 422 and "entre 5 y 300" in short.get_data(as_text=True)
+    response = client.post(f"/admin/certificados/{issued.code}/revocar",
+                           data={"reason": "Asistencia registrada por error"})
+    assert response.status_code == 302
+    cert = _db.session.get(Certificate, issued.id)
+    assert cert.revoked_at is not None  # never deleted
+    audit = _db.session.scalar(select(AuditEntry).filter_by(action="revoke", entity_id=cert.id))
+    assert audit.changes["reason"] == "Asistencia registrada por error"
+    assert audit.actor_id == admin.id
+    assert _db.session.scalar(select(AuditEntry).filter_by(action="update", entity_id=cert.id))
+
+    assert client.get(f"/v/{cert.code}.json").get_json()["status"] == "revoked"
+    page = client.get(f"/v/{cert.code}").get_data(as_text=True)
+    assert "REVOCADO" in page and "Asistencia registrada por error" in page
+
+    # Offline with the old list: still looks valid; with the refreshed list: revoked.
+    stale = runner.invoke(args=["lms", "verify", text, "--jwks", str(jwks),
+                                "--status-list", str(before)])
+    assert stale.exit_code == 0
+    after = tmp_path / "after.jws"
+    after.write_text(client.get("/.well-known/status-list").get_data(as_text=True))
+    revoked = runner.invoke(args=["lms", "verify", text, "--jwks", str(jwks),
+                                  "--status-list", str(after)])
+    assert revoked.exit_code == 1 and "REVOCADO" in revoked.output
+    # Without files the CLI uses the local keys and the database.
+    local = runner.invoke(args=["lms", "verify", text])
+    assert local.exit_code == 1 and "REVOCADO" in local.output
+
+
+def test_verify_cli_reads_a_pdf_and_rejects_forgeries(runner, issued, tmp_path, client):
+    pdf = tmp_path / "doc.pdf"
+    pdf.write_bytes(issued.pdf)
+    result = runner.invoke(args=["lms", "verify", str(pdf)])
+    assert result.exit_code == 0, result.output
+    assert f"jti: {issued.code}" in result.output
+    header, payload, signature = issued.jws.split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    forged = {
+        "payload": f"{header}.{_b64({**claims, 'name': 'Otra Persona'})}.{signature}",
+        "none": f"{_b64({'alg': 'none', 'kid': issued.kid})}.{payload}.",
+        "hs256": f"{_b64({'alg': 'HS256', 'kid': issued.kid})}.{payload}.{signature}",
+        "kid": f"{_b64({'alg': 'ES256', 'kid': 'desconocida'})}.{payload}.{signature}",
+        "signature": f"{header}.{payload}.{signature[:-4]}AAAA",
+    }
+    reasons = {}
+    for name, token in forged.items():
+        out = runner.invoke(args=["lms", "verify", f"http://localhost/v/{issued.code}#{token}"])
+        assert out.exit_code == 1, name
+        assert "NO AUTÉNTICO" in out.output, name
+        reasons[name] = out.output
+    assert "Algoritmo no permitido" in reasons["none"] and "ES256" in reasons["hs256"]
+    assert "Clave desconocida" in reasons["kid"]
+    other = runner.invoke(args=["lms", "verify", f"http://localhost/v/ABCD-EFGH-JKMN-PQRS-T"
+                                                 f"#{issued.jws}"])
+    assert other.exit_code == 1 and "no coincide" in other.output
+    empty = tmp_path / "blank.pdf"
+    empty.write_bytes(b"not a pdf")
+    assert runner.invoke(args=["lms", "verify", str(empty)]).exit_code != 0
+
+
+def test_supersede_chain(client, login, admin, issued):
+    login(admin)
+    form = client.get(f"/admin/certificados/{issued.code}/corregir").get_data(as_text=True)
+    assert "María José Núñez Ibáñez" in form
+    data = {"holder_name": "María Josefa Núñez Ibáñez", "document_type": "CC",
+            "document_number": "1090123456", "course_name": issued.course_name, "hours": "20",
+            "completed_on": "2021-05-15", "site_name": issued.site_name,
+            "trainer_name": issued.trainer_name}
+    response = client.post(f"/admin/certificados/{issued.code}/corregir", data=data)
+    assert response.status_code == 302
+    old = _db.session.get(Certificate, issued.id)
+    new = _db.session.get(Certificate, old.superseded_by_id)
+    assert new.code != old.code and new.holder_name == "María Josefa Núñez Ibáñez"
+    assert new.enrollment_id == old.enrollment_id and new.sha256 != old.sha256
+    old_json = client.get(f"/v/{old.code}.json").get_json()
+    assert old_json["status"] == "superseded" and old_json["replaced_by"] == new.code
+    assert old_json["name"] == "María José Núñez Ibáñez"  # the old record is unchanged
+    assert client.get(f"/v/{new.code}.json").get_json()["status"] == "valid"
+    page = client.get(f"/v/{old.code}").get_data(as_text=True)
+    assert "REEMPLAZADO" in page and f"/v/{new.code}" in page
+    # A second correction must start from the current document.
+    again = client.post(f"/admin/certificados/{old.code}/corregir", data=data)
+    assert "ya fue reemplazado" in again.get_data(as_text=True)
+    unchanged = client.post(f"/admin/certificados/{new.code}/corregir",
+                            data={**data, "holder_name": new.holder_name})
+    assert "No cambió ningún dato" in unchanged.get_data(as_text=True)
+    chain = client.get(f"/admin/certificados/{new.code}").get_data(as_text=True)
+    assert "Cadena de correcciones" in chain and old.code in chain
+    # Offline: the status list names the replacement.
+    from lms.certificates.verify import verify_text
+
+    jwks = client.get("/.well-known/jwks.json").get_json()
+    status = client.get("/.well-known/status-list").get_data(as_text=True)
+    verdict = verify_text(old.jws, jwks, status)
+    assert verdict.status == "superseded" and new.code in verdict.reason
+
+
+def test_rotation_keeps_old_documents_verifying(client, runner, issued, app):
+    from lms.certificates.issue import issue_for
+    from lms.certificates.verify import verify_text
+    from tests.certificates.conftest import completed_enrollment
+
+    result = runner.invoke(args=["lms", "rotate-signing-key"])
+    assert result.exit_code == 0 and "Nueva clave de firma" in result.output
+    newer = issue_for(completed_enrollment())
+    assert newer.kid != issued.kid
+    jwks = client.get("/.well-known/jwks.json").get_json()
+    assert [k["kid"] for k in jwks["keys"]][0] == newer.kid
+    assert {issued.kid, newer.kid} <= {k["kid"] for k in jwks["keys"]}
+    assert all("d" not in k for k in jwks["keys"])  # never the private part
+    assert verify_text(issued.jws, jwks).genuine and verify_text(newer.jws, jwks).genuine
+
+
+def test_status_list_is_signed_with_iat_and_ttl(client, issued):
+    from lms.certificates.verify import verify_jws
+
+    jwks = client.get("/.well-known/jwks.json").get_json()
+    listing, _ = verify_jws(client.get("/.well-known/status-list").get_data(as_text=True), jwks)
+    assert listing["exp"] - listing["iat"] == listing["ttl"] > 0
+    assert listing["revoked"] == []
+
+
+def test_verification_is_rate_limited(tmp_path):
+    from lms import create_app
+    from lms.config import TestConfig
+
+    app = create_app({
+        **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+        "RATELIMIT_ENABLED": True,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'rl.sqlite3'}",
+        "SIGNING_KEY_DIR": str(tmp_path / "keys"),
+    })
+    with app.app_context():
+        _db.create_all()
+    client = app.test_client()
+    codes = [client.get("/v/ABCD-EFGH-JKMN-PQRS-T.json").status_code for _ in range(125)]
+    assert codes[0] == 404 and codes[-1] == 429
+    assert client.get("/v/ABCD-EFGH-JKMN-PQRS-T.json").get_json()["error"]["code"] == \
+        "rate_limited"
+    with app.app_context():
+        _db.engine.dispose()
