@@ -1,0 +1,97 @@
+"""Browser: an admin batch-issues a cohort's documents (background thread, progress page);
+a citizen downloads theirs from the portal; the /v/CODE#JWS page still says the
+signature is genuine with the network cut, and catches a tampered payload."""
+
+import base64
+import hashlib
+import json
+from datetime import date
+
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+from playwright.sync_api import expect
+
+from lms.extensions import db
+from tests import factories
+from tests.browser.conftest import assert_accessible, log_in, make_user
+
+pytestmark = pytest.mark.browser
+
+
+def _seed(app) -> str:
+    with app.app_context():
+        cohort = factories.cohort(code="G-ALFA-1", course=factories.course(
+            name="Alfabetización digital", document_kind="certificado"))
+        person = factories.person(first_names="Ana Lucía", last_names="Peñaranda Ruíz",
+                                  document_number="1093555777", birth_date=date(1985, 7, 9))
+        factories.enrollment(cohort=cohort, person_=person, status="completo",
+                             hours_credited=20, completed_on=date(2023, 3, 1))
+        factories.enrollment(cohort=cohort, status="completo", hours_credited=20,
+                             completed_on=date(2023, 3, 1))
+        db.session.commit()
+        return cohort.code
+
+
+def _qr_text(pdf: bytes) -> str:
+    document = pdfium.PdfDocument(pdf)
+    image = document[0].render(scale=200 / 72).to_pil()
+    document.close()
+    return zxingcpp.read_barcode(image, formats=zxingcpp.BarcodeFormat.QRCode).text
+
+
+def test_citizen_downloads_and_verifies_offline(live_server, live_app, page, tmp_path):
+    cohort = _seed(live_app)
+    make_user(live_app, "admin", "admin@example.org")
+    log_in(page, live_server, "admin@example.org")
+    page.goto(live_server + "/admin/certificados")
+    expect(page.get_by_role("heading", name="Pendientes de emisión")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_label("Código del grupo").fill(cohort)
+    page.get_by_role("button", name="Emitir pendientes").click()
+    expect(page.get_by_role("status").filter(has_text="2 / 2 · terminado")).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Salir").click()
+
+    page.goto(live_server + "/certificados")
+    assert_accessible(page)
+    page.get_by_label("Tipo de documento").select_option("CC")
+    page.get_by_label("Número de documento").fill("1.093.555.777")
+    page.get_by_label("Fecha de nacimiento").fill("1985-07-09")
+    page.get_by_role("button", name="Consultar").click()
+    expect(page.get_by_role("cell", name="Alfabetización digital")).to_be_visible()
+    assert_accessible(page)
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Descargar PDF").click()
+    path = tmp_path / "certificado.pdf"
+    info.value.save_as(path)
+    pdf = path.read_bytes()
+
+    text = _qr_text(pdf)
+    assert text.startswith(live_server + "/v/")
+    code = text.split("/v/", 1)[1].split("#", 1)[0]
+    page.goto(text)
+    expect(page.locator("#estado")).to_contain_text("VÁLIDO")
+    result = page.locator("#firma-resultado")
+    expect(result).to_contain_text("Firma auténtica")
+    expect(page.locator("#estado-lista")).to_contain_text("Estado comprobado el")
+    expect(page.locator("#firma-datos")).to_contain_text("Ana Lucía Peñaranda Ruíz")
+    assert hashlib.sha256(pdf).hexdigest() in page.content()
+    assert "1093555777" not in page.content()
+    assert_accessible(page)
+
+    # Cut the network: everything now comes from the page's own cache.
+    page.route("**/*", lambda route: route.abort())
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Verificar de nuevo").click()
+    expect(result).to_contain_text("Firma auténtica")
+    expect(page.locator("#estado-lista")).to_contain_text("copia guardada")
+
+    header, payload, signature = text.split("#", 1)[1].split(".")
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    claims["hours"] = 200
+    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
+    page.evaluate("h => { location.hash = h; }", f"{header}.{forged}.{signature}")
+    expect(result).to_contain_text("Firma NO auténtica")
+    assert code in page.url
+    assert_accessible(page)
