@@ -47,10 +47,12 @@ def recompute(enrollment_ids, *, notify: bool = True) -> list[int]:
 
 def _recompute_batch(ids: list[int]) -> list[tuple[int, date]]:
     # Lock the enrollments first (PostgreSQL; SQLite serialises writers anyway), so two
-    # writers of the same enrollment cannot both compute from a stale set of marks.
+    # writers of the same enrollment cannot both compute from a stale set of marks. NO KEY
+    # UPDATE, because the mark upserts already hold KEY SHARE locks on these rows (foreign
+    # key checks), and a plain FOR UPDATE would deadlock two writers of one enrollment.
     db.session.execute(
         select(_enrollments.c.id).where(_enrollments.c.id.in_(ids)).order_by(_enrollments.c.id)
-        .with_for_update()
+        .with_for_update(key_share=True)
     )
     current = db.session.execute(
         select(
