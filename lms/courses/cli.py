@@ -28,7 +28,14 @@ def register(group: AppGroup) -> None:
         if reference is None:
             click.echo("Datos de referencia de personas: no disponibles todavía.")
         else:
-            details = ", ".join(f"{key}={value}" for key, value in reference.items())
+            labels = {
+                "areas_created": "comunas y corregimientos creados",
+                "notice_created": "aviso de privacidad creado",
+                "notice": "versión vigente del aviso",
+            }
+            details = ", ".join(
+                f"{labels.get(key, key)}: {_plain(value)}" for key, value in reference.items()
+            )
             click.echo(f"Datos de referencia de personas: {details}.")
 
     @group.command("import-sites")
@@ -49,3 +56,7 @@ def register(group: AppGroup) -> None:
         click.echo(
             f"Sedes importadas: {result['created']} creadas, {result['updated']} actualizadas."
         )
+
+
+def _plain(value) -> str:
+    return ("sí" if value else "no") if isinstance(value, bool) else str(value)
