@@ -5,13 +5,50 @@ Only lms.indicators.counting uses this; see its docstring for the rules.
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, exists, extract, func, literal, select
+from sqlalchemy import Integer, case, exists, func, literal, select
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.expression import FunctionElement
 
 from lms.certificates.models import Certificate
 from lms.courses.models import Cohort, Course, Enrollment, PlanIndicator, Site
 from lms.people.models import Person, PersonSensitive
 
 NO_INFO = "no informa"
+
+
+class ymd(FunctionElement):  # noqa: N801 - reads like the SQL function it stands for
+    """A date as the integer YYYYMMDD: years, months and whole-year ages become arithmetic.
+
+    Age at an event is ``(ymd(event) - ymd(birth)) // 10000`` on both databases, and it is
+    much cheaper than strftime/EXTRACT per part (SQLite stores dates as 'YYYY-MM-DD').
+    """
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(ymd)
+def _ymd_default(element, compiler, **kw):
+    arg = compiler.process(element.clauses, **kw)
+    return (
+        f"CAST(EXTRACT(YEAR FROM {arg}) * 10000 + EXTRACT(MONTH FROM {arg}) * 100"
+        f" + EXTRACT(DAY FROM {arg}) AS INTEGER)"
+    )
+
+
+@compiles(ymd, "sqlite")
+def _ymd_sqlite(element, compiler, **kw):
+    return f"CAST(REPLACE({compiler.process(element.clauses, **kw)}, '-', '') AS INTEGER)"
+
+
+@compiles(ymd, "postgresql")
+def _ymd_postgresql(element, compiler, **kw):
+    arg = compiler.process(element.clauses, **kw)
+    # date_part returns double precision, far cheaper than EXTRACT's numeric.
+    return (
+        f"CAST(date_part('year', {arg}) * 10000 + date_part('month', {arg}) * 100"
+        f" + date_part('day', {arg}) AS INTEGER)"
+    )
 
 
 @dataclass(frozen=True)
@@ -118,12 +155,12 @@ class IndicatorQuery:
     @property
     def year(self):
         """Year of the first event."""
-        return extract("year", self.first.c.event_date)
+        return ymd(self.first.c.event_date) // 10000
 
     @property
     def month(self):
         """Month (1-12) of the first event."""
-        return extract("month", self.first.c.event_date)
+        return (ymd(self.first.c.event_date) // 100) % 100
 
     def col(self, table: str, column):
         """Use a column of a joined table, joining it on first use."""
@@ -162,27 +199,15 @@ class IndicatorQuery:
         return case((column.is_(True), "si"), (column.is_(False), "no"), else_=nothing), None
 
     def _age_group(self):
-        # Portable age in whole years at the event date: year difference minus one when the
-        # birthday had not yet come that year (month*100+day comparison).
+        # Whole years at the event date: YYYYMMDD(event) - YYYYMMDD(birth) >= N * 10000
+        # exactly when the N-th birthday has been reached.
         birth = self.col("people", _P.c.birth_date)
-        ev = self.first.c.event_date
-        age = (
-            extract("year", ev)
-            - extract("year", birth)
-            - case(
-                (
-                    extract("month", ev) * 100 + extract("day", ev)
-                    < extract("month", birth) * 100 + extract("day", birth),
-                    1,
-                ),
-                else_=0,
-            )
-        )
+        diff = ymd(self.first.c.event_date) - ymd(birth)
         return case(
             (birth.is_(None), literal(NO_INFO)),
-            (age < 18, "<18"),
-            (age <= 28, "18-28"),
-            (age <= 59, "29-59"),
+            (diff < 180000, "<18"),
+            (diff < 290000, "18-28"),
+            (diff < 600000, "29-59"),
             else_="60+",
         )
 

@@ -92,3 +92,17 @@ def test_openapi_documents_both_endpoints(client):
     by_suffix = {k.removeprefix("/api/v1"): v for k, v in paths.items()}
     assert "get" in by_suffix["/indicators"]
     assert "get" in by_suffix["/indicators/{code}/breakdown"]
+
+
+def test_age_group_turns_on_the_birthday(client, admin, plan):
+    basic = plan["course"]["basic"]
+    for birth, event in (
+        (date(2003, 5, 10), date(2021, 5, 9)),  # 17
+        (date(2003, 5, 10), date(2021, 5, 10)),  # 18
+        (date(1961, 12, 31), date(2021, 12, 30)),  # 59
+        (date(1961, 12, 31), date(2021, 12, 31)),  # 60
+    ):
+        complete(factories.person(birth_date=birth), basic, event)
+    res = client.get(f"/api/v1/indicators/{BASIC}/breakdown?by=age_group", headers=bearer(admin))
+    counts = {r["key"]: r["count"] for r in res.get_json()["rows"]}
+    assert counts == {"<18": 1, "18-28": 1, "29-59": 1, "60+": 1, "no informa": 0}

@@ -1,0 +1,157 @@
+"""Indicator roll-up at 10x Cúcuta scale, on SQLite (temp file) and PostgreSQL when reachable.
+
+Builds its own data with the demo builder (bulk inserts): 200,000 people, ~300,000
+enrollments, ~2,000,000 attendance rows and ~50,000 documents. Then prints the time of
+all three indicators with by-year figures, of breakdowns, of a naive per-person ORM loop
+(run on a subset and extrapolated) and the speed-up.
+
+    .venv/bin/python bench/indicators_rollup.py [--people 200000] [--naive-sample 2000]
+                                                [--only sqlite|postgresql]
+"""
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from lms import create_app  # noqa: E402
+from lms.extensions import db  # noqa: E402
+
+PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/bench_indicators"
+
+
+def _pg_ready(url: str) -> bool:
+    parsed = make_url(url)
+    try:
+        admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            if not conn.scalar(
+                text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": parsed.database}
+            ):
+                conn.execute(text(f'CREATE DATABASE "{parsed.database}"'))
+        admin.dispose()
+        return True
+    except Exception as exc:  # noqa: BLE001 - any failure means "not available"
+        print(f"PostgreSQL no disponible ({exc.__class__.__name__}); se omite.")
+        return False
+
+
+def _timed(fn, repeat: int = 5):
+    """(first run, median of the following runs) in milliseconds, and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return times[0], statistics.median(times[1:] or times), result
+
+
+def naive_loop(person_ids, indicators):
+    """The obvious way: per person, load enrollments and documents through the ORM."""
+    from lms.certificates.models import Certificate
+    from lms.courses.models import Enrollment
+
+    by_year = {ind.code: {} for ind in indicators}
+    for pid in person_ids:
+        enrollments = db.session.scalars(select(Enrollment).where(Enrollment.person_id == pid))
+        enrollments = list(enrollments)
+        for ind in indicators:
+            dates = []
+            for e in enrollments:
+                if e.cohort.course.product_code != ind.product_code or e.completed_on is None:
+                    continue
+                if not ind.period_start <= e.completed_on <= ind.period_end:
+                    continue
+                if ind.rule == "certified":
+                    certs = db.session.scalars(
+                        select(Certificate).where(Certificate.enrollment_id == e.id)
+                    ).all()
+                    if not any(c.superseded_by_id is None and c.revoked_at is None for c in certs):
+                        continue
+                dates.append(e.completed_on)
+            if dates:
+                year = min(dates).year
+                by_year[ind.code][year] = by_year[ind.code].get(year, 0) + 1
+    return by_year
+
+
+def run(url: str, label: str, people: int, sample: int) -> None:
+    """Build the data on one database and print the figures."""
+    from lms.courses.models import Enrollment
+    from lms.demo.build import build
+    from lms.indicators import counting
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "TESTING": True})
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+        print(f"\n== {label}")
+        start = time.perf_counter()
+        counts = build(people, seed=7, documents="placeholder", chunk=10_000)
+        db.session.commit()
+        print(f"datos: {time.perf_counter() - start:.1f} s — personas {counts['people']:,}, "
+              f"inscripciones {counts['enrollments']:,}, asistencia {counts['attendance']:,}, "
+              f"documentos {counts['certificates']:,}")
+        with db.engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+        db.session.remove()
+
+        first, median, summaries = _timed(counting.summaries)
+        print(f"3 indicadores con logro por año: {median:.0f} ms (mediana; primera {first:.0f} ms)")
+        for s in summaries:
+            print(f"   {s.indicator.code}: {s.total:,} personas {dict(sorted(s.by_year.items()))}")
+        ind = summaries[0].indicator
+        for by in ("sex", "age_group", "site"):
+            first, median, rows = _timed(lambda by=by: counting.breakdown(ind, by))
+            print(f"desglose {by} de {ind.code}: {median:.0f} ms (primera {first:.0f} ms), "
+                  f"{len(rows)} filas")
+        start = time.perf_counter()
+        for name in counting.DIMENSIONS:
+            counting.breakdown(ind, name)
+        spent_ms = (time.perf_counter() - start) * 1000
+        print(f"los 10 desgloses (página del tablero): {spent_ms:.0f} ms")
+
+        ids = list(db.session.scalars(
+            select(Enrollment.person_id).distinct().order_by(Enrollment.person_id).limit(sample)))
+        total_people = db.session.scalar(select(func.count(func.distinct(Enrollment.person_id))))
+        indicators = counting.list_indicators()
+        start = time.perf_counter()
+        naive_loop(ids, indicators)
+        spent = time.perf_counter() - start
+        extrapolated = spent * total_people / len(ids)
+        set_based = statistics.median(_timed(counting.summaries, 3)[:2]) / 1000
+        print(f"bucle ingenuo por persona (ORM): {spent:.1f} s para {len(ids):,} personas -> "
+              f"EXTRAPOLADO a {total_people:,}: {extrapolated:.0f} s")
+        print(f"aceleración: x{extrapolated / set_based:,.0f}")
+    with app.app_context():
+        db.engine.dispose()
+
+
+def main() -> None:
+    """Parse the options and run the benchmark on each available database."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--people", type=int, default=200_000)
+    parser.add_argument("--naive-sample", type=int, default=2_000)
+    parser.add_argument("--only", choices=("sqlite", "postgresql"))
+    parser.add_argument("--pg-url", default=PG_URL)
+    args = parser.parse_args()
+    if args.only != "postgresql":
+        with tempfile.TemporaryDirectory() as tmp:
+            run(f"sqlite:///{tmp}/bench.sqlite3", "SQLite (archivo temporal)", args.people,
+                args.naive_sample)
+    if args.only != "sqlite" and _pg_ready(args.pg_url):
+        run(args.pg_url, "PostgreSQL", args.people, args.naive_sample)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,225 @@
+"""Row generators of the demo: people with consent, attendance with completion, documents."""
+
+import hashlib
+import random
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from lms.demo import names
+
+CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+MIGRANT_DOCS = (("PPT", 0.7), ("PEP", 0.15), ("CE", 0.1), ("PA", 0.05))
+AGE_BANDS = ((0.08, 14, 17), (0.33, 18, 28), (0.80, 29, 59), (1.0, 60, 82))
+
+
+def _document(rng: random.Random, kind: str, birth: date) -> str:
+    if kind == "CC":
+        if birth.year < 1975:
+            return str(rng.choice((13, 27, 37, 60, 88))) + f"{rng.randrange(10**6):06d}"
+        return f"{rng.choice((1090, 1092, 1093, 1094))}{rng.randrange(10**6):06d}"
+    if kind == "TI":
+        return f"1{rng.choice((90, 92, 93))}{rng.randrange(10**8):08d}"
+    if kind == "PPT":
+        return str(rng.randrange(10**6, 7 * 10**6))
+    if kind == "PEP":
+        return f"{rng.randrange(10**14, 10**15)}"
+    if kind == "CE":
+        return str(rng.randrange(10**5, 10**7))
+    return f"{rng.randrange(10**8, 10**9)}"  # PA
+
+
+def person_rows(rng: random.Random, pid: int, plan, notice_id: int, used: set):
+    """Yield (table, row) for one person: the record, the consent and maybe sensitive data."""
+    start = plan.days[0] if plan else date(2020, 1, 1) + timedelta(days=rng.randrange(1400))
+    r = rng.random()
+    _, low, high = next(band for band in AGE_BANDS if r < band[0])
+    birth = start - timedelta(days=rng.randint(low * 365 + 1, high * 365 + 360))
+    minor = (start - birth).days < 18 * 365.25
+    migrant = rng.random() < 0.09
+    if migrant:
+        kind = rng.choices([k for k, _ in MIGRANT_DOCS], [p for _, p in MIGRANT_DOCS])[0]
+    else:
+        kind = "TI" if minor else "CC"
+    number = _document(rng, kind, birth)
+    while (kind, number) in used:
+        number = _document(rng, kind, birth)
+    used.add((kind, number))
+    sex = rng.choices("FMI", (0.58, 0.415, 0.005))[0]
+    first = rng.choice(names.FEMALE if sex == "F" else names.MALE)
+    last = f"{rng.choice(names.SURNAMES)} {rng.choice(names.SURNAMES)}"
+    site = plan.site if plan else None
+    if site and site["kind"] != "virtual" and rng.random() < 0.85:
+        zone, area = site["zone"], site["area"]
+    elif rng.random() < 0.8:
+        zone, area = "urbana", f"Comuna {rng.randint(1, 10)}"
+    else:
+        zone, area = "rural", rng.choice(names.RURAL)
+    granted = datetime.combine(start - timedelta(days=rng.randint(1, 15)), time(rng.randint(8, 17)))
+    yield "people", {
+        "id": pid,
+        "document_type": kind,
+        "document_number": number,
+        "first_names": first,
+        "last_names": last,
+        "birth_date": birth,
+        "sex": sex,
+        "gender_identity": None,
+        "phone": f"3{rng.choice((0, 1, 2, 5))}{rng.randint(0, 9)}{rng.randrange(10**7):07d}",
+        "email": f"{first.split()[0].lower()}.{pid}@correo.example.org"
+        if rng.random() < 0.4
+        else None,
+        "zone": zone,
+        "area": area,
+        "barrio": rng.choice(names.BARRIOS[area]) if area in names.BARRIOS else "Centro poblado",
+        "created_at": granted,
+        "anonymized_at": None,
+    }
+    if rng.random() < 0.65:
+        yield "people_sensitive", {
+            "person_id": pid,
+            "ethnic_group": rng.choices(names.ETHNIC, (0.06, 0.01, 0.003, 0.001, 0.6))[0]
+            if rng.random() < 0.8
+            else None,
+            "disability": rng.random() < 0.04 if rng.random() < 0.9 else None,
+            "victim": rng.random() < 0.12 if rng.random() < 0.85 else None,
+            "migrant": migrant,
+        }
+    guardian = minor and plan is not None
+    yield "consents", {
+        "person_id": pid,
+        "notice_id": notice_id,
+        "granted_at": granted,
+        "recorded_by_id": plan.trainer[0] if plan else None,
+        "channel": rng.choices(("form", "planilla", "api"), (0.6, 0.35, 0.05))[0],
+        "guardian_name": f"{rng.choice(names.FEMALE)} {last.split()[0]}" if guardian else None,
+        "guardian_document": f"CC {rng.choice((60, 27))}{rng.randrange(10**6):06d}"
+        if guardian
+        else None,
+        "revoked_at": None,
+    }
+
+
+def _status(rng: random.Random, p: float) -> str:
+    r = rng.random()
+    if r < p - 0.06:
+        return "presente"
+    if r < p:
+        return "tarde"
+    return "excusa" if r < p + (1 - p) / 3 else "ausente"
+
+
+def add_attendance(w, rng: random.Random, cohorts) -> list[tuple]:
+    """Enrollments and their marks; returns (enrollment_id, person_id, completed_on, plan)."""
+    completions = []
+    for plan in cohorts:
+        course = plan.course
+        required = Decimal(course.hours) * course.min_attendance_pct / 100
+        hours = (Decimal(course.hours) / len(plan.days)).quantize(Decimal("0.01"))
+        trainer_id = plan.trainer[0]
+        for pid in plan.people:
+            eid = w.new_id("enrollments")
+            stays = rng.random() < 0.74
+            leaves_after = len(plan.days) if stays else rng.randrange(len(plan.days) - 1)
+            credited, completed_on, marks = Decimal(0), None, []
+            for n, (sid, day) in enumerate(zip(plan.session_ids, plan.days, strict=True)):
+                status = _status(rng, 0.94 if stays else 0.85) if n < leaves_after else "ausente"
+                if status in ("presente", "tarde"):
+                    credited += hours
+                    if completed_on is None and credited >= required:
+                        completed_on = day
+                source = rng.choices(("planilla", "web", "qr"), (0.45, 0.4, 0.15))[0]
+                delay = timedelta(days=rng.randint(1, 6)) if source == "planilla" else timedelta()
+                marks.append(
+                    {
+                        "session_id": sid,
+                        "enrollment_id": eid,
+                        "status": status,
+                        "source": source,
+                        "marked_by_id": None if source == "qr" else trainer_id,
+                        "marked_at": datetime.combine(day + delay, time(16, rng.randint(0, 59))),
+                        "mark_id": None,
+                    }
+                )
+            w.add(
+                "enrollments",
+                {
+                    "id": eid,
+                    "person_id": pid,
+                    "cohort_id": plan.id,
+                    "status": "completo" if completed_on else "retirado",
+                    "enrolled_at": datetime.combine(
+                        plan.days[0] - timedelta(days=rng.randint(1, 10)), time(10)
+                    ),
+                    "hours_credited": credited,
+                    "completed_on": completed_on,
+                    "completion_conflict": False,
+                },
+            )
+            for mark in marks:
+                w.add("attendance", mark)
+            if completed_on and course.code == "ALFA-DIGITAL":
+                completions.append((eid, pid, completed_on, plan))
+    return completions
+
+
+def _code(rng: random.Random) -> str:
+    raw = "".join(rng.choice(CROCKFORD) for _ in range(16))
+    return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
+
+
+def add_documents(w, rng: random.Random, completions, people: dict, mode: str) -> tuple:
+    """Certificates for most ALFA-DIGITAL completions; returns (how they were made, count).
+
+    ``service`` issues signed PDFs through lms.certificates (slow, real); ``placeholder``
+    writes the same rows with an empty PDF and JWS (for benchmarks), plus a few revoked
+    documents and corrections so the chain rules are exercised.
+    """
+    chosen = [c for c in completions if rng.random() < 0.95]
+    if mode in ("auto", "service"):
+        try:
+            from lms.certificates.issue import issue_pending
+        except ImportError:
+            if mode == "service":
+                raise
+        else:
+            w.flush()
+            return "service", sum(issue_pending([c[0] for c in chosen]))
+    empty = hashlib.sha256(b"").hexdigest()
+    for eid, pid, completed_on, plan in chosen:
+        name, kind, number = people[pid]
+        issued = datetime.combine(completed_on + timedelta(days=rng.randint(3, 60)), time(10))
+        row = {
+            "enrollment_id": eid,
+            "kind": "certificado",
+            "holder_name": name,
+            "document_type": kind,
+            "document_number": number,
+            "course_code": plan.course.code,
+            "course_name": plan.course.name,
+            "hours": Decimal(plan.course.hours),
+            "completed_on": completed_on,
+            "site_name": plan.site["name"],
+            "trainer_name": plan.trainer[1],
+            "issued_at": issued,
+            "issued_by_id": None,
+            "pdf": b"",
+            "sha256": empty,
+            "jws": "",
+            "kid": "demo-sin-firma",
+            "download_token_hash": None,
+            "revoked_at": None,
+            "revoked_reason": None,
+            "superseded_by_id": None,
+        }
+        r = rng.random()
+        if r < 0.01:
+            # A correction: the new document is written first so the old one can point to it.
+            fixed = dict(row, id=w.new_id("certificates"), code=_code(rng),
+                         issued_at=issued + timedelta(days=20))
+            w.add("certificates", fixed)
+            row["superseded_by_id"] = fixed["id"]
+        elif r < 0.02:
+            row["revoked_at"] = issued + timedelta(days=30)
+            row["revoked_reason"] = "Emitido por error en la planilla"
+        w.add("certificates", dict(row, id=w.new_id("certificates"), code=_code(rng)))
+    return "placeholder", None
