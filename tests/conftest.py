@@ -3,6 +3,8 @@
 import os
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import create_engine, text
@@ -40,6 +42,14 @@ def _reset_schema(app) -> None:
     upgrade()
 
 
+class _Client(FlaskClient):
+    # Tests hold one app context open (for the db fixture), and Flask reuses it for each
+    # request, so forget the previous request's user like a real new context would.
+    def open(self, *args, **kwargs):
+        g.pop("_login_user", None)
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory, worker_id):
     """The app with its schema built by the migrations, once per test worker."""
@@ -52,6 +62,7 @@ def app(tmp_path_factory, worker_id):
             "SIGNING_KEY_DIR": str(instance / "keys"),
         }
     )
+    application.test_client_class = _Client
     with application.app_context():
         _reset_schema(application)
     yield application

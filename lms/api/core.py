@@ -41,7 +41,7 @@ def validated(form_class, payload: dict | None = None, obj=None, **kwargs):
     payload = json_body() if payload is None else payload
     if obj is not None:
         # Partial updates: fields left out keep the record's current values.
-        form = form_class(obj=obj, meta={"csrf": False}, **kwargs)
+        form = form_class(formdata=None, obj=obj, meta={"csrf": False}, **kwargs)
         merged = {name: f.data for name, f in form._fields.items()}
         merged.update(payload)
         payload = merged
