@@ -4,6 +4,8 @@ the course, a signature line and the QR. Only drawing here; ``pdf.py`` writes th
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
 
 from lms.certificates import fonts, pdf
 from lms.people.models import DOCUMENT_TYPES
@@ -63,19 +65,12 @@ class Canvas:
     def text(self, x, y, s, face="regular", size=11.0, color=INK):
         """Draw ``s`` with its baseline starting at (x, y)."""
         self.texts.append(s)
-        m = fonts.metrics(face)
-        self.ops.append(
-            f"BT /{pdf.FONT_NAMES[face]} {size:.2f} Tf {color} rg {x:.2f} {y:.2f} Td "
-            f"<{m.encode(s)}> Tj ET"
-        )
+        self.ops.append(_text_op(x, y, s, face, size, color))
 
     def centered(self, cx, y, s, face="regular", size=11.0, color=INK, max_width=640.0):
         """Draw ``s`` centred on ``cx``, shrinking the size until it fits ``max_width``."""
-        m = fonts.metrics(face)
-        width = m.width(s, size)
-        if width > max_width:
-            size, width = size * max_width / width, max_width
-        self.text(cx - width / 2, y, s, face, size, color)
+        self.texts.append(s)
+        self.ops.append(_centered_op(cx, y, s, face, size, color, max_width))
 
     def wrapped(self, cx, y, s, face="regular", size=11.0, color=INK, width=600.0, leading=1.3):
         """Draw ``s`` centred over as many lines as needed; return the y below the last."""
@@ -100,6 +95,24 @@ class Canvas:
         self.ops.append(op)
 
 
+# Most lines are the same on every document; caching their operators saves the
+# per-character work for all but the holder's own data.
+@lru_cache(maxsize=4096)
+def _text_op(x, y, s, face, size, color) -> str:
+    return (
+        f"BT /{pdf.FONT_NAMES[face]} {size:.2f} Tf {color} rg {x:.2f} {y:.2f} Td "
+        f"<{fonts.metrics(face).encode(s)}> Tj ET"
+    )
+
+
+@lru_cache(maxsize=4096)
+def _centered_op(cx, y, s, face, size, color, max_width) -> str:
+    width = fonts.metrics(face).width(s, size)
+    if width > max_width:
+        size, width = size * max_width / width, max_width
+    return _text_op(cx - width / 2, y, s, face, size, color)
+
+
 def _frame(c: Canvas):
     w, h = pdf.WIDTH, pdf.HEIGHT
     c.raw(f"q {NAVY} RG 4 w 18 18 {w - 36} {h - 36} re S Q")
@@ -120,7 +133,7 @@ def render(p: Printed, qr_text: str, modules: tuple[int, bytes], issuer: str, lo
     c = Canvas()
     cx = pdf.WIDTH / 2
     _frame(c)
-    lw, lh = pdf.logo_size(logo)
+    lw, lh = pdf.logo_size(logo, Path(logo).stat().st_mtime)
     box = 62
     scale = box / max(lw, lh)
     c.raw(f"q {lw * scale:.2f} 0 0 {lh * scale:.2f} {cx - lw * scale / 2:.2f} 498 cm /Logo Do Q")

@@ -9,7 +9,7 @@ from sqlalchemy import exists, select
 from lms.attendance.signals import enrollment_completed
 from lms.audit.models import AuditEntry
 from lms.audit.services import record
-from lms.certificates import issue
+from lms.certificates import cache, issue
 from lms.certificates.models import Certificate
 from lms.courses.models import Enrollment
 from lms.errors import ValidationError
@@ -39,6 +39,7 @@ def revoke(cert: Certificate, reason: str) -> Certificate:
     cert.revoked_at = utcnow()
     cert.revoked_reason = reason
     db.session.flush()
+    cache.forget(cert.code)
     record("revoke", cert, {"code": cert.code, "reason": reason})
     db.session.flush()
     return cert
@@ -62,6 +63,7 @@ def supersede(cert: Certificate, changes: dict, issued_by_id: int | None = None)
     new = db.session.get(Certificate, new_id)
     cert.superseded_by_id = new.id
     db.session.flush()
+    cache.forget(cert.code)
     record("supersede", cert, {"code": cert.code, "replaced_by": new.code,
                                "fields": sorted(fixed)})
     db.session.flush()
@@ -122,6 +124,7 @@ def _anonymize(person, **_kwargs) -> None:
         cert.jws = ""
         cert.pdf = b""
         cert.download_token_hash = None
+        cache.forget(cert.code)
     db.session.flush()
     if certs:
         ids = [c.id for c in certs]

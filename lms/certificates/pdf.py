@@ -79,7 +79,8 @@ def _logo_objects(path: str, first: int) -> list[bytes]:
     ]
 
 
-def logo_size(path: str) -> tuple[int, int]:
+@lru_cache(maxsize=8)
+def logo_size(path: str, stamp: float = 0.0) -> tuple[int, int]:
     """Pixel size of the logo as embedded, to keep its aspect ratio on the page."""
     with Image.open(path) as image:
         w, h = image.size
@@ -131,7 +132,8 @@ def build(
     xref = len(out)
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     out += "".join(f"{o:010d} 00000 n \n" for o in offsets).encode()
-    doc_id = hashlib.md5(bytes(out), usedforsecurity=False).hexdigest()
+    # The file identifier only needs to be unique: the page content already is.
+    doc_id = hashlib.md5(content, usedforsecurity=False).hexdigest()
     out += (
         f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {info} 0 R "
         f"/ID [<{doc_id}> <{doc_id}>] >>\nstartxref\n{xref}\n%%EOF\n"

@@ -3,6 +3,7 @@ and the citizen portal's lookup and download links."""
 
 import calendar
 import hashlib
+import json
 import secrets
 from datetime import date
 
@@ -10,7 +11,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, defer
 
-from lms.certificates import signing
+from lms.certificates import cache, signing
 from lms.certificates.codes import normalize
 from lms.certificates.issue import masked_document
 from lms.certificates.lifecycle import is_anonymized
@@ -63,6 +64,21 @@ def record(cert: Certificate, replaced_by: str | None) -> dict:
         "sha256": cert.sha256,
         "replaced_by": replaced_by,
     }
+
+
+def record_json(code_text: str) -> bytes | None:
+    """The JSON verification record as bytes (cached briefly), or None for unknown codes."""
+    code = normalize(code_text)
+    if code is None:
+        return None
+    body = cache.get(code)
+    if body is None:
+        found = find(code)
+        if found is None:
+            return None
+        body = json.dumps(record(*found), ensure_ascii=False).encode()
+        cache.put(code, body)
+    return body
 
 
 def status_list() -> str:

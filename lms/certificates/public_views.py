@@ -3,9 +3,7 @@
 No login; rate-limited per client; nothing here shows a full document number.
 """
 
-import json
-
-from flask import Response, abort, jsonify, render_template, request, url_for
+from flask import Response, abort, current_app, jsonify, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
@@ -16,7 +14,12 @@ from lms.certificates.models import Certificate
 from lms.certificates.views import _pdf_response, bp
 from lms.extensions import db, limiter
 
-VERIFY_LIMIT = "120/minute"
+
+def verify_limit() -> str:
+    """Per-client limit on verification (CERT_VERIFY_RATE_LIMIT, default 120/minute)."""
+    return current_app.config.get("CERT_VERIFY_RATE_LIMIT", "120/minute")
+
+
 PORTAL_LIMIT = "10/minute;40/hour"
 NOT_FOUND = (
     "No existe un documento con el código {code}. Revise que lo haya escrito completo "
@@ -32,12 +35,13 @@ def _found(code: str):
 
 
 @bp.route("/v/<code>.json")
-@limiter.limit(VERIFY_LIMIT)
+@limiter.limit(verify_limit)
 def verify_json(code: str):
     """The verification record as JSON."""
-    cert, replaced_by = _found(code)
     # Keys in the documented order (Flask's jsonify would sort them).
-    body = json.dumps(public.record(cert, replaced_by), ensure_ascii=False)
+    body = public.record_json(code)
+    if body is None:
+        abort(404, NOT_FOUND.format(code=code[:40]))
     response = Response(body, mimetype="application/json")
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "no-cache"
@@ -45,7 +49,7 @@ def verify_json(code: str):
 
 
 @bp.route("/v/<code>", methods=["GET", "POST"])
-@limiter.limit(VERIFY_LIMIT)
+@limiter.limit(verify_limit)
 def verify(code: str):
     """Public verification page; a POST compares an uploaded PDF with the issued one."""
     cert, replaced_by = _found(code)
@@ -95,7 +99,7 @@ def portal():
 
 
 @bp.route("/certificados/descargar/<token>")
-@limiter.limit(VERIFY_LIMIT)
+@limiter.limit(verify_limit)
 def download(token: str):
     """A citizen's download link: the issued PDF, byte for byte."""
     cert = public.by_token(token)

@@ -72,6 +72,8 @@ def test_revoke_then_online_and_offline_say_revoked(client, login, admin, runner
     assert ok.exit_code == 0, ok.output
     assert "AUTÉNTICO Y VIGENTE" in ok.output and "name: María José Núñez Ibáñez" in ok.output
 
+    # Fetched (and micro-cached) before the revocation: the change must still show at once.
+    assert client.get(f"/v/{issued.code}.json").get_json()["status"] == "valid"
     login(admin)
     short = client.post(f"/admin/certificados/{issued.code}/revocar", data={"reason": "x"})
     assert short.status_code == 422 and "entre 5 y 300" in short.get_data(as_text=True)

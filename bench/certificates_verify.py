@@ -1,0 +1,169 @@
+"""GET /v/{CODE}.json under gunicorn against PostgreSQL, next to a bare Flask endpoint.
+
+Builds its own data in ``bench_certificates`` (dropped and recreated): 200 issued
+documents. Serves the app and a one-route Flask app with the same gunicorn settings
+on 127.0.0.1, loads each at 32 concurrent keep-alive connections (wrk if installed,
+else a bounded Python load generator: threads + http.client), and prints req/s, p99
+and the ratio. Target: the verification endpoint reaches >= 60% of the bare one.
+
+    .venv/bin/python bench/certificates_verify.py [--seconds 10] [--requests 20000]
+"""
+
+import argparse
+import http.client
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import certificates_issue as builder  # noqa: E402
+
+PG_URL = builder.PG_URL
+CONNECTIONS = 32
+GUNICORN = ["-k", "gthread", "-w", "2", "--threads", "16", "--keep-alive", "30",
+            "--log-level", "warning", "--bind"]
+BARE = '''from flask import Flask, jsonify
+app = Flask(__name__)
+
+@app.get("/bare.json")
+def bare():
+    return jsonify({"ok": True})
+'''
+OURS = '''from lms import create_app
+app = create_app({"CERT_VERIFY_RATE_LIMIT": "100000000/minute"})
+'''
+
+
+def _build(tmp: str) -> list[str]:
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+
+    from lms import create_app
+    from lms.certificates import issue
+    from lms.certificates.models import Certificate
+    from lms.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": PG_URL, "SIGNING_KEY_DIR": f"{tmp}/keys",
+                      "SECRET_KEY": "bench"})
+    with app.app_context():
+        upgrade()
+        ids = builder._build(200)
+        for _ in issue.issue_pending(ids):
+            db.session.commit()
+        codes = list(db.session.scalars(select(Certificate.code)))
+        db.engine.dispose()
+    return codes
+
+
+def _serve(module: str, port: int, tmp: str, env: dict) -> subprocess.Popen:
+    cmd = [str(ROOT / ".venv/bin/gunicorn"), "--pythonpath", f"{tmp},{ROOT}", *GUNICORN,
+           f"127.0.0.1:{port}", f"{module}:app"]
+    proc = subprocess.Popen(cmd, env=env, cwd=tmp, start_new_session=True)
+    for _ in range(100):
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
+            conn.request("GET", "/")
+            conn.getresponse().read()
+            return proc
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"gunicorn did not start on {port}")
+
+
+def _wrk(port: int, paths: list[str], seconds: int, tmp: str) -> tuple[float, float]:
+    script = Path(tmp) / f"paths{port}.lua"
+    quoted = ", ".join(f'"{p}"' for p in paths)
+    script.write_text(f"local paths = {{{quoted}}}\nrequest = function()\n"
+                      "  return wrk.format('GET', paths[math.random(#paths)])\nend\n")
+    out = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s",
+                          str(script), f"http://127.0.0.1:{port}"],
+                         capture_output=True, text=True, check=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()
+    p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    if "Non-2xx" in out:
+        raise RuntimeError(f"errors during the run:\n{out}")
+    return rps, p99
+
+
+def _python_load(port: int, paths: list[str], total: int) -> tuple[float, float]:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    per = total // CONNECTIONS
+
+    def worker():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        mine = []
+        for _ in range(per):
+            start = time.perf_counter()
+            conn.request("GET", random.choice(paths))
+            response = conn.getresponse()
+            response.read()
+            if response.status != 200:
+                raise RuntimeError(f"HTTP {response.status}")
+            mine.append((time.perf_counter() - start) * 1000)
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker) for _ in range(CONNECTIONS)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - start
+    latencies.sort()
+    return len(latencies) / elapsed, latencies[int(len(latencies) * 0.99) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per endpoint")
+    parser.add_argument("--requests", type=int, default=20000, help="Python load: requests")
+    args = parser.parse_args()
+    if not builder._pg_ready(PG_URL):
+        sys.exit(1)
+    with tempfile.TemporaryDirectory() as tmp:
+        codes = _build(tmp)
+        Path(tmp, "bare_app.py").write_text(BARE)
+        Path(tmp, "ours_app.py").write_text(OURS)
+        env = {**os.environ, "DATABASE_URL": PG_URL, "LMS_INSTANCE_PATH": tmp,
+               "LMS_SIGNING_KEY_DIR": f"{tmp}/keys", "SECRET_KEY": "bench"}
+        servers = [_serve("ours_app", 8461, tmp, env), _serve("bare_app", 8462, tmp, env)]
+        try:
+            ours_paths = [f"/v/{c}.json" for c in codes]
+            use_wrk = shutil.which("wrk") is not None
+            results = {}
+            for label, port, paths in (("GET /v/{CODE}.json", 8461, ours_paths),
+                                       ("Flask mínimo", 8462, ["/bare.json"])):
+                if use_wrk:
+                    _wrk(port, paths, 2, tmp)  # warm-up: pools, caches
+                    results[label] = _wrk(port, paths, args.seconds, tmp)
+                else:
+                    _python_load(port, paths, 2000)
+                    results[label] = _python_load(port, paths, args.requests)
+            tool = "wrk" if use_wrk else "Python (hilos + http.client)"
+            print(f"gunicorn {' '.join(GUNICORN[:-1])}; {CONNECTIONS} conexiones; {tool}")
+            for label, (rps, p99) in results.items():
+                print(f"{label:22s} {rps:9.0f} req/s   p99 {p99:7.1f} ms")
+            ours, bare = results["GET /v/{CODE}.json"][0], results["Flask mínimo"][0]
+            print(f"Relación verificación / Flask mínimo: {100 * ours / bare:.0f} % (meta >= 60 %)")
+        finally:
+            for proc in servers:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
