@@ -72,19 +72,14 @@ class Canvas:
         self.texts.append(s)
         self.ops.append(_centered_op(cx, y, s, face, size, color, max_width))
 
-    def wrapped(self, cx, y, s, face="regular", size=11.0, color=INK, width=600.0, leading=1.3):
-        """Draw ``s`` centred over as many lines as needed; return the y below the last."""
-        m = fonts.metrics(face)
-        space = m.width(" ", size)
-        lines, line, used = [], "", 0.0
-        for word in s.split():
-            w = m.width(word, size)
-            if line and used + space + w > width:
-                lines.append(line)
-                line, used = word, w
-            else:
-                line, used = (f"{line} {word}", used + space + w) if line else (word, w)
-        lines.append(line)
+    def wrapped(self, cx, y, s, face="regular", size=11.0, color=INK, width=600.0,
+                leading=1.3, max_lines=3):
+        """Draw ``s`` centred over up to ``max_lines`` lines (shrinking the size if needed);
+        return the y below the last line."""
+        lines = _wrap(s, face, size, width)
+        while len(lines) > max_lines and size > 8:
+            size *= 0.9
+            lines = _wrap(s, face, size, width)
         for text in lines:
             self.centered(cx, y, text, face, size, color, width)
             y -= size * leading
@@ -93,6 +88,21 @@ class Canvas:
     def raw(self, op: str):
         """Append raw operators (lines, rectangles, images)."""
         self.ops.append(op)
+
+
+def _wrap(s: str, face: str, size: float, width: float) -> list[str]:
+    m = fonts.metrics(face)
+    space = m.width(" ", size)
+    lines, line, used = [], "", 0.0
+    for word in s.split():
+        w = m.width(word, size)
+        if line and used + space + w > width:
+            lines.append(line)
+            line, used = word, w
+        else:
+            line, used = (f"{line} {word}", used + space + w) if line else (word, w)
+    lines.append(line)
+    return lines
 
 
 # Most lines are the same on every document; caching their operators saves the
@@ -152,14 +162,15 @@ def render(p: Printed, qr_text: str, modules: tuple[int, bytes], issuer: str, lo
                "regular", 12, INK)
     action = "cursó y aprobó el curso" if p.kind == "certificado" else "participó en el curso"
     c.centered(cx, 300, action, "regular", 12, GREY)
-    y = c.wrapped(cx, 274, p.course_name, "bold", 18, NAVY, width=640, leading=1.2)
+    y = c.wrapped(cx, 274, p.course_name, "bold", 18, NAVY, width=640, leading=1.2, max_lines=2)
     detail = (
         f"(código {p.course_code}), con una intensidad de {hours_text(p.hours)} horas, "
         f"finalizado el {long_date(p.completed_on)} en la sede {p.site_name}."
     )
-    y = c.wrapped(cx, y - 2, detail, "regular", 11, INK, width=560)
+    y = c.wrapped(cx, y - 2, detail, "regular", 11, INK, width=560, max_lines=2)
     if p.trainer_name:
-        y = c.wrapped(cx, y - 2, f"Formador(a): {p.trainer_name}", "regular", 10, GREY, 560)
+        y = c.wrapped(cx, y - 2, f"Formador(a): {p.trainer_name}", "regular", 10, GREY, 560,
+                      max_lines=1)
     issued = long_date(local_date(p.issued_at))
     c.centered(cx, y - 4, f"Expedido en San José de Cúcuta el {issued}.", "regular", 10, GREY)
     # Signature block, left.
