@@ -9,7 +9,7 @@ no-op, which is what makes imports and API retries idempotent.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import and_, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.attendance import completion
@@ -86,18 +86,27 @@ def record_marks(
     return result
 
 
+def pair_filter(first, second, pairs):
+    """WHERE clause for rows whose (first, second) is among ``pairs``, possibly a superset.
+
+    SQLite scans the whole table for a row-value IN; two plain INs use the composite
+    index on both backends. Callers drop the extra combinations in Python.
+    """
+    pairs = list(pairs)
+    return and_(first.in_({a for a, _ in pairs}), second.in_({b for _, b in pairs}))
+
+
 def _write_chunk(marks: list[Mark], source: str, actor: int | None, result: MarkResult) -> None:
     marks = _drop_replayed(marks)
+    keys = {(m.session_id, m.enrollment_id) for m in marks}
     existing = {
         (r.session_id, r.enrollment_id): r
         for r in db.session.execute(
             select(_table.c.session_id, _table.c.enrollment_id, _table.c.status,
                    _table.c.source, _table.c.marked_by_id).where(
-                tuple_(_table.c.session_id, _table.c.enrollment_id).in_(
-                    [(m.session_id, m.enrollment_id) for m in marks]
-                )
-            )
+                pair_filter(_table.c.session_id, _table.c.enrollment_id, keys))
         )
+        if (r.session_id, r.enrollment_id) in keys
     } if marks else {}
     todo = [m for m in marks if (old := existing.get((m.session_id, m.enrollment_id))) is None
             or old.status != m.status]
@@ -110,7 +119,7 @@ def _write_chunk(marks: list[Mark], source: str, actor: int | None, result: Mark
          "source": source, "marked_by_id": actor, "marked_at": now, "mark_id": m.mark_id}
         for m in todo
     ]
-    written = db.session.execute(_upsert(values)).all()
+    written = db.session.execute(_upsert(), values).all()
     audit = []
     for row_id, session_id, enrollment_id, status in written:
         old = existing.get((session_id, enrollment_id))
@@ -132,9 +141,10 @@ def _write_chunk(marks: list[Mark], source: str, actor: int | None, result: Mark
         db.session.execute(AuditEntry.__table__.insert(), audit)
 
 
-def _upsert(values: list[dict]):
+def _upsert():
+    # One statement run as executemany: compiled once and cached, batched by the driver.
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(_table).values(values)
+    stmt = dialect.insert(_table)
     excluded = stmt.excluded
     return stmt.on_conflict_do_update(
         index_elements=[_table.c.session_id, _table.c.enrollment_id],

@@ -9,21 +9,25 @@ seen (for "last row wins") are remembered in a temporary table, not in memory.
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from types import SimpleNamespace
 
-from sqlalchemy import Column, Integer, MetaData, Table, select, tuple_
+from sqlalchemy import Column, Integer, MetaData, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.attendance.completion import recompute
-from lms.attendance.marks import Mark, record_marks
+from lms.attendance.marks import Mark, pair_filter, record_marks
+from lms.attendance.planilla_bulk import create_enrollments, create_people
 from lms.attendance.planilla_rows import COLUMN_OF, OPTIONAL, REQUIRED, PlanillaRow, parse_row
+from lms.audit.services import current_actor_id
 from lms.courses.cohorts import local_today
 from lms.courses.enrollments import get_or_enroll
 from lms.courses.models import Cohort, Course, CourseSession, Enrollment, Site
 from lms.courses.services import add_session
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.people.consent import check_consent
 from lms.people.models import Person
-from lms.people.services import register_person
+from lms.people.services import clean_person_data
 from lms.tabular import RowError, TabularError, fold, read_table
 
 CHUNK = 1000
@@ -77,6 +81,8 @@ class _Importer:
         self.cohorts: dict[str, Cohort] = {}
         self.new_cohorts: set[int] = set()
         self.sessions: dict[tuple[int, date], tuple[int, object]] = {}
+        #: People registered by the current chunk.
+        self.fresh: set[int] = set()
         self.seen = Table(f"planilla_seen_{uuid.uuid4().hex[:12]}", MetaData(),
                           Column("session_id", Integer, primary_key=True),
                           Column("enrollment_id", Integer, primary_key=True),
@@ -210,28 +216,34 @@ class _Importer:
         docs = list({row.document for row in rows})
         known = {}
         for start in range(0, len(docs), 500):
+            batch = set(docs[start : start + 500])
             for person in db.session.execute(
                 select(Person.id, Person.document_type, Person.document_number,
                        Person.first_names, Person.last_names, Person.birth_date, Person.sex,
                        Person.zone).where(
-                    tuple_(Person.document_type, Person.document_number).in_(
-                        docs[start : start + 500]))
+                    pair_filter(Person.document_type, Person.document_number, batch))
             ):
-                known[(person.document_type, person.document_number)] = person
+                if (person.document_type, person.document_number) in batch:
+                    known[(person.document_type, person.document_number)] = person
         ids: dict[tuple[str, str], int] = {}
+        new: dict[tuple[str, str], tuple[dict, tuple]] = {}
         for row in rows:
             person = known.get(row.document)
             if person is not None:
                 ids[row.document] = person.id
                 self._compare(row, person)
-                continue
-            created = self._register(row)
-            if created is not None:
-                known[row.document] = created
-                ids[row.document] = created.id
+            elif row.document not in new:
+                checked = self._check_new(row)
+                if checked is not None:
+                    new[row.document] = checked
+        created = create_people(list(new.values()), current_actor_id())
+        self.result.people += len(created)
+        self.fresh = set(created.values())
+        ids.update(created)
         return ids
 
-    def _register(self, row: PlanillaRow) -> Person | None:
+    def _check_new(self, row: PlanillaRow) -> tuple[dict, tuple] | None:
+        """Apply the people domain's rules to a person this row would register."""
         missing = [col for col, value in (("nombres", row.first_names),
                                           ("apellidos", row.last_names), ("sexo", row.sex),
                                           ("fecha_nacimiento", row.birth_date),
@@ -244,15 +256,16 @@ class _Importer:
         if missing or row.consent is not True:
             return None
         try:
-            person = register_person(
-                row.person_data(), channel="planilla", consent=True,
-                guardian_name=row.guardian_name or None,
-                guardian_document=row.guardian_document or None, today=self.today)
+            fields = clean_person_data(row.person_data(), today=self.today)
+            holder = SimpleNamespace(birth_date=fields["birth_date"],
+                                     document_type=row.document_type)
+            guardian = check_consent(holder, "planilla", True, row.guardian_name,
+                                     row.guardian_document, self.today)
         except ValidationError as exc:
             self.rule_error(row.number, exc, "numero_documento")
             return None
-        self.result.people += 1
-        return person
+        fields.update(document_type=row.document_type, document_number=row.document_number)
+        return fields, guardian
 
     def _compare(self, row: PlanillaRow, person) -> None:
         for attr, column in _COMPARED:
@@ -269,10 +282,16 @@ class _Importer:
         wanted = list({(pid, self.cohorts[row.cohort].id) for row, _, pid in pairs})
         found = {}
         for start in range(0, len(wanted), 500):
+            batch = set(wanted[start : start + 500])
             found.update({(p, c): e for e, p, c in db.session.execute(
                 select(Enrollment.id, Enrollment.person_id, Enrollment.cohort_id).where(
-                    tuple_(Enrollment.person_id, Enrollment.cohort_id).in_(
-                        wanted[start : start + 500])))})
+                    pair_filter(Enrollment.person_id, Enrollment.cohort_id, batch)))
+                if (p, c) in batch})
+        # People registered by this chunk carry a fresh consent: enrolled in bulk.
+        fresh = [pair for pair in wanted if pair not in found and pair[0] in self.fresh]
+        created = create_enrollments(fresh, current_actor_id())
+        found.update(created)
+        self.result.enrollments += len(created)
         for row, _, person_id in pairs:
             cohort = self.cohorts[row.cohort]
             if (person_id, cohort.id) in found:
@@ -298,11 +317,13 @@ class _Importer:
         keys = list(marks)
         for s, e, earlier in db.session.execute(
             select(seen.session_id, seen.enrollment_id, seen.row).where(
-                tuple_(seen.session_id, seen.enrollment_id).in_(keys))
+                pair_filter(seen.session_id, seen.enrollment_id, keys))
         ):
-            self._duplicate(marks[(s, e)], earlier)
+            if (s, e) in marks:
+                self._duplicate(marks[(s, e)], earlier)
         dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-        stmt = dialect.insert(self.seen).values(
+        stmt = dialect.insert(self.seen)
+        db.session.execute(
+            stmt.on_conflict_do_update(index_elements=[seen.session_id, seen.enrollment_id],
+                                       set_={"row": stmt.excluded.row}),
             [{"session_id": s, "enrollment_id": e, "row": r.number} for (s, e), r in marks.items()])
-        db.session.execute(stmt.on_conflict_do_update(
-            index_elements=[seen.session_id, seen.enrollment_id], set_={"row": stmt.excluded.row}))

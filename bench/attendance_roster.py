@@ -1,0 +1,105 @@
+"""Roster page: SQL statements and time per request for rosters of 10, 40 and 200 people.
+
+Builds its own data (one cohort per size, everybody marked) in a temporary SQLite file,
+and in PostgreSQL when BENCH_DATABASE_URL is set. Target: a constant number of
+statements (<= 10) whatever the roster size.
+
+    .venv/bin/python bench/attendance_roster.py
+"""
+
+import statistics
+import time
+from datetime import date, datetime
+
+from attendance_common import databases, fresh
+from sqlalchemy import event
+
+SIZES = (10, 40, 200)
+REPEAT = 20
+
+
+def build(size: int, trainer_id: int, n: int) -> int:
+    from lms.attendance.models import Attendance
+    from lms.courses.models import Cohort, CourseSession, Enrollment, cohort_trainers
+    from lms.extensions import db
+    from lms.people.models import Consent, Person, PrivacyNotice
+
+    notice = db.session.query(PrivacyNotice).first()
+    if notice is None:
+        notice = PrivacyNotice(version="bench", text="Aviso")
+        db.session.add(notice)
+        db.session.flush()
+    cohort = Cohort(code=f"G-{size}", course_id=1, site_id=1, start_date=date(2023, 2, 1),
+                    end_date=date(2023, 6, 30))
+    db.session.add(cohort)
+    db.session.flush()
+    db.session.execute(cohort_trainers.insert(), {"cohort_id": cohort.id, "user_id": trainer_id})
+    session = CourseSession(cohort_id=cohort.id, date=date(2023, 2, 1), hours=2)
+    db.session.add(session)
+    for i in range(size):
+        person = Person(document_type="CC", document_number=f"{n}{i:05d}",
+                        first_names=f"Nombre {i}", last_names=f"Apellido {i}", sex="F",
+                        zone="urbana", birth_date=date(1990, 1, 1))
+        db.session.add(person)
+        db.session.flush()
+        db.session.add(Consent(person_id=person.id, notice_id=notice.id, channel="form",
+                               granted_at=datetime(2023, 1, 1)))
+        enrollment = Enrollment(person_id=person.id, cohort_id=cohort.id)
+        db.session.add(enrollment)
+        db.session.flush()
+        db.session.add(Attendance(session_id=session.id, enrollment_id=enrollment.id,
+                                  status="presente", source="web"))
+    db.session.commit()
+    return session.id
+
+
+def main() -> None:
+    from decimal import Decimal
+
+    from lms.auth.models import User
+    from lms.courses.models import Course, Site
+    from lms.extensions import db
+
+    for label, url in databases():
+        app = fresh(url)
+        with app.app_context():
+            db.session.add_all([
+                Course(code="TIC-BASICO", name="Uso básico de las TIC", hours=Decimal(20),
+                       product_code="2301031", document_kind="constancia"),
+                Site(code="CAC-1", name="CAC", kind="cac", zone="urbana"),
+            ])
+            trainer = User(email="f@example.org", name="Formadora", role="trainer",
+                           password_hash="x")
+            db.session.add(trainer)
+            db.session.commit()
+            sessions = {size: build(size, trainer.id, n) for n, size in enumerate(SIZES, 1)}
+            trainer_id = trainer.id
+            engine = db.engine
+        client = app.test_client()
+        with client.session_transaction() as s:
+            s["_user_id"] = str(trainer_id)
+            s["_fresh"] = True
+        print(f"== {label}: GET /sesiones/<id>/asistencia as the cohort's trainer")
+        print(f"{'personas':>9} {'sentencias SQL':>15} {'ms (mediana de 20)':>20}")
+        for size, session_id in sessions.items():
+            statements = []
+
+            def count(conn, cursor, statement, *args, _s=statements):
+                _s.append(statement)
+
+            event.listen(engine, "before_cursor_execute", count)
+            response = client.get(f"/sesiones/{session_id}/asistencia")
+            event.remove(engine, "before_cursor_execute", count)
+            assert response.status_code == 200, response.status_code
+            times = []
+            for _ in range(REPEAT):
+                start = time.perf_counter()
+                client.get(f"/sesiones/{session_id}/asistencia")
+                times.append((time.perf_counter() - start) * 1000)
+            print(f"{size:>9} {len(statements):>15} {statistics.median(times):>20.1f}")
+        with app.app_context():
+            db.engine.dispose()
+
+
+if __name__ == "__main__":
+    main()
