@@ -1,0 +1,40 @@
+from sqlalchemy import select
+
+from lms.attendance.models import Attendance
+from lms.auth.models import User
+from lms.extensions import db as _db
+from tests import factories
+from tests.browser.conftest import assert_accessible, log_in, make_user
+
+
+def test_participant_checks_in_through_the_rotating_qr(live_server, live_app, page,
+                                                       phone_page):
+    trainer_id = make_user(live_app, "trainer", "formador@example.org")
+    with live_app.app_context():
+        cohort = factories.cohort(trainers=[_db.session.get(User, trainer_id)])
+        session = factories.session(cohort)
+        enrollment = factories.enrollment(cohort, factories.person(document_number="60123456"))
+        _db.session.commit()
+        session_id, enrollment_id = session.id, enrollment.id
+    log_in(page, live_server, "formador@example.org")
+    page.goto(f"{live_server}/sesiones/{session_id}/qr")
+    page.locator("#qr-image svg").wait_for()
+    assert_accessible(page)
+    current = page.request.get(f"{live_server}/sesiones/{session_id}/qr.json").json()
+    assert current["url"].startswith(live_server)
+    # The participant opens the scanned URL on their own phone, without an account.
+    phone_page.goto(current["url"])
+    assert_accessible(phone_page)
+    phone_page.get_by_label("Tipo de documento").select_option("CC")
+    phone_page.get_by_label("Número de documento").fill("60.123.456")
+    phone_page.get_by_role("button", name="Registrar mi asistencia").click()
+    phone_page.get_by_text("Su asistencia quedó registrada").wait_for()
+    assert_accessible(phone_page)
+    # A made-up code is refused with a clear message.
+    phone_page.goto(f"{live_server}/asistencia/{session_id}/aaaaaaaaaaaaaaaa")
+    assert phone_page.get_by_text("El código QR ya venció").is_visible()
+    assert_accessible(phone_page)
+    with live_app.app_context():
+        mark = _db.session.scalar(select(Attendance).where(
+            Attendance.enrollment_id == enrollment_id))
+        assert (mark.status, mark.source, mark.marked_by_id) == ("presente", "qr", None)
