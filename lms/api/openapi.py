@@ -133,7 +133,7 @@ def build() -> dict:
             "version": "1.0.0",
             "description": "API del servicio de formación en TIC (Oficina TIC).",
         },
-        "servers": [{"url": current_app.config["BASE_URL"] + "/api/v1"}],
+        "servers": [{"url": current_app.config["BASE_URL"]}],
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
             "schemas": {"Error": ERROR},

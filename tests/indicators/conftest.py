@@ -11,14 +11,6 @@ from lms.extensions import db
 from tests import factories
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _close_pool(app):
-    """Close pooled connections at the end (psycopg warns about open ones otherwise)."""
-    yield
-    with app.app_context():
-        db.engine.dispose()
-
-
 @pytest.fixture
 def plan(db):
     """The three seed indicators and one course per product."""
