@@ -71,9 +71,16 @@ def schema_from_form(form_class) -> dict:
             schema["enum"] = [c[0] for c in field.iter_choices() if c[0] not in ("", None)]
         schema["description"] = str(field.label.text)
         props[name] = schema
-        if field.flags.required:
+        if field.flags.required or _select_without_blank(field):
             required.append(name)
     return {"type": "object", "properties": props, "required": required}
+
+
+def _select_without_blank(field) -> bool:
+    # A select with no empty option refuses a missing value, so the field is required.
+    if not isinstance(field, wtf.SelectField) or isinstance(field, wtf.SelectMultipleField):
+        return False
+    return bool(field.choices) and all(c[0] not in ("", None) for c in field.iter_choices())
 
 
 def _operation(rule, method: str, spec: dict) -> dict:
@@ -144,6 +151,7 @@ def build() -> dict:
 
 
 @bp.route("/openapi.json")
+@doc("Este documento OpenAPI (público)", response={"type": "object"}, tags=("meta",))
 def openapi():
     """Serve the OpenAPI 3 document (public, so LMS administrators can read it)."""
     return jsonify(build())
