@@ -3,11 +3,15 @@
 No login; rate-limited per client; nothing here shows a full document number.
 """
 
+from functools import lru_cache
+
 from flask import Response, abort, current_app, jsonify, render_template, request, url_for
+from flask_limiter.util import get_remote_address
+from limits import parse_many
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from lms.certificates import public, signing
+from lms.certificates import cache, public, signing
 from lms.certificates.forms import PortalForm, UploadForm
 from lms.certificates.lifecycle import is_anonymized
 from lms.certificates.models import Certificate
@@ -34,10 +38,28 @@ def _found(code: str):
     return found
 
 
+@lru_cache(maxsize=8)
+def _parsed(limit: str):
+    return parse_many(limit)
+
+
+def _check_rate(scope: str) -> None:
+    """Count this request against the client's verification limit, or answer 429.
+
+    Same switch (RATELIMIT_ENABLED), same client key and same limit notation as the
+    limiter; see cache.allow for why the counter itself is a plain dictionary.
+    """
+    if not limiter.enabled:
+        return
+    if not cache.allow(scope, get_remote_address(), _parsed(verify_limit())):
+        abort(429)
+
+
 @bp.route("/v/<code>.json")
-@limiter.limit(verify_limit)
+@limiter.exempt
 def verify_json(code: str):
     """The verification record as JSON."""
+    _check_rate("verify-json")
     # Keys in the documented order (Flask's jsonify would sort them).
     body = public.record_json(code)
     if body is None:
