@@ -17,6 +17,10 @@ def configure(app: Flask) -> None:
 
 def _configure_sqlite(engine: Engine) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy drive it.
+    # BEGIN IMMEDIATE takes the write lock up front: a deferred transaction that reads and
+    # then writes fails at once ("database is locked") when another writer got in between,
+    # whereas an immediate one just waits its turn (busy_timeout). SQLite has one writer
+    # anyway, so queueing costs little and a trainer never sees a lost mark.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
@@ -29,4 +33,4 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN")
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -71,11 +71,8 @@ def test_anonymise_removes_identity_and_keeps_counts(client, login, admin, db):
     person.phone = "3205556678"
     db.session.flush()  # an audited change carrying old and new personal values
     received = []
-    person_anonymized.connect(lambda sender: received.append(sender.id), weak=False)
-    try:
+    with person_anonymized.connected_to(lambda sender: received.append(sender.id)):
         response = client.post(f"/personas/{person.id}/anonimizar", data={"confirm": "y"})
-    finally:
-        person_anonymized.receivers.clear()
     assert response.status_code == 302
     assert received == [person.id]
     db.session.expire_all()
@@ -119,15 +116,11 @@ def test_merge_moves_enrollments_and_attendance(client, login, admin, db):
     _mark(only_theirs, factories.session(only_theirs.cohort))
     mine_id, theirs_id = mine.id, theirs.id
     received = []
-    people_merged.connect(
-        lambda sender, merged_id: received.append((sender.id, merged_id)), weak=False
-    )
-    try:
+    listener = lambda sender, merged_id: received.append((sender.id, merged_id))  # noqa: E731
+    with people_merged.connected_to(listener):
         response = client.post(
             f"/personas/{survivor.id}/fusionar", data={"duplicate_id": duplicate.id}
         )
-    finally:
-        people_merged.receivers.clear()
     assert response.status_code == 302
     dup_id = duplicate.id
     assert received == [(survivor.id, dup_id)]
