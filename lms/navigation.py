@@ -6,10 +6,12 @@ ADMIN, TRAINER, ANALYST = "admin", "trainer", "analyst"
 
 NAV_ITEMS = (
     ("courses.cohorts", "Grupos", (ADMIN, TRAINER, ANALYST)),
+    ("attendance.today", "Sesiones de hoy", (ADMIN, TRAINER)),
     ("people.index", "Personas", (ADMIN,)),
     ("courses.sites", "Sedes", (ADMIN,)),
     ("courses.catalog", "Catálogo", (ADMIN,)),
     ("attendance.import_planilla", "Importar planilla", (ADMIN,)),
+    ("attendance.conflicts", "Conflictos de asistencia", (ADMIN,)),
     ("certificates.index", "Certificados", (ADMIN,)),
     ("indicators.dashboard", "Indicadores", (ADMIN, ANALYST)),
     ("auth.users", "Usuarios", (ADMIN,)),

@@ -49,7 +49,7 @@ def register(group: AppGroup) -> None:
     @click.option("--course", "course_code", help="Solo este curso (código).")
     @click.option("--cohort", "cohort_code", help="Solo este grupo (código).")
     def issue_certificates(course_code, cohort_code):
-        """Emitir los documentos pendientes de toda inscripción elegible."""
+        """Issue a document for every eligible enrollment that has none; print how many."""
         if course_code and db.session.scalar(db.select(Course.id).filter_by(code=course_code)) \
                 is None:
             raise click.ClickException(f"No existe el curso {course_code}.")
@@ -68,8 +68,7 @@ def register(group: AppGroup) -> None:
     @click.option("--jwks", "jwks_file", help="Archivo JWKS (por omisión, las claves locales).")
     @click.option("--status-list", "status_file", help="Lista de estado firmada (JWS).")
     def verify(input_, jwks_file, status_file):
-        """Verificar sin conexión un texto de QR o un PDF; sale con 0 solo si es auténtico y
-        no está revocado."""
+        """Verify QR text or a PDF offline; exit 0 only for a genuine, unrevoked document."""
         text = _read_input(input_)
         if jwks_file:
             try:
@@ -99,7 +98,7 @@ def register(group: AppGroup) -> None:
     @click.argument("code")
     @click.option("--output", required=True, help="Archivo PDF de salida.")
     def export_certificate(code, output):
-        """Escribir el PDF emitido, byte a byte."""
+        """Write the issued PDF, byte for byte."""
         canonical = normalize(code)
         cert = canonical and db.session.scalar(
             db.select(Certificate).options(undefer(Certificate.pdf)).filter_by(code=canonical)
@@ -116,6 +115,6 @@ def register(group: AppGroup) -> None:
 
     @group.command("rotate-signing-key")
     def rotate_signing_key():
-        """Crear una nueva clave de firma; las anteriores siguen publicadas."""
+        """Create a new signing key; older public keys stay published."""
         kid = signing.rotate()
         click.echo(f"Nueva clave de firma: {kid}. Las anteriores siguen en el JWKS.")
