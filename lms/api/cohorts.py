@@ -11,89 +11,33 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms.api import bp
-from lms.api.catalog import (
-    BOOL,
-    DATE,
-    INT,
-    NUM,
-    STAFF,
-    STR,
-    merged_payload,
-    obj,
-    page_schema,
-    paginated,
-)
-from lms.api.core import json_body, require_role, validated
+from lms.api.core import STAFF, json_body, require_role, validated
 from lms.api.openapi import doc
+from lms.api.serialize import BOOL, DATE, INT, STR, Shape, array, page_schema, paginated
 from lms.auth.decorators import forbid_unless
 from lms.courses import services
 from lms.courses.forms import CohortForm, SeriesForm, SessionForm
 from lms.courses.models import Cohort, CourseSession
 from lms.extensions import db
 
-COHORT = obj(
-    {
-        "id": INT,
-        "code": STR,
-        "course_id": INT,
-        "course_code": STR,
-        "site_id": INT,
-        "site_code": STR,
-        "trainer_ids": {"type": "array", "items": INT},
-        "start_date": DATE,
-        "end_date": DATE,
-        "capacity": INT,
-        "modality": STR,
-        "enrolled": INT,
-    }
+COHORT = Shape(
+    Cohort,
+    "id code course_id site_id start_date end_date capacity modality",
+    course_code=(STR, lambda c: c.course.code),
+    site_code=(STR, lambda c: c.site.code),
+    trainer_ids=(array(INT), lambda c: sorted(t.id for t in c.trainers)),
+    # List views pass the counts of a whole page at once instead of one query per cohort.
+    enrolled=(INT, lambda c: services.enrollment_counts([c.id]).get(c.id, 0)),
 )
-SESSION = obj(
-    {
-        "id": INT,
-        "cohort_id": INT,
-        "date": DATE,
-        "start_time": {"type": "string", "nullable": True},
-        "hours": NUM,
-        "topic": STR,
-        "today": BOOL,
-    }
+SESSION = Shape(
+    CourseSession,
+    "id cohort_id date start_time hours topic",
+    today=(BOOL, lambda s: s.date == services.local_today()),
 )
-SERIES = obj(
-    {"created": {"type": "array", "items": SESSION}, "skipped": {"type": "array", "items": DATE}}
-)
-
-
-def dump_cohort(cohort: Cohort, enrolled: int | None = None) -> dict:
-    """A cohort as JSON."""
-    if enrolled is None:
-        enrolled = services.enrollment_counts([cohort.id]).get(cohort.id, 0)
-    return {
-        "id": cohort.id,
-        "code": cohort.code,
-        "course_id": cohort.course_id,
-        "course_code": cohort.course.code,
-        "site_id": cohort.site_id,
-        "site_code": cohort.site.code,
-        "trainer_ids": sorted(t.id for t in cohort.trainers),
-        "start_date": cohort.start_date.isoformat(),
-        "end_date": cohort.end_date.isoformat(),
-        "capacity": cohort.capacity,
-        "modality": cohort.modality,
-        "enrolled": enrolled,
-    }
-
-
-def dump_session(session: CourseSession) -> dict:
-    """A session as JSON."""
-    return {
-        "id": session.id,
-        "cohort_id": session.cohort_id,
-        "date": session.date.isoformat(),
-        "start_time": session.start_time.strftime("%H:%M") if session.start_time else None,
-        "hours": float(session.hours),
-        "topic": session.topic,
-        "today": session.date == services.local_today(),
-    }
+SERIES = {
+    "type": "object",
+    "properties": {"created": array(SESSION.schema), "skipped": array(DATE)},
+}
 
 
 def _visible_cohort(cohort_id: int) -> Cohort:
@@ -104,7 +48,9 @@ def _visible_cohort(cohort_id: int) -> Cohort:
 
 @bp.get("/cohorts")
 @doc(
-    "Listar grupos (un formador ve solo los suyos)", response=page_schema(COHORT), tags=("grupos",)
+    "Listar grupos (un formador ve solo los suyos)",
+    response=page_schema(COHORT.schema),
+    tags=("grupos",),
 )
 def cohorts_list():
     """List the cohorts the token's user may see; filter with ?course_id= and ?site_id=."""
@@ -114,44 +60,41 @@ def cohorts_list():
         value = request.args.get(arg, type=int)
         if value is not None:
             query = query.where(column == value)
-    body = paginated(query, lambda c: c)
+    body = paginated(query)
     counts = services.enrollment_counts(c.id for c in body["items"])
-    body["items"] = [dump_cohort(c, counts.get(c.id, 0)) for c in body["items"]]
+    body["items"] = [COHORT.dump(c, enrolled=counts.get(c.id, 0)) for c in body["items"]]
     return jsonify(body)
 
 
 @bp.post("/cohorts")
-@doc("Crear grupo (admin)", body=CohortForm, response=COHORT, status=201, tags=("grupos",))
+@doc("Crear grupo (admin)", body=CohortForm, response=COHORT.schema, status=201, tags=("grupos",))
 def cohorts_create():
     """Create a cohort with its trainers."""
     require_role("admin")
     cohort = services.save_cohort(validated(CohortForm).data)
     db.session.commit()
-    return jsonify(dump_cohort(cohort, 0)), 201
+    return jsonify(COHORT.dump(cohort, enrolled=0)), 201
 
 
 @bp.get("/cohorts/<int:cohort_id>")
-@doc("Ver grupo", response=COHORT, tags=("grupos",))
+@doc("Ver grupo", response=COHORT.schema, tags=("grupos",))
 def cohorts_get(cohort_id: int):
     """One cohort."""
     require_role(*STAFF)
-    return jsonify(dump_cohort(_visible_cohort(cohort_id)))
+    return jsonify(COHORT.dump(_visible_cohort(cohort_id)))
 
 
 @bp.patch("/cohorts/<int:cohort_id>")
-@doc("Modificar grupo (admin)", body=CohortForm, response=COHORT, tags=("grupos",))
+@doc("Modificar grupo (admin)", body=CohortForm, response=COHORT.schema, tags=("grupos",))
 def cohorts_update(cohort_id: int):
     """Change some fields of a cohort; ``trainer_ids``, when sent, replaces the trainers."""
     require_role("admin")
     cohort = db.get_or_404(Cohort, cohort_id)
-    payload = json_body()
-    payload.setdefault("trainer_ids", [t.id for t in cohort.trainers])
-    form = validated(
-        CohortForm, merged_payload(CohortForm, cohort, payload, cohort=cohort), cohort=cohort
-    )
+    payload = json_body(trainer_ids=[t.id for t in cohort.trainers])
+    form = validated(CohortForm, payload, obj=cohort, cohort=cohort)
     services.save_cohort(form.data, cohort)
     db.session.commit()
-    return jsonify(dump_cohort(cohort))
+    return jsonify(COHORT.dump(cohort))
 
 
 @bp.delete("/cohorts/<int:cohort_id>")
@@ -165,7 +108,7 @@ def cohorts_delete(cohort_id: int):
 
 
 @bp.get("/cohorts/<int:cohort_id>/sessions")
-@doc("Listar sesiones de un grupo", response=page_schema(SESSION), tags=("sesiones",))
+@doc("Listar sesiones de un grupo", response=page_schema(SESSION.schema), tags=("sesiones",))
 def sessions_list(cohort_id: int):
     """The sessions of a cohort, by date."""
     require_role(*STAFF)
@@ -175,14 +118,14 @@ def sessions_list(cohort_id: int):
         .where(CourseSession.cohort_id == cohort.id)
         .order_by(CourseSession.date)
     )
-    return jsonify(paginated(query, dump_session))
+    return jsonify(paginated(query, SESSION.dump))
 
 
 @bp.post("/cohorts/<int:cohort_id>/sessions")
 @doc(
     "Crear sesión (admin o formador del grupo)",
     body=SessionForm,
-    response=SESSION,
+    response=SESSION.schema,
     status=201,
     tags=("sesiones",),
 )
@@ -195,7 +138,7 @@ def sessions_create(cohort_id: int):
         cohort, form.date.data, form.hours.data, form.start_time.data, form.topic.data or ""
     )
     db.session.commit()
-    return jsonify(dump_session(session)), 201
+    return jsonify(SESSION.dump(session)), 201
 
 
 @bp.post("/cohorts/<int:cohort_id>/sessions/series")
@@ -222,7 +165,7 @@ def sessions_series(cohort_id: int):
     )
     db.session.commit()
     body = {
-        "created": [dump_session(s) for s in created],
+        "created": [SESSION.dump(s) for s in created],
         "skipped": [d.isoformat() for d in skipped],
     }
     return jsonify(body), 201
@@ -235,25 +178,25 @@ def _session(session_id: int) -> CourseSession:
 
 
 @bp.get("/sessions/<int:session_id>")
-@doc("Ver sesión", response=SESSION, tags=("sesiones",))
+@doc("Ver sesión", response=SESSION.schema, tags=("sesiones",))
 def sessions_get(session_id: int):
     """One session."""
     require_role(*STAFF)
-    return jsonify(dump_session(_session(session_id)))
+    return jsonify(SESSION.dump(_session(session_id)))
 
 
 @bp.patch("/sessions/<int:session_id>")
-@doc("Modificar sesión (admin)", body=SessionForm, response=SESSION, tags=("sesiones",))
+@doc("Modificar sesión (admin)", body=SessionForm, response=SESSION.schema, tags=("sesiones",))
 def sessions_update(session_id: int):
     """Change a session's date, time, duration or topic."""
     require_role("admin")
     session = _session(session_id)
-    form = validated(SessionForm, merged_payload(SessionForm, session))
+    form = validated(SessionForm, obj=session)
     services.update_session(
         session, form.date.data, form.hours.data, form.start_time.data, form.topic.data or ""
     )
     db.session.commit()
-    return jsonify(dump_session(session))
+    return jsonify(SESSION.dump(session))
 
 
 @bp.delete("/sessions/<int:session_id>")

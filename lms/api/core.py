@@ -1,10 +1,16 @@
-"""Shared plumbing for API resources: role checks, JSON input through WTForms, paging."""
+"""Shared plumbing for API resources: role checks, JSON input through WTForms, paging.
+
+JSON output (dumps, their schemas, paginated lists) lives in lms/api/serialize.py.
+"""
 
 from flask import abort, request
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
+from wtforms import fields as wtf
 
 from lms.errors import ValidationError
+
+STAFF = ("admin", "trainer", "analyst")
 
 
 def require_role(*roles: str) -> None:
@@ -13,12 +19,43 @@ def require_role(*roles: str) -> None:
         abort(403)
 
 
-def json_body() -> dict:
-    """Return the request's JSON object, or raise a 400 ValidationError."""
+def json_body(**defaults) -> dict:
+    """Return the request's JSON object with ``defaults`` for missing keys, or raise a 400."""
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         raise ValidationError("El cuerpo debe ser un objeto JSON.", status=400)
+    for key, value in defaults.items():
+        payload.setdefault(key, value)
     return payload
+
+
+def check_types(payload: dict, form_class, tristate: tuple[str, ...] = ()) -> None:
+    """Refuse wrong JSON types up front: WTForms would read any text as a boolean.
+
+    ``tristate`` fields take true, false or null (or the form's own text).
+    """
+    form = form_class(meta={"csrf": False})
+    errors = {}
+    for name, value in payload.items():
+        field = form._fields.get(name)
+        if field is None or value is None:
+            continue
+        if isinstance(field, wtf.BooleanField):
+            ok, message = isinstance(value, bool), "Debe ser true o false."
+        elif isinstance(field, wtf.IntegerField):
+            ok = isinstance(value, int) and not isinstance(value, bool)
+            message = "Debe ser un número entero."
+        elif name in tristate:
+            ok, message = isinstance(value, bool | str), "Debe ser true, false o null."
+        elif isinstance(field, wtf.DateField):
+            ok, message = isinstance(value, str), "Debe ser una fecha AAAA-MM-DD."
+        else:
+            ok = isinstance(value, str | int) and not isinstance(value, bool)
+            message = "Debe ser un texto."
+        if not ok:
+            errors[name] = [message]
+    if errors:
+        raise ValidationError(next(iter(errors.values()))[0], fields=errors)
 
 
 def _formdata(payload: dict) -> MultiDict:
@@ -40,7 +77,8 @@ def validated(form_class, payload: dict | None = None, obj=None, **kwargs):
     """
     payload = json_body() if payload is None else payload
     if obj is not None:
-        # Partial updates: fields left out keep the record's current values.
+        # Partial updates: fields left out keep the record's current values. formdata=None,
+        # or Flask-WTF would read the JSON request as form data (omitted check boxes = off).
         form = form_class(formdata=None, obj=obj, meta={"csrf": False}, **kwargs)
         merged = {name: f.data for name, f in form._fields.items()}
         merged.update(payload)

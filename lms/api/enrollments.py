@@ -5,15 +5,25 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lms.api import bp
-from lms.api.core import json_body, page_args, require_role, validated
+from lms.api.core import check_types, json_body, require_role, validated
 from lms.api.openapi import doc
-from lms.api.people import ENROLLMENT, check_types, enrollment_json, list_of, page_body
+from lms.api.serialize import BOOL, NUM, STR, Shape, page_schema, paginated
 from lms.courses import enrollments as services
 from lms.courses.models import Cohort, Enrollment
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people.forms import EnrollmentApiForm, StatusForm
 from lms.people.models import Person
+
+# An enrollment with the hours its attendance earned and its completion.
+ENROLLMENT = Shape(
+    Enrollment,
+    "id person_id cohort_id status enrolled_at hours_credited completed_on completion_conflict",
+    cohort_code=(STR, lambda e: e.cohort.code),
+    course_code=(STR, lambda e: e.cohort.course.code),
+    required_hours=(NUM, lambda e: e.cohort.course.required_hours),
+    completed=(BOOL, lambda e: e.completed_on is not None),
+)
 
 
 def _load(enrollment_id: int, *, manage: bool = False) -> Enrollment:
@@ -27,12 +37,13 @@ def _load(enrollment_id: int, *, manage: bool = False) -> Enrollment:
 
 @bp.route("/enrollments", methods=["GET"])
 @doc(
-    "Inscripciones (?cohort_id=, ?person_id=)", response=list_of(ENROLLMENT), tags=("enrollments",)
+    "Inscripciones (?cohort_id=, ?person_id=)",
+    response=page_schema(ENROLLMENT.schema),
+    tags=("enrollments",),
 )
 def enrollments_list():
     """List enrollments; a trainer only those of their cohorts."""
     require_role("admin", "trainer")
-    page, per_page = page_args()
     query = select(Enrollment).order_by(Enrollment.id)
     for arg, column in (("cohort_id", Enrollment.cohort_id), ("person_id", Enrollment.person_id)):
         if arg in request.args:
@@ -42,16 +53,14 @@ def enrollments_list():
             query = query.where(column == value)
     if not current_user.is_admin:
         query = query.where(Enrollment.cohort_id.in_(services.trainer_cohort_ids(current_user)))
-    result = db.paginate(query, page=page, per_page=per_page, error_out=False)
-    items = [enrollment_json(e) for e in result.items]
-    return jsonify(page_body(items, result.total, page, per_page))
+    return jsonify(paginated(query, ENROLLMENT.dump))
 
 
 @bp.route("/enrollments", methods=["POST"])
 @doc(
     "Inscribir una persona en un grupo",
     body=EnrollmentApiForm,
-    response=ENROLLMENT,
+    response=ENROLLMENT.schema,
     status=201,
     tags=("enrollments",),
 )
@@ -71,25 +80,25 @@ def enrollments_create():
         abort(403)
     enrollment = services.enroll(person, cohort)
     db.session.commit()
-    return jsonify(enrollment_json(enrollment)), 201
+    return jsonify(ENROLLMENT.dump(enrollment)), 201
 
 
 @bp.route("/enrollments/<int:enrollment_id>", methods=["GET"])
 @doc(
     "Una inscripción, con horas acreditadas y completitud",
-    response=ENROLLMENT,
+    response=ENROLLMENT.schema,
     tags=("enrollments",),
 )
 def enrollments_get(enrollment_id: int):
     """One enrollment: status, hours credited, whether and when it was completed."""
-    return jsonify(enrollment_json(_load(enrollment_id)))
+    return jsonify(ENROLLMENT.dump(_load(enrollment_id)))
 
 
 @bp.route("/enrollments/<int:enrollment_id>", methods=["PATCH"])
 @doc(
     "Cambiar el estado de una inscripción",
     body=StatusForm,
-    response=ENROLLMENT,
+    response=ENROLLMENT.schema,
     tags=("enrollments",),
 )
 def enrollments_update(enrollment_id: int):
@@ -100,7 +109,7 @@ def enrollments_update(enrollment_id: int):
     form = validated(StatusForm, payload)
     services.set_status(enrollment, form.status.data)
     db.session.commit()
-    return jsonify(enrollment_json(enrollment))
+    return jsonify(ENROLLMENT.dump(enrollment))
 
 
 @bp.route("/enrollments/<int:enrollment_id>", methods=["DELETE"])
