@@ -6,16 +6,16 @@ ADMIN, TRAINER, ANALYST = "admin", "trainer", "analyst"
 
 NAV_ITEMS = (
     ("courses.cohorts", "Grupos", (ADMIN, TRAINER, ANALYST)),
-    ("attendance.today", "Sesiones de hoy", (ADMIN, TRAINER)),
+    ("attendance.today", "Hoy", (ADMIN, TRAINER)),
     ("people.index", "Personas", (ADMIN,)),
     ("courses.sites", "Sedes", (ADMIN,)),
     ("courses.catalog", "Catálogo", (ADMIN,)),
-    ("attendance.import_planilla", "Importar planilla", (ADMIN,)),
-    ("attendance.conflicts", "Conflictos de asistencia", (ADMIN,)),
+    ("attendance.import_planilla", "Planillas", (ADMIN,)),
+    ("attendance.conflicts", "Conflictos", (ADMIN,)),
     ("certificates.index", "Certificados", (ADMIN,)),
     ("indicators.dashboard", "Indicadores", (ADMIN, ANALYST)),
     ("auth.users", "Usuarios", (ADMIN,)),
-    ("auth.tokens", "Tokens API", (ADMIN,)),
+    ("auth.tokens", "API", (ADMIN,)),
     ("audit.index", "Auditoría", (ADMIN,)),
 )
 
