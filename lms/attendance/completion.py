@@ -12,6 +12,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session as OrmSession
 
+from lms.attendance.bulk_sql import insert_rows
 from lms.attendance.models import CREDITING, Attendance
 from lms.attendance.signals import enrollment_completed
 from lms.audit.models import AuditEntry
@@ -37,11 +38,19 @@ def recompute(enrollment_ids, *, notify: bool = True) -> list[int]:
     completed: list[tuple[int, date]] = []
     for start in range(0, len(ids), BATCH):
         completed.extend(_recompute_batch(ids[start : start + BATCH]))
-    if notify:
-        for enrollment_id, completed_on in completed:
-            enrollment_completed.send(
-                Enrollment, enrollment_id=enrollment_id, completed_on=completed_on
-            )
+    if notify and enrollment_completed.receivers:
+        for start in range(0, len(completed), BATCH):
+            batch = completed[start : start + BATCH]
+            # Listeners load their enrollment by id: one query per batch puts them all in
+            # the identity map first (and keeps them there while the batch is notified),
+            # instead of one query per completed enrollment.
+            loaded = db.session.scalars(  # noqa: F841 - held for the identity map
+                select(Enrollment).where(Enrollment.id.in_([i for i, _ in batch]))
+            ).all()
+            for enrollment_id, completed_on in batch:
+                enrollment_completed.send(
+                    Enrollment, enrollment_id=enrollment_id, completed_on=completed_on
+                )
     return [enrollment_id for enrollment_id, _ in completed]
 
 
@@ -97,7 +106,7 @@ def _recompute_batch(ids: list[int]) -> list[tuple[int, date]]:
         db.session.execute(
             _enrollments.update().where(_enrollments.c.id == bindparam("b_id")), updates
         )
-        db.session.execute(AuditEntry.__table__.insert(), audit)
+        insert_rows(AuditEntry.__table__, audit)
         _expire(row["b_id"] for row in updates)
     return newly
 

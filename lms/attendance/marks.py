@@ -13,6 +13,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.attendance import completion
+from lms.attendance.bulk_sql import insert_rows
 from lms.attendance.models import SOURCES, STATUSES, Attendance
 from lms.audit.models import AuditEntry
 from lms.audit.services import current_actor_id
@@ -138,7 +139,7 @@ def _write_chunk(marks: list[Mark], source: str, actor: int | None, result: Mark
     # A concurrent writer may already have set the same status: not written, not audited.
     result.unchanged += len(todo) - len(written)
     if audit:
-        db.session.execute(AuditEntry.__table__.insert(), audit)
+        insert_rows(AuditEntry.__table__, audit)
 
 
 def _upsert():

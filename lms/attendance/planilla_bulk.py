@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import insert
 
+from lms.attendance.bulk_sql import insert_rows
 from lms.audit.models import AuditEntry
 from lms.courses.models import Enrollment
 from lms.extensions import db
@@ -28,13 +29,12 @@ def _plain(value):
 
 
 def _audit(entity: str, rows: list[tuple[int, dict]], actor_id: int | None, now) -> None:
-    if rows:
-        db.session.execute(insert(AuditEntry), [
-            {"at": now, "actor_id": actor_id, "action": "create", "entity": entity,
-             "entity_id": entity_id,
-             "changes": {k: [None, _plain(v)] for k, v in values.items() if v is not None}}
-            for entity_id, values in rows
-        ])
+    insert_rows(AuditEntry.__table__, [
+        {"at": now, "actor_id": actor_id, "action": "create", "entity": entity,
+         "entity_id": entity_id,
+         "changes": {k: [None, _plain(v)] for k, v in values.items() if v is not None}}
+        for entity_id, values in rows
+    ])
 
 
 def create_people(new: list[tuple[dict, tuple]], actor_id: int | None) -> dict:
