@@ -11,18 +11,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
 
-from sqlalchemy import Column, Integer, MetaData, Table, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import Column, Integer, MetaData, Table, bindparam, select
 
+from lms.attendance.bulk_sql import insert_rows
 from lms.attendance.completion import recompute
 from lms.attendance.marks import Mark, pair_filter, record_marks
 from lms.attendance.planilla_bulk import create_enrollments, create_people
 from lms.attendance.planilla_rows import COLUMN_OF, OPTIONAL, REQUIRED, PlanillaRow, parse_row
+from lms.attendance.planilla_sessions import SessionPlacer
 from lms.audit.services import current_actor_id
 from lms.courses.cohorts import local_today
 from lms.courses.enrollments import get_or_enroll
-from lms.courses.models import Cohort, Course, CourseSession, Enrollment, Site
-from lms.courses.services import add_session
+from lms.courses.models import Enrollment
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people.consent import check_consent
@@ -76,11 +76,7 @@ class _Importer:
         self.result = ImportResult(dry_run=dry_run)
         self.errors: list[RowError] = []
         self.today: date = local_today()
-        self.courses: dict[str, int | None] = {}
-        self.sites: dict[str, int | None] = {}
-        self.cohorts: dict[str, Cohort] = {}
-        self.new_cohorts: set[int] = set()
-        self.sessions: dict[tuple[int, date], tuple[int, object]] = {}
+        self.placer = SessionPlacer(self)
         #: People registered by the current chunk.
         self.fresh: set[int] = set()
         self.seen = Table(f"planilla_seen_{uuid.uuid4().hex[:12]}", MetaData(),
@@ -113,7 +109,8 @@ class _Importer:
             if chunk:
                 self._chunk(chunk)
             if self.errors:
-                raise TabularError(self.errors)
+                # Chunks report by stage (sessions, people, …): list them in file order.
+                raise TabularError(sorted(self.errors, key=lambda e: e.row or 0))
             ids = db.session.scalars(select(self.seen.c.enrollment_id).distinct()).all()
             self.result.completions = len(recompute(ids, notify=not self.result.dry_run))
         finally:
@@ -123,13 +120,13 @@ class _Importer:
 
     # -- one chunk: sessions, people, enrollments, then marks --------------------------
     def _chunk(self, rows: list[PlanillaRow]) -> None:
-        placed = [(row, s) for row in rows if (s := self._session(row)) is not None]
+        placed = self.placer.place(rows)
         people = self._people([row for row, _ in placed])
         pairs = [(row, sid, people[row.document]) for row, sid in placed if row.document in people]
         enrollments = self._enrollments(pairs)
         marks: dict[tuple[int, int], PlanillaRow] = {}
         for row, session_id, person_id in pairs:
-            enrollment_id = enrollments.get((person_id, self.cohorts[row.cohort].id))
+            enrollment_id = enrollments.get((person_id, self.placer.cohorts[row.cohort].id))
             if enrollment_id is None:
                 continue
             key = (session_id, enrollment_id)
@@ -144,73 +141,6 @@ class _Importer:
                 source="planilla", recompute=False,
             )
             self.result.marks += done.written
-
-    def _session(self, row: PlanillaRow) -> int | None:
-        course_id = self._code(Course, row.course, self.courses)
-        site_id = self._code(Site, row.site, self.sites)
-        if course_id is None:
-            self.error(row.number, "curso", f"el curso «{row.course}» no existe")
-        if site_id is None:
-            self.error(row.number, "sede", f"la sede «{row.site}» no existe")
-        if course_id is None or site_id is None:
-            return None
-        cohort = self._cohort(row, course_id, site_id)
-        if cohort is None:
-            return None
-        known = self.sessions.get((cohort.id, row.day))
-        if known is None:
-            found = db.session.execute(select(CourseSession.id, CourseSession.hours).where(
-                CourseSession.cohort_id == cohort.id, CourseSession.date == row.day)).first()
-            known = tuple(found) if found else self._new_session(row, cohort)
-            if known is None:
-                return None
-            self.sessions[(cohort.id, row.day)] = known
-        if known[1] != row.hours:
-            self.error(row.number, "horas",
-                       f"la sesión del grupo {row.cohort} del {row.day.isoformat()} ya existe "
-                       f"con {known[1]:g} horas, no {row.hours:g}")
-            return None
-        return known[0]
-
-    def _code(self, model, code: str, cache: dict) -> int | None:
-        if code not in cache:
-            cache[code] = db.session.scalar(select(model.id).where(model.code == code))
-        return cache[code]
-
-    def _cohort(self, row: PlanillaRow, course_id: int, site_id: int) -> Cohort | None:
-        cohort = self.cohorts.get(row.cohort)
-        if cohort is None:
-            cohort = db.session.scalar(select(Cohort).where(Cohort.code == row.cohort))
-            if cohort is None:
-                # Created under the row's course and site; its dates follow its sessions.
-                cohort = Cohort(code=row.cohort, course_id=course_id, site_id=site_id,
-                                start_date=row.day, end_date=row.day)
-                db.session.add(cohort)
-                db.session.flush()
-                self.new_cohorts.add(cohort.id)
-                self.result.cohorts += 1
-            self.cohorts[row.cohort] = cohort
-        if cohort.course_id != course_id:
-            self.error(row.number, "grupo", f"el grupo «{row.cohort}» ya existe con otro curso "
-                       f"({cohort.course.code}), no {row.course}")
-            return None
-        if cohort.site_id != site_id:
-            self.error(row.number, "grupo", f"el grupo «{row.cohort}» ya existe en otra sede "
-                       f"({cohort.site.code}), no {row.site}")
-            return None
-        return cohort
-
-    def _new_session(self, row: PlanillaRow, cohort: Cohort):
-        if cohort.id in self.new_cohorts:
-            cohort.start_date = min(cohort.start_date, row.day)
-            cohort.end_date = max(cohort.end_date, row.day)
-        try:
-            session = add_session(cohort, row.day, row.hours)
-        except ValidationError as exc:
-            self.rule_error(row.number, exc, "fecha")
-            return None
-        self.result.sessions += 1
-        return session.id, session.hours
 
     def _people(self, rows: list[PlanillaRow]) -> dict[tuple[str, str], int]:
         docs = list({row.document for row in rows})
@@ -279,7 +209,7 @@ class _Importer:
                                  f"difiere del dato guardado («{shown}»); se conserva el guardado")
 
     def _enrollments(self, pairs) -> dict[tuple[int, int], int]:
-        wanted = list({(pid, self.cohorts[row.cohort].id) for row, _, pid in pairs})
+        wanted = list({(pid, self.placer.cohorts[row.cohort].id) for row, _, pid in pairs})
         found = {}
         for start in range(0, len(wanted), 500):
             batch = set(wanted[start : start + 500])
@@ -293,7 +223,7 @@ class _Importer:
         found.update(created)
         self.result.enrollments += len(created)
         for row, _, person_id in pairs:
-            cohort = self.cohorts[row.cohort]
+            cohort = self.placer.cohorts[row.cohort]
             if (person_id, cohort.id) in found:
                 continue
             try:
@@ -314,16 +244,19 @@ class _Importer:
 
     def _remember(self, marks: dict[tuple[int, int], PlanillaRow]) -> None:
         seen = self.seen.c
-        keys = list(marks)
+        again = []
         for s, e, earlier in db.session.execute(
             select(seen.session_id, seen.enrollment_id, seen.row).where(
-                pair_filter(seen.session_id, seen.enrollment_id, keys))
+                pair_filter(seen.session_id, seen.enrollment_id, list(marks)))
         ):
             if (s, e) in marks:
                 self._duplicate(marks[(s, e)], earlier)
-        dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-        stmt = dialect.insert(self.seen)
-        db.session.execute(
-            stmt.on_conflict_do_update(index_elements=[seen.session_id, seen.enrollment_id],
-                                       set_={"row": stmt.excluded.row}),
-            [{"session_id": s, "enrollment_id": e, "row": r.number} for (s, e), r in marks.items()])
+                again.append((s, e))
+        insert_rows(self.seen, [{"session_id": s, "enrollment_id": e, "row": r.number}
+                                for (s, e), r in marks.items() if (s, e) not in again])
+        if again:
+            db.session.execute(
+                self.seen.update().where(seen.session_id == bindparam("b_s"),
+                                         seen.enrollment_id == bindparam("b_e"))
+                .values(row=bindparam("b_row")),
+                [{"b_s": s, "b_e": e, "b_row": marks[(s, e)].number} for s, e in again])

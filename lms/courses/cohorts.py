@@ -192,8 +192,11 @@ def _hours(value) -> Decimal | None:
     return hours if hours.is_finite() else None
 
 
-def _check_session(cohort: Cohort, day, hours, problems: Problems, session_id=None):
-    """The session rule, shared by single sessions, series, edits and the planilla import."""
+def _check_session(cohort: Cohort, day, hours, problems: Problems, session_id=None, taken=None):
+    """The session rule, shared by single sessions, series, edits and the planilla import.
+
+    ``taken``: the cohort's session dates, when the caller already looked them up in bulk.
+    """
     parsed = _hours(hours)
     if parsed is None or parsed <= 0 or parsed > MAX_SESSION_HOURS:
         problems.add("hours", "La duración debe ser mayor que 0 y de máximo 12 horas.")
@@ -205,6 +208,9 @@ def _check_session(cohort: Cohort, day, hours, problems: Problems, session_id=No
             f"La fecha de la sesión ({fmt(day)}) está fuera de las fechas del grupo "
             f"({fmt(cohort.start_date)} a {fmt(cohort.end_date)}).",
         )
+    elif taken is not None:
+        if day in taken:
+            problems.add("date", f"El grupo ya tiene una sesión el {fmt(day)}.")
     else:
         clash = select(CourseSession.id).where(
             CourseSession.cohort_id == cohort.id, CourseSession.date == day

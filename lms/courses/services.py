@@ -28,6 +28,7 @@ from lms.courses.cohorts import (
     update_session,
     visible_cohorts,
 )
+from lms.courses.session_batch import add_sessions
 from lms.courses.sites import (
     clean_site,
     create_site,
@@ -40,6 +41,7 @@ __all__ = [
     "WEEKDAYS",
     "add_series",
     "add_session",
+    "add_sessions",
     "clean_cohort",
     "clean_course",
     "clean_indicator",
