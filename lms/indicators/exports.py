@@ -29,13 +29,11 @@ def collect(filters: counting.Filters) -> list[dict]:
     """Every table of every indicator: summary, per-year figures and breakdowns."""
     out = []
     for s in counting.summaries(filters):
+        tables = counting.breakdowns(s.indicator, filters)
         out.append(
             {
                 "summary": s,
-                "breakdowns": [
-                    (dim, counting.breakdown(s.indicator, name, filters))
-                    for name, dim in counting.DIMENSIONS.items()
-                ],
+                "breakdowns": [(dim, tables[name]) for name, dim in counting.DIMENSIONS.items()],
             }
         )
     return out

@@ -5,7 +5,7 @@ Only lms.indicators.counting uses this; see its docstring for the rules.
 
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, case, exists, func, literal, select
+from sqlalchemy import Integer, String, case, cast, exists, func, literal, null, select, union_all
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -214,3 +214,34 @@ class IndicatorQuery:
     def select(self, *columns):
         """SELECT columns FROM the joined sources WHERE the filters hold."""
         return select(*columns).select_from(self.source).where(*self.where)
+
+    def all_dimensions(self, names):
+        """One statement grouping the same people along every dimension: rows (dim, key, label, n).
+
+        The per-person rows (first event joined to the person, sensitive data, site and
+        course) are computed once in a CTE that both databases materialise because it is
+        read once per dimension; each dimension is then a GROUP BY over it, glued with
+        UNION ALL (GROUPING SETS would do the same on PostgreSQL but SQLite lacks it).
+        """
+        columns = []
+        for name in names:
+            key, label = self.dimension(name)
+            columns.append(key.label(f"{name}_k"))
+            if label is not None:
+                columns.append(label.label(f"{name}_l"))
+        per_person = self.select(*columns).cte("per_person")
+        no_label = cast(null(), String)
+        parts = []
+        for name in names:
+            key = per_person.c[f"{name}_k"]
+            label = per_person.c.get(f"{name}_l")
+            grouped = [key] if label is None else [key, label]
+            parts.append(
+                select(
+                    literal(name).label("dim"),
+                    key.label("key"),
+                    (no_label if label is None else label).label("label"),
+                    func.count().label("n"),
+                ).group_by(*grouped)
+            )
+        return union_all(*parts)

@@ -47,10 +47,8 @@ def dashboard():
     monthly, breakdowns = [], []
     if selected is not None:
         monthly = counting.monthly(selected.indicator, filters)
-        breakdowns = [
-            (dim, counting.breakdown(selected.indicator, name, filters))
-            for name, dim in counting.DIMENSIONS.items()
-        ]
+        tables = counting.breakdowns(selected.indicator, filters)
+        breakdowns = [(dim, tables[name]) for name, dim in counting.DIMENSIONS.items()]
     years = sorted({y for s in summaries for y in s.by_year})
     return render_template(
         "indicators/dashboard.html",
