@@ -1,7 +1,6 @@
-"""Cohorts (grupos) and their sessions: who sees them, and the date rules of sessions."""
+"""Cohorts (grupos): who sees them, their trainers and their date rules."""
 
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -21,9 +20,6 @@ from lms.courses.rules import Problems, code_of
 from lms.errors import ValidationError
 from lms.extensions import db
 
-MAX_SESSION_HOURS = Decimal(12)
-#: A series longer than this is almost surely a typo in the year.
-MAX_SERIES_DAYS = 366
 WEEKDAYS = {
     "0": "Lunes",
     "1": "Martes",
@@ -182,139 +178,3 @@ def delete_cohort(cohort: Cohort) -> None:
         raise ValidationError(f"El grupo tiene {enrolled} inscritos; no se puede eliminar.")
     db.session.delete(cohort)
     db.session.flush()
-
-
-def _hours(value) -> Decimal | None:
-    try:
-        hours = Decimal(str(value)).quantize(Decimal("0.01"))
-    except (InvalidOperation, ValueError):
-        return None
-    return hours if hours.is_finite() else None
-
-
-def _check_session(cohort: Cohort, day, hours, problems: Problems, session_id=None, taken=None):
-    """The session rule, shared by single sessions, series, edits and the planilla import.
-
-    ``taken``: the cohort's session dates, when the caller already looked them up in bulk.
-    """
-    parsed = _hours(hours)
-    if parsed is None or parsed <= 0 or parsed > MAX_SESSION_HOURS:
-        problems.add("hours", "La duración debe ser mayor que 0 y de máximo 12 horas.")
-    if not isinstance(day, date):
-        problems.add("date", "Indique la fecha de la sesión.")
-    elif not cohort.start_date <= day <= cohort.end_date:
-        problems.add(
-            "date",
-            f"La fecha de la sesión ({fmt(day)}) está fuera de las fechas del grupo "
-            f"({fmt(cohort.start_date)} a {fmt(cohort.end_date)}).",
-        )
-    elif taken is not None:
-        if day in taken:
-            problems.add("date", f"El grupo ya tiene una sesión el {fmt(day)}.")
-    else:
-        clash = select(CourseSession.id).where(
-            CourseSession.cohort_id == cohort.id, CourseSession.date == day
-        )
-        if session_id is not None:
-            clash = clash.where(CourseSession.id != session_id)
-        if db.session.scalar(clash):
-            problems.add("date", f"El grupo ya tiene una sesión el {fmt(day)}.")
-    return parsed
-
-
-def add_session(
-    cohort: Cohort, day: date, hours, start_time: time | None = None, topic: str = ""
-) -> CourseSession:
-    """Add one session to a cohort; raise ValidationError (fields date/hours/topic) if refused."""
-    problems = Problems()
-    parsed = _check_session(cohort, day, hours, problems)
-    topic = problems.text({"topic": topic}, "topic", "Tema", 200, required=False) or ""
-    problems.raise_if_any()
-    session = CourseSession(
-        cohort=cohort, date=day, hours=parsed, start_time=start_time, topic=topic
-    )
-    db.session.add(session)
-    db.session.flush()
-    return session
-
-
-def update_session(
-    session: CourseSession, day: date, hours, start_time: time | None = None, topic: str = ""
-) -> CourseSession:
-    """Change a session's date, time, duration or topic under the same rule as adding it."""
-    problems = Problems()
-    parsed = _check_session(session.cohort, day, hours, problems, session.id)
-    topic = problems.text({"topic": topic}, "topic", "Tema", 200, required=False) or ""
-    problems.raise_if_any()
-    session.date, session.hours, session.start_time, session.topic = day, parsed, start_time, topic
-    db.session.flush()
-    return session
-
-
-def delete_session(session: CourseSession) -> None:
-    """Delete a session that has no attendance marks."""
-    # Looked up by table name: attendance depends on courses, never the other way round.
-    marks = db.metadata.tables.get("attendance")
-    if marks is not None and db.session.scalar(
-        select(func.count()).select_from(marks).where(marks.c.session_id == session.id)
-    ):
-        raise ValidationError(
-            f"La sesión del {fmt(session.date)} ya tiene asistencia registrada; "
-            "no se puede eliminar."
-        )
-    db.session.delete(session)
-    db.session.flush()
-
-
-def add_series(
-    cohort: Cohort,
-    first: date,
-    last: date,
-    weekdays,
-    hours,
-    start_time: time | None = None,
-    topic: str = "",
-) -> tuple[list[CourseSession], list[date]]:
-    """Add a session on each chosen weekday (0 = Monday) between two dates.
-
-    Days that already have a session are skipped and returned; everything else follows
-    add_session's rule. Returns (created sessions, skipped dates).
-    """
-    problems = Problems()
-    days = sorted({int(d) for d in weekdays if str(d) in WEEKDAYS})
-    if not days:
-        problems.add("weekdays", "Elija al menos un día de la semana.")
-    for field, value, label in (("first_date", first, "inicial"), ("last_date", last, "final")):
-        if not isinstance(value, date):
-            problems.add(field, f"Indique la fecha {label} de la serie.")
-        elif not cohort.start_date <= value <= cohort.end_date:
-            problems.add(
-                field,
-                f"La fecha {label} de la serie ({fmt(value)}) está fuera de las fechas del grupo "
-                f"({fmt(cohort.start_date)} a {fmt(cohort.end_date)}).",
-            )
-    if not problems and first > last:
-        problems.add("last_date", "La fecha final de la serie no puede ser anterior a la inicial.")
-    if not problems and (last - first).days > MAX_SERIES_DAYS:
-        problems.add("last_date", "Una serie no puede abarcar más de un año.")
-    if _hours(hours) is None or not 0 < _hours(hours) <= MAX_SESSION_HOURS:
-        problems.add("hours", "La duración debe ser mayor que 0 y de máximo 12 horas.")
-    problems.raise_if_any()
-    wanted = [
-        first + timedelta(n)
-        for n in range((last - first).days + 1)
-        if (first + timedelta(n)).weekday() in days
-    ]
-    if not wanted:
-        raise ValidationError("Ningún día entre esas fechas cae en los días elegidos.", "weekdays")
-    taken = set(
-        db.session.scalars(
-            select(CourseSession.date).where(
-                CourseSession.cohort_id == cohort.id, CourseSession.date.in_(wanted)
-            )
-        )
-    )
-    created = [
-        add_session(cohort, day, hours, start_time, topic) for day in wanted if day not in taken
-    ]
-    return created, [day for day in wanted if day in taken]

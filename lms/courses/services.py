@@ -1,6 +1,6 @@
 """The courses domain's rules, in one import: sites, catalog, cohorts and sessions.
 
-The rules live in lms.courses.sites, .catalog and .cohorts (smaller files); other domains
+The rules live in lms.courses.sites, .catalog, .cohorts and .sessions (smaller files); other domains
 (the planilla import, the demo) call them through this module.
 """
 
@@ -16,19 +16,21 @@ from lms.courses.catalog import (
 )
 from lms.courses.cohorts import (
     WEEKDAYS,
-    add_series,
-    add_session,
     clean_cohort,
     delete_cohort,
-    delete_session,
     enrollment_counts,
     local_today,
     save_cohort,
     trainers,
-    update_session,
     visible_cohorts,
 )
-from lms.courses.session_batch import add_sessions
+from lms.courses.sessions import (
+    add_series,
+    add_session,
+    add_sessions,
+    delete_session,
+    update_session,
+)
 from lms.courses.sites import (
     clean_site,
     create_site,
