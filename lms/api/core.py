@@ -34,6 +34,13 @@ def check_types(payload: dict, form_class, tristate: tuple[str, ...] = ()) -> No
 
     ``tristate`` fields take true, false or null (or the form's own text).
     """
+    errors = type_errors(payload, form_class, tristate)
+    if errors:
+        raise ValidationError(next(iter(errors.values()))[0], fields=errors)
+
+
+def type_errors(payload: dict, form_class, tristate: tuple[str, ...] = ()) -> dict:
+    """{field: [message]} for every value whose JSON type the field cannot take."""
     form = form_class(meta={"csrf": False})
     errors = {}
     for name, value in payload.items():
@@ -45,6 +52,14 @@ def check_types(payload: dict, form_class, tristate: tuple[str, ...] = ()) -> No
         elif isinstance(field, wtf.IntegerField):
             ok = isinstance(value, int) and not isinstance(value, bool)
             message = "Debe ser un número entero."
+        elif isinstance(field, wtf.DecimalField | wtf.FloatField):
+            ok = isinstance(value, int | float | str) and not isinstance(value, bool)
+            message = "Debe ser un número."
+        elif isinstance(field, wtf.SelectMultipleField):
+            ok = isinstance(value, list) and all(
+                isinstance(v, int | str) and not isinstance(v, bool) for v in value
+            )
+            message = "Debe ser una lista."
         elif name in tristate:
             ok, message = isinstance(value, bool | str), "Debe ser true, false o null."
         elif isinstance(field, wtf.DateField):
@@ -54,8 +69,7 @@ def check_types(payload: dict, form_class, tristate: tuple[str, ...] = ()) -> No
             message = "Debe ser un texto."
         if not ok:
             errors[name] = [message]
-    if errors:
-        raise ValidationError(next(iter(errors.values()))[0], fields=errors)
+    return errors
 
 
 def _formdata(payload: dict) -> MultiDict:
@@ -73,9 +87,13 @@ def _formdata(payload: dict) -> MultiDict:
 def validated(form_class, payload: dict | None = None, obj=None, **kwargs):
     """Validate a JSON payload with the same WTForms class the web form uses.
 
+    Every resource gets the JSON type check first, so a wrong type is a 422 naming the
+    field instead of text WTForms would read as something else ("no" as a ticked box).
     On error it raises 422 with every field's messages; on success it returns the form.
     """
     payload = json_body() if payload is None else payload
+    wrong = type_errors(payload, form_class)
+    payload = {key: value for key, value in payload.items() if key not in wrong}
     if obj is not None:
         # Partial updates: fields left out keep the record's current values. formdata=None,
         # or Flask-WTF would read the JSON request as form data (omitted check boxes = off).
@@ -84,8 +102,8 @@ def validated(form_class, payload: dict | None = None, obj=None, **kwargs):
         merged.update(payload)
         payload = merged
     form = form_class(formdata=_formdata(payload), meta={"csrf": False}, **kwargs)
-    if not form.validate():
-        fields = {name: list(errors) for name, errors in form.errors.items()}
+    if not form.validate() or wrong:
+        fields = {name: list(errors) for name, errors in form.errors.items()} | wrong
         first = next(iter(fields.values()))[0] if fields else "Datos no válidos."
         raise ValidationError(first, fields=fields)
     return form

@@ -259,3 +259,25 @@ def test_openapi_session_body_comes_from_the_form(client, db):
     post = doc["paths"]["/api/v1/cohorts/{cohort_id}/sessions"]["post"]
     schema = post["requestBody"]["content"]["application/json"]["schema"]
     assert {"date", "hours"} <= set(schema["required"])
+
+
+@pytest.mark.parametrize(
+    ("url", "field", "value"),
+    [
+        ("/api/v1/sites", "active", "no"),
+        ("/api/v1/sites", "name", {"a": 1}),
+        ("/api/v1/sites", "zone", True),
+        ("/api/v1/courses", "grants_document", "no"),
+        ("/api/v1/courses", "hours", [20]),
+        ("/api/v1/cohorts", "trainer_ids", "3"),
+    ],
+)
+def test_wrong_json_types_are_a_422_naming_the_field(client, admin, bearer, catalog, db,
+                                                     url, field, value):
+    before = {m: db.session.scalar(select(func.count()).select_from(m)) for m in (Site, Course)}
+    response = client.post(url, json={field: value}, headers=bearer(admin))
+    assert response.status_code == 422, response.get_json()
+    error = response.get_json()["error"]
+    assert error["fields"][field][0].startswith("Debe ser")
+    assert {m: db.session.scalar(select(func.count()).select_from(m)) for m in (Site, Course)} \
+        == before
