@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import exists, false, func, select
 
+from lms.audit.services import record
 from lms.auth.models import User
 from lms.courses.models import (
     MODALITIES,
@@ -162,12 +163,17 @@ def _check_dates(start, end, cohort, problems: Problems) -> None:
 def save_cohort(data: dict, cohort: Cohort | None = None) -> Cohort:
     """Create a cohort, or update ``cohort`` (its trainers are replaced by the chosen ones)."""
     clean = clean_cohort(data, cohort)
+    before = sorted(user.id for user in cohort.trainers) if cohort is not None else []
     if cohort is None:
         cohort = Cohort()
         db.session.add(cohort)
     for key, value in clean.items():
         setattr(cohort, key, value)
     db.session.flush()
+    after = sorted(user.id for user in clean["trainers"])
+    if after != before:
+        # The flush hook sees column changes only; the trainer links are a plain table.
+        record("update", cohort, {"trainer_ids": [before, after]})
     return cohort
 
 

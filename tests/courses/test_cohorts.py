@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from lms.audit.models import AuditEntry
 from lms.courses.models import Cohort, CourseSession
 from lms.courses.services import local_today
 from tests import factories
@@ -50,6 +51,12 @@ def test_admin_creates_a_cohort_with_trainers(client, login, admin, trainer, db)
     )
     assert response.status_code == 302
     assert [t.id for t in cohort.trainers] == [other.id]
+    trail = db.session.scalars(
+        select(AuditEntry.changes)
+        .where(AuditEntry.entity == "cohorts", AuditEntry.entity_id == cohort.id)
+        .order_by(AuditEntry.id)
+    ).all()
+    assert [c["trainer_ids"] for c in trail if "trainer_ids" in c] == [[[], [trainer.id]], [[trainer.id], [other.id]]]
 
 
 @pytest.mark.parametrize(
