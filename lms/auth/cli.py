@@ -34,8 +34,13 @@ def register(group: AppGroup) -> None:
         """Make sure an admin exists (LMS_ADMIN_EMAIL/PASSWORD, or admin@localhost)."""
         email = os.environ.get("LMS_ADMIN_EMAIL", "admin@localhost")
         password = os.environ.get("LMS_ADMIN_PASSWORD")
-        exists = db.session.scalar(select(User.id).where(User.email == email.lower()))
-        if exists and not password:
+        ready = db.session.scalar(
+            select(User.id).where(
+                User.email == services.normalize_email(email), User.role == "admin", User.active
+            )
+        )
+        # A demoted or deactivated admin@localhost is restored, keeping its password.
+        if ready and not password:
             click.echo(f"Administrador existente: {email}")
             return
         try:

@@ -2,7 +2,7 @@ import hashlib
 
 from sqlalchemy import select
 
-from lms.auth.models import ApiToken
+from lms.auth.models import ApiToken, User
 
 
 def test_cli_create_token_prints_token_on_last_line(runner, admin, db):
@@ -65,3 +65,18 @@ def test_ensure_admin_generates_password_once(runner, db, monkeypatch):
     assert "Contraseña generada" in first.output
     second = runner.invoke(args=["lms", "ensure-admin"])
     assert "Contraseña generada" not in second.output
+    assert "Administrador existente" in second.output
+
+
+def test_ensure_admin_restores_a_demoted_admin(runner, db, monkeypatch):
+    monkeypatch.delenv("LMS_ADMIN_PASSWORD", raising=False)
+    monkeypatch.setenv("LMS_ADMIN_EMAIL", "admin@localhost")
+    runner.invoke(args=["lms", "ensure-admin"])
+    user = db.session.scalar(select(User).where(User.email == "admin@localhost"))
+    kept = user.password_hash
+    user.role, user.active = "analyst", False
+    db.session.commit()
+    result = runner.invoke(args=["lms", "ensure-admin"])
+    assert result.exit_code == 0 and "Administrador listo" in result.output
+    db.session.refresh(user)
+    assert (user.role, user.active, user.password_hash) == ("admin", True, kept)
