@@ -1,18 +1,19 @@
 """Error pages: HTML for people, JSON for API clients."""
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
 MESSAGES = {
-    400: "La solicitud no es válida.",
-    401: "Debe iniciar sesión.",
-    403: "No tiene permiso para ver esta página.",
-    404: "La página o el recurso no existe.",
-    405: "Método no permitido.",
-    413: "El archivo es demasiado grande.",
-    422: "Los datos enviados no son válidos.",
-    429: "Demasiadas solicitudes. Intente de nuevo en un momento.",
-    500: "Ocurrió un error interno. El equipo técnico fue notificado.",
+    400: _l("La solicitud no es válida."),
+    401: _l("Debe iniciar sesión."),
+    403: _l("No tiene permiso para ver esta página."),
+    404: _l("La página o el recurso no existe."),
+    405: _l("Método no permitido."),
+    413: _l("El archivo es demasiado grande."),
+    422: _l("Los datos enviados no son válidos."),
+    429: _l("Demasiadas solicitudes. Intente de nuevo en un momento."),
+    500: _l("Ocurrió un error interno. El equipo técnico fue notificado."),
 }
 
 
@@ -22,12 +23,19 @@ class ValidationError(Exception):
     def __init__(
         self, message: str, field: str | None = None, status: int = 422, fields: dict | None = None
     ):
+        # Lazy messages (form validators) are rendered now: they end up in flash(),
+        # the session and JSON, which all need plain text.
+        message = str(message)
         super().__init__(message)
         self.message = message
         self.field = field
         self.status = status
         #: Every field's messages, when several fields failed at once.
-        self.fields = fields or ({field: [message]} if field else {})
+        self.fields = (
+            {name: [str(m) for m in messages] for name, messages in fields.items()}
+            if fields
+            else ({field: [message]} if field else {})
+        )
 
     def attach(self, form) -> None:
         """Show the message next to its field in a WTForms form (or at the top)."""
@@ -43,7 +51,7 @@ def api_error(status: int, message: str | None = None, fields: dict | None = Non
     body = {
         "error": {
             "code": code or _code(status),
-            "message": message or MESSAGES.get(status, "Error."),
+            "message": str(message or MESSAGES.get(status, _l("Error."))),
             "fields": fields or {},
         }
     }

@@ -1,22 +1,23 @@
 """The main menu: one entry per page, shown only to the roles that may open it."""
 
 from flask import Flask
+from flask_babel import lazy_gettext as _l
 
 ADMIN, TRAINER, ANALYST = "admin", "trainer", "analyst"
 
 NAV_ITEMS = (
-    ("courses.cohorts", "Grupos", (ADMIN, TRAINER, ANALYST)),
-    ("attendance.today", "Hoy", (ADMIN, TRAINER)),
-    ("people.index", "Personas", (ADMIN,)),
-    ("courses.sites", "Sedes", (ADMIN,)),
-    ("courses.catalog", "Catálogo", (ADMIN,)),
-    ("attendance.import_planilla", "Planillas", (ADMIN,)),
-    ("attendance.conflicts", "Conflictos", (ADMIN,)),
-    ("certificates.index", "Certificados", (ADMIN,)),
-    ("indicators.dashboard", "Indicadores", (ADMIN, ANALYST)),
-    ("auth.users", "Usuarios", (ADMIN,)),
-    ("auth.tokens", "API", (ADMIN,)),
-    ("audit.index", "Auditoría", (ADMIN,)),
+    ("courses.cohorts", _l("Grupos"), (ADMIN, TRAINER, ANALYST)),
+    ("attendance.today", _l("Hoy"), (ADMIN, TRAINER)),
+    ("people.index", _l("Personas"), (ADMIN,)),
+    ("courses.sites", _l("Sedes"), (ADMIN,)),
+    ("courses.catalog", _l("Catálogo"), (ADMIN,)),
+    ("attendance.import_planilla", _l("Planillas"), (ADMIN,)),
+    ("attendance.conflicts", _l("Conflictos"), (ADMIN,)),
+    ("certificates.index", _l("Certificados"), (ADMIN,)),
+    ("indicators.dashboard", _l("Indicadores"), (ADMIN, ANALYST)),
+    ("auth.users", _l("Usuarios"), (ADMIN,)),
+    ("auth.tokens", _l("API"), (ADMIN,)),
+    ("audit.index", _l("Auditoría"), (ADMIN,)),
 )
 
 

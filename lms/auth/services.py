@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -24,7 +25,9 @@ class AuthError(ValidationError):
 def configure_login(manager: LoginManager) -> None:
     """Wire Flask-Login: session loading and the Spanish login prompt."""
     manager.login_view = "auth.login"
-    manager.login_message = "Inicie sesión para continuar."
+    manager.login_message = _l("Inicie sesión para continuar.")
+    # Flask-Login flashes the message; render it to text first, the session stores only text.
+    manager.localize_callback = str
     manager.login_message_category = "info"
 
     @manager.user_loader

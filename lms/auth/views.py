@@ -1,6 +1,7 @@
 """Login, logout, and the admin pages for users and API tokens."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
@@ -35,7 +36,7 @@ def login():
             if not target.startswith("/") or target.startswith("//"):
                 target = url_for("auth.home")
             return redirect(target)
-        form.password.errors.append("Correo o contraseña incorrectos.")
+        form.password.errors.append(_("Correo o contraseña incorrectos."))
     return render_template("auth/login.html", form=form)
 
 
@@ -44,7 +45,7 @@ def login():
 def logout():
     """Log out (POST, so a link elsewhere cannot log anyone out)."""
     logout_user()
-    flash("Sesión cerrada.", "info")
+    flash(_("Sesión cerrada."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -69,7 +70,7 @@ def user_form(user_id: int | None = None):
         try:
             if user is None:
                 if not form.password.data:
-                    raise services.AuthError("Escriba una contraseña.", "password")
+                    raise services.AuthError(_("Escriba una contraseña."), "password")
                 services.create_user(
                     form.email.data, form.name.data, form.role.data, form.password.data
                 )
@@ -85,7 +86,7 @@ def user_form(user_id: int | None = None):
             exc.attach(form)
         else:
             db.session.commit()
-            flash("Usuario guardado.", "success")
+            flash(_("Usuario guardado."), "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user)
 
@@ -115,5 +116,5 @@ def revoke_token(token_id: int):
     token = db.get_or_404(ApiToken, token_id)
     services.revoke_token(token)
     db.session.commit()
-    flash("Token revocado.", "success")
+    flash(_("Token revocado."), "success")
     return redirect(url_for("auth.tokens"))
