@@ -6,9 +6,13 @@ the indicator's total:
 * a cell of 1 to 4 people is suppressed and shown as ``<5`` (primary suppression); zeros are
   published, since they describe nobody;
 * when the published total would let a suppressed cell be worked out (a single hidden cell, or
-  hidden cells that can only take one combination of values), the smallest other non-zero cell
-  is hidden too and shown as ``reservado`` (complementary suppression); zeros are hidden as a
-  last resort. This repeats until no hidden cell can be recomputed;
+  hidden cells that can only take one combination of values, given that ``<5`` means 1 to 4
+  and ``reservado`` 5 or more), the smallest other non-zero cell is hidden too and shown as
+  ``reservado`` (complementary suppression). This repeats until no hidden cell can be
+  recomputed;
+* when no cell is left to hide and the table could still be worked out, the whole table is
+  withheld: every cell, zeros included, is shown as ``reservado``. Only then can a
+  ``reservado`` cell hold 0 or 1 to 4 people, and it is recognisable: no ``<5`` beside it;
 * a total of 1 to 4 is itself shown as ``<5``.
 """
 
@@ -46,8 +50,10 @@ COLUMNS = (
     ("categoria", "Categoría de la tabla (p. ej. 2021, Femenino, 18-28, no informa)."),
     (
         "personas",
-        "Personas únicas. «<5»: entre 1 y 4 personas (reserva estadística); «reservado»: "
-        "valor oculto para que las celdas «<5» no se puedan recalcular a partir de los totales.",
+        "Personas únicas. «<5»: entre 1 y 4 personas (reserva estadística). «reservado»: "
+        "valor oculto para que las celdas «<5» no se puedan recalcular a partir del total; "
+        "junto a celdas «<5» vale 5 o más. Si todas las celdas de una tabla dicen "
+        "«reservado», la tabla entera se reservó y cada celda puede valer 0 o más.",
     ),
     ("fecha_generacion", "Fecha y hora (UTC) de generación del archivo."),
 )
@@ -55,42 +61,35 @@ COLUMNS = (
 
 def suppress(counts: list[int], total: int) -> list[str]:
     """Published values of cells adding up to ``total`` (see the module rules)."""
-    shown = [str(n) for n in counts]
-    primary = {i for i, n in enumerate(counts) if 0 < n < 5}
-    for i in primary:
-        shown[i] = SMALL
+    shown = [SMALL if 0 < n < 5 else str(n) for n in counts]
     if 0 < total < 5:
         # The total is hidden too, so nothing can be subtracted from it.
         return shown
-    zeros: set[int] = set()
+    small = {i for i, n in enumerate(counts) if 0 < n < 5}
     extra: set[int] = set()
-    while (primary or zeros or extra) and _recomputable(counts, primary, zeros, extra):
-        hidden = primary | zeros | extra
-        candidates = [i for i, n in enumerate(counts) if i not in hidden and n > 0]
-        if candidates:
-            j = min(candidates, key=lambda i: (counts[i], i))
-            extra.add(j)
-            shown[j] = RESERVED
-            continue
-        left = [i for i, n in enumerate(counts) if i not in hidden]
+    while small and _recomputable(counts, small, extra):
+        left = [i for i, n in enumerate(counts) if n >= 5 and i not in extra]
         if not left:
-            break
-        zeros.add(left[0])
-        shown[left[0]] = SMALL
+            # A hidden zero would break the meaning of «<5» and «reservado»: withhold it all.
+            return [RESERVED] * len(counts)
+        j = min(left, key=lambda i: (counts[i], i))
+        extra.add(j)
+        shown[j] = RESERVED
     return shown
 
 
-def _recomputable(counts, primary: set, zeros: set, extra: set) -> bool:
-    """Whether the hidden cells' values follow from their known sum and their bounds."""
-    hidden = primary | zeros | extra
-    if len(hidden) == 1:
-        return True
+def _recomputable(counts, small: set, extra: set) -> bool:
+    """Whether the hidden cells' values follow from their known sum and their bounds.
+
+    Each «<5» is 1 to 4 and each «reservado» 5 or more, so the hidden cells can only be
+    pinned down when there is one of them, or when their sum is the least (or, without
+    «reservado» cells, the most) those bounds allow; any other sum has several solutions.
+    """
+    hidden = small | extra
     known_sum = sum(counts[i] for i in hidden)
-    lowest = len(primary) + 5 * len(extra)
-    if known_sum == lowest:
-        return True
-    # Only without "reservado" cells is there an upper bound (each "<5" is at most 4).
-    return not extra and known_sum == 4 * (len(primary) + len(zeros))
+    lowest = len(small) + 5 * len(extra)
+    highest = None if extra else 4 * len(small)
+    return len(hidden) == 1 or known_sum in (lowest, highest)
 
 
 def rows(generated: str) -> list[list]:
