@@ -1,4 +1,4 @@
-"""Issue 2's end-to-end walk: an admin builds a cohort and enrolls a person with consent."""
+"""End-to-end: an admin builds a cohort and enrolls a person with consent (axe on every page)."""
 
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -15,9 +15,11 @@ def test_admin_creates_site_cohort_sessions_and_enrolls_a_person(live_server, li
         seed_catalog()
         db.session.commit()
     log_in(page, live_server, "admin@example.org")
+    assert_accessible(page)
 
     page.get_by_role("link", name="Sedes").first.click()
     page.get_by_role("link", name="Nueva sede").click()
+    assert_accessible(page)
     page.get_by_label("Código").fill("BIB-SANFAUSTINO")
     page.get_by_label("Nombre").fill("Biblioteca San Faustino")
     page.get_by_label("Tipo").select_option(label="Biblioteca")
@@ -28,7 +30,9 @@ def test_admin_creates_site_cohort_sessions_and_enrolls_a_person(live_server, li
     assert_accessible(page)
 
     page.get_by_role("link", name="Grupos").first.click()
+    assert_accessible(page)
     page.get_by_role("link", name="Nuevo grupo").click()
+    assert_accessible(page)
     page.get_by_label("Código").fill("ALFA-2022-R1")
     page.get_by_label("Curso").select_option(label="ALFA-DIGITAL · Alfabetización digital")
     page.get_by_label("Sede").select_option(label="BIB-SANFAUSTINO · Biblioteca San Faustino")
@@ -37,8 +41,10 @@ def test_admin_creates_site_cohort_sessions_and_enrolls_a_person(live_server, li
     page.get_by_label("Capacidad").fill("20")
     page.get_by_role("button", name="Guardar").click()
     expect(page.get_by_role("heading", name="Grupo ALFA-2022-R1")).to_be_visible()
+    assert_accessible(page)
 
     page.get_by_role("link", name="Serie de sesiones").click()
+    assert_accessible(page)
     page.get_by_label("Hora de inicio").fill("14:00")
     page.get_by_label("Duración de cada sesión (horas)").fill("4")
     page.get_by_label("Martes").check()
