@@ -4,6 +4,7 @@ merging duplicates, enrolling and changing an enrollment's status."""
 import json
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from lms.audit.services import record
 from lms.auth.decorators import admin_required
@@ -46,7 +47,7 @@ def anonymize(person_id: int):
             exc.attach(form)
         else:
             db.session.commit()
-            flash("La persona fue anonimizada; sus inscripciones siguen contando.", "success")
+            flash(_("La persona fue anonimizada; sus inscripciones siguen contando."), "success")
             return redirect(url_for("people.show", person_id=person.id))
     return render_template("people/anonymize.html", person=person, form=form)
 
@@ -58,11 +59,11 @@ def revoke(person_id: int):
     person = db.get_or_404(Person, person_id)
     form = ConfirmForm()
     if not form.validate_on_submit():
-        flash("Confirme la revocación marcando la casilla.", "error")
+        flash(_("Confirme la revocación marcando la casilla."), "error")
     else:
         count = services.revoke_consents(person)
         db.session.commit()
-        flash(f"Autorizaciones revocadas: {count}.", "success")
+        flash(_("Autorizaciones revocadas: %(count)s.", count=count), "success")
     return redirect(url_for("people.show", person_id=person.id))
 
 
@@ -76,7 +77,7 @@ def merge(person_id: int):
         duplicate = db.session.get(Person, form.duplicate_id.data)
         try:
             if duplicate is None:
-                raise ValidationError("El registro duplicado no existe.", "duplicate_id")
+                raise ValidationError(_("El registro duplicado no existe."), "duplicate_id")
             with db.session.begin_nested():
                 detail = rights.merge_people(person, duplicate)
         except ValidationError as exc:
@@ -84,7 +85,10 @@ def merge(person_id: int):
         else:
             db.session.commit()
             moved = len(detail["enrollments_moved"]) + len(detail["enrollments_joined"])
-            flash(f"Registros fusionados; inscripciones trasladadas: {moved}.", "success")
+            flash(
+                _("Registros fusionados; inscripciones trasladadas: %(moved)s.", moved=moved),
+                "success",
+            )
             return redirect(url_for("people.show", person_id=person.id))
     q = request.args.get("q", "").strip() or person.last_names
     candidates = db.session.scalars(
@@ -106,7 +110,7 @@ def enroll(person_id: int):
     form = EnrollForm()
     form.cohort_id.validate_choice = False
     if not form.validate_on_submit():
-        flash("Elija el grupo.", "error")
+        flash(_("Elija el grupo."), "error")
         return redirect(url_for("people.show", person_id=person.id))
     cohort = db.get_or_404(Cohort, form.cohort_id.data)
     try:
@@ -116,7 +120,7 @@ def enroll(person_id: int):
         flash(exc.message, "error")
         return redirect(url_for("people.show", person_id=person.id))
     db.session.commit()
-    flash(f"Inscrita en {cohort.code}.", "success")
+    flash(_("Inscrita en %(code)s.", code=cohort.code), "success")
     return redirect(url_for("people.show", person_id=person.id))
 
 
@@ -132,12 +136,12 @@ def enrollment_status(enrollment_id: int):
     form.status.validate_choice = False
     try:
         if not form.validate_on_submit():
-            raise ValidationError("Elija el estado.", "status")
+            raise ValidationError(_("Elija el estado."), "status")
         with db.session.begin_nested():
             set_status(enrollment, form.status.data)
     except ValidationError as exc:
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash("Estado actualizado.", "success")
+        flash(_("Estado actualizado."), "success")
     return redirect(url_for("people.show", person_id=enrollment.person_id))

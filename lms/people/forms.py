@@ -1,5 +1,7 @@
 """People forms; the API validates its JSON with these same classes."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField
@@ -11,8 +13,8 @@ from lms.forms import choices
 from lms.people.models import DOCUMENT_TYPES, SEXES, ZONES, Area
 from lms.people.services import ETHNIC_GROUPS
 
-NO_ANSWER = "Prefiero no responder"
-YES_NO = {"si": "Sí", "no": "No"}
+NO_ANSWER = _l("Prefiero no responder")
+YES_NO = {"si": _l("Sí"), "no": _l("No")}
 SENSITIVE_FIELDS = ("ethnic_group", "disability", "victim", "migrant")
 PERSON_FIELDS = (
     "document_type",
@@ -28,7 +30,7 @@ PERSON_FIELDS = (
     "area",
     "barrio",
 )
-CONSENT_LABEL = (
+CONSENT_LABEL = _l(
     "Autorizo el tratamiento de mis datos personales según el aviso de privacidad anterior "
     "(Ley 1581 de 2012)."
 )
@@ -36,9 +38,9 @@ CONSENT_LABEL = (
 
 def area_choices() -> list[SelectChoice]:
     """Comunas and corregimientos from the Area table, grouped by zone."""
-    groups = {"urbana": "Comunas (zona urbana)", "rural": "Corregimientos (zona rural)"}
+    groups = {"urbana": _("Comunas (zona urbana)"), "rural": _("Corregimientos (zona rural)")}
     rows = db.session.scalars(select(Area).order_by(Area.zone.desc(), Area.id))
-    options = [SelectChoice("", "Seleccione…")]
+    options = [SelectChoice("", _("Seleccione…"))]
     options += [SelectChoice(a.name, a.name, optgroup=groups.get(a.zone)) for a in rows]
     return options
 
@@ -51,51 +53,59 @@ class PersonForm(FlaskForm):
     """
 
     document_type = SelectField(
-        "Tipo de documento",
+        _l("Tipo de documento"),
         choices=choices({k: f"{k} — {v}" for k, v in DOCUMENT_TYPES.items()}),
-        validators=[DataRequired(message="Elija el tipo de documento.")],
+        validators=[DataRequired(message=_l("Elija el tipo de documento."))],
     )
     document_number = StringField(
-        "Número de documento",
-        validators=[DataRequired(message="Escriba el número de documento."), Length(max=30)],
-        description="Sin puntos ni espacios; se guardan sin ellos de todas formas.",
+        _l("Número de documento"),
+        validators=[DataRequired(message=_l("Escriba el número de documento.")), Length(max=30)],
+        description=_l("Sin puntos ni espacios; se guardan sin ellos de todas formas."),
     )
     first_names = StringField(
-        "Nombres", validators=[DataRequired(message="Escriba los nombres."), Length(max=120)]
+        _l("Nombres"),
+        validators=[DataRequired(message=_l("Escriba los nombres.")), Length(max=120)],
     )
     last_names = StringField(
-        "Apellidos", validators=[DataRequired(message="Escriba los apellidos."), Length(max=120)]
+        _l("Apellidos"),
+        validators=[DataRequired(message=_l("Escriba los apellidos.")), Length(max=120)],
     )
     birth_date = DateField(
-        "Fecha de nacimiento",
-        validators=[InputRequired(message="Escriba la fecha de nacimiento (AAAA-MM-DD).")],
+        _l("Fecha de nacimiento"),
+        validators=[InputRequired(message=_l("Escriba la fecha de nacimiento (AAAA-MM-DD)."))],
     )
     sex = SelectField(
-        "Sexo",
-        choices=choices(SEXES, blank="Seleccione…"),
-        validators=[DataRequired(message="Elija el sexo.")],
+        _l("Sexo"),
+        choices=choices(SEXES, blank=_l("Seleccione…")),
+        validators=[DataRequired(message=_l("Elija el sexo."))],
     )
     gender_identity = StringField(
-        "Identidad de género (opcional)", validators=[Optional(), Length(max=60)]
+        _l("Identidad de género (opcional)"), validators=[Optional(), Length(max=60)]
     )
-    phone = StringField("Teléfono", validators=[Optional(), Length(max=30)])
+    phone = StringField(_l("Teléfono"), validators=[Optional(), Length(max=30)])
     email = EmailField(
-        "Correo electrónico",
-        validators=[Optional(), Email(message="Correo electrónico no válido."), Length(max=254)],
+        _l("Correo electrónico"),
+        validators=[
+            Optional(),
+            Email(message=_l("Correo electrónico no válido.")),
+            Length(max=254),
+        ],
     )
     zone = SelectField(
-        "Zona",
-        choices=choices(ZONES, blank="Seleccione…"),
-        validators=[DataRequired(message="Elija la zona.")],
+        _l("Zona"),
+        choices=choices(ZONES, blank=_l("Seleccione…")),
+        validators=[DataRequired(message=_l("Elija la zona."))],
     )
-    area = SelectField("Comuna o corregimiento", validators=[Optional()], validate_choice=False)
-    barrio = StringField("Barrio o vereda", validators=[Optional(), Length(max=120)])
+    area = SelectField(_l("Comuna o corregimiento"), validators=[Optional()], validate_choice=False)
+    barrio = StringField(_l("Barrio o vereda"), validators=[Optional(), Length(max=120)])
     ethnic_group = SelectField(
-        "Pertenencia étnica", choices=choices(ETHNIC_GROUPS, blank=NO_ANSWER)
+        _l("Pertenencia étnica"), choices=choices(ETHNIC_GROUPS, blank=NO_ANSWER)
     )
-    disability = SelectField("¿Tiene alguna discapacidad?", choices=choices(YES_NO, NO_ANSWER))
-    victim = SelectField("¿Es víctima del conflicto armado?", choices=choices(YES_NO, NO_ANSWER))
-    migrant = SelectField("¿Es persona migrante?", choices=choices(YES_NO, NO_ANSWER))
+    disability = SelectField(_l("¿Tiene alguna discapacidad?"), choices=choices(YES_NO, NO_ANSWER))
+    victim = SelectField(
+        _l("¿Es víctima del conflicto armado?"), choices=choices(YES_NO, NO_ANSWER)
+    )
+    migrant = SelectField(_l("¿Es persona migrante?"), choices=choices(YES_NO, NO_ANSWER))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -121,18 +131,18 @@ class RegisterForm(PersonForm):
     """Registration: the person, the authorization and, for minors, the guardian."""
 
     guardian_name = StringField(
-        "Nombre del acudiente o representante legal", validators=[Optional(), Length(max=160)]
+        _l("Nombre del acudiente o representante legal"), validators=[Optional(), Length(max=160)]
     )
     guardian_document = StringField(
-        "Documento del acudiente (tipo y número)",
+        _l("Documento del acudiente (tipo y número)"),
         validators=[Optional(), Length(max=40)],
-        description="Por ejemplo: CC 1090123456.",
+        description=_l("Por ejemplo: CC 1090123456."),
     )
     consent = BooleanField(
         CONSENT_LABEL,
         validators=[
             DataRequired(
-                message="Se requiere la autorización para el tratamiento de datos personales."
+                message=_l("Se requiere la autorización para el tratamiento de datos personales.")
             )
         ],
     )
@@ -142,7 +152,7 @@ class EnrollForm(FlaskForm):
     """Enroll an existing person in a cohort."""
 
     cohort_id = SelectField(
-        "Grupo", coerce=int, validators=[DataRequired(message="Elija el grupo.")]
+        _l("Grupo"), coerce=int, validators=[DataRequired(message=_l("Elija el grupo."))]
     )
 
 
@@ -150,10 +160,12 @@ class StatusForm(FlaskForm):
     """Change an enrollment's status by hand."""
 
     status = SelectField(
-        "Estado",
+        _l("Estado"),
         # "completo" is left out on purpose: only the completion rule sets it.
-        choices=choices({"inscrito": "Inscrito", "en_curso": "En curso", "retirado": "Retirado"}),
-        validators=[DataRequired(message="Elija el estado.")],
+        choices=choices(
+            {"inscrito": _l("Inscrito"), "en_curso": _l("En curso"), "retirado": _l("Retirado")}
+        ),
+        validators=[DataRequired(message=_l("Elija el estado."))],
     )
 
 
@@ -161,7 +173,8 @@ class MergeForm(FlaskForm):
     """Pick the duplicate record that will be folded into this one."""
 
     duplicate_id = IntegerField(
-        "Registro duplicado", validators=[InputRequired(message="Elija el registro duplicado.")]
+        _l("Registro duplicado"),
+        validators=[InputRequired(message=_l("Elija el registro duplicado."))],
     )
 
 
@@ -169,8 +182,8 @@ class ConfirmForm(FlaskForm):
     """A POST-only confirmation (anonymise, revoke)."""
 
     confirm = BooleanField(
-        "Entiendo que esta acción no se puede deshacer.",
-        validators=[DataRequired(message="Confirme la acción.")],
+        _l("Entiendo que esta acción no se puede deshacer."),
+        validators=[DataRequired(message=_l("Confirme la acción."))],
     )
 
 
@@ -178,6 +191,8 @@ class EnrollmentApiForm(FlaskForm):
     """API: enroll a person in a cohort."""
 
     person_id = IntegerField(
-        "Id de la persona", validators=[InputRequired(message="Falta person_id.")]
+        _l("Id de la persona"), validators=[InputRequired(message=_l("Falta person_id."))]
     )
-    cohort_id = IntegerField("Id del grupo", validators=[InputRequired(message="Falta cohort_id.")])
+    cohort_id = IntegerField(
+        _l("Id del grupo"), validators=[InputRequired(message=_l("Falta cohort_id."))]
+    )

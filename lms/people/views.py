@@ -5,6 +5,8 @@ create enrollments import the courses modules inside the function.
 """
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -20,10 +22,10 @@ from lms.people.services import ETHNIC_GROUPS
 bp = Blueprint("people", __name__, url_prefix="/personas")
 PER_PAGE = 25
 CHANNEL_LABELS = {
-    "form": "Formulario web",
-    "planilla": "Planilla en papel",
-    "api": "API",
-    "checkin": "Autorregistro (QR)",
+    "form": _l("Formulario web"),
+    "planilla": _l("Planilla en papel"),
+    "api": _l("API"),
+    "checkin": _l("Autorregistro (QR)"),
 }
 
 
@@ -78,8 +80,15 @@ def register():
             existing = _existing(form) if exc.field == "document_number" else None
         else:
             db.session.commit()
-            done = f" e inscrita en {cohort.code}" if cohort is not None else ""
-            flash(f"{person.full_name} quedó registrada{done}.", "success")
+            if cohort is not None:
+                message = _(
+                    "%(name)s quedó registrada e inscrita en %(code)s.",
+                    name=person.full_name,
+                    code=cohort.code,
+                )
+            else:
+                message = _("%(name)s quedó registrada.", name=person.full_name)
+            flash(message, "success")
             return redirect(_after_enrollment(person, cohort))
     return render_template(
         "people/register.html",
@@ -158,7 +167,7 @@ def edit(person_id: int):
             exc.attach(form)
         else:
             db.session.commit()
-            flash("Datos corregidos.", "success")
+            flash(_("Datos corregidos."), "success")
             return redirect(url_for("people.show", person_id=person.id))
     return render_template("people/edit.html", form=form, person=person)
 
