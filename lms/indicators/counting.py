@@ -29,11 +29,12 @@ from sqlalchemy import func, select
 from lms.courses.models import PlanIndicator
 from lms.extensions import db
 from lms.indicators.query import _CO, _P, _S, NO_INFO, Filters, IndicatorQuery
+from lms.people.models import AGE_GROUPS as _AGES
 from lms.people.models import SEXES, ZONES
 from lms.timeutil import utcnow
 
 __all__ = ["NO_INFO", "Filters", "DIMENSIONS", "Summary"]
-AGE_GROUPS = ("<18", "18-28", "29-59", "60+")
+AGE_GROUPS = tuple(label for label, _ in _AGES)
 FLAG_LABELS = {"si": "Sí", "no": "No"}
 NO_FILTERS = Filters()
 

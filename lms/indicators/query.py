@@ -11,7 +11,7 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from lms.certificates.models import Certificate
 from lms.courses.models import Cohort, Course, Enrollment, PlanIndicator, Site
-from lms.people.models import Person, PersonSensitive
+from lms.people.models import AGE_GROUPS, Person, PersonSensitive
 
 NO_INFO = "no informa"
 
@@ -203,13 +203,12 @@ class IndicatorQuery:
         # exactly when the N-th birthday has been reached.
         birth = self.col("people", _P.c.birth_date)
         diff = ymd(self.first.c.event_date) - ymd(birth)
-        return case(
-            (birth.is_(None), literal(NO_INFO)),
-            (diff < 180000, "<18"),
-            (diff < 290000, "18-28"),
-            (diff < 600000, "29-59"),
-            else_="60+",
-        )
+        # A group holds the ages below the next group's first age; the last one the rest.
+        below = [
+            (diff < start * 10000, label)
+            for (label, _), (_, start) in zip(AGE_GROUPS, AGE_GROUPS[1:], strict=False)
+        ]
+        return case((birth.is_(None), literal(NO_INFO)), *below, else_=AGE_GROUPS[-1][0])
 
     def select(self, *columns):
         """SELECT columns FROM the joined sources WHERE the filters hold."""

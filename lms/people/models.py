@@ -22,6 +22,14 @@ NUMERIC_DOCUMENTS = {"CC", "TI", "RC"}
 SEXES = {"F": "Femenino", "M": "Masculino", "I": "Intersexual"}
 ZONES = {"urbana": "Urbana", "rural": "Rural"}
 CONSENT_CHANNELS = ("form", "planilla", "api", "checkin")
+#: Age groups of the indicator breakdowns: (label, age in whole years the group starts at).
+AGE_GROUPS = (("<18", 0), ("18-28", 18), ("29-59", 29), ("60+", 60))
+
+
+def age_group(birth: date, on: date) -> str:
+    """The age group of someone born on ``birth`` on the day ``on`` (whole years)."""
+    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    return next((label for label, start in reversed(AGE_GROUPS) if age >= start), "<18")
 
 
 class Area(db.Model):

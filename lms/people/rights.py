@@ -14,7 +14,7 @@ from lms.audit.models import AuditEntry
 from lms.audit.services import record
 from lms.errors import ValidationError
 from lms.extensions import db
-from lms.people.models import Consent, Person, PersonSensitive
+from lms.people.models import Consent, Person, PersonSensitive, age_group
 from lms.people.signals import people_merged, person_anonymized
 from lms.timeutil import utcnow
 
@@ -110,8 +110,9 @@ def _attendance(enrollment_ids: list[int]) -> list[dict]:
 def anonymize_person(person: Person) -> Person:
     """Remove the identity but keep the counts: enrollments, attendance and documents stay.
 
-    Kept: document type, sex, zone, area and the birth YEAR (as 1 January), because the
-    indicator breakdowns (sex, age group, zone, area) must keep counting the person.
+    Kept: document type, sex, zone, area and a coarsened birth date (see
+    ``_coarse_birth_date``), because the indicator breakdowns (sex, age group, zone, area)
+    must keep counting the person in the same cells.
     The sensitive self-identification is kept on the now anonymous record for the same
     reason (differential-approach breakdowns); with no identity left it is statistical.
     """
@@ -121,7 +122,7 @@ def anonymize_person(person: Person) -> Person:
     person.document_number = f"ANON-{person.id}"
     person.phone = person.email = person.barrio = person.gender_identity = None
     if person.birth_date is not None:
-        person.birth_date = date(person.birth_date.year, 1, 1)
+        person.birth_date = _coarse_birth_date(person)
     person.anonymized_at = utcnow()
     now = utcnow()
     for consent in person.consents:
@@ -134,6 +135,21 @@ def anonymize_person(person: Person) -> Person:
     person_anonymized.send(person)
     db.session.flush()
     return person
+
+
+def _coarse_birth_date(person: Person) -> date:
+    """The vaguest birth date that keeps the person's age group on every completion date.
+
+    Tried in order: 1 January of the birth year, the 1st of the birth month, the real date.
+    Completion dates are the indicators' event dates, so no age-group figure moves.
+    """
+    real, table = person.birth_date, db.metadata.tables["enrollments"]  # no courses import
+    days = db.session.scalars(select(table.c.completed_on).where(
+        table.c.person_id == person.id, table.c.completed_on.is_not(None))).all()
+    for guess in (real.replace(month=1, day=1), real.replace(day=1)):
+        if all(age_group(guess, day) == age_group(real, day) for day in days):
+            return guess
+    return real
 
 
 def _scrub_audit(person: Person) -> None:
@@ -250,14 +266,8 @@ def _merge_enrollments(table, column, survivor_id: int, duplicate_id: int, detai
             detail["enrollments_moved"].append(theirs.id)
             continue
         # One person, one enrollment per cohort: keep the one with more hours credited.
-        winner, loser = (
-            (theirs, mine)
-            if theirs.hours_credited > mine.hours_credited
-            else (
-                mine,
-                theirs,
-            )
-        )
+        mine_wins = mine.hours_credited >= theirs.hours_credited
+        winner, loser = (mine, theirs) if mine_wins else (theirs, mine)
         _fold_enrollment(winner.id, loser.id)
         db.session.execute(delete(table).where(table.c.id == loser.id))
         if winner.id == theirs.id:

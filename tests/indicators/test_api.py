@@ -106,3 +106,26 @@ def test_age_group_turns_on_the_birthday(client, admin, plan):
     res = client.get(f"/api/v1/indicators/{BASIC}/breakdown?by=age_group", headers=bearer(admin))
     counts = {r["key"]: r["count"] for r in res.get_json()["rows"]}
     assert counts == {"<18": 1, "18-28": 1, "29-59": 1, "60+": 1, "no informa": 0}
+
+
+def test_anonymising_keeps_everyone_in_their_age_group(client, admin, plan, db):
+    basic, headers = plan["course"]["basic"], bearer(admin)
+    cases = (  # birth, completion, the birth date kept: the vaguest that keeps the group
+        (date(2003, 5, 10), date(2021, 3, 1), date(2003, 5, 1)),  # 17; 1 January would be 18
+        (date(2003, 3, 2), date(2021, 3, 1), date(2003, 3, 2)),  # 17; the 1st would be 18
+        (date(1990, 8, 20), date(2021, 4, 4), date(1990, 1, 1)),  # 30 either way
+    )
+    people = [factories.person(birth_date=birth) for birth, _, _ in cases]
+    for person, (_, day, _) in zip(people, cases, strict=True):
+        complete(person, basic, day)
+
+    def ages():
+        res = client.get(f"/api/v1/indicators/{BASIC}/breakdown?by=age_group", headers=headers)
+        return {r["key"]: r["count"] for r in res.get_json()["rows"]}
+
+    assert ages() == {"<18": 2, "18-28": 0, "29-59": 1, "60+": 0, "no informa": 0}
+    for person in people:
+        assert client.delete(f"/api/v1/people/{person.id}", headers=headers).status_code == 200
+    assert ages() == {"<18": 2, "18-28": 0, "29-59": 1, "60+": 0, "no informa": 0}
+    db.session.expire_all()
+    assert [p.birth_date for p in people] == [kept for _, _, kept in cases]

@@ -10,7 +10,7 @@ from lms.attendance.models import Attendance
 from lms.audit.models import AuditEntry
 from lms.courses.models import Enrollment
 from lms.people import services
-from lms.people.models import Person, PersonSensitive
+from lms.people.models import Person, PersonSensitive, age_group
 from lms.people.signals import people_merged, person_anonymized
 from tests import factories
 
@@ -248,3 +248,18 @@ def test_cli_seed_people_is_idempotent(runner, db):
     second = runner.invoke(args=["lms", "seed-people"])
     assert "creados: 20" in first.output and "creados: 0" in second.output
     assert "2024-01" in second.output
+
+
+def test_age_group_counts_whole_years_like_the_indicators():
+    # The same boundaries as the indicators' SQL (see tests/indicators/test_api.py).
+    for birth, day, group in (
+        (date(2003, 5, 10), date(2021, 5, 9), "<18"),
+        (date(2003, 5, 10), date(2021, 5, 10), "18-28"),
+        (date(1992, 7, 1), date(2021, 6, 30), "18-28"),
+        (date(1992, 7, 1), date(2021, 7, 1), "29-59"),
+        (date(1961, 12, 31), date(2021, 12, 30), "29-59"),
+        (date(1961, 12, 31), date(2021, 12, 31), "60+"),
+        (date(2004, 2, 29), date(2022, 2, 28), "<18"),
+        (date(2004, 2, 29), date(2022, 3, 1), "18-28"),
+    ):
+        assert age_group(birth, day) == group, (birth, day)
