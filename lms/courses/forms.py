@@ -6,6 +6,8 @@ partial update. Forms only parse types; the business rules live in the services.
 
 from decimal import Decimal
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import select
@@ -32,7 +34,7 @@ from lms.forms import choices
 from lms.people.models import ZONES
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
-REQUIRED = "Este campo es obligatorio."
+REQUIRED = _l("Este campo es obligatorio.")
 
 
 def optional_int(value):
@@ -61,7 +63,7 @@ class CommaDecimalField(DecimalField):
         super().process_formdata(valuelist)
         if isinstance(self.data, Decimal) and not self.data.is_finite():
             self.data = None
-            raise ValueError("No es un número válido.")
+            raise ValueError(_("No es un número válido."))
 
 
 def show_errors(exc, form) -> None:
@@ -80,74 +82,76 @@ class SiteForm(FlaskForm):
     """A site (sede)."""
 
     code = StringField(
-        "Código",
+        _l("Código"),
         validators=[DataRequired(REQUIRED), Length(max=30)],
-        description="Ej.: CAC-ATALAYA",
+        description=_l("Ej.: CAC-ATALAYA"),
     )
-    name = StringField("Nombre", validators=[DataRequired(REQUIRED), Length(max=160)])
+    name = StringField(_l("Nombre"), validators=[DataRequired(REQUIRED), Length(max=160)])
     # Choices are checked by the service, which also accepts labels ("Punto Vive Digital").
-    kind = SelectField("Tipo", choices=choices(SITE_KINDS), validate_choice=False)
-    zone = SelectField("Zona", choices=choices(ZONES), validate_choice=False)
+    kind = SelectField(_l("Tipo"), choices=choices(SITE_KINDS), validate_choice=False)
+    zone = SelectField(_l("Zona"), choices=choices(ZONES), validate_choice=False)
     area = StringField(
-        "Comuna o corregimiento",
+        _l("Comuna o corregimiento"),
         validators=[Optional(), Length(max=80)],
         render_kw={"list": "areas", "autocomplete": "off"},
     )
-    address = StringField("Dirección", validators=[Optional(), Length(max=200)])
-    active = BooleanField("Activa", default=True)
+    address = StringField(_l("Dirección"), validators=[Optional(), Length(max=200)])
+    active = BooleanField(_l("Activa"), default=True)
 
 
 class SiteImportForm(FlaskForm):
     """Upload of a sites file (CSV or XLSX)."""
 
     file = FileField(
-        "Archivo CSV o XLSX",
+        _l("Archivo CSV o XLSX"),
         validators=[
-            FileRequired("Elija un archivo."),
-            FileAllowed(["csv", "xlsx"], "El archivo debe ser .csv o .xlsx."),
+            FileRequired(_l("Elija un archivo.")),
+            FileAllowed(["csv", "xlsx"], _l("El archivo debe ser .csv o .xlsx.")),
         ],
-        description="Encabezado: codigo,nombre,tipo,zona,comuna_corregimiento,direccion",
+        description=_l("Encabezado: codigo,nombre,tipo,zona,comuna_corregimiento,direccion"),
     )
 
 
 class IndicatorForm(FlaskForm):
     """A plan indicator."""
 
-    code = StringField("Código", validators=[DataRequired(REQUIRED), Length(max=30)])
-    name = StringField("Nombre del indicador", validators=[DataRequired(REQUIRED), Length(max=200)])
-    product_code = StringField(
-        "Código del producto MGA", validators=[DataRequired(REQUIRED), Length(max=20)]
+    code = StringField(_l("Código"), validators=[DataRequired(REQUIRED), Length(max=30)])
+    name = StringField(
+        _l("Nombre del indicador"), validators=[DataRequired(REQUIRED), Length(max=200)]
     )
-    product_name = StringField("Nombre del producto", validators=[Optional(), Length(max=200)])
-    goal = IntegerField("Meta (personas)", validators=[InputRequired(REQUIRED)])
-    period_start = DateField("Inicio del periodo", validators=[InputRequired(REQUIRED)])
-    period_end = DateField("Fin del periodo", validators=[InputRequired(REQUIRED)])
-    rule = SelectField("Regla de conteo", choices=choices(RULES), validate_choice=False)
+    product_code = StringField(
+        _l("Código del producto MGA"), validators=[DataRequired(REQUIRED), Length(max=20)]
+    )
+    product_name = StringField(_l("Nombre del producto"), validators=[Optional(), Length(max=200)])
+    goal = IntegerField(_l("Meta (personas)"), validators=[InputRequired(REQUIRED)])
+    period_start = DateField(_l("Inicio del periodo"), validators=[InputRequired(REQUIRED)])
+    period_end = DateField(_l("Fin del periodo"), validators=[InputRequired(REQUIRED)])
+    rule = SelectField(_l("Regla de conteo"), choices=choices(RULES), validate_choice=False)
 
 
 class CourseForm(FlaskForm):
     """A course of the catalog."""
 
-    code = StringField("Código", validators=[DataRequired(REQUIRED), Length(max=30)])
-    name = StringField("Nombre", validators=[DataRequired(REQUIRED), Length(max=200)])
-    description = TextAreaField("Descripción", validators=[Optional()])
-    hours = CommaDecimalField("Horas totales", validators=[InputRequired(REQUIRED)])
+    code = StringField(_l("Código"), validators=[DataRequired(REQUIRED), Length(max=30)])
+    name = StringField(_l("Nombre"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    description = TextAreaField(_l("Descripción"), validators=[Optional()])
+    hours = CommaDecimalField(_l("Horas totales"), validators=[InputRequired(REQUIRED)])
     min_attendance_pct = IntegerField(
-        "Asistencia mínima (%)", default=80, validators=[InputRequired(REQUIRED)]
+        _l("Asistencia mínima (%)"), default=80, validators=[InputRequired(REQUIRED)]
     )
-    grants_document = BooleanField("Otorga documento al completar", default=True)
+    grants_document = BooleanField(_l("Otorga documento al completar"), default=True)
     document_kind = SelectField(
-        "Tipo de documento",
-        choices=choices(DOCUMENT_KINDS, blank="— Ninguno —"),
+        _l("Tipo de documento"),
+        choices=choices(DOCUMENT_KINDS, blank=_l("— Ninguno —")),
         validate_choice=False,
     )
     auto_issue = BooleanField(
-        "Emisión automática al completar",
-        description="Si no se marca, un administrador emite el documento manualmente.",
+        _l("Emisión automática al completar"),
+        description=_l("Si no se marca, un administrador emite el documento manualmente."),
     )
     # Any code is accepted here; the service explains in Spanish when no indicator has it.
-    product_code = SelectField("Producto del plan", validate_choice=False)
-    active = BooleanField("Activo", default=True)
+    product_code = SelectField(_l("Producto del plan"), validate_choice=False)
+    active = BooleanField(_l("Activo"), default=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -160,18 +164,21 @@ class CourseForm(FlaskForm):
 class CohortForm(FlaskForm):
     """A cohort (grupo), with its trainers."""
 
-    code = StringField("Código", validators=[DataRequired(REQUIRED), Length(max=40)])
+    code = StringField(_l("Código"), validators=[DataRequired(REQUIRED), Length(max=40)])
     course_id = SelectField(
-        "Curso", coerce=optional_int, validate_choice=False, validators=[InputRequired(REQUIRED)]
+        _l("Curso"),
+        coerce=optional_int,
+        validate_choice=False,
+        validators=[InputRequired(REQUIRED)],
     )
     site_id = SelectField(
-        "Sede", coerce=optional_int, validate_choice=False, validators=[InputRequired(REQUIRED)]
+        _l("Sede"), coerce=optional_int, validate_choice=False, validators=[InputRequired(REQUIRED)]
     )
-    trainer_ids = SelectMultipleField("Formadores", coerce=int, validate_choice=False)
-    start_date = DateField("Fecha de inicio", validators=[InputRequired(REQUIRED)])
-    end_date = DateField("Fecha de fin", validators=[InputRequired(REQUIRED)])
-    capacity = IntegerField("Capacidad", default=30, validators=[InputRequired(REQUIRED)])
-    modality = SelectField("Modalidad", choices=choices(MODALITIES), validate_choice=False)
+    trainer_ids = SelectMultipleField(_l("Formadores"), coerce=int, validate_choice=False)
+    start_date = DateField(_l("Fecha de inicio"), validators=[InputRequired(REQUIRED)])
+    end_date = DateField(_l("Fecha de fin"), validators=[InputRequired(REQUIRED)])
+    capacity = IntegerField(_l("Capacidad"), default=30, validators=[InputRequired(REQUIRED)])
+    modality = SelectField(_l("Modalidad"), choices=choices(MODALITIES), validate_choice=False)
 
     def __init__(self, *args, cohort=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -184,26 +191,26 @@ def _options(model, current: int | None) -> list[SelectChoice]:
     # Inactive records are offered only to the cohort that already uses them.
     query = select(model).where(model.active | (model.id == current)).order_by(model.name)
     options = [SelectChoice(r.id, f"{r.code} · {r.name}") for r in db.session.scalars(query)]
-    return [SelectChoice("", "— Elija —"), *options]
+    return [SelectChoice("", _("— Elija —")), *options]
 
 
 class SessionForm(FlaskForm):
     """One session of a cohort."""
 
-    date = DateField("Fecha", validators=[InputRequired(REQUIRED)])
-    start_time = TimeField("Hora de inicio", format=TIME_FORMATS, validators=[Optional()])
-    hours = CommaDecimalField("Duración (horas)", validators=[InputRequired(REQUIRED)])
-    topic = StringField("Tema", validators=[Optional(), Length(max=200)])
+    date = DateField(_l("Fecha"), validators=[InputRequired(REQUIRED)])
+    start_time = TimeField(_l("Hora de inicio"), format=TIME_FORMATS, validators=[Optional()])
+    hours = CommaDecimalField(_l("Duración (horas)"), validators=[InputRequired(REQUIRED)])
+    topic = StringField(_l("Tema"), validators=[Optional(), Length(max=200)])
 
 
 class SeriesForm(FlaskForm):
     """A recurring series of sessions: chosen weekdays between two dates."""
 
-    first_date = DateField("Desde", validators=[InputRequired(REQUIRED)])
-    last_date = DateField("Hasta", validators=[InputRequired(REQUIRED)])
-    weekdays = SelectMultipleField("Días de la semana", choices=choices(WEEKDAYS))
-    start_time = TimeField("Hora de inicio", format=TIME_FORMATS, validators=[Optional()])
+    first_date = DateField(_l("Desde"), validators=[InputRequired(REQUIRED)])
+    last_date = DateField(_l("Hasta"), validators=[InputRequired(REQUIRED)])
+    weekdays = SelectMultipleField(_l("Días de la semana"), choices=choices(WEEKDAYS))
+    start_time = TimeField(_l("Hora de inicio"), format=TIME_FORMATS, validators=[Optional()])
     hours = CommaDecimalField(
-        "Duración de cada sesión (horas)", validators=[InputRequired(REQUIRED)]
+        _l("Duración de cada sesión (horas)"), validators=[InputRequired(REQUIRED)]
     )
-    topic = StringField("Tema", validators=[Optional(), Length(max=200)])
+    topic = StringField(_l("Tema"), validators=[Optional(), Length(max=200)])

@@ -2,6 +2,7 @@
 site_views.py and catalog_views.py on the same blueprint."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -83,12 +84,12 @@ def cohort_form(cohort_id: int | None = None):
             show_errors(exc, form)
         else:
             db.session.commit()
-            flash(f"Grupo {item.code} guardado.", "success")
+            flash(_("Grupo %(code)s guardado.", code=item.code), "success")
             return redirect(url_for("courses.cohort", cohort_id=item.id))
     return render_template(
         "courses/edit.html",
         form=form,
-        title=f"Editar grupo {item.code}" if item else "Nuevo grupo",
+        title=_("Editar grupo %(code)s", code=item.code) if item else _("Nuevo grupo"),
         back=url_for("courses.cohort", cohort_id=item.id) if item else url_for("courses.cohorts"),
         delete_url=url_for("courses.delete_cohort", cohort_id=item.id) if item else None,
     )
@@ -105,7 +106,7 @@ def delete_cohort(cohort_id: int):
         flash(exc.message, "error")
         return redirect(url_for("courses.cohort", cohort_id=item.id))
     db.session.commit()
-    flash("Grupo eliminado.", "success")
+    flash(_("Grupo eliminado."), "success")
     return redirect(url_for("courses.cohorts"))
 
 
@@ -125,9 +126,9 @@ def session_new(cohort_id: int):
             show_errors(exc, form)
         else:
             db.session.commit()
-            flash(f"Sesión del {fmt(session.date)} creada.", "success")
+            flash(_("Sesión del %(date)s creada.", date=fmt(session.date)), "success")
             return redirect(url_for("courses.cohort", cohort_id=item.id))
-    return _session_page(form, item, f"Nueva sesión · {item.code}")
+    return _session_page(form, item, _("Nueva sesión · %(code)s", code=item.code))
 
 
 @bp.route("/grupos/<int:cohort_id>/sesiones/serie", methods=["GET", "POST"])
@@ -154,12 +155,19 @@ def session_series(cohort_id: int):
             show_errors(exc, form)
         else:
             db.session.commit()
-            flash(f"Se crearon {len(created)} sesiones.", "success")
+            flash(_("Se crearon %(count)s sesiones.", count=len(created)), "success")
             if skipped:
                 days = ", ".join(fmt(d) for d in skipped)
-                flash(f"Se omitieron {len(skipped)} fechas que ya tenían sesión: {days}.", "info")
+                flash(
+                    _(
+                        "Se omitieron %(count)s fechas que ya tenían sesión: %(days)s.",
+                        count=len(skipped),
+                        days=days,
+                    ),
+                    "info",
+                )
             return redirect(url_for("courses.cohort", cohort_id=item.id))
-    return _session_page(form, item, f"Serie de sesiones · {item.code}")
+    return _session_page(form, item, _("Serie de sesiones · %(code)s", code=item.code))
 
 
 @bp.route("/sesiones/<int:session_id>/editar", methods=["GET", "POST"])
@@ -181,12 +189,12 @@ def session_edit(session_id: int):
             show_errors(exc, form)
         else:
             db.session.commit()
-            flash("Sesión guardada.", "success")
+            flash(_("Sesión guardada."), "success")
             return redirect(url_for("courses.cohort", cohort_id=session.cohort_id))
     return _session_page(
         form,
         session.cohort,
-        f"Sesión del {fmt(session.date)} · {session.cohort.code}",
+        _("Sesión del %(date)s · %(code)s", date=fmt(session.date), code=session.cohort.code),
         url_for("courses.session_delete", session_id=session.id),
     )
 
@@ -203,7 +211,7 @@ def session_delete(session_id: int):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash("Sesión eliminada.", "success")
+        flash(_("Sesión eliminada."), "success")
     return redirect(url_for("courses.cohort", cohort_id=cohort_id))
 
 
@@ -212,7 +220,12 @@ def _session_page(form, cohort: Cohort, title: str, delete_url: str | None = Non
         "courses/edit.html",
         form=form,
         title=title,
-        subtitle=f"{cohort.course.name} · del {fmt(cohort.start_date)} al {fmt(cohort.end_date)}",
+        subtitle=_(
+            "%(course)s · del %(start)s al %(end)s",
+            course=cohort.course.name,
+            start=fmt(cohort.start_date),
+            end=fmt(cohort.end_date),
+        ),
         back=url_for("courses.cohort", cohort_id=cohort.id),
         delete_url=delete_url,
     )
