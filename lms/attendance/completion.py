@@ -18,6 +18,7 @@ from lms.attendance.signals import enrollment_completed
 from lms.audit.models import AuditEntry
 from lms.audit.services import current_actor_id
 from lms.courses.models import Cohort, Course, CourseSession, Enrollment
+from lms.courses.signals import course_rule_changed, session_changed
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -202,3 +203,26 @@ def _expire(ids) -> None:
         obj = db.session.identity_map.get(OrmSession.identity_key(Enrollment, (enrollment_id,)))
         if obj is not None:
             db.session.expire(obj)
+
+
+def _on_session_changed(_sender, *, session_ids, **_extra) -> None:
+    # A session's hours change what it credits; its date changes where the total crosses.
+    ids = db.session.scalars(
+        select(Attendance.enrollment_id).where(Attendance.session_id.in_(session_ids))
+    ).all()
+    if ids:
+        recompute(ids)
+
+
+def _on_course_rule_changed(_sender, *, course_id, **_extra) -> None:
+    # New hours or minimum percentage: every enrollment of the course is measured again.
+    ids = db.session.scalars(
+        select(Enrollment.id).join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .where(Cohort.course_id == course_id)
+    ).all()
+    if ids:
+        recompute(ids)
+
+
+session_changed.connect(_on_session_changed, weak=False)
+course_rule_changed.connect(_on_course_rule_changed, weak=False)

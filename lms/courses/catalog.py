@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from lms.courses.models import DOCUMENT_KINDS, RULES, Cohort, Course, PlanIndicator
 from lms.courses.rules import Problems, code_of
+from lms.courses.signals import course_rule_changed
 from lms.errors import ValidationError
 from lms.extensions import db
 
@@ -180,12 +181,19 @@ def clean_course(data: dict, course: Course | None = None) -> dict:
 def save_course(data: dict, course: Course | None = None) -> Course:
     """Create a course, or update ``course``."""
     clean = clean_course(data, course)
+    # The completion rule reads the course's hours and minimum attendance.
+    rule_changed = course is not None and (
+        Decimal(course.hours) != clean["hours"]
+        or course.min_attendance_pct != clean["min_attendance_pct"]
+    )
     if course is None:
         course = Course()
         db.session.add(course)
     for key, value in clean.items():
         setattr(course, key, value)
     db.session.flush()
+    if rule_changed:
+        course_rule_changed.send(Course, course_id=course.id)
     return course
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from lms.courses.cohorts import WEEKDAYS, fmt
 from lms.courses.models import Cohort, CourseSession
 from lms.courses.rules import Problems
+from lms.courses.signals import session_changed
 from lms.errors import ValidationError
 from lms.extensions import db
 
@@ -78,8 +79,12 @@ def update_session(
     parsed = check_session(session.cohort, day, hours, problems, session.id)
     topic = problems.text({"topic": topic}, "topic", "Tema", 200, required=False) or ""
     problems.raise_if_any()
+    # Hours credited and completion dates follow the session's date and hours.
+    moved = session.date != day or session.hours is None or Decimal(session.hours) != parsed
     session.date, session.hours, session.start_time, session.topic = day, parsed, start_time, topic
     db.session.flush()
+    if moved:
+        session_changed.send(CourseSession, session_ids=[session.id])
     return session
 
 
