@@ -1,5 +1,6 @@
 """The dashboard, the drill-downs and their permissions."""
 
+import html
 import re
 from datetime import date
 
@@ -125,3 +126,22 @@ def test_drill_down_bad_input(client, login, admin, plan):
     assert client.get("/indicadores/NOPE/personas").status_code == 404
     assert client.get(f"/indicadores/{BASIC}/personas?by=estrato&key=1").status_code == 422
     assert client.get(f"/indicadores/{BASIC}/personas?month=2022-13").status_code == 422
+
+
+def test_totals_link_to_the_people_behind_them(client, login, analyst, plan):
+    login(analyst)
+    _people(plan, 2, year=2021)
+    _people(plan, 1, year=2022)
+    body = client.get(f"/indicadores?year=2021&indicador={BASIC}").get_data(as_text=True)
+
+    def follow(figure, shown):
+        found = re.search(rf'<a href="([^"]+)" data-figure="{figure}"[^>]*>(\d+)</a>', body)
+        assert found, figure
+        assert found.group(2) == shown
+        page = client.get(html.unescape(found.group(1))).get_data(as_text=True)
+        return re.search(r'id="people-total">(\d+)<', page).group(1)
+
+    # The period total (every year) and a breakdown's total (the year filtered on).
+    assert follow(f"total-{BASIC}", "3") == "3"
+    for dim in ("sex", "age_group", "site", "migrant"):
+        assert follow(f"total-{dim}", "2") == "2"
