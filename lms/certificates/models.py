@@ -37,7 +37,8 @@ class Certificate(db.Model):
     course_name: Mapped[str] = mapped_column(String(200))
     #: Course hours as printed.
     hours: Mapped[Decimal] = mapped_column(Numeric(6, 2))
-    #: Completion date as printed; the indicator event date.
+    #: Completion date as printed. Not the indicator event date: indicators count
+    #: Enrollment.completed_on, so a correction that prints another date moves nobody.
     completed_on: Mapped[date]
     #: Site name as printed.
     site_name: Mapped[str] = mapped_column(String(160))
