@@ -67,9 +67,21 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     auth_services.configure_login(login_manager)
     csrf.init_app(app)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
     bootstrap.init_app(app)
     limiter.init_app(app)
+
+
+def _select_locale() -> str | None:
+    # es-CO (the default) unless the browser prefers a language with a compiled catalog,
+    # so adding English is only `pybabel init` + `pybabel compile` (see README).
+    from flask import has_request_context, request
+
+    from lms.extensions import babel
+
+    if not has_request_context():
+        return None
+    return request.accept_languages.best_match([str(x) for x in babel.list_translations()])
 
 
 def register_blueprints(app: Flask) -> None:

@@ -31,6 +31,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     BABEL_DEFAULT_LOCALE = "es_CO"
+    #: Catalogs from `pybabel compile -d translations` (see README), at the repository root.
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")
     BABEL_DEFAULT_TIMEZONE = os.environ.get("LMS_TIMEZONE", "America/Bogota")
     BOOTSTRAP_SERVE_LOCAL = True
     BOOTSTRAP_BOOTSWATCH_THEME = None
