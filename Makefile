@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app wsgi
 PYTEST := $(PY) -m pytest -p no:cacheprovider
 
-.PHONY: run test install dev chromium lint bench clean
+.PHONY: run test install dev chromium lint bench messages clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ lint: dev
 
 bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done
+
+# The UI strings (templates and Python) into translations/messages.pot; see README to add English.
+messages: install
+	mkdir -p translations
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
 
 clean:
 	rm -rf $(VENV) .pytest_cache
