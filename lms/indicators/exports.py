@@ -53,6 +53,10 @@ def _period(ind) -> str:
     return f"{ind.period_start.isoformat()} a {ind.period_end.isoformat()}"
 
 
+def _generated(now: datetime | None) -> str:
+    return (now or utcnow()).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def _header(ws, row: int, values) -> None:
     for col, value in enumerate(values, start=1):
         cell = ws.cell(row=row, column=col, value=value)
@@ -70,7 +74,7 @@ def _sheet_title(code: str, used: set[str]) -> str:
 
 def workbook(filters: counting.Filters, include_people: bool, now: datetime | None = None) -> bytes:
     """The official-report workbook as bytes."""
-    generated = (now or utcnow()).strftime("%Y-%m-%d %H:%M UTC")
+    generated = _generated(now)
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
@@ -173,8 +177,9 @@ def _people_sheet(wb: Workbook, filters: counting.Filters, generated: str) -> No
     ws.freeze_panes = "A5"
 
 
-def tables_csv(filters: counting.Filters) -> str:
+def tables_csv(filters: counting.Filters, now: datetime | None = None) -> str:
     """The same tables as the workbook, one row per figure (long format)."""
+    generated = _generated(now)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["indicador", "nombre", "periodo", "filtros", "tabla", "clave", "categoria",
@@ -183,6 +188,9 @@ def tables_csv(filters: counting.Filters) -> str:
         s = table["summary"]
         ind = s.indicator
         base = [ind.code, ind.name, _period(ind), describe(filters)]
+        # The workbook's header lines: the period and when the figures were taken.
+        writer.writerow([*base, "resumen", "periodo", "Periodo", _period(ind)])
+        writer.writerow([*base, "resumen", "generado", "Generado", generated])
         writer.writerow([*base, "resumen", "meta", "Meta", ind.goal])
         writer.writerow([*base, "resumen", "logro", "Logro", s.achieved])
         writer.writerow([*base, "resumen", "porcentaje", "Porcentaje", s.percent])

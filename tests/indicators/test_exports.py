@@ -2,10 +2,11 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from openpyxl import load_workbook
 
+from lms.timeutil import utcnow
 from tests import factories
 from tests.indicators.conftest import certify, complete
 
@@ -68,6 +69,9 @@ def test_csv_has_the_same_tables(client, login, analyst, plan):
     basic = [r for r in rows if r["indicador"] == "PDM-2301031"]
     get = {(r["tabla"], r["clave"]): r["valor"] for r in basic}
     assert get[("resumen", "logro")] == "3" and get[("resumen", "meta")] == "3200"
+    assert get[("resumen", "periodo")] == "2020-01-01 a 2023-12-31"
+    generated = datetime.strptime(get[("resumen", "generado")], "%Y-%m-%d %H:%M UTC")
+    assert abs(generated - utcnow()) < timedelta(minutes=2)
     assert get[("anio", "2021")] == "2" and get[("sex", "F")] == "2"
     assert get[("site", "CAC-ATALAYA")] == "3"
     assert "Persona0" not in res.get_data(as_text=True)
