@@ -1,6 +1,7 @@
 """Catalog pages (admin): plan indicators and courses."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.auth.decorators import admin_required
@@ -43,13 +44,17 @@ def indicator_form(indicator_id: int | None = None):
             show_errors(exc, form)
         else:
             db.session.commit()
-            flash(f"Indicador {indicator.code} guardado.", "success")
+            flash(_("Indicador %(code)s guardado.", code=indicator.code), "success")
             return redirect(url_for("courses.catalog"))
     delete = url_for("courses.indicator_delete", indicator_id=indicator.id) if indicator else None
     return render_template(
         "courses/edit.html",
         form=form,
-        title=f"Indicador {indicator.code}" if indicator else "Nuevo indicador del plan",
+        title=(
+            _("Indicador %(code)s", code=indicator.code)
+            if indicator
+            else _("Nuevo indicador del plan")
+        ),
         back=url_for("courses.catalog"),
         delete_url=delete,
     )
@@ -66,7 +71,7 @@ def indicator_delete(indicator_id: int):
         flash(exc.message, "error")
     else:
         db.session.commit()
-        flash("Indicador eliminado.", "success")
+        flash(_("Indicador eliminado."), "success")
     return redirect(url_for("courses.catalog"))
 
 
@@ -84,12 +89,12 @@ def course_form(course_id: int | None = None):
             show_errors(exc, form)
         else:
             db.session.commit()
-            flash(f"Curso {course.code} guardado.", "success")
+            flash(_("Curso %(code)s guardado.", code=course.code), "success")
             return redirect(url_for("courses.catalog"))
     return render_template(
         "courses/edit.html",
         form=form,
-        title=f"Curso {course.code}" if course else "Nuevo curso",
+        title=_("Curso %(code)s", code=course.code) if course else _("Nuevo curso"),
         back=url_for("courses.catalog"),
         delete_url=url_for("courses.course_delete", course_id=course.id) if course else None,
     )
@@ -106,5 +111,5 @@ def course_delete(course_id: int):
         flash(exc.message, "error")
         return redirect(url_for("courses.course_form", course_id=course.id))
     db.session.commit()
-    flash("Curso eliminado.", "success")
+    flash(_("Curso eliminado."), "success")
     return redirect(url_for("courses.catalog"))

@@ -1,6 +1,7 @@
 """Site pages (admin): list, create, edit, delete, and the CSV/XLSX import."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.auth.decorators import admin_required
@@ -49,8 +50,11 @@ def import_sites():
         return _sites_page(form, [str(e) for e in exc.errors], status=422)
     db.session.commit()
     flash(
-        f"Importación completa: {result['created']} sedes creadas, "
-        f"{result['updated']} actualizadas.",
+        _(
+            "Importación completa: %(created)s sedes creadas, %(updated)s actualizadas.",
+            created=result["created"],
+            updated=result["updated"],
+        ),
         "success",
     )
     return redirect(url_for("courses.sites"))
@@ -73,12 +77,12 @@ def site_form(site_id: int | None = None):
             show_errors(exc, form)
         else:
             db.session.commit()
-            flash(f"Sede {site.code} guardada.", "success")
+            flash(_("Sede %(code)s guardada.", code=site.code), "success")
             return redirect(url_for("courses.sites"))
     return render_template(
         "courses/edit.html",
         form=form,
-        title=f"Sede {site.code}" if site else "Nueva sede",
+        title=_("Sede %(code)s", code=site.code) if site else _("Nueva sede"),
         back=url_for("courses.sites"),
         delete_url=url_for("courses.site_delete", site_id=site.id) if site else None,
         areas=sorted(a.name for a in area_lookup().values()),
@@ -96,5 +100,5 @@ def site_delete(site_id: int):
         flash(exc.message, "error")
         return redirect(url_for("courses.site_form", site_id=site.id))
     db.session.commit()
-    flash("Sede eliminada.", "success")
+    flash(_("Sede eliminada."), "success")
     return redirect(url_for("courses.sites"))
