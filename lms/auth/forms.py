@@ -12,7 +12,7 @@ from lms.forms import choices
 class LoginForm(FlaskForm):
     """Email and password."""
 
-    email = EmailField(_l("Correo electrónico"), validators=[DataRequired(), Email()])
+    email = EmailField(_l("Correo electrónico"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Contraseña"), validators=[DataRequired()])
 
 

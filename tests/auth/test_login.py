@@ -99,3 +99,15 @@ def test_error_pages_are_spanish(client, login, trainer):
     assert "No tiene permiso" in client.get("/usuarios").get_data(as_text=True)
     missing = client.get("/no-existe")
     assert missing.status_code == 404 and "no existe" in missing.get_data(as_text=True)
+
+
+def test_make_runs_default_admin_can_log_in(client, runner, monkeypatch):
+    # `make run` creates admin@localhost; a strict e-mail check would lock it out.
+    monkeypatch.setenv("LMS_ADMIN_EMAIL", "admin@localhost")
+    monkeypatch.setenv("LMS_ADMIN_PASSWORD", "clave-de-prueba-2026")
+    assert runner.invoke(args=["lms", "ensure-admin"]).exit_code == 0
+    response = client.post(
+        "/login", data={"email": "admin@localhost", "password": "clave-de-prueba-2026"}
+    )
+    assert response.status_code == 302
+    assert "Hola" in client.get("/").get_data(as_text=True)
