@@ -34,6 +34,7 @@ ACCESS = {
     "people.enroll": ("A", False),
     "people.enrollment_status": ("A", False),
     "people.revoke": ("A", False),
+    "people.consent": ("A", False),
     "courses.cohorts": (ALL, False),
     "courses.cohort": ("ATN", False),
     "courses.cohort_form": ("A", False),

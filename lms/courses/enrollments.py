@@ -39,7 +39,7 @@ def _check_consent(person: Person) -> None:
     if not has_valid_consent(person):
         raise ValidationError(
             "La persona no tiene una autorización de tratamiento de datos vigente (Ley 1581); "
-            "regístrela de nuevo con la autorización antes de inscribirla.",
+            "registre una nueva autorización en su ficha antes de inscribirla.",
             "consent",
         )
 

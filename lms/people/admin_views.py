@@ -11,7 +11,7 @@ from lms.auth.decorators import admin_required
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people import rights, search, services
-from lms.people.forms import ConfirmForm, EnrollForm, MergeForm, StatusForm
+from lms.people.forms import ConfirmForm, ConsentForm, EnrollForm, MergeForm, StatusForm
 from lms.people.models import Person
 from lms.people.views import bp
 
@@ -65,6 +65,40 @@ def revoke(person_id: int):
         db.session.commit()
         flash(_("Autorizaciones revocadas: %(count)s.", count=count), "success")
     return redirect(url_for("people.show", person_id=person.id))
+
+
+@bp.route("/<int:person_id>/autorizacion", methods=["GET", "POST"])
+@admin_required
+def consent(person_id: int):
+    """Record a new authorization for a registered person (e.g. after they revoked one)."""
+    person = db.get_or_404(Person, person_id)
+    if person.anonymized_at is not None:
+        flash(_("La persona fue anonimizada; no se le puede registrar una autorización."), "error")
+        return redirect(url_for("people.show", person_id=person.id))
+    form = ConsentForm()
+    if form.validate_on_submit():
+        try:
+            with db.session.begin_nested():
+                services.check_notice_shown(form.notice_version.data)
+                services.record_consent(
+                    person,
+                    channel=form.channel.data,
+                    consent=form.consent.data,
+                    guardian_name=form.guardian_name.data,
+                    guardian_document=form.guardian_document.data,
+                )
+        except ValidationError as exc:
+            exc.attach(form)
+        else:
+            db.session.commit()
+            flash(_("Autorización registrada."), "success")
+            return redirect(url_for("people.show", person_id=person.id))
+    notice = services.current_notice()
+    form.notice_version.data = notice.version
+    minor = services.is_minor(person.birth_date, person.document_type)
+    return render_template(
+        "people/consent.html", person=person, form=form, notice=notice, minor=minor
+    )
 
 
 @bp.route("/<int:person_id>/fusionar", methods=["GET", "POST"])

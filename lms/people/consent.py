@@ -166,3 +166,17 @@ def revoke_consents(person: Person) -> int:
             count += 1
     db.session.flush()
     return count
+
+
+def check_notice_shown(version: str | None) -> None:
+    """Refuse an authorization given on a notice that is no longer the current one.
+
+    The form carries the version it displayed, so the consent recorded is provably the
+    one the person read; a notice published meanwhile must be read before authorizing.
+    """
+    if version and version != current_notice().version:
+        raise ValidationError(
+            "El aviso de privacidad cambió mientras se llenaba el formulario; lea la versión "
+            "vigente y autorice de nuevo.",
+            "consent",
+        )

@@ -4,7 +4,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, DateField, EmailField, IntegerField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    Form,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
@@ -127,9 +136,10 @@ class PersonForm(FlaskForm):
         return out
 
 
-class RegisterForm(PersonForm):
-    """Registration: the person, the authorization and, for minors, the guardian."""
+class ConsentFields(Form):
+    """The authorization: the notice version shown, the consent and, for minors, the guardian."""
 
+    notice_version = HiddenField()
     guardian_name = StringField(
         _l("Nombre del acudiente o representante legal"), validators=[Optional(), Length(max=160)]
     )
@@ -145,6 +155,22 @@ class RegisterForm(PersonForm):
                 message=_l("Se requiere la autorización para el tratamiento de datos personales.")
             )
         ],
+    )
+
+
+class RegisterForm(PersonForm, ConsentFields):
+    """Registration: the person, the authorization and, for minors, the guardian."""
+
+
+class ConsentForm(FlaskForm, ConsentFields):
+    """A new authorization for someone already registered (after revoking, or expired)."""
+
+    channel = SelectField(
+        _l("Cómo autorizó"),
+        choices=choices(
+            {"form": _l("En persona, leyendo el aviso"), "planilla": _l("Firmó el aviso en papel")}
+        ),
+        validators=[DataRequired(message=_l("Elija cómo autorizó."))],
     )
 
 

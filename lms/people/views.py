@@ -65,6 +65,7 @@ def register():
         try:
             # A savepoint: a refused enrollment also undoes the registration just made.
             with db.session.begin_nested():
+                services.check_notice_shown(form.notice_version.data)
                 person = services.register_person(
                     form.person_data(),
                     channel="form",
@@ -90,12 +91,11 @@ def register():
                 message = _("%(name)s quedó registrada.", name=person.full_name)
             flash(message, "success")
             return redirect(_after_enrollment(person, cohort))
+    notice = services.current_notice()
+    # The page shows this notice: the version travels with the form to prove what was read.
+    form.notice_version.data = notice.version
     return render_template(
-        "people/register.html",
-        form=form,
-        cohort=cohort,
-        existing=existing,
-        notice=services.current_notice(),
+        "people/register.html", form=form, cohort=cohort, existing=existing, notice=notice
     )
 
 

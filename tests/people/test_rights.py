@@ -209,6 +209,48 @@ def test_revoked_consent_blocks_new_enrollments(client, login, admin, db):
     assert not services.has_valid_consent(person)
 
 
+def test_new_authorization_after_revoking_lets_the_person_enroll_again(client, login, admin, db):
+    login(admin)
+    person = factories.person(birth_date=date(2010, 3, 1), document_type="TI")
+    client.post(f"/personas/{person.id}/revocar", data={"confirm": "y"})
+    page = client.get(f"/personas/{person.id}").text
+    assert f"/personas/{person.id}/autorizacion" in page
+    form = client.get(f"/personas/{person.id}/autorizacion").text
+    version = services.current_notice().version
+    assert f'name="notice_version" type="hidden" value="{version}"' in form
+    # A minor: the guardian is required, the input is kept, nothing is written.
+    refused = client.post(
+        f"/personas/{person.id}/autorizacion",
+        data={"notice_version": version, "channel": "planilla", "consent": "y",
+              "guardian_name": "Rosa Díaz"},
+    )
+    assert "documento del acudiente" in refused.text and 'value="Rosa Díaz"' in refused.text
+    assert not services.has_valid_consent(person)
+    # A notice published after the page was shown is not the one the person read.
+    stale = client.post(
+        f"/personas/{person.id}/autorizacion",
+        data={"notice_version": "1999-01", "channel": "planilla", "consent": "y",
+              "guardian_name": "Rosa Díaz", "guardian_document": "CC 60.123.456"},
+    )
+    assert "El aviso de privacidad cambió" in stale.text
+    assert not services.has_valid_consent(person)
+    done = client.post(
+        f"/personas/{person.id}/autorizacion",
+        data={"notice_version": version, "channel": "planilla", "consent": "y",
+              "guardian_name": "Rosa Díaz", "guardian_document": "CC 60.123.456"},
+    )
+    assert done.status_code == 302
+    latest = max(person.consents, key=lambda c: c.id)
+    assert (latest.channel, latest.guardian_document, latest.revoked_at) == (
+        "planilla", "CC 60123456", None)
+    assert latest.recorded_by_id == admin.id and latest.notice.version == version
+    response = client.post(
+        f"/personas/{person.id}/inscribir", data={"cohort_id": factories.cohort().id}
+    )
+    assert response.status_code == 302
+    assert db.session.scalar(select(Enrollment).where(Enrollment.person_id == person.id))
+
+
 def test_cli_export_anonymise_and_merge(runner, admin, db):
     person = factories.person(document_type="PPT", document_number="XY123456")
     result = runner.invoke(args=["lms", "export-person", "ppt", "xy-123.456"])
