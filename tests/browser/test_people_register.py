@@ -137,3 +137,18 @@ def test_people_admin_pages_are_accessible(live_server, live_app, page):
         assert_accessible(page)
     page.goto(f"{live_server}/personas/")
     assert_accessible(page)
+
+    # She revokes her authorization, later signs a new one on paper.
+    page.goto(f"{live_server}/personas/{person_id}")
+    page.get_by_label("La persona revocó su autorización").check()
+    page.get_by_role("button", name="Registrar revocación").click()
+    page.get_by_role("link", name="Registrar nueva autorización").click()
+    assert_accessible(page)
+    page.get_by_label("Cómo autorizó").select_option("planilla")
+    page.get_by_role("button", name="Registrar autorización").click()
+    assert page.get_by_text("Se requiere la autorización").first.is_visible()
+    page.get_by_label("Autorizo el tratamiento de mis datos").check()
+    page.get_by_role("button", name="Registrar autorización").click()
+    assert page.get_by_text("Autorización registrada.").is_visible()
+    assert page.get_by_role("cell", name="Vigente").is_visible()
+    assert_accessible(page)
