@@ -45,7 +45,8 @@ def masked_document(document_type: str, number: str) -> str:
     return f"{document_type} ****{number[-4:]}" if number else f"{document_type} ****"
 
 
-def _hours_claim(hours: Decimal):
+def hours_value(hours: Decimal) -> int | float:
+    """Hours as JSON shows them, in the signed claim and the public record alike: 20, 12.5."""
     value = Decimal(hours)
     return int(value) if value == value.to_integral_value() else float(value)
 
@@ -150,7 +151,7 @@ def claims(record: dict, base_url: str) -> dict:
         "doc": masked_document(record["document_type"], record["document_number"]),
         "course": record["course_code"],
         "course_name": record["course_name"],
-        "hours": _hours_claim(record["hours"]),
+        "hours": hours_value(record["hours"]),
         "completed": record["completed_on"].isoformat(),
         "kind": record["kind"],
     }

@@ -13,7 +13,7 @@ from sqlalchemy.orm import aliased, defer
 
 from lms.certificates import cache, signing
 from lms.certificates.codes import normalize
-from lms.certificates.issue import masked_document
+from lms.certificates.issue import hours_value, masked_document
 from lms.certificates.lifecycle import is_anonymized
 from lms.certificates.models import Certificate
 from lms.courses.models import Enrollment
@@ -58,7 +58,7 @@ def record(cert: Certificate, replaced_by: str | None) -> dict:
         else masked_document(cert.document_type, cert.document_number),
         "course": cert.course_code,
         "course_name": cert.course_name,
-        "hours": float(cert.hours),
+        "hours": hours_value(cert.hours),
         "completed": cert.completed_on.isoformat(),
         "issued": cert.issued_at.isoformat() + "Z",
         "sha256": cert.sha256,

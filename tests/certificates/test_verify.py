@@ -3,12 +3,16 @@
 import base64
 import io
 import json
+from decimal import Decimal
 
 from sqlalchemy import select
 
 from lms.audit.models import AuditEntry
+from lms.certificates.issue import issue_for
 from lms.certificates.models import Certificate
 from lms.extensions import db as _db
+from tests import factories
+from tests.certificates.conftest import completed_enrollment
 
 KEYS = ["code", "status", "kind", "name", "doc", "course", "course_name", "hours", "completed",
         "issued", "sha256", "replaced_by"]
@@ -28,6 +32,17 @@ def test_json_contract(client, issued):
     # Lower case, no dashes and O for 0 still find it.
     sloppy = issued.code.lower().replace("-", "").replace("0", "o")
     assert client.get(f"/v/{sloppy}.json").get_json()["code"] == issued.code
+
+
+def test_hours_in_the_record_are_the_signed_claim(client, db):
+    for hours, shown in (("20", '"hours": 20,'), ("12.5", '"hours": 12.5,')):
+        course = factories.course(hours=Decimal(hours))
+        cert = issue_for(completed_enrollment(factories.cohort(course=course)))
+        body = client.get(f"/v/{cert.code}.json").get_data(as_text=True)
+        assert shown in body  # 20, never 20.0
+        payload = cert.jws.split(".")[1]
+        signed = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+        assert repr(json.loads(body)["hours"]) == repr(signed["hours"])
 
 
 def test_unknown_code_is_a_clear_404(client, db):
@@ -174,9 +189,7 @@ def test_supersede_chain(client, login, admin, issued):
 
 
 def test_rotation_keeps_old_documents_verifying(client, runner, issued, app):
-    from lms.certificates.issue import issue_for
     from lms.certificates.verify import verify_text
-    from tests.certificates.conftest import completed_enrollment
 
     result = runner.invoke(args=["lms", "rotate-signing-key"])
     assert result.exit_code == 0 and "Nueva clave de firma" in result.output
