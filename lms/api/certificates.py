@@ -1,8 +1,8 @@
 """API resource: certificates (see lms/api/__init__.py).
 
-Admins issue and revoke; a trainer reads the documents of their own cohorts; an
-analyst reads statuses and counts but no personal data (name and document omitted,
-no PDF, no per-person listing).
+Admins issue (one, or a cohort's pending ones), correct and revoke; a trainer reads
+the documents of their own cohorts; an analyst reads statuses and counts but no
+personal data (name and document omitted, no PDF, no per-person listing).
 """
 
 from flask import Response, abort, jsonify
@@ -44,6 +44,10 @@ CERTIFICATE = {
         "replaced_by": {"type": "string", "nullable": True},
         "verify_url": {"type": "string"},
     },
+}
+BATCH = {
+    "type": "object",
+    "properties": {"count": {"type": "integer"}, "issued": {"type": "array", "items": CERTIFICATE}},
 }
 PDF = {"type": "string", "format": "binary", "description": "application/pdf"}
 
@@ -132,6 +136,30 @@ def certificates_revoke(code: str):
     lifecycle.revoke(cert, form.reason.data)
     db.session.commit()
     return jsonify(certificate_json(cert, replaced_by))
+
+
+@bp.route("/certificates/<code>/correct", methods=["POST"])
+@doc("Corregir: reemitir con los datos actuales de la persona y del curso; el nuevo "
+     "documento reemplaza al anterior", response=CERTIFICATE, status=201,
+     tags=("certificates",))
+def certificates_correct(code: str):
+    """Re-issue from current data (admin); the old code then verifies as superseded."""
+    cert, _ = _load(code, "admin")
+    new = lifecycle.reissue(cert, current_user.id)
+    db.session.commit()
+    return jsonify(certificate_json(new)), 201
+
+
+@bp.route("/cohorts/<int:cohort_id>/certificates", methods=["POST"])
+@doc("Emitir los documentos pendientes de un grupo", response=BATCH, status=201,
+     tags=("certificates",))
+def cohort_certificates_issue(cohort_id: int):
+    """Issue every eligible document of a cohort that has none (admin), in one request."""
+    require_role("admin")
+    cohort = db.get_or_404(Cohort, cohort_id)
+    issued = issue.issue_cohort(cohort, current_user.id)
+    db.session.commit()
+    return jsonify({"count": len(issued), "issued": [certificate_json(c) for c in issued]}), 201
 
 
 @bp.route("/people/<int:person_id>/certificates", methods=["GET"])

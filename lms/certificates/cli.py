@@ -1,4 +1,4 @@
-"""Commands of the certificates domain: issue, verify, export, rotate the signing key."""
+"""Commands of the certificates domain: issue, revoke, correct, verify, export, rotate keys."""
 
 import json
 import sys
@@ -9,12 +9,14 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy.orm import undefer
 
-from lms.certificates import issue, public, qr, signing
+from lms.audit.services import system_actor
+from lms.certificates import issue, lifecycle, public, qr, signing
 from lms.certificates.codes import normalize
 from lms.certificates.models import Certificate
 from lms.certificates.verify import verify_text
 from lms.courses.models import Cohort, Course
 from lms.extensions import db
+from lms.people.cli import _acting_as, _actor, _run
 
 VERDICTS = {
     "valid": "AUTÉNTICO Y VIGENTE",
@@ -40,6 +42,16 @@ def _load_json_file(path: str | None, label: str):
         return Path(path).read_text(encoding="utf-8").strip()
     except OSError as exc:
         raise click.ClickException(f"No se pudo leer {label} {path}: {exc.strerror}.") from exc
+
+
+def _certificate(code: str, *options) -> Certificate:
+    canonical = normalize(code)
+    cert = canonical and db.session.scalar(
+        db.select(Certificate).options(*options).filter_by(code=canonical)
+    )
+    if not cert:
+        raise click.ClickException(f"No existe un documento con el código {code}.")
+    return cert
 
 
 def register(group: AppGroup) -> None:
@@ -94,17 +106,33 @@ def register(group: AppGroup) -> None:
             click.echo(f"  {key}: {value}")
         sys.exit(0 if verdict.genuine and verdict.status in ("valid", "superseded") else 1)
 
+    @group.command("revoke-certificate")
+    @click.argument("code")
+    @click.option("--reason", required=True, help="Why it is revoked (5 to 300 characters).")
+    @_actor
+    def revoke_certificate(code, reason, actor_email):
+        """Revoke a document with a reason; it stays on record and verifies as revoked."""
+        cert = _certificate(code)
+        with _acting_as(actor_email):
+            _run(lambda: lifecycle.revoke(cert, reason))
+        click.echo(f"Documento {cert.code} revocado.")
+
+    @group.command("correct-certificate")
+    @click.argument("code")
+    @_actor
+    def correct_certificate(code, actor_email):
+        """Re-issue from the person's and course's current data; the new one supersedes it."""
+        cert = _certificate(code)
+        with _acting_as(actor_email):
+            new = _run(lambda: lifecycle.reissue(cert, system_actor.get()))
+        click.echo(f"Se emitió {new.code}, que reemplaza a {cert.code}.")
+
     @group.command("export-certificate")
     @click.argument("code")
     @click.option("--output", required=True, help="Archivo PDF de salida.")
     def export_certificate(code, output):
         """Write the issued PDF, byte for byte."""
-        canonical = normalize(code)
-        cert = canonical and db.session.scalar(
-            db.select(Certificate).options(undefer(Certificate.pdf)).filter_by(code=canonical)
-        )
-        if not cert:
-            raise click.ClickException(f"No existe un documento con el código {code}.")
+        cert = _certificate(code, undefer(Certificate.pdf))
         if not cert.pdf:
             raise click.ClickException("El PDF fue suprimido (titular anonimizado).")
         try:

@@ -228,6 +228,19 @@ def issue_pending(ids: list[int], issued_by_id: int | None = None, chunk: int = 
         yield len(materialize(frozen_from_enrollments(part), issued_by_id))
 
 
+def issue_cohort(cohort: Cohort, issued_by_id: int | None = None) -> list[Certificate]:
+    """Issue, in the caller's transaction, every pending document of one cohort (API).
+
+    A cohort is a few dozen people, so this runs inline; larger batches use jobs.py.
+    """
+    ids = pending_ids(cohort_code=cohort.code)
+    for _ in issue_pending(ids, issued_by_id):
+        pass
+    return list(db.session.scalars(
+        select(Certificate).where(Certificate.enrollment_id.in_(ids)).order_by(Certificate.id)
+    ))
+
+
 def _still_pending(ids: list[int]) -> list[int]:
     return list(
         db.session.scalars(

@@ -70,6 +70,20 @@ def supersede(cert: Certificate, changes: dict, issued_by_id: int | None = None)
     return new
 
 
+def reissue(cert: Certificate, issued_by_id: int | None = None) -> Certificate:
+    """Correct a document from the holder's and the course's current data (supersedes it).
+
+    For corrections made at the source (the person's record, the course), as the CLI
+    and the API do; the admin page instead lets an admin type the corrected fields.
+    """
+    enrollment = db.session.get(Enrollment, cert.enrollment_id)
+    if enrollment is None or enrollment.completed_on is None:
+        raise ValidationError("La inscripción ya no figura como completada; no se puede "
+                              "reemitir (revoque el documento si corresponde).")
+    (current,) = issue.frozen_from_enrollments([enrollment.id])
+    return supersede(cert, current, issued_by_id)
+
+
 def chain(cert: Certificate) -> list[Certificate]:
     """Every version of the document, from the first issue to the current correction."""
     out = [cert]

@@ -104,3 +104,66 @@ def test_person_listing_keeps_chain_order(client, admin, db):
                       headers=_auth(admin)).get_json()
     assert [(r["code"], r["status"], r["replaced_by"]) for r in rows] == [
         (first.code, "superseded", second.code), (second.code, "valid", None)]
+
+
+def test_api_correct_reissues_and_supersedes(client, admin, issued, completed, db):
+    headers = _auth(admin)
+    url = f"/api/v1/certificates/{issued.code}/correct"
+    unchanged = client.post(url, headers=headers)
+    assert unchanged.status_code == 422
+    assert unchanged.get_json()["error"]["message"].startswith("No cambió ningún dato")
+    completed.person.last_names = "Núñez de Ibáñez"
+    db.session.flush()
+    created = client.post(url, json={}, headers=headers)
+    assert created.status_code == 201, created.get_json()
+    new = created.get_json()
+    assert new["status"] == "valid" and new["name"] == "María José Núñez de Ibáñez"
+    assert new["code"] != issued.code and new["enrollment_id"] == completed.id
+    old = client.get(f"/api/v1/certificates/{issued.code}", headers=headers).get_json()
+    assert old["status"] == "superseded" and old["replaced_by"] == new["code"]
+    again = client.post(url, headers=headers)
+    assert again.status_code == 422
+    assert set(again.get_json()["error"]) == {"code", "message", "fields"}
+    assert "ya fue reemplazado" in again.get_json()["error"]["message"]
+    assert client.post("/api/v1/certificates/nada/correct", headers=headers).status_code == 404
+    trainer = _auth(completed.cohort.trainers[0])
+    assert client.post(f"/api/v1/certificates/{new['code']}/correct",
+                       headers=trainer).status_code == 403
+    # An enrollment no longer complete cannot be re-issued; revoke instead.
+    completed.completed_on = None
+    db.session.flush()
+    gone = client.post(f"/api/v1/certificates/{new['code']}/correct", headers=headers)
+    assert gone.status_code == 422 and "ya no figura como completada" in \
+        gone.get_json()["error"]["message"]
+
+
+def test_api_issues_a_cohorts_pending_documents(client, admin, analyst, db):
+    own_trainer = factories.user(role="trainer")
+    cohort = factories.cohort(course=factories.course(document_kind="certificado"),
+                              trainers=[own_trainer])
+    done = [completed_enrollment(cohort) for _ in range(3)]
+    factories.enrollment(cohort=cohort)  # not complete: left alone
+    url = f"/api/v1/cohorts/{cohort.id}/certificates"
+    for user in (own_trainer, analyst):  # issuing is for admins
+        assert client.post(url, headers=_auth(user)).status_code == 403
+    response = client.post(url, headers=_auth(admin))
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["count"] == 3
+    assert sorted(c["enrollment_id"] for c in body["issued"]) == sorted(e.id for e in done)
+    assert {c["kind"] for c in body["issued"]} == {"certificado"}
+    assert client.post(url, headers=_auth(admin)).get_json() == {"count": 0, "issued": []}
+    missing = client.post("/api/v1/cohorts/999999/certificates", headers=_auth(admin))
+    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+    assert client.post("/api/v1/cohorts/abc/certificates",
+                       headers=_auth(admin)).status_code == 404
+
+
+def test_openapi_documents_correct_and_cohort_issue(client, db):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    correct = paths["/api/v1/certificates/{code}/correct"]["post"]
+    assert "201" in correct["responses"] and "requestBody" not in correct
+    batch = paths["/api/v1/cohorts/{cohort_id}/certificates"]["post"]
+    schema = batch["responses"]["201"]["content"]["application/json"]["schema"]
+    assert set(schema["properties"]) == {"count", "issued"}
+    assert batch["parameters"][0]["schema"] == {"type": "integer"}
