@@ -7,13 +7,14 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import undefer
 
 from lms.audit.services import system_actor
 from lms.certificates import issue, lifecycle, public, qr, signing
 from lms.certificates.codes import normalize
 from lms.certificates.models import Certificate
-from lms.certificates.verify import verify_text
+from lms.certificates.verify import EXIT_OK, EXIT_REJECTED, EXIT_UNCHECKED, verify_text
 from lms.courses.models import Cohort, Course
 from lms.extensions import db
 from lms.people.cli import _acting_as, _actor, _run
@@ -25,6 +26,14 @@ VERDICTS = {
     "unknown": "AUTÉNTICO (estado de revocación sin comprobar)",
     "invalid": "NO AUTÉNTICO",
 }
+
+
+VERIFY_EXIT_HELP = (
+    f"Exit status: {EXIT_OK} genuine and not revoked (valid or superseded); "
+    f"{EXIT_REJECTED} not genuine, revoked, or unreadable input; "
+    f"{EXIT_UNCHECKED} genuine but revocation status unchecked (with --jwks and no "
+    "--status-list, or a status list that expired or failed to verify)."
+)
 
 
 def _read_input(value: str) -> str:
@@ -54,6 +63,35 @@ def _certificate(code: str, *options) -> Certificate:
     return cert
 
 
+def _offline_inputs(jwks_file: str, status_file: str | None) -> tuple[dict, str | None]:
+    # Offline means files only: no database, no signing keys (which could be created).
+    try:
+        jwks = json.loads(_load_json_file(jwks_file, "el JWKS"))
+    except ValueError as exc:
+        raise click.ClickException("El archivo JWKS no es JSON válido.") from exc
+    if not isinstance(jwks, dict):
+        raise click.ClickException("El archivo JWKS no es un conjunto de claves (JWK Set).")
+    status = _load_json_file(status_file, "la lista de estado") if status_file else None
+    return jwks, status
+
+
+def _local_inputs(status_file: str | None) -> tuple[dict, str | None]:
+    # On the server: this installation's keys (never created here) and, unless a file
+    # is given, a status list freshly signed from the database.
+    ring = signing.keyring(create=False)
+    if ring is None:
+        raise click.ClickException("No hay claves locales; indique --jwks.")
+    if status_file:
+        return ring.jwks(), _load_json_file(status_file, "la lista de estado")
+    try:
+        return ring.jwks(), public.status_list(ring)
+    except SQLAlchemyError:
+        db.session.rollback()
+        click.echo("No se pudo leer la base de datos: el estado de revocación queda sin "
+                   "comprobar.")
+        return ring.jwks(), None
+
+
 def register(group: AppGroup) -> None:
     """Add this domain's commands to the ``lms`` group."""
 
@@ -75,25 +113,18 @@ def register(group: AppGroup) -> None:
             total += count
         click.echo(f"Se emitieron {total} documentos.")
 
-    @group.command("verify")
+    @group.command("verify", epilog=VERIFY_EXIT_HELP)
     @click.argument("input_")
-    @click.option("--jwks", "jwks_file", help="Archivo JWKS (por omisión, las claves locales).")
-    @click.option("--status-list", "status_file", help="Lista de estado firmada (JWS).")
+    @click.option("--jwks", "jwks_file",
+                  help="JWKS file: verify offline, without the database or local keys.")
+    @click.option("--status-list", "status_file", help="Signed status list file (JWS).")
     def verify(input_, jwks_file, status_file):
-        """Verify QR text or a PDF offline; exit 0 only for a genuine, unrevoked document."""
+        """Verify QR text or a PDF; exit 0 only for a genuine, unrevoked document."""
         text = _read_input(input_)
         if jwks_file:
-            try:
-                jwks = json.loads(_load_json_file(jwks_file, "el JWKS"))
-            except ValueError as exc:
-                raise click.ClickException("El archivo JWKS no es JSON válido.") from exc
+            jwks, status = _offline_inputs(jwks_file, status_file)
         else:
-            ring = signing.keyring(create=False)
-            if ring is None:
-                raise click.ClickException("No hay claves locales; indique --jwks.")
-            jwks = ring.jwks()
-        status = _load_json_file(status_file, "la lista de estado") if status_file \
-            else public.status_list()
+            jwks, status = _local_inputs(status_file)
         verdict = verify_text(text, jwks, status)
         click.echo(f"Veredicto: {VERDICTS[verdict.status]}")
         if verdict.reason:
@@ -102,9 +133,12 @@ def register(group: AppGroup) -> None:
             when = datetime.fromtimestamp(verdict.status_checked_at, UTC)
             stale = " (VENCIDA)" if verdict.status_expired else ""
             click.echo(f"Estado comprobado el {when:%Y-%m-%d %H:%M} UTC{stale}")
+        elif verdict.genuine and not status:
+            click.echo("Estado de revocación sin comprobar: indique --status-list con la lista "
+                       f"firmada de {verdict.claims['iss']}/.well-known/status-list.")
         for key, value in verdict.claims.items():
             click.echo(f"  {key}: {value}")
-        sys.exit(0 if verdict.genuine and verdict.status in ("valid", "superseded") else 1)
+        sys.exit(verdict.exit_code)
 
     @group.command("revoke-certificate")
     @click.argument("code")

@@ -81,8 +81,12 @@ def record_json(code_text: str) -> bytes | None:
     return body
 
 
-def status_list() -> str:
-    """A JWS listing revoked (and superseded) codes, with iat and exp, for offline checks."""
+def status_list(ring: signing.KeyRing | None = None) -> str:
+    """A JWS listing revoked (and superseded) codes, with iat and exp, for offline checks.
+
+    Signed with ``ring`` when given (the CLI's existing keys); otherwise with this
+    installation's keys, creating the first one like any first signing.
+    """
     revoked = list(
         db.session.scalars(
             select(Certificate.code).where(Certificate.revoked_at.is_not(None))
@@ -97,7 +101,7 @@ def status_list() -> str:
         ).all()
     )
     now = calendar.timegm(utcnow().timetuple())
-    return signing.keyring().sign(
+    return (ring or signing.keyring()).sign(
         {
             "iss": current_app.config["BASE_URL"],
             "iat": now,

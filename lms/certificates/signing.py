@@ -3,8 +3,9 @@
 Private keys are PEM files in ``SIGNING_KEY_DIR`` (default ``instance/keys``), one
 per ``kid``; the file ``current`` names the key that signs. The first signing on a
 fresh installation generates a key, so nothing has to be set up, and the keys
-never enter the repository. Rotation adds a key and moves ``current``; the old
-public keys stay in the JWKS so documents signed with them keep verifying.
+never enter the repository; reading them to verify or publish never creates one.
+Rotation adds a key and moves ``current``; the old public keys stay in the JWKS so
+documents signed with them keep verifying.
 """
 
 import base64
@@ -155,5 +156,6 @@ def rotate() -> str:
 
 
 def jwks() -> dict:
-    """The published JWK Set (generates the first key if needed, so it is never empty)."""
-    return keyring().jwks()
+    """The published JWK Set; empty before the first signing (verifying never creates keys)."""
+    ring = keyring(create=False)
+    return ring.jwks() if ring else {"keys": []}

@@ -20,6 +20,10 @@ from lms.certificates.signing import b64url_decode
 REQUIRED_CLAIMS = (
     "iss", "jti", "iat", "name", "doc", "course", "course_name", "hours", "completed", "kind",
 )
+#: Exit statuses of ``lms verify``: genuine and not revoked (valid or superseded);
+#: not genuine or revoked; genuine but revocation status unchecked (no status list,
+#: or one that expired or failed to verify), which must never pass for "valid".
+EXIT_OK, EXIT_REJECTED, EXIT_UNCHECKED = 0, 1, 3
 _QR = re.compile(r"^(?P<base>\S+)/v/(?P<code>[^#/]+)#(?P<jws>[^#]+)$")
 
 
@@ -32,7 +36,7 @@ class Verdict:
     """What offline verification concluded."""
 
     genuine: bool
-    status: str  # valid, revoked, superseded, unknown (no status list), invalid
+    status: str  # valid, revoked, superseded, unknown (no usable status list), invalid
     claims: dict = field(default_factory=dict)
     kid: str | None = None
     reason: str = ""
@@ -40,9 +44,11 @@ class Verdict:
     status_expired: bool = False
 
     @property
-    def ok(self) -> bool:
-        """Genuine and not revoked: the only outcome a CLI exit code 0 stands for."""
-        return self.genuine and self.status in ("valid", "superseded", "unknown")
+    def exit_code(self) -> int:
+        """The one rule behind ``lms verify``'s exit status (see EXIT_*)."""
+        if not self.genuine or self.status == "revoked":
+            return EXIT_REJECTED
+        return EXIT_UNCHECKED if self.status == "unknown" else EXIT_OK
 
 
 def _public_key(jwk: dict) -> ec.EllipticCurvePublicKey:
@@ -123,13 +129,17 @@ def verify_text(text: str, jwks: dict, status_list: str | None = None) -> Verdic
 
 def _apply_status(verdict: Verdict, status_list: str, jwks: dict) -> None:
     listing, _ = verify_jws(status_list, jwks)
-    if not isinstance(listing.get("revoked"), list) or "iat" not in listing:
+    checked_at, expires = listing.get("iat"), listing.get("exp", 0)
+    if not (isinstance(listing.get("revoked"), list) and isinstance(checked_at, int)
+            and isinstance(expires, int | float)):
         raise VerificationError("La lista de estado no tiene el formato esperado.")
-    verdict.status_checked_at = int(listing["iat"])
-    verdict.status_expired = time.time() > float(listing.get("exp", 0))
+    verdict.status_checked_at = checked_at
+    verdict.status_expired = time.time() > expires
     code = verdict.claims["jti"]
-    if code in listing["revoked"]:
+    if code in listing["revoked"]:  # a revocation is final, however old the list
         verdict.status = "revoked"
+    elif verdict.status_expired:
+        verdict.reason = "La lista de estado venció: el estado de revocación no está comprobado."
     elif code in (listing.get("superseded") or {}):
         verdict.status = "superseded"
         verdict.reason = f"Reemplazado por {listing['superseded'][code]}."

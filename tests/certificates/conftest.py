@@ -1,5 +1,6 @@
 """Fixtures for the certificates tests: completed enrollments and issued documents."""
 
+from contextlib import contextmanager
 from datetime import date
 
 import pytest
@@ -37,3 +38,33 @@ def issued(db, completed):
     from lms.certificates.issue import issue_for
 
     return issue_for(completed)
+
+
+@contextmanager
+def standalone_app(directory, tables=True, **overrides):
+    """A separate app on its own SQLite file and key directory under ``directory``.
+
+    For what the shared, rolled-back app cannot show: a fresh installation with no
+    keys (and, with ``tables=False``, no schema), or a server and an offline verifier
+    that share nothing but files. Use it without the ``db`` fixture, so the app's
+    own session, not the shared one, answers its queries.
+    """
+    from lms import create_app
+    from lms.config import TestConfig
+    from lms.extensions import db as _db
+
+    app = create_app({
+        **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{directory / 'lms.sqlite3'}",
+        "SIGNING_KEY_DIR": str(directory / "keys"),
+        **overrides,
+    })
+    if tables:
+        with app.app_context():
+            _db.create_all()
+    try:
+        yield app
+    finally:
+        with app.app_context():
+            _db.session.remove()
+            _db.engine.dispose()

@@ -212,31 +212,22 @@ def test_status_list_is_signed_with_iat_and_ttl(client, issued):
 
 
 def test_verification_is_rate_limited(tmp_path):
-    from lms import create_app
-    from lms.config import TestConfig
     from lms.extensions import limiter
+    from tests.certificates.conftest import standalone_app
 
-    app = create_app({
-        **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
-        "RATELIMIT_ENABLED": True,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'rl.sqlite3'}",
-        "SIGNING_KEY_DIR": str(tmp_path / "keys"),
-    })
-    with app.app_context():
-        _db.create_all()
-    client = app.test_client()
-    try:
-        codes = [client.get("/v/ABCD-EFGH-JKMN-PQRS-T.json").status_code for _ in range(125)]
-        assert codes[0] == 404 and codes[-1] == 429
-        assert client.get("/v/ABCD-EFGH-JKMN-PQRS-T.json").get_json()["error"]["code"] == \
-            "rate_limited"
-        pages = [client.get("/v/ABCD-EFGH-JKMN-PQRS-T").status_code for _ in range(125)]
-        assert pages[0] == 404 and pages[-1] == 429
-        form = {"document_type": "CC", "document_number": "123456", "birth_date": "1990-01-01"}
-        portal = [client.post("/certificados", data=form).status_code for _ in range(12)]
-        assert portal[0] == 200 and portal[-1] == 429
-    finally:
-        # The limiter is one object for every app in the process: switch it back off.
-        limiter.enabled = False
-        with app.app_context():
-            _db.engine.dispose()
+    with standalone_app(tmp_path, RATELIMIT_ENABLED=True) as app:
+        client = app.test_client()
+        try:
+            codes = [client.get("/v/ABCD-EFGH-JKMN-PQRS-T.json").status_code for _ in range(125)]
+            assert codes[0] == 404 and codes[-1] == 429
+            assert client.get("/v/ABCD-EFGH-JKMN-PQRS-T.json").get_json()["error"]["code"] == \
+                "rate_limited"
+            pages = [client.get("/v/ABCD-EFGH-JKMN-PQRS-T").status_code for _ in range(125)]
+            assert pages[0] == 404 and pages[-1] == 429
+            form = {"document_type": "CC", "document_number": "123456",
+                    "birth_date": "1990-01-01"}
+            portal = [client.post("/certificados", data=form).status_code for _ in range(12)]
+            assert portal[0] == 200 and portal[-1] == 429
+        finally:
+            # The limiter is one object for every app in the process: switch it back off.
+            limiter.enabled = False
