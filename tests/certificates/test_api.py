@@ -47,6 +47,17 @@ def test_not_eligible_is_422(client, admin, db):
                        headers=_auth(admin)).status_code == 404
 
 
+def test_data_too_long_for_any_qr_is_422_not_500(client, admin, db):
+    # Four bytes a letter in UTF-8: more than a version 40 symbol holds (see qr.py).
+    person = factories.person(first_names="𝐀" * 120, last_names="𝐁" * 119)
+    course = factories.course(name="𝐂" * 200)
+    enrollment = completed_enrollment(factories.cohort(course=course), person)
+    response = client.post("/api/v1/certificates", json={"enrollment_id": enrollment.id},
+                           headers=_auth(admin))
+    assert response.status_code == 422
+    assert "demasiado largos para su código QR" in response.get_json()["error"]["message"]
+
+
 def test_roles(client, issued, completed, analyst, db):
     own = completed.cohort.trainers[0]
     stranger = factories.user(role="trainer")

@@ -3,6 +3,7 @@
 import base64
 import json
 import random
+from decimal import Decimal
 
 import pypdfium2 as pdfium
 import zxingcpp
@@ -10,7 +11,13 @@ from joserfc import jws
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from lms.certificates.qr import version
+from lms.certificates.models import Certificate
+from lms.certificates.qr import WORST_CASE_VERSION
+from tests import factories
+from tests.certificates.conftest import completed_enrollment
+
+#: A realistic production address (the QR text carries it twice: URL and iss).
+PRODUCTION = "https://formaciontic.cucuta.gov.co"
 
 
 def _qr_from_pdf(data: bytes):
@@ -63,12 +70,31 @@ def test_pdf_text_is_vector_with_accents_and_full_document(issued):
         assert expected in text, expected
 
 
-def test_qr_version_is_reported(issued):
-    from lms.certificates.qr import matrix
+def test_worst_case_qr_decodes_at_200_dpi_within_the_documented_version(app, db,
+                                                                        monkeypatch):
+    """Longest name, course and code a document holds, every letter two bytes in UTF-8."""
+    from lms.certificates.issue import issue_for
 
-    size, _ = matrix(f"http://localhost/v/{issued.code}#{issued.jws}")
-    # Payload with every required claim cannot fit v15-M (412 bytes); see qr.py.
-    assert version(size) <= 20
+    monkeypatch.setitem(app.config, "BASE_URL", PRODUCTION)
+    longest = {c.name: c.type.length for c in Certificate.__table__.columns
+               if c.name in ("holder_name", "course_code", "course_name")}
+    course = factories.course(code="Ñ" * longest["course_code"],
+                              name="Ó" * longest["course_name"], hours=Decimal("9999.75"),
+                              document_kind="certificado")
+    # First and last names as long as the document's name may be (one space between).
+    first = longest["holder_name"] // 2
+    person = factories.person(document_type="PEP", document_number="X12345678",
+                              first_names="Á" * first,
+                              last_names="Ü" * (longest["holder_name"] - first - 1))
+    cert = issue_for(completed_enrollment(factories.cohort(course=course), person))
+    assert len(cert.holder_name) == longest["holder_name"]
+
+    barcode = _qr_from_pdf(cert.pdf)
+    expected = f"{PRODUCTION}/v/{cert.code}#{cert.jws}"
+    assert barcode is not None and barcode.valid and barcode.text == expected
+    assert len(expected) == 1726  # the sum in lms/certificates/qr.py's docstring
+    assert barcode.extra["ECLevel"] == "M"
+    assert int(barcode.extra["Version"]) <= WORST_CASE_VERSION
 
 
 def _mutate(token: str, rng: random.Random) -> str:

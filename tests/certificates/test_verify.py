@@ -148,7 +148,8 @@ def test_verify_cli_reads_a_pdf_and_rejects_forgeries(runner, issued, tmp_path, 
     assert other.exit_code == 1 and "no coincide" in other.output
     empty = tmp_path / "blank.pdf"
     empty.write_bytes(b"not a pdf")
-    assert runner.invoke(args=["lms", "verify", str(empty)]).exit_code != 0
+    unreadable = runner.invoke(args=["lms", "verify", str(empty)])
+    assert unreadable.exit_code == 1 and "No se encontró un código QR" in unreadable.output
 
 
 def test_supersede_chain(client, login, admin, issued):
