@@ -1,12 +1,16 @@
 """GET /v/{CODE}.json under gunicorn against PostgreSQL, next to a bare Flask endpoint.
 
-Builds its own data in ``bench_certificates`` (dropped and recreated): 200 issued
-documents. Serves the app and a one-route Flask app with the same gunicorn settings
-on 127.0.0.1, loads each at 32 concurrent keep-alive connections (wrk if installed,
-else a bounded Python load generator: threads + http.client), and prints req/s, p99
-and the ratio. Target: the verification endpoint reaches >= 60% of the bare one.
+Needs PostgreSQL: set BENCH_DATABASE_URL (that database is dropped and recreated);
+without it the script says so and exits 0. Builds 200 issued documents, serves the
+app twice (with the per-process verification cache, CERT_VERIFY_CACHE_SECONDS, at
+its default and at 0, so every request reads the database) and a one-route Flask
+app, all with the same gunicorn settings on 127.0.0.1; loads each at 32 concurrent
+keep-alive connections (wrk if installed, else a bounded Python load generator:
+threads + http.client), and prints req/s, p99 and the ratios. Target: the
+verification endpoint reaches >= 60% of the bare one.
 
-    .venv/bin/python bench/certificates_verify.py [--seconds 10] [--requests 20000]
+    BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_certificates \
+        .venv/bin/python bench/certificates_verify.py [--seconds 10] [--requests 20000]
 """
 
 import argparse
@@ -41,8 +45,14 @@ def bare():
     return jsonify({"ok": True})
 '''
 OURS = '''from lms import create_app
-app = create_app({"CERT_VERIFY_RATE_LIMIT": "100000000/minute"})
+app = create_app({{"CERT_VERIFY_RATE_LIMIT": "100000000/minute"{extra}}})
 '''
+#: (label, module, port, extra settings): the app as deployed, then without its cache.
+APPS = (
+    ("GET /v/{CODE}.json", "ours_app", 8461, ""),
+    ("GET /v/{CODE}.json sin caché", "ours_nocache_app", 8463, ', "CERT_VERIFY_CACHE_SECONDS": 0'),
+)
+BARE_LABEL = "Flask mínimo"
 
 
 def _build(tmp: str) -> list[str]:
@@ -132,21 +142,28 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10, help="wrk duration per endpoint")
     parser.add_argument("--requests", type=int, default=20000, help="Python load: requests")
     args = parser.parse_args()
+    if not PG_URL:
+        print("Este benchmark necesita PostgreSQL: defina BENCH_DATABASE_URL, por ejemplo "
+              "postgresql+psycopg://postgres@127.0.0.1:5432/bench_certificates "
+              "(la base se borra y se vuelve a crear). No se midió nada.")
+        return
     if not builder._pg_ready(PG_URL):
         sys.exit(1)
     with tempfile.TemporaryDirectory() as tmp:
         codes = _build(tmp)
         Path(tmp, "bare_app.py").write_text(BARE)
-        Path(tmp, "ours_app.py").write_text(OURS)
+        for _, module, _, extra in APPS:
+            Path(tmp, f"{module}.py").write_text(OURS.format(extra=extra))
         env = {**os.environ, "DATABASE_URL": PG_URL, "LMS_INSTANCE_PATH": tmp,
                "LMS_SIGNING_KEY_DIR": f"{tmp}/keys", "SECRET_KEY": "bench"}
-        servers = [_serve("ours_app", 8461, tmp, env), _serve("bare_app", 8462, tmp, env)]
+        targets = [(label, port, [f"/v/{c}.json" for c in codes]) for label, _, port, _ in APPS]
+        targets.append((BARE_LABEL, 8462, ["/bare.json"]))
+        servers = [_serve(module, port, tmp, env) for _, module, port, _ in APPS]
+        servers.append(_serve("bare_app", 8462, tmp, env))
         try:
-            ours_paths = [f"/v/{c}.json" for c in codes]
             use_wrk = shutil.which("wrk") is not None
             results = {}
-            for label, port, paths in (("GET /v/{CODE}.json", 8461, ours_paths),
-                                       ("Flask mínimo", 8462, ["/bare.json"])):
+            for label, port, paths in targets:
                 if use_wrk:
                     _wrk(port, paths, 2, tmp)  # warm-up: pools, caches
                     results[label] = _wrk(port, paths, args.seconds, tmp)
@@ -156,9 +173,11 @@ def main() -> None:
             tool = "wrk" if use_wrk else "Python (hilos + http.client)"
             print(f"gunicorn {' '.join(GUNICORN[:-1])}; {CONNECTIONS} conexiones; {tool}")
             for label, (rps, p99) in results.items():
-                print(f"{label:22s} {rps:9.0f} req/s   p99 {p99:7.1f} ms")
-            ours, bare = results["GET /v/{CODE}.json"][0], results["Flask mínimo"][0]
-            print(f"Relación verificación / Flask mínimo: {100 * ours / bare:.0f} % (meta >= 60 %)")
+                print(f"{label:30s} {rps:9.0f} req/s   p99 {p99:7.1f} ms")
+            bare = results[BARE_LABEL][0]
+            for label, _, _, _ in APPS:
+                print(f"Relación {label} / {BARE_LABEL}: "
+                      f"{100 * results[label][0] / bare:.0f} % (meta >= 60 %)")
         finally:
             for proc in servers:
                 os.killpg(proc.pid, signal.SIGTERM)
