@@ -3,18 +3,20 @@
 Every source (web roster, QR check-in, planilla, API) goes through ``record_marks``.
 The upsert on the unique constraint means two writers of the same mark can never
 create two rows, and the ``status <> excluded.status`` guard makes a repeated mark a
-no-op, which is what makes imports and API retries idempotent.
+no-op, which is what makes imports idempotent. API retries are recognised by their
+``mark_id`` in the ledger of every key ever accepted, so a late retry never undoes a
+newer mark.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.attendance import completion
 from lms.attendance.bulk_sql import insert_rows
-from lms.attendance.models import SOURCES, STATUSES, Attendance
+from lms.attendance.models import SOURCES, STATUSES, Attendance, AttendanceMarkId
 from lms.audit.models import AuditEntry
 from lms.audit.services import current_actor_id
 from lms.errors import ValidationError
@@ -25,6 +27,7 @@ from lms.timeutil import utcnow
 CHUNK = 1000
 
 _table = Attendance.__table__
+_ledger = AttendanceMarkId.__table__
 
 
 @dataclass(frozen=True)
@@ -71,17 +74,22 @@ def record_marks(
     if source not in SOURCES:
         raise ValueError(f"unknown source {source!r}")
     actor = current_actor_id() if actor_id is None and source != "qr" else actor_id
-    wanted: dict[tuple[int, int], Mark] = {}
-    for mark in marks:
-        if mark.status not in STATUSES:
-            raise ValidationError("Estado no válido: use presente, tarde, excusa o ausente.",
-                                  "status")
-        wanted[(mark.session_id, mark.enrollment_id)] = mark  # the last one wins
+    marks = list(marks)
+    if any(mark.status not in STATUSES for mark in marks):
+        raise ValidationError("Estado no válido: use presente, tarde, excusa o ausente.", "status")
     result = MarkResult()
+    keyed = [m for m in marks if m.mark_id]
+    if keyed:
+        replayed = _replayed(keyed)
+        marks = [m for m in marks if m.mark_id not in replayed]
+        result.unchanged += len(replayed)
+    wanted = {(m.session_id, m.enrollment_id): m for m in marks}  # the last one wins
     # Lock order (enrollment, session) is the same for every writer: no deadlocks.
     keys = sorted(wanted, key=lambda k: (k[1], k[0]))
     for start in range(0, len(keys), CHUNK):
         _write_chunk([wanted[k] for k in keys[start : start + CHUNK]], source, actor, result)
+    if keyed:
+        _remember([m for m in marks if m.mark_id])
     if recompute and result.enrollment_ids:
         result.completed = completion.recompute(result.enrollment_ids, notify=notify)
     return result
@@ -98,7 +106,6 @@ def pair_filter(first, second, pairs):
 
 
 def _write_chunk(marks: list[Mark], source: str, actor: int | None, result: MarkResult) -> None:
-    marks = _drop_replayed(marks)
     keys = {(m.session_id, m.enrollment_id) for m in marks}
     existing = {
         (r.session_id, r.enrollment_id): r
@@ -117,7 +124,7 @@ def _write_chunk(marks: list[Mark], source: str, actor: int | None, result: Mark
     now = utcnow()
     values = [
         {"session_id": m.session_id, "enrollment_id": m.enrollment_id, "status": m.status,
-         "source": source, "marked_by_id": actor, "marked_at": now, "mark_id": m.mark_id}
+         "source": source, "marked_by_id": actor, "marked_at": now}
         for m in todo
     ]
     written = db.session.execute(_upsert(), values).all()
@@ -142,10 +149,14 @@ def _write_chunk(marks: list[Mark], source: str, actor: int | None, result: Mark
         insert_rows(AuditEntry.__table__, audit)
 
 
+def _insert(table):
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
+
+
 def _upsert():
     # One statement run as executemany: compiled once and cached, batched by the driver.
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(_table)
+    stmt = _insert(_table)
     excluded = stmt.excluded
     return stmt.on_conflict_do_update(
         index_elements=[_table.c.session_id, _table.c.enrollment_id],
@@ -154,36 +165,58 @@ def _upsert():
             "source": excluded.source,
             "marked_by_id": excluded.marked_by_id,
             "marked_at": excluded.marked_at,
-            # A web mark keeps the API's key, so a late API retry cannot undo it.
-            "mark_id": func.coalesce(excluded.mark_id, _table.c.mark_id),
         },
         where=_table.c.status != excluded.status,
     ).returning(_table.c.id, _table.c.session_id, _table.c.enrollment_id, _table.c.status)
 
 
-def _drop_replayed(marks: list[Mark]) -> list[Mark]:
-    """Skip marks whose mark_id was already applied to the same person and session."""
-    ids = [m.mark_id for m in marks if m.mark_id]
-    if not ids:
-        return marks
-    seen = {
-        r.mark_id: (r.session_id, r.enrollment_id)
-        for r in db.session.execute(
-            select(_table.c.mark_id, _table.c.session_id, _table.c.enrollment_id).where(
-                _table.c.mark_id.in_(ids)
+def _targets(mark_ids) -> dict[str, tuple[int, int]]:
+    ids = sorted(set(mark_ids))
+    found = {}
+    for start in range(0, len(ids), CHUNK):
+        found.update(
+            (r.mark_id, (r.session_id, r.enrollment_id))
+            for r in db.session.execute(
+                select(_ledger.c.mark_id, _ledger.c.session_id, _ledger.c.enrollment_id)
+                .where(_ledger.c.mark_id.in_(ids[start : start + CHUNK]))
             )
         )
+    return found
+
+
+def _check_target(mark: Mark, target: tuple[int, int]) -> None:
+    if target != (mark.session_id, mark.enrollment_id):
+        raise ValidationError(
+            f"El mark_id «{mark.mark_id}» ya se usó para otra persona o sesión.", "mark_id"
+        )
+
+
+def _replayed(marks: list[Mark]) -> set[str]:
+    """mark_ids already accepted for the same person and session: a retry, skipped."""
+    seen = _targets(m.mark_id for m in marks)
+    for mark in marks:
+        if mark.mark_id in seen:
+            _check_target(mark, seen[mark.mark_id])
+    return set(seen)
+
+
+def _remember(marks: list[Mark]) -> None:
+    """Add every accepted key to the ledger, whether or not its mark changed anything."""
+    now = utcnow()
+    rows = {
+        m.mark_id: {"mark_id": m.mark_id, "session_id": m.session_id,
+                    "enrollment_id": m.enrollment_id, "created_at": now}
+        for m in marks
     }
-    kept = []
-    for m in marks:
-        target = seen.get(m.mark_id) if m.mark_id else None
-        if target is None:
-            kept.append(m)
-        elif target != (m.session_id, m.enrollment_id):
-            raise ValidationError(
-                f"El mark_id «{m.mark_id}» ya se usó para otra persona o sesión.", "mark_id"
-            )
-    return kept
+    if not rows:
+        return
+    stmt = _insert(_ledger).on_conflict_do_nothing(index_elements=[_ledger.c.mark_id])
+    added = set(db.session.scalars(stmt.returning(_ledger.c.mark_id), list(rows.values())))
+    # A concurrent request may have taken a key meanwhile: fine only for the same mark.
+    taken = _targets(set(rows) - added)
+    for mark in marks:
+        if mark.mark_id in taken:
+            _check_target(mark, taken[mark.mark_id])
 
 
 def session_marks(session_id: int) -> dict[int, Attendance]:

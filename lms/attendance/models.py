@@ -37,11 +37,30 @@ class Attendance(db.Model):
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: When it was last set (UTC).
     marked_at: Mapped[datetime] = mapped_column(default=utcnow)
-    #: Client-chosen id that makes API retries idempotent.
-    mark_id: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     session: Mapped[CourseSession] = relationship()
     enrollment: Mapped[Enrollment] = relationship()
+
+
+class AttendanceMarkId(db.Model):
+    """Every client mark_id ever accepted, so a late retry is recognised as a replay.
+
+    A key stored on the mark itself only lasts until the next change of that mark; the
+    ledger keeps all of them, including those of items that changed nothing.
+    """
+
+    __tablename__ = "attendance_mark_ids"
+
+    #: The client's idempotency key (API).
+    mark_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: The session the key was used for.
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    #: The enrollment the key was used for.
+    enrollment_id: Mapped[int] = mapped_column(
+        ForeignKey("enrollments.id", ondelete="CASCADE"), index=True
+    )
+    #: When it was first accepted (UTC).
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class CheckinRequest(db.Model):

@@ -137,7 +137,6 @@ def add_attendance(w, rng: random.Random, cohorts) -> list[tuple]:
                         "source": source,
                         "marked_by_id": None if source == "qr" else trainer_id,
                         "marked_at": datetime.combine(day + delay, time(16, rng.randint(0, 59))),
-                        "mark_id": None,
                     }
                 )
             w.add(

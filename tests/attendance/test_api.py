@@ -89,3 +89,29 @@ def test_endpoints_are_in_the_openapi_document(client, db):
     schema = put["requestBody"]["content"]["application/json"]["schema"]
     assert schema["items"]["required"] == ["document_type", "document_number", "status",
                                            "mark_id"]
+
+
+def test_a_late_retry_is_a_replay_even_after_newer_marks(client, db, group):
+    s, (a, b, _c) = group["sessions"][0], group["enrollments"]
+    headers = _auth(group["trainer"])
+    url = f"/api/v1/sessions/{s.id}/attendance"
+
+    def status():
+        return db.session.scalar(select(Attendance.status).where(
+            Attendance.enrollment_id == a.id, Attendance.session_id == s.id))
+
+    assert client.put(url, json=[_item(a, "presente", "k-a")], headers=headers).status_code == 200
+    assert client.put(url, json=[_item(a, "ausente", "k-b")], headers=headers).status_code == 200
+    late = client.put(url, json=[_item(a, "presente", "k-a")], headers=headers)
+    assert late.status_code == 200 and late.json["unchanged"] == 1 and late.json["updated"] == 0
+    assert status() == "ausente"
+    # A key whose item changed nothing is remembered too: after k-d, k-c's retry is a replay.
+    r = client.put(url, json=[_item(a, "ausente", "k-c"), _item(b, "tarde", "k-x")],
+                   headers=headers)
+    assert r.json["unchanged"] == 1 and r.json["created"] == 1
+    client.put(url, json=[_item(a, "presente", "k-d")], headers=headers)
+    client.put(url, json=[_item(a, "ausente", "k-c")], headers=headers)
+    assert status() == "presente"
+    # A retry never moves a key to someone else.
+    r = client.put(url, json=[_item(b, "presente", "k-a")], headers=headers)
+    assert r.status_code == 422 and "items[0].mark_id" in r.json["error"]["fields"]
