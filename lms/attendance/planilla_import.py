@@ -2,8 +2,10 @@
 
 The file is streamed in chunks of CHUNK rows: each chunk is checked and written with
 batched lookups inside the caller's single transaction, so memory does not grow with
-the file, and any error anywhere makes the caller roll everything back. Rows already
-seen (for "last row wins") are remembered in a temporary table, not in memory.
+the file, and any error anywhere makes the caller roll everything back. Each mark's
+last row (for "last row wins") is remembered in a temporary table, not in memory, and
+the marks are written from it once the whole file is read: a person and session found
+in two chunks is written once, with the last status, so a second import writes nothing.
 """
 
 import uuid
@@ -11,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
 
-from sqlalchemy import Column, Integer, MetaData, Table, bindparam, select
+from sqlalchemy import Column, Integer, MetaData, String, Table, and_, bindparam, or_, select
 
 from lms.attendance.bulk_sql import insert_rows
 from lms.attendance.completion import recompute
@@ -82,7 +84,8 @@ class _Importer:
         self.seen = Table(f"planilla_seen_{uuid.uuid4().hex[:12]}", MetaData(),
                           Column("session_id", Integer, primary_key=True),
                           Column("enrollment_id", Integer, primary_key=True),
-                          Column("row", Integer), prefixes=["TEMPORARY"])
+                          Column("row", Integer), Column("status", String(10)),
+                          prefixes=["TEMPORARY"])
 
     def error(self, row: int, column: str, message: str) -> None:
         self.errors.append(RowError(row, column, message))
@@ -111,6 +114,7 @@ class _Importer:
             if self.errors:
                 # Chunks report by stage (sessions, people, …): list them in file order.
                 raise TabularError(sorted(self.errors, key=lambda e: e.row or 0))
+            self._write_marks()
             ids = db.session.scalars(select(self.seen.c.enrollment_id).distinct()).all()
             self.result.completions = len(recompute(ids, notify=not self.result.dry_run))
         finally:
@@ -135,12 +139,23 @@ class _Importer:
             marks[key] = row
         if marks:
             self._remember(marks)
-        if marks and not self.errors:
-            done = record_marks(
-                [Mark(s, e, row.status) for (s, e), row in marks.items()],
-                source="planilla", recompute=False,
-            )
+
+    def _write_marks(self) -> None:
+        # Read back a chunk at a time in key order (keyset paging): memory stays flat.
+        seen, last = self.seen.c, (0, 0)
+        while True:
+            batch = db.session.execute(
+                select(seen.session_id, seen.enrollment_id, seen.status)
+                .where(or_(seen.session_id > last[0],
+                           and_(seen.session_id == last[0], seen.enrollment_id > last[1])))
+                .order_by(seen.session_id, seen.enrollment_id).limit(CHUNK)
+            ).all()
+            if not batch:
+                return
+            done = record_marks([Mark(s, e, status) for s, e, status in batch],
+                                source="planilla", recompute=False)
             self.result.marks += done.written
+            last = batch[-1][:2]
 
     def _people(self, rows: list[PlanillaRow]) -> dict[tuple[str, str], int]:
         docs = list({row.document for row in rows})
@@ -252,11 +267,13 @@ class _Importer:
             if (s, e) in marks:
                 self._duplicate(marks[(s, e)], earlier)
                 again.append((s, e))
-        insert_rows(self.seen, [{"session_id": s, "enrollment_id": e, "row": r.number}
+        insert_rows(self.seen, [{"session_id": s, "enrollment_id": e, "row": r.number,
+                                 "status": r.status}
                                 for (s, e), r in marks.items() if (s, e) not in again])
         if again:
             db.session.execute(
                 self.seen.update().where(seen.session_id == bindparam("b_s"),
                                          seen.enrollment_id == bindparam("b_e"))
-                .values(row=bindparam("b_row")),
-                [{"b_s": s, "b_e": e, "b_row": marks[(s, e)].number} for s, e in again])
+                .values(row=bindparam("b_row"), status=bindparam("b_status")),
+                [{"b_s": s, "b_e": e, "b_row": marks[(s, e)].number,
+                  "b_status": marks[(s, e)].status} for s, e in again])

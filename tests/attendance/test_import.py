@@ -144,6 +144,41 @@ def test_minor_with_guardian_and_warnings(runner, db, catalog, tmp_path):
     assert db.session.get(Person, known.id).birth_date == date(1970, 1, 1)  # not overwritten
 
 
+def test_last_row_wins_across_chunks_without_double_writes(
+    runner, db, catalog, tmp_path, monkeypatch
+):
+    monkeypatch.setattr("lms.attendance.planilla_import.CHUNK", 2)
+    ana = ("TIC-BASICO,G-1,CAC-ATALAYA,2021-03-0{d},4,CC,1090111222,Ana,Pérez,F,1990-05-06,"
+           "urbana,{s},si")
+    path = _write(tmp_path, _rows(
+        ana.format(d=1, s="P"),
+        ana.format(d=2, s="P"),
+        "TIC-BASICO,G-1,CAC-ATALAYA,2021-03-01,4,CC,55667788,José,Rangel,M,1985-01-01,rural,P,si",
+        ana.format(d=1, s="ausente"),  # second chunk: overrides row 2
+        ana.format(d=1, s="T"),  # third chunk: overrides row 5
+    ))
+    result = _run(runner, path)
+    assert result.exit_code == 0, result.output
+    assert "Marcas: 3" in result.output
+    assert "fila 5, columna numero_documento: CC 1090111222 ya aparece en la fila 2" in (
+        result.output)
+    assert "fila 6, columna numero_documento: CC 1090111222 ya aparece en la fila 5" in (
+        result.output)
+    ana_day1 = select(Attendance.status).join(Enrollment).join(Person).join(
+        CourseSession, CourseSession.id == Attendance.session_id).where(
+        Person.document_number == "1090111222", CourseSession.date == date(2021, 3, 1))
+    assert db.session.scalar(ana_day1) == "tarde"
+    # One audit row per mark: each was written once, with its last status.
+    marks_audit = select(func.count(AuditEntry.id)).where(AuditEntry.entity == "attendance")
+    assert db.session.scalar(marks_audit) == 3
+    audit = _count(db, AuditEntry)
+    again = _run(runner, path)
+    assert again.exit_code == 0, again.output
+    assert "Marcas: 0" in again.output
+    assert _count(db, AuditEntry) == audit
+    assert db.session.scalar(ana_day1) == "tarde"
+
+
 def test_semicolon_csv_with_accented_headers_and_xlsx(runner, db, catalog, tmp_path):
     text = ("Curso;Grupo;Sede;Fecha;Horas;Tipo_Documento;Número_Documento;Nombres;Apellidos;"
             "Sexo;Fecha_Nacimiento;Zona;Estado;Autorización_Datos;Otra\n"
