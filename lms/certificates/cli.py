@@ -15,9 +15,9 @@ from lms.certificates import issue, lifecycle, public, qr, signing
 from lms.certificates.codes import normalize
 from lms.certificates.models import Certificate
 from lms.certificates.verify import EXIT_OK, EXIT_REJECTED, EXIT_UNCHECKED, verify_text
+from lms.commands import acting_as, actor_option, run_once
 from lms.courses.models import Cohort, Course
 from lms.extensions import db
-from lms.people.cli import _acting_as, _actor, _run
 
 VERDICTS = {
     "valid": "AUTÉNTICO Y VIGENTE",
@@ -143,22 +143,22 @@ def register(group: AppGroup) -> None:
     @group.command("revoke-certificate")
     @click.argument("code")
     @click.option("--reason", required=True, help="Why it is revoked (5 to 300 characters).")
-    @_actor
+    @actor_option
     def revoke_certificate(code, reason, actor_email):
         """Revoke a document with a reason; it stays on record and verifies as revoked."""
         cert = _certificate(code)
-        with _acting_as(actor_email):
-            _run(lambda: lifecycle.revoke(cert, reason))
+        with acting_as(actor_email):
+            run_once(lambda: lifecycle.revoke(cert, reason))
         click.echo(f"Documento {cert.code} revocado.")
 
     @group.command("correct-certificate")
     @click.argument("code")
-    @_actor
+    @actor_option
     def correct_certificate(code, actor_email):
         """Re-issue from the person's and course's current data; the new one supersedes it."""
         cert = _certificate(code)
-        with _acting_as(actor_email):
-            new = _run(lambda: lifecycle.reissue(cert, system_actor.get()))
+        with acting_as(actor_email):
+            new = run_once(lambda: lifecycle.reissue(cert, system_actor.get()))
         click.echo(f"Se emitió {new.code}, que reemplaza a {cert.code}.")
 
     @group.command("export-certificate")

@@ -7,21 +7,14 @@ same services and commit once, or write nothing on error.
 
 import json
 import sys
-from contextlib import contextmanager
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
-from lms.audit.services import record, system_actor
-from lms.auth.models import User
+from lms.audit.services import record
+from lms.commands import acting_as, actor_option, run_once
 from lms.errors import ValidationError
-from lms.extensions import db
 from lms.people import rights, services
-
-_actor = click.option(
-    "--actor", "actor_email", default=None, help="Correo del usuario que responde la solicitud."
-)
 
 
 def _person(document_type: str, number: str):
@@ -36,38 +29,13 @@ def _person(document_type: str, number: str):
     return person
 
 
-@contextmanager
-def _acting_as(email: str | None):
-    """Attribute the audit entries to a staff member for the duration of the command."""
-    user_id = None
-    if email:
-        user_id = db.session.scalar(select(User.id).where(User.email == email.strip().lower()))
-        if user_id is None:
-            raise click.ClickException(f"No existe el usuario {email}.")
-    token = system_actor.set(user_id)
-    try:
-        yield
-    finally:
-        system_actor.reset(token)
-
-
-def _run(action):
-    try:
-        with db.session.begin_nested():
-            result = action()
-    except ValidationError as exc:
-        raise click.ClickException(exc.message) from exc
-    db.session.commit()
-    return result
-
-
 def register(group: AppGroup) -> None:
     """Add this domain's commands to the ``lms`` group."""
 
     @group.command("export-person")
     @click.argument("document_type")
     @click.argument("number")
-    @_actor
+    @actor_option
     def export_person(document_type, number, actor_email):
         """Print everything stored about one person as JSON (right to know)."""
         person = _person(document_type, number)
@@ -76,21 +44,21 @@ def register(group: AppGroup) -> None:
             record("export", person)
             return rights.export_person(person)
 
-        with _acting_as(actor_email):
-            data = _run(action)
+        with acting_as(actor_email):
+            data = run_once(action)
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
         click.echo()
 
     @group.command("anonymize-person")
     @click.argument("document_type")
     @click.argument("number")
-    @_actor
+    @actor_option
     @click.confirmation_option(prompt="¿Anonimizar a esta persona? No se puede deshacer.")
     def anonymize_person(document_type, number, actor_email):
         """Remove a person's identity while keeping their counts (right to delete)."""
         person = _person(document_type, number)
-        with _acting_as(actor_email):
-            _run(lambda: rights.anonymize_person(person))
+        with acting_as(actor_email):
+            run_once(lambda: rights.anonymize_person(person))
         click.echo(f"Persona {person.id} anonimizada: {person.document_number}.")
 
     @group.command("merge-people")
@@ -98,14 +66,14 @@ def register(group: AppGroup) -> None:
     @click.argument("keep_number")
     @click.argument("duplicate_type")
     @click.argument("duplicate_number")
-    @_actor
+    @actor_option
     @click.confirmation_option(prompt="¿Fusionar el duplicado en el registro que se conserva?")
     def merge_people(keep_type, keep_number, duplicate_type, duplicate_number, actor_email):
         """Fold a duplicate record into the one kept; its enrollments and attendance move."""
         survivor = _person(keep_type, keep_number)
         duplicate = _person(duplicate_type, duplicate_number)
-        with _acting_as(actor_email):
-            detail = _run(lambda: rights.merge_people(survivor, duplicate))
+        with acting_as(actor_email):
+            detail = run_once(lambda: rights.merge_people(survivor, duplicate))
         click.echo(
             f"Fusionado {detail['merged_id']} en {detail['survivor_id']}: "
             f"{len(detail['enrollments_moved'])} inscripciones trasladadas, "
@@ -115,7 +83,7 @@ def register(group: AppGroup) -> None:
     @group.command("seed-people")
     def seed_people():
         """Create the comunas, corregimientos and default privacy notice if missing."""
-        result = _run(services.seed_reference_data)
+        result = run_once(services.seed_reference_data)
         click.echo(
             f"Comunas y corregimientos creados: {result['areas_created']}; "
             f"aviso de privacidad vigente: {result['notice']}."
