@@ -14,22 +14,25 @@ from lms.courses.models import CourseSession
 FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
 #: Blank rows added for people who arrive without being enrolled.
 WALK_IN_ROWS = 8
-#: (header, width mm): import column names, then the signature.
+#: (header, width mm): import column names, then the signature; 277 mm, A4 landscape.
 COLUMNS = (
-    ("N.º", 8),
-    ("tipo_documento", 16),
-    ("numero_documento", 27),
-    ("nombres", 36),
-    ("apellidos", 36),
-    ("sexo", 10),
-    ("fecha_nacimiento", 22),
-    ("zona", 14),
-    ("estado", 14),
-    ("autorizacion_datos", 18),
-    ("acudiente (menores)", 34),
-    ("Firma", 42),
+    ("N.º", 7),
+    ("tipo_documento", 17),
+    ("numero_documento", 26),
+    ("nombres", 29),
+    ("apellidos", 29),
+    ("sexo", 8),
+    ("fecha_nacimiento", 20),
+    ("zona", 13),
+    ("estado", 11),
+    ("autorizacion_datos", 20),
+    ("acudiente_nombre", 34),
+    ("acudiente_documento", 26),
+    ("Firma", 37),
 )
 ROW_H = 8
+#: The header row has room for names broken after an underscore.
+HEADER_H, HEADER_LINE_H = 8, 3.4
 
 
 class _Planilla(FPDF):
@@ -49,13 +52,32 @@ class _Planilla(FPDF):
                   f"Página {self.page_no()}/{{nb}}", align="C")
 
 
+def header_lines(pdf: FPDF, title: str, width: float) -> list[str]:
+    """A column name on one line if it fits, else broken after its underscores."""
+    if pdf.get_string_width(title) + 2 * pdf.c_margin <= width:
+        return [title]
+    return title.replace("_", "_\n").split("\n")
+
+
 def _header_row(pdf: _Planilla) -> None:
     pdf.set_font("DejaVu", "B", 6.5)
     pdf.set_fill_color(225, 230, 240)
+    x, y = pdf.l_margin, pdf.get_y()
     for title, width in COLUMNS:
-        pdf.cell(width, ROW_H, title, border=1, align="C", fill=True)
-    pdf.ln()
+        pdf.rect(x, y, width, HEADER_H, style="DF")
+        lines = header_lines(pdf, title, width)
+        pdf.set_xy(x, y + (HEADER_H - HEADER_LINE_H * len(lines)) / 2)
+        pdf.multi_cell(width, HEADER_LINE_H, "\n".join(lines), align="C")
+        x += width
+    pdf.set_xy(pdf.l_margin, y + HEADER_H)
     pdf.set_font("DejaVu", "", 8)
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    # A long name is cut rather than written over the next column.
+    while text and pdf.get_string_width(text) + 2 * pdf.c_margin > width:
+        text = text[:-1]
+    return text
 
 
 def _row(pdf: _Planilla, values: list[str]) -> None:
@@ -63,7 +85,7 @@ def _row(pdf: _Planilla, values: list[str]) -> None:
         pdf.add_page()
         _header_row(pdf)
     for (_title, width), value in zip(COLUMNS, values, strict=True):
-        pdf.cell(width, ROW_H, value, border=1)
+        pdf.cell(width, ROW_H, _fit(pdf, value, width), border=1)
     pdf.ln()
 
 
@@ -105,9 +127,9 @@ def planilla_pdf(session: CourseSession, rows) -> BytesIO:
     for number, row in enumerate(rows, start=1):
         p = row.person
         _row(pdf, [
-            str(number), p.document_type, p.document_number, p.first_names[:24],
-            p.last_names[:24], p.sex or "", p.birth_date.isoformat() if p.birth_date else "",
-            p.zone or "", "", "", "", "",
+            str(number), p.document_type, p.document_number, p.first_names,
+            p.last_names, p.sex or "", p.birth_date.isoformat() if p.birth_date else "",
+            p.zone or "", "", "", "", "", "",
         ])
     for extra in range(WALK_IN_ROWS):
         _row(pdf, [str(number + extra + 1)] + [""] * (len(COLUMNS) - 1))

@@ -1,3 +1,4 @@
+import pypdfium2 as pdfium
 from sqlalchemy import event, select
 
 from lms.attendance.models import Attendance, CheckinRequest
@@ -222,9 +223,24 @@ def test_today_lists_my_sessions(client, login, db, trainer):
 
 def test_planilla_pdf(client, login, group, db):
     s = group["sessions"][0]
+    person = group["enrollments"][0].person
+    person.first_names, person.zone = "María Fernanda de los Ángeles del Socorro", "urbana"
+    db.session.commit()
     login(group["trainer"])
     r = client.get(f"/sesiones/{s.id}/planilla.pdf")
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     assert r.data.startswith(b"%PDF")
+    pdf = pdfium.PdfDocument(r.data)
+    page = pdf[0]
+    text = page.get_textpage()
+    width, _height = page.get_size()
+    words = "".join(text.get_text_range().split())
+    # The import's two guardian columns, by their exact names (headers may wrap at "_").
+    assert "acudiente_nombre" in words and "acudiente_documento" in words
+    assert "menores)" not in words
+    assert "urbana" in words and "MaríaFernanda" in words and "Socorro" not in words
+    margin = 10 * 72 / 25.4 - 0.5  # 10 mm, in points
+    boxes = [text.get_charbox(i) for i in range(text.count_chars())]
+    assert len(pdf) == 1 and all(margin <= b[0] and b[2] <= width - margin for b in boxes)
     login(factories.user(role="trainer"))
     assert client.get(f"/sesiones/{s.id}/planilla.pdf").status_code == 403
