@@ -195,17 +195,22 @@ class _Importer:
                                           ("zona", row.zone)) if not value]
         for column in missing:
             self.error(row.number, column, "es obligatorio para registrar a una persona nueva")
+        guardian = None
         if row.consent is not True:
             self.error(row.number, "autorizacion_datos",
                        "la persona es nueva: se requiere «si» (autorización firmada en papel)")
-        if missing or row.consent is not True:
+        else:
+            # Checked even when other cells are missing, so every missing cell is listed.
+            holder = SimpleNamespace(birth_date=row.birth_date, document_type=row.document_type)
+            try:
+                guardian = check_consent(holder, "planilla", True, row.guardian_name,
+                                         row.guardian_document, self.today)
+            except ValidationError as exc:
+                self.rule_error(row.number, exc, "numero_documento")
+        if missing or guardian is None:
             return None
         try:
             fields = clean_person_data(row.person_data(), today=self.today)
-            holder = SimpleNamespace(birth_date=fields["birth_date"],
-                                     document_type=row.document_type)
-            guardian = check_consent(holder, "planilla", True, row.guardian_name,
-                                     row.guardian_document, self.today)
         except ValidationError as exc:
             self.rule_error(row.number, exc, "numero_documento")
             return None

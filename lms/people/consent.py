@@ -112,20 +112,22 @@ def check_consent(person, channel, consent, guardian_name, guardian_document, to
         )
     guardian_name = (guardian_name or "").strip() or None
     guardian_document = _guardian_document(guardian_document)
+    # Every guardian problem at once: a planilla row lists each missing cell.
+    problems: dict[str, list[str]] = {}
     if is_minor(person.birth_date, person.document_type, today):
         if not guardian_name:
-            raise ValidationError(
-                "Es menor de edad: escriba el nombre del acudiente que autoriza.", "guardian_name"
-            )
+            problems["guardian_name"] = [
+                "Es menor de edad: escriba el nombre del acudiente que autoriza."]
         if not guardian_document:
-            raise ValidationError(
-                "Es menor de edad: escriba el documento del acudiente que autoriza.",
-                "guardian_document",
-            )
+            problems["guardian_document"] = [
+                "Es menor de edad: escriba el documento del acudiente que autoriza."]
     if guardian_name and len(guardian_name) > 160:
-        raise ValidationError("Máximo 160 caracteres.", "guardian_name")
+        problems["guardian_name"] = ["Máximo 160 caracteres."]
     if guardian_document and len(guardian_document) > 40:
-        raise ValidationError("Máximo 40 caracteres.", "guardian_document")
+        problems["guardian_document"] = ["Máximo 40 caracteres."]
+    if problems:
+        first = next(iter(problems))
+        raise ValidationError(problems[first][0], first, fields=problems)
     return guardian_name, guardian_document
 
 

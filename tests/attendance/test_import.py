@@ -111,6 +111,7 @@ def test_every_error_is_reported_and_nothing_is_written(runner, db, catalog, tmp
     assert "fila 6, columna horas: la sesión del grupo G-OTRO del 2021-02-01 ya existe con 3" in out
     assert "fila 7, columna autorizacion_datos: la persona es nueva" in out
     assert "fila 8, columna acudiente_nombre:" in out
+    assert "fila 8, columna acudiente_documento:" in out
     assert "fila 9, columna numero_documento:" in out and "fila 9, columna sexo:" in out
     assert "fila 9, columna zona:" in out and "fila 9, columna autorizacion_datos:" in out
     assert "fila 2" not in out
@@ -177,6 +178,21 @@ def test_last_row_wins_across_chunks_without_double_writes(
     assert "Marcas: 0" in again.output
     assert _count(db, AuditEntry) == audit
     assert db.session.scalar(ana_day1) == "tarde"
+
+
+def test_a_new_minor_lists_every_missing_cell(runner, db, catalog, tmp_path):
+    text = (HEADER + ",acudiente_nombre,acudiente_documento\n"
+            "TIC-BASICO,G-1,CAC-ATALAYA,2021-03-01,4,TI,1100223344,,Gil,M,2015-01-01,"
+            "urbana,P,si,,\n"
+            "TIC-BASICO,G-1,CAC-ATALAYA,2021-03-01,4,TI,1100223355,Luz,Gil,F,2014-01-01,"
+            "urbana,P,si,Rosa Gil,\n")
+    result = _run(runner, _write(tmp_path, text))
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if line.startswith("fila ")]
+    assert [line.split(":")[0] for line in errors] == [
+        "fila 2, columna nombres", "fila 2, columna acudiente_nombre",
+        "fila 2, columna acudiente_documento", "fila 3, columna acudiente_documento"]
+    assert _count(db, Person) == 0
 
 
 def test_semicolon_csv_with_accented_headers_and_xlsx(runner, db, catalog, tmp_path):
