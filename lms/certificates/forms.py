@@ -53,7 +53,7 @@ class CorrectForm(FlaskForm):
         InputRequired("Escriba la fecha (AAAA-MM-DD).")])
     site_name = StringField("Sede", validators=[DataRequired("Escriba la sede."),
                                                 Length(max=160)])
-    trainer_name = StringField("Formador(a)", validators=[Optional(), Length(max=240)])
+    trainer_name = StringField("Formador(a)", validators=[Optional(), Length(max=1000)])
 
 
 class PortalForm(FlaskForm):

@@ -26,7 +26,7 @@ class Certificate(db.Model):
     #: certificado or constancia.
     kind: Mapped[str] = mapped_column(String(20))
     #: Holder's name as printed.
-    holder_name: Mapped[str] = mapped_column(String(240))
+    holder_name: Mapped[str] = mapped_column(String(241))
     #: Document type as printed.
     document_type: Mapped[str] = mapped_column(String(3))
     #: Document number as printed (in full on the PDF, masked on public pages).
@@ -43,7 +43,7 @@ class Certificate(db.Model):
     #: Site name as printed.
     site_name: Mapped[str] = mapped_column(String(160))
     #: Trainer name(s) as printed.
-    trainer_name: Mapped[str] = mapped_column(String(240))
+    trainer_name: Mapped[str] = mapped_column(Text)
     #: When it was issued (UTC).
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: Staff member who issued it; empty when issued automatically.

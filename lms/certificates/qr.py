@@ -25,10 +25,10 @@ keep the contract and bound the size instead.
 - Typical (a 23-letter accented name, ``ALF-DIG``, a 41-letter course name): about
   290 bytes of payload, 572 of text, version 19 (624 at M).
 - Worst case (what tests/certificates/test_roundtrip.py issues): the longest
-  name a document holds (240 characters, Certificate.holder_name), course name
+  name a document holds (241 characters, Certificate.holder_name), course name
   (200) and course code (30), every letter accented (2 bytes in UTF-8), a PEP
-  number, hours 9999.75 and kind certificado: P = 1152, ceil(4 P / 3) = 1536,
-  text 59 + 43 + 2 + 1536 + 86 = 1726 bytes, version 35 (1809 at M; 34 holds
+  number, hours 9999.75 and kind certificado: P = 1154, ceil(4 P / 3) = 1539,
+  text 59 + 43 + 2 + 1539 + 86 = 1729 bytes, version 35 (1809 at M; 34 holds
   1722). At 122 pt, a 200-dpi render gives 339 px for its 157 modules, about
   2.2 px a module, which still decodes.
 

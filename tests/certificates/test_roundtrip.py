@@ -86,13 +86,17 @@ def test_worst_case_qr_decodes_at_200_dpi_within_the_documented_version(app, db,
     person = factories.person(document_type="PEP", document_number="X12345678",
                               first_names="Á" * first,
                               last_names="Ü" * (longest["holder_name"] - first - 1))
-    cert = issue_for(completed_enrollment(factories.cohort(course=course), person))
+    # Three trainers with the longest names a user may have, all printed on the document.
+    trainers = [factories.user(role="trainer", name=letter * 120) for letter in "ÉÍÚ"]
+    cohort = factories.cohort(course=course, trainers=trainers)
+    cert = issue_for(completed_enrollment(cohort, person))
     assert len(cert.holder_name) == longest["holder_name"]
+    assert len(cert.trainer_name) == 3 * 120 + 2 * 2
 
     barcode = _qr_from_pdf(cert.pdf)
     expected = f"{PRODUCTION}/v/{cert.code}#{cert.jws}"
     assert barcode is not None and barcode.valid and barcode.text == expected
-    assert len(expected) == 1726  # the sum in lms/certificates/qr.py's docstring
+    assert len(expected) == 1729  # the sum in lms/certificates/qr.py's docstring
     assert barcode.extra["ECLevel"] == "M"
     assert int(barcode.extra["Version"]) <= WORST_CASE_VERSION
 
