@@ -8,6 +8,7 @@ the marks are written from it once the whole file is read: a person and session 
 in two chunks is written once, with the last status, so a second import writes nothing.
 """
 
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,7 +37,10 @@ CHUNK = 1000
 #: Warnings kept for display; the rest are only counted.
 WARNING_LIMIT = 500
 _COMPARED = (("first_names", "nombres"), ("last_names", "apellidos"),
-             ("birth_date", "fecha_nacimiento"), ("sex", "sexo"), ("zone", "zona"))
+             ("birth_date", "fecha_nacimiento"), ("sex", "sexo"), ("zone", "zona"),
+             ("email", "correo"), ("phone", "telefono"), ("area", "comuna_corregimiento"))
+#: Written between a phone number's digits; "300 123-4567" is the same number.
+_PHONE_SEPARATORS = re.compile(r"[\s.\-()]+")
 
 
 @dataclass
@@ -165,7 +169,7 @@ class _Importer:
             for person in db.session.execute(
                 select(Person.id, Person.document_type, Person.document_number,
                        Person.first_names, Person.last_names, Person.birth_date, Person.sex,
-                       Person.zone).where(
+                       Person.zone, Person.email, Person.phone, Person.area).where(
                     pair_filter(Person.document_type, Person.document_number, batch))
             ):
                 if (person.document_type, person.document_number) in batch:
@@ -222,6 +226,8 @@ class _Importer:
             given, stored = getattr(row, attr), getattr(person, attr)
             if given in (None, "") or stored is None:
                 continue
+            if attr == "phone":
+                given, stored = _PHONE_SEPARATORS.sub("", given), _PHONE_SEPARATORS.sub("", stored)
             same = fold(given) == fold(stored) if isinstance(given, str) else given == stored
             if not same:
                 shown = stored.isoformat() if isinstance(stored, date) else stored

@@ -195,6 +195,30 @@ def test_a_new_minor_lists_every_missing_cell(runner, db, catalog, tmp_path):
     assert _count(db, Person) == 0
 
 
+def test_contact_and_area_differences_are_warned(runner, db, catalog, tmp_path):
+    carmen = factories.person(document_number="77777777", email="carmen@correo.co",
+                              phone="3001234567", area="Comuna 1", zone="urbana")
+    luis = factories.person(document_number="88888888", email="luis@correo.co",
+                            phone="3109876543", area="San Pedro", zone="rural")
+    db.session.commit()
+    row = ("TIC-BASICO,G-1,CAC-ATALAYA,2021-03-01,4,CC,{doc},,,,,,P,,{mail},{phone},{area}\n")
+    text = (HEADER + ",correo,telefono,comuna_corregimiento\n"
+            + row.format(doc="77777777", mail="CARMEN@correo.co", phone="300 123-4567",
+                         area="comuna 1")
+            + row.format(doc="88888888", mail="luis.gil@correo.co", phone="3001112233",
+                         area="Palmarito"))
+    result = _run(runner, _write(tmp_path, text))
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("Advertencia")]
+    # Case and phone separators alone are no difference (row 2); real changes are (row 3).
+    assert [w.split(": difiere")[0] for w in warnings] == [
+        "Advertencia: fila 3, columna correo", "Advertencia: fila 3, columna telefono",
+        "Advertencia: fila 3, columna comuna_corregimiento"]
+    assert "«luis@correo.co»" in result.output and "«San Pedro»" in result.output
+    assert db.session.get(type(luis), luis.id).email == "luis@correo.co"  # not overwritten
+    assert db.session.get(type(carmen), carmen.id).phone == "3001234567"
+
+
 def test_semicolon_csv_with_accented_headers_and_xlsx(runner, db, catalog, tmp_path):
     text = ("Curso;Grupo;Sede;Fecha;Horas;Tipo_Documento;Número_Documento;Nombres;Apellidos;"
             "Sexo;Fecha_Nacimiento;Zona;Estado;Autorización_Datos;Otra\n"
