@@ -36,9 +36,15 @@ def _wants_json() -> bool:
 def _render_roster(session, walk_in=None, status=200, open_walk_in=False):
     rows = roster_service.roster(session)
     search = request.args.get("q", "").strip()
+    shown = roster_service.search(rows, search)
+    if walk_in is None:
+        walk_in = WalkInForm()
+        # Nobody matched a document number: it is probably a walk-in; offer it there.
+        if search and not shown:
+            walk_in.document_number.data = roster_service.looks_like_document(search)
     return render_template(
-        "attendance/roster.html", session=session, rows=rows, statuses=STATUSES,
-        walk_in=walk_in or WalkInForm(), requests=pending_requests(session.id),
+        "attendance/roster.html", session=session, rows=rows, shown=shown,
+        statuses=STATUSES, walk_in=walk_in, requests=pending_requests(session.id),
         request_form=RequestForm(), notice=current_notice(), search=search,
         open_walk_in=open_walk_in, counts=_counts(rows),
     ), status

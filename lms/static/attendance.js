@@ -63,20 +63,45 @@
 
   var search = document.getElementById("roster-search");
   var empty = document.getElementById("roster-empty");
+  var offer = document.getElementById("roster-offer");
+  var offerButton = offer.querySelector("button");
+  var prefilled = "";
+  // Documents are typed with dots, dashes or spaces ("1.090.111-222"); stored without.
+  function compact(text) { return text.replace(/[.\-\s]/g, ""); }
+  // Like the server's looks_like_document: 3 to 20 letters and digits, at least one digit.
+  function asDocument(text) {
+    var doc = compact(text).toUpperCase();
+    return /^[A-Z0-9]{3,20}$/.test(doc) && /[0-9]/.test(doc) ? doc : "";
+  }
+  function offerWalkIn(doc) {
+    var field = walkin.elements.document_number;
+    offer.hidden = !doc;
+    if (!doc) { return; }
+    // Prefill the walk-in form, unless the trainer already typed something else there.
+    if (!field.value || field.value === prefilled) { field.value = doc; prefilled = doc; }
+    offerButton.textContent = "Buscar el documento " + doc + " para inscribir a la persona";
+  }
   function filter() {
     var q = fold(search.value.trim());
     var shown = 0;
     roster.querySelectorAll(".roster-row").forEach(function (li) {
       var text = fold(li.querySelector(".roster-name").textContent + " " +
                       li.querySelector(".roster-doc").textContent);
-      var match = !q || text.indexOf(q) !== -1 || text.replace(/\s/g, "").indexOf(q.replace(/\s/g, "")) !== -1;
+      var match = !q || text.indexOf(q) !== -1 || compact(text).indexOf(compact(q)) !== -1;
       li.hidden = !match;
       if (match) { shown += 1; }
     });
     empty.hidden = shown > 0;
+    offerWalkIn(shown ? "" : asDocument(q));
   }
   search.addEventListener("input", filter);
   search.form.addEventListener("submit", function (event) { event.preventDefault(); filter(); });
+  offerButton.addEventListener("click", function () {
+    walkin.elements.document_number.value = asDocument(search.value);
+    walkin.scrollIntoView({ block: "start" });
+    lookupButton.click();
+    walkin.elements.document_number.focus();
+  });
 
   // Walk-ins: look the document up first; ask for personal data only when it is new.
   var walkin = document.getElementById("walkin");

@@ -1,3 +1,5 @@
+import re
+
 import pypdfium2 as pdfium
 from sqlalchemy import event, select
 
@@ -92,6 +94,28 @@ def test_search_filters_by_document_or_name(client, login, group, db):
     assert a.full_name in page and b.full_name not in page
     page = client.get(_url(s) + f"?q={b.last_names.lower()}").get_data(as_text=True)
     assert b.full_name in page and a.full_name not in page
+
+
+def test_search_ignores_separators_and_accents(client, login, group, db):
+    s = group["sessions"][0]
+    a, b = group["enrollments"][0].person, group["enrollments"][1].person
+    a.document_number, a.first_names, a.last_names = "1090111222", "José Ángel", "Pérez"
+    db.session.commit()
+    login(group["trainer"])
+    for query in ("1.090.111-222", "090 111", "jose angel", "PEREZ", "Pérez"):
+        page = client.get(_url(s), query_string={"q": query}).get_data(as_text=True)
+        assert a.full_name in page and b.full_name not in page, query
+        assert 'id="roster-empty" class="text-body-secondary" hidden' in page
+
+
+def test_unmatched_document_search_prefills_the_walk_in(client, login, group, db):
+    s = group["sessions"][0]
+    login(group["trainer"])
+    page = client.get(_url(s), query_string={"q": "1.092.333-444"}).get_data(as_text=True)
+    assert not any(e.person.full_name in page for e in group["enrollments"])
+    assert re.search(r'<input[^>]*name="document_number"[^>]*value="1092333444"', page)
+    page = client.get(_url(s), query_string={"q": "nadie"}).get_data(as_text=True)
+    assert not re.search(r'<input[^>]*name="document_number"[^>]*value="[^"]', page)
 
 
 def test_roster_of_40_runs_constant_queries(client, login, db, trainer):

@@ -41,10 +41,19 @@ def test_trainer_marks_a_roster_on_a_phone(live_server, live_app, phone_page):
     page.get_by_label("Buscar por documento o nombre").fill("rangel")
     assert page.get_by_text("José Rangel", exact=True).is_visible()
     assert not page.get_by_text("Óscar Suárez", exact=True).is_visible()
-    page.get_by_label("Buscar por documento o nombre").fill("")
+    page.get_by_label("Buscar por documento o nombre").fill("1.092.333-444")
+    # Nobody has that document: the walk-in form is prefilled and the lookup offered.
+    offer = page.get_by_role("button", name="Buscar el documento 1092333444 para inscribir")
+    offer.wait_for()
+    assert page.get_by_text("Nadie coincide").is_visible()
+    assert page.get_by_label("Número de documento").input_value() == "1092333444"
+    assert_accessible(page)
+    # A name that matches nobody is no document: nothing offered.
+    page.get_by_label("Buscar por documento o nombre").fill("Yorgelis")
+    assert offer.is_hidden() and page.get_by_text("Nadie coincide").is_visible()
+    page.get_by_label("Buscar por documento o nombre").fill("1092333444")
     # A walk-in with a new document is registered without leaving the page.
-    page.get_by_label("Número de documento").fill("1.092.333.444")
-    page.get_by_role("button", name="Buscar documento").tap()
+    offer.tap()
     page.get_by_text("Documento nuevo").wait_for()
     page.get_by_label("Nombres").fill("Yorgelis")
     page.get_by_label("Apellidos").fill("Contreras")
