@@ -29,16 +29,17 @@ BATCH = 500
 _enrollments = Enrollment.__table__
 
 
-def recompute(enrollment_ids, *, notify: bool = True) -> list[int]:
+def recompute(enrollment_ids, *, notify: bool = True, audit: bool = True) -> list[int]:
     """Recompute hours, completion date, status and conflicts; return the newly completed ids.
 
     Set-based: four statements per batch of enrollments, whatever their number of marks.
+    ``audit=False`` is for generated data (the demo), whose first computation is no change.
     """
     ids = sorted(set(enrollment_ids))
     db.session.flush()
     completed: list[tuple[int, date]] = []
     for start in range(0, len(ids), BATCH):
-        completed.extend(_recompute_batch(ids[start : start + BATCH]))
+        completed.extend(_recompute_batch(ids[start : start + BATCH], audit))
     if notify and enrollment_completed.receivers:
         for start in range(0, len(completed), BATCH):
             batch = completed[start : start + BATCH]
@@ -55,7 +56,7 @@ def recompute(enrollment_ids, *, notify: bool = True) -> list[int]:
     return [enrollment_id for enrollment_id, _ in completed]
 
 
-def _recompute_batch(ids: list[int]) -> list[tuple[int, date]]:
+def _recompute_batch(ids: list[int], audit: bool = True) -> list[tuple[int, date]]:
     # Lock the enrollments first (PostgreSQL; SQLite serialises writers anyway), so two
     # writers of the same enrollment cannot both compute from a stale set of marks. NO KEY
     # UPDATE, because the mark upserts already hold KEY SHARE locks on these rows (foreign
@@ -86,7 +87,7 @@ def _recompute_batch(ids: list[int]) -> list[tuple[int, date]]:
     computed = {row.id: _evaluate(row, marks.get(row.id, [])) for row in current}
     at_risk = [r.id for r in current if r.completed_on and computed[r.id][1] is None]
     certified = _certified(at_risk)
-    updates, audit, newly = [], [], []
+    updates, entries, newly = [], [], []
     for row in current:
         hours, completed_on, any_mark = computed[row.id]
         new = _next_state(row, hours, completed_on, any_mark, row.id in certified)
@@ -100,14 +101,15 @@ def _recompute_batch(ids: list[int]) -> list[tuple[int, date]]:
         if not changes:
             continue
         updates.append({"b_id": row.id, **new})
-        audit.append(_audit_row(row.id, changes))
+        entries.append(_audit_row(row.id, changes))
         if row.completed_on is None and new["completed_on"] is not None:
             newly.append((row.id, new["completed_on"]))
     if updates:
         db.session.execute(
             _enrollments.update().where(_enrollments.c.id == bindparam("b_id")), updates
         )
-        insert_rows(AuditEntry.__table__, audit)
+        if audit:
+            insert_rows(AuditEntry.__table__, entries)
         _expire(row["b_id"] for row in updates)
     return newly
 

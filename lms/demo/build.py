@@ -2,9 +2,9 @@
 consent, enrollments, attendance and documents. Deterministic for a given seed and database.
 
 Written with bulk Core inserts (no ORM objects, no audit rows) so the benchmarks can build
-hundreds of thousands of people in seconds. Completion follows the attendance rule: the hours
-of presente/tarde sessions are credited, and the completion date is the date of the session at
-which the credited hours first reach the course's minimum.
+hundreds of thousands of people in seconds. Hours credited and completion are then computed
+by the attendance domain's completion rule itself (lms.attendance.completion.recompute), in
+batches, so the demo can never disagree with it.
 """
 
 import random
@@ -17,7 +17,7 @@ from werkzeug.security import generate_password_hash
 
 from lms.courses.models import Course, Site
 from lms.demo import names
-from lms.demo.records import add_attendance, add_documents, person_rows
+from lms.demo.records import add_attendance, add_documents, complete, person_rows
 from lms.demo.writer import BulkWriter
 from lms.extensions import db
 from lms.people.models import Person, PrivacyNotice
@@ -64,7 +64,7 @@ def build(people: int, seed: int = 2020, *, documents: str = "auto", chunk: int 
     cohorts = _cohorts(w, rng, prefix, courses, sites, trainers, people)
     person_ids = _allocate(w, rng, cohorts, people)
     info = _people(w, rng, person_ids, cohorts, notice_id)
-    completions = add_attendance(w, rng, cohorts)
+    completions = complete(w, add_attendance(w, rng, cohorts), cohorts)
     made, issued = add_documents(w, rng, completions, info, documents)
     counts = w.finish()
     counts["documents_made_by"] = made

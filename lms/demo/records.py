@@ -5,11 +5,18 @@ import random
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from sqlalchemy import select
+
+from lms.attendance.completion import recompute
+from lms.courses.models import Cohort, Enrollment
 from lms.demo import names
+from lms.extensions import db
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 MIGRANT_DOCS = (("PPT", 0.7), ("PEP", 0.15), ("CE", 0.1), ("PA", 0.05))
 AGE_BANDS = ((0.08, 14, 17), (0.33, 18, 28), (0.80, 29, 59), (1.0, 60, 82))
+#: Enrollments per call of the completion rule (it batches its own statements further).
+RECOMPUTE_BATCH = 5000
 
 
 def _document(rng: random.Random, kind: str, birth: date) -> str:
@@ -108,25 +115,23 @@ def _status(rng: random.Random, p: float) -> str:
     return "excusa" if r < p + (1 - p) / 3 else "ausente"
 
 
-def add_attendance(w, rng: random.Random, cohorts) -> list[tuple]:
-    """Enrollments and their marks; returns (enrollment_id, person_id, completed_on, plan)."""
-    completions = []
+def add_attendance(w, rng: random.Random, cohorts) -> range:
+    """Enrollments and their marks; returns the ids of the enrollments written.
+
+    Hours and completion are left to lms.attendance.completion.recompute (see complete):
+    the rule lives in one place. Every enrollment starts as retirado, which the rule keeps
+    unless the person completed: the demo's cohorts are all over.
+    """
+    first = w.next_ids["enrollments"]
     for plan in cohorts:
-        course = plan.course
-        required = Decimal(course.hours) * course.min_attendance_pct / 100
-        hours = (Decimal(course.hours) / len(plan.days)).quantize(Decimal("0.01"))
         trainer_id = plan.trainer[0]
         for pid in plan.people:
             eid = w.new_id("enrollments")
             stays = rng.random() < 0.74
             leaves_after = len(plan.days) if stays else rng.randrange(len(plan.days) - 1)
-            credited, completed_on, marks = Decimal(0), None, []
+            marks = []
             for n, (sid, day) in enumerate(zip(plan.session_ids, plan.days, strict=True)):
                 status = _status(rng, 0.94 if stays else 0.85) if n < leaves_after else "ausente"
-                if status in ("presente", "tarde"):
-                    credited += hours
-                    if completed_on is None and credited >= required:
-                        completed_on = day
                 source = rng.choices(("planilla", "web", "qr"), (0.45, 0.4, 0.15))[0]
                 delay = timedelta(days=rng.randint(1, 6)) if source == "planilla" else timedelta()
                 marks.append(
@@ -145,20 +150,41 @@ def add_attendance(w, rng: random.Random, cohorts) -> list[tuple]:
                     "id": eid,
                     "person_id": pid,
                     "cohort_id": plan.id,
-                    "status": "completo" if completed_on else "retirado",
+                    "status": "retirado",
                     "enrolled_at": datetime.combine(
                         plan.days[0] - timedelta(days=rng.randint(1, 10)), time(10)
                     ),
-                    "hours_credited": credited,
-                    "completed_on": completed_on,
+                    "hours_credited": Decimal(0),
+                    "completed_on": None,
                     "completion_conflict": False,
                 },
             )
             for mark in marks:
                 w.add("attendance", mark)
-            if completed_on and course.code == "ALFA-DIGITAL":
-                completions.append((eid, pid, completed_on, plan))
-    return completions
+    return range(first, w.next_ids["enrollments"])
+
+
+def complete(w, enrollment_ids: range, cohorts) -> list[tuple]:
+    """Apply the completion rule to the written enrollments; return the certificate courses'.
+
+    Returns (enrollment_id, person_id, completed_on, plan) for ALFA-DIGITAL completions,
+    in enrollment order.
+    """
+    w.flush()
+    for start in range(0, len(enrollment_ids), RECOMPUTE_BATCH):
+        recompute(enrollment_ids[start : start + RECOMPUTE_BATCH], notify=False, audit=False)
+    plans = {plan.id: plan for plan in cohorts if plan.course.code == "ALFA-DIGITAL"}
+    if not plans or not enrollment_ids:
+        return []
+    rows = db.session.execute(
+        select(Enrollment.id, Enrollment.person_id, Enrollment.completed_on, Enrollment.cohort_id)
+        .join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .where(Enrollment.id.between(enrollment_ids[0], enrollment_ids[-1]),
+               Cohort.course_id == next(iter(plans.values())).course.id,
+               Enrollment.completed_on.is_not(None))
+        .order_by(Enrollment.id)
+    )
+    return [(eid, pid, day, plans[cid]) for eid, pid, day, cid in rows]
 
 
 def _code(rng: random.Random) -> str:

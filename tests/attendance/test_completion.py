@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from lms.attendance.signals import enrollment_completed
 from lms.audit.models import AuditEntry
@@ -118,3 +118,20 @@ def test_admin_may_keep_a_conflicting_completion(client, login, group, db, admin
     assert enrollment.completion_conflict is False and enrollment.completed_on == s[3].date
     page = client.get("/asistencia/conflictos").get_data(as_text=True)
     assert "No hay conflictos pendientes" in page
+
+
+def test_demo_completion_is_the_rule_without_audit_rows(runner, db):
+    from lms.attendance.completion import recompute
+
+    result = runner.invoke(args=["lms", "demo", "--people", "120", "--seed", "5",
+                                 "--fast-documents"])
+    assert result.exit_code == 0, result.output
+    audit = select(func.count(AuditEntry.id)).where(AuditEntry.entity == "enrollments")
+    assert db.session.scalar(audit) == 0  # generated data, not a change anyone made
+    ids = db.session.scalars(select(Enrollment.id)).all()
+    completed = db.session.scalar(select(func.count(Enrollment.id)).where(
+        Enrollment.status == "completo", Enrollment.completed_on.is_not(None)))
+    assert ids and completed
+    # Applying the rule again finds nothing to change: the demo's numbers are the rule's.
+    assert recompute(ids, notify=False) == []
+    assert db.session.scalar(audit) == 0
