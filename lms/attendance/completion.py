@@ -18,7 +18,7 @@ from lms.attendance.signals import enrollment_completed
 from lms.audit.models import AuditEntry
 from lms.audit.services import current_actor_id
 from lms.courses.models import Cohort, Course, CourseSession, Enrollment
-from lms.courses.signals import course_rule_changed, session_changed
+from lms.courses.signals import cohort_course_changed, course_rule_changed, session_changed
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -226,5 +226,13 @@ def _on_course_rule_changed(_sender, *, course_id, **_extra) -> None:
         recompute(ids)
 
 
+def _on_cohort_course_changed(_sender, *, cohort_id, **_extra) -> None:
+    # Another course, another rule: the cohort's enrollments are measured against it.
+    ids = db.session.scalars(select(Enrollment.id).where(Enrollment.cohort_id == cohort_id)).all()
+    if ids:
+        recompute(ids)
+
+
 session_changed.connect(_on_session_changed, weak=False)
 course_rule_changed.connect(_on_course_rule_changed, weak=False)
+cohort_course_changed.connect(_on_cohort_course_changed, weak=False)

@@ -18,6 +18,7 @@ from lms.courses.models import (
     cohort_trainers,
 )
 from lms.courses.rules import Problems, code_of
+from lms.courses.signals import cohort_course_changed
 from lms.errors import ValidationError
 from lms.extensions import db
 
@@ -164,6 +165,7 @@ def save_cohort(data: dict, cohort: Cohort | None = None) -> Cohort:
     """Create a cohort, or update ``cohort`` (its trainers are replaced by the chosen ones)."""
     clean = clean_cohort(data, cohort)
     before = sorted(user.id for user in cohort.trainers) if cohort is not None else []
+    moved = cohort is not None and cohort.course_id != clean["course"].id
     if cohort is None:
         cohort = Cohort()
         db.session.add(cohort)
@@ -174,6 +176,8 @@ def save_cohort(data: dict, cohort: Cohort | None = None) -> Cohort:
     if after != before:
         # The flush hook sees column changes only; the trainer links are a plain table.
         record("update", cohort, {"trainer_ids": [before, after]})
+    if moved:
+        cohort_course_changed.send(Cohort, cohort_id=cohort.id)
     return cohort
 
 

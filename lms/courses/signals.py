@@ -16,3 +16,7 @@ session_changed = _signals.signal("session-changed")
 #: Sent with sender=Course after a course's hours or minimum attendance changed;
 #: keyword argument ``course_id`` (int).
 course_rule_changed = _signals.signal("course-rule-changed")
+
+#: Sent with sender=Cohort after a cohort was moved to another course (whose rule now
+#: applies to its enrollments); keyword argument ``cohort_id`` (int).
+cohort_course_changed = _signals.signal("cohort-course-changed")

@@ -62,3 +62,16 @@ def test_course_rule_edits_recompute_completion(client, db, admin, group):
     r = client.patch(f"/api/v1/courses/{course.id}", json={"hours": 12}, headers=staff)
     assert r.status_code == 200, r.json
     assert _enrollment(client, a, trainer) == (16.0, "2021-02-03", "completo")
+
+
+def test_moving_a_cohort_to_another_course_applies_its_rule(client, db, admin, group):
+    a = group["enrollments"][0]
+    trainer, staff = _auth(group["trainer"]), _auth(admin)
+    longer = factories.course(hours=40)  # 32 h needed
+    db.session.commit()
+    _all_present(client, group, a, trainer)
+    assert _enrollment(client, a, trainer) == (20.0, "2021-02-04", "completo")
+    r = client.patch(f"/api/v1/cohorts/{group['cohort'].id}", json={"course_id": longer.id},
+                     headers=staff)
+    assert r.status_code == 200, r.json
+    assert _enrollment(client, a, trainer) == (20.0, None, "en_curso")
