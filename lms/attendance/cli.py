@@ -4,11 +4,9 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
 
 from lms.attendance.planilla_import import import_planilla
-from lms.audit.services import system_actor
-from lms.auth.models import User
+from lms.commands import acting_as
 from lms.extensions import db
 from lms.tabular import TabularError
 
@@ -27,22 +25,15 @@ def register(group: AppGroup) -> None:
         apellidos,sexo,fecha_nacimiento,zona,estado,autorizacion_datos
         [,correo,telefono,comuna_corregimiento,acudiente_nombre,acudiente_documento]
         """
-        user_id = None
-        if actor:
-            user_id = db.session.scalar(select(User.id).where(User.email == actor.strip().lower()))
-            if user_id is None:
-                raise click.ClickException(f"No existe el usuario {actor}.")
-        token = system_actor.set(user_id)
-        try:
-            result = import_planilla(file, file.name, dry_run=dry_run)
-        except TabularError as exc:
-            db.session.rollback()
-            for error in exc.errors:
-                click.echo(str(error), err=True)
-            click.echo(f"No se importó nada: {len(exc.errors)} error(es).", err=True)
-            raise SystemExit(1) from None
-        finally:
-            system_actor.reset(token)
+        with acting_as(actor):
+            try:
+                result = import_planilla(file, file.name, dry_run=dry_run)
+            except TabularError as exc:
+                db.session.rollback()
+                for error in exc.errors:
+                    click.echo(str(error), err=True)
+                click.echo(f"No se importó nada: {len(exc.errors)} error(es).", err=True)
+                raise SystemExit(1) from None
         if dry_run:
             db.session.rollback()
             click.echo("Validación sin guardar (--dry-run): el archivo no tiene errores. "
