@@ -132,6 +132,8 @@ ACCESS = {
     "api.certificates_pdf": ("AT", False),
     "api.certificates_issue": ("A", False),
     "api.certificates_revoke": ("A", False),
+    "api.certificates_correct": ("A", False),
+    "api.cohort_certificates_issue": ("A", False),
     "api.indicators_report": ("AN", False),
     "api.indicator_breakdown": ("AN", False),
 }
