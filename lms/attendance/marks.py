@@ -11,11 +11,11 @@ newer mark.
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.attendance import completion
-from lms.attendance.bulk_sql import insert_rows
+from lms.attendance.bulk_sql import COPY_MIN, insert_rows
 from lms.attendance.models import SOURCES, STATUSES, Attendance, AttendanceMarkId
 from lms.audit.models import AuditEntry
 from lms.audit.services import current_actor_id
@@ -127,7 +127,7 @@ def _write_chunk(marks: list[Mark], source: str, actor: int | None, result: Mark
          "source": source, "marked_by_id": actor, "marked_at": now}
         for m in todo
     ]
-    written = db.session.execute(_upsert(), values).all()
+    written = _upsert_rows(values)
     audit = []
     for row_id, session_id, enrollment_id, status in written:
         old = existing.get((session_id, enrollment_id))
@@ -152,6 +152,29 @@ def _write_chunk(marks: list[Mark], source: str, actor: int | None, result: Mark
 def _insert(table):
     dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
     return dialect.insert(table)
+
+
+#: PostgreSQL's bulk form of _upsert: arrays unnested into rows. One short statement
+#: instead of a VALUES list with thousands of placeholders, which psycopg parses again
+#: for every batch (its query cache skips long statements) and the server plans again.
+_PG_UPSERT = text(
+    "INSERT INTO attendance (session_id, enrollment_id, status, source, marked_by_id, marked_at)"
+    " SELECT * FROM unnest(CAST(:session_id AS INTEGER[]), CAST(:enrollment_id AS INTEGER[]),"
+    " CAST(:status AS VARCHAR[]), CAST(:source AS VARCHAR[]), CAST(:marked_by_id AS INTEGER[]),"
+    " CAST(:marked_at AS TIMESTAMP[]))"
+    " ON CONFLICT (session_id, enrollment_id) DO UPDATE SET status = excluded.status,"
+    " source = excluded.source, marked_by_id = excluded.marked_by_id,"
+    " marked_at = excluded.marked_at WHERE attendance.status <> excluded.status"
+    " RETURNING id, session_id, enrollment_id, status"
+)
+
+
+def _upsert_rows(values: list[dict]) -> list:
+    """Upsert ``values``; return (id, session_id, enrollment_id, status) of the rows written."""
+    if db.engine.dialect.name != "postgresql" or len(values) < COPY_MIN:
+        return db.session.execute(_upsert(), values).all()
+    columns = {name: [v[name] for v in values] for name in values[0]}
+    return db.session.execute(_PG_UPSERT, columns).all()
 
 
 def _upsert():

@@ -281,3 +281,29 @@ def test_web_upload_shows_errors_then_counts(client, login, db, catalog, admin, 
     r = client.post("/planillas/importar", data={"file": (io.BytesIO(b"x"), "p.pdf")},
                     content_type="multipart/form-data")
     assert r.status_code == 422 and "CSV o XLSX" in r.get_data(as_text=True)
+
+
+def test_a_planilla_of_a_whole_course_takes_the_bulk_paths(runner, db, catalog, tmp_path):
+    # 40 people x 3 sessions: above the size where PostgreSQL switches to unnest/COPY.
+    lines = [
+        f"TIC-BASICO,G-2021-40,CAC-ATALAYA,2021-04-0{day},2,CC,{2_000_000 + n},Persona,"
+        f"Número {n},F,1990-01-01,urbana,{'A' if (n, day) == (7, 2) else 'P'},si"
+        for day in (1, 2, 3) for n in range(40)
+    ]
+    path = _write(tmp_path, _rows(*lines))
+    first = _run(runner, path)
+    assert first.exit_code == 0, first.output
+    assert "Marcas: 120" in first.output and "Personas creadas: 40" in first.output
+    statuses = dict(db.session.execute(
+        select(Attendance.status, func.count()).group_by(Attendance.status)).all())
+    assert statuses == {"presente": 119, "ausente": 1}
+    audited = _count(db, AuditEntry)
+    again = _run(runner, path)
+    assert again.exit_code == 0 and "Marcas: 0" in again.output
+    assert _count(db, AuditEntry) == audited
+    changed = _run(runner, _write(tmp_path, _rows(*[
+        line.replace(",A,si", ",P,si") if ",A,si" in line else line for line in lines
+    ]), "otra.csv"))
+    assert "Marcas: 1" in changed.output
+    assert db.session.scalar(
+        select(func.count()).where(Attendance.status == "presente")) == 120
