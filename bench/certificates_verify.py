@@ -20,6 +20,7 @@ import random
 import re
 import shutil
 import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -53,6 +54,7 @@ APPS = (
     ("GET /v/{CODE}.json sin caché", "ours_nocache_app", 8463, ', "CERT_VERIFY_CACHE_SECONDS": 0'),
 )
 BARE_LABEL = "Flask mínimo"
+ROUNDS = 3
 
 
 def _build(tmp: str) -> list[str]:
@@ -139,8 +141,8 @@ def _python_load(port: int, paths: list[str], total: int) -> tuple[float, float]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--seconds", type=int, default=10, help="wrk duration per endpoint")
-    parser.add_argument("--requests", type=int, default=20000, help="Python load: requests")
+    parser.add_argument("--seconds", type=int, default=5, help="wrk duration per endpoint")
+    parser.add_argument("--requests", type=int, default=10000, help="Python load: requests")
     args = parser.parse_args()
     if not PG_URL:
         print("Este benchmark necesita PostgreSQL: defina BENCH_DATABASE_URL, por ejemplo "
@@ -162,18 +164,25 @@ def main() -> None:
         servers.append(_serve("bare_app", 8462, tmp, env))
         try:
             use_wrk = shutil.which("wrk") is not None
-            results = {}
-            for label, port, paths in targets:
-                if use_wrk:
-                    _wrk(port, paths, 2, tmp)  # warm-up: pools, caches
-                    results[label] = _wrk(port, paths, args.seconds, tmp)
-                else:
-                    _python_load(port, paths, 2000)
-                    results[label] = _python_load(port, paths, args.requests)
+            # This machine's speed drifts by 2x from minute to minute: the targets take
+            # turns over ROUNDS rounds and each figure is the median of its rounds.
+            runs: dict[str, list[tuple[float, float]]] = {label: [] for label, _, _ in targets}
+            for _ in range(ROUNDS):
+                for label, port, paths in targets:
+                    if use_wrk:
+                        _wrk(port, paths, 1, tmp)  # warm-up: pools, caches
+                        runs[label].append(_wrk(port, paths, args.seconds, tmp))
+                    else:
+                        _python_load(port, paths, 1000)
+                        runs[label].append(_python_load(port, paths, args.requests))
+            results = {label: (statistics.median(r for r, _ in got),
+                               statistics.median(p for _, p in got))
+                       for label, got in runs.items()}
             tool = "wrk" if use_wrk else "Python (hilos + http.client)"
             print(f"gunicorn {' '.join(GUNICORN[:-1])}; {CONNECTIONS} conexiones; {tool}")
             for label, (rps, p99) in results.items():
-                print(f"{label:30s} {rps:9.0f} req/s   p99 {p99:7.1f} ms")
+                spread = ", ".join(f"{r:.0f}" for r, _ in runs[label])
+                print(f"{label:30s} {rps:9.0f} req/s   p99 {p99:7.1f} ms   (rondas: {spread})")
             bare = results[BARE_LABEL][0]
             for label, _, _, _ in APPS:
                 print(f"Relación {label} / {BARE_LABEL}: "
