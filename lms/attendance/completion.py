@@ -21,6 +21,7 @@ from lms.courses.models import Cohort, Course, CourseSession, Enrollment
 from lms.courses.signals import cohort_course_changed, course_rule_changed, session_changed
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.people.signals import people_merged
 from lms.timeutil import utcnow
 
 #: Enrollments per round trip; keeps IN lists well under every backend's limits.
@@ -233,6 +234,13 @@ def _on_cohort_course_changed(_sender, *, cohort_id, **_extra) -> None:
         recompute(ids)
 
 
+def _on_people_merged(_sender, *, enrollment_ids=(), **_extra) -> None:
+    # The duplicate's marks joined the survivor's enrollments: hours and completion move.
+    if enrollment_ids:
+        recompute(enrollment_ids)
+
+
 session_changed.connect(_on_session_changed, weak=False)
+people_merged.connect(_on_people_merged, weak=False)
 course_rule_changed.connect(_on_course_rule_changed, weak=False)
 cohort_course_changed.connect(_on_cohort_course_changed, weak=False)

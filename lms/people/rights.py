@@ -224,21 +224,15 @@ def merge_people(survivor: Person, duplicate: Person) -> dict:
     db.session.expire_all()
     db.session.delete(db.session.get(Person, duplicate.id))
     db.session.flush()
-    _recompute([pair["kept"] for pair in detail["enrollments_joined"]])
     record("merge", survivor, detail)
-    people_merged.send(survivor, merged_id=detail["merged_id"])
+    # Attendance recomputes the joined enrollments (their marks were pooled).
+    people_merged.send(
+        survivor,
+        merged_id=detail["merged_id"],
+        enrollment_ids=[pair["kept"] for pair in detail["enrollments_joined"]],
+    )
     db.session.flush()
     return detail
-
-
-def _recompute(enrollment_ids: list[int]) -> None:
-    """Hours and completion of the enrollments that received marks, by the one rule."""
-    if not enrollment_ids:
-        return
-    # Attendance sits above people in the import chain: load it only when needed.
-    from lms.attendance.completion import recompute
-
-    recompute(enrollment_ids)
 
 
 def _merge_sensitive(survivor: Person, duplicate: Person) -> None:

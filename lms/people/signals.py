@@ -1,7 +1,8 @@
 """Signals other domains subscribe to, so people code never imports them.
 
-Certificates keep frozen copies of names and documents; they listen here to
-scrub or repoint those copies instead of people code reaching into their tables.
+Attendance recomputes merged enrollments here; certificates keep frozen copies of
+names and documents and listen here to scrub or repoint them, instead of people code
+reaching into their tables.
 """
 
 from blinker import Namespace
@@ -11,5 +12,6 @@ _signals = Namespace()
 #: Sent with sender=Person after its identity was removed (same transaction, flushed).
 person_anonymized = _signals.signal("person-anonymized")
 
-#: Sent with sender=the surviving Person and ``merged_id`` (the deleted duplicate's id).
+#: Sent with sender=the surviving Person, ``merged_id`` (the deleted duplicate's id) and
+#: ``enrollment_ids`` (the survivor's enrollments that received the duplicate's marks).
 people_merged = _signals.signal("people-merged")
