@@ -85,6 +85,9 @@
     claimsBox.hidden = false;
   }
 
+  // Like the command line's exit 3: the signature holds, but revocation is not known now.
+  var UNCHECKED = "Firma auténtica, pero sin una lista de estado vigente no se sabe si fue revocado (clave ";
+
   function checkStatus(code, jwks) {
     return fetchCached(root.dataset.status, "lms-status-list").then(function (res) {
       return verifyJws(res.text.trim(), jwks).then(function (v) {
@@ -95,7 +98,7 @@
           (stale ? ". La lista venció: conéctese para actualizarla." : ".");
         if ((list.revoked || []).indexOf(code) >= 0) return { state: "revoked", text: text };
         if ((list.superseded || {})[code]) return { state: "superseded", text: text, by: list.superseded[code] };
-        return { state: "valid", text: text };
+        return { state: stale ? "unchecked" : "valid", text: text };
       });
     });
   }
@@ -124,10 +127,11 @@
             statusLine.textContent = st.text;
             if (st.state === "revoked") show("danger", "Firma auténtica, pero el documento está REVOCADO según la lista de estado.");
             else if (st.state === "superseded") show("warning", "Firma auténtica, pero el documento fue REEMPLAZADO por " + st.by + ".");
+            else if (st.state === "unchecked") show("warning", UNCHECKED + v.kid + ").");
             else show("success", "Firma auténtica: los datos del código QR fueron firmados por el emisor (clave " + v.kid + ").");
           }, function () {
             statusLine.textContent = "No se pudo comprobar la lista de revocación (sin conexión y sin copia guardada).";
-            show("success", "Firma auténtica: los datos del código QR fueron firmados por el emisor (clave " + v.kid + ").");
+            show("warning", UNCHECKED + v.kid + ").");
           });
         });
       })

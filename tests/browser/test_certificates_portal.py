@@ -5,7 +5,7 @@ signature is genuine with the network cut, and catches a tampered payload."""
 import base64
 import hashlib
 import json
-from datetime import date
+from datetime import date, datetime, timedelta
 
 import pypdfium2 as pdfium
 import pytest
@@ -86,6 +86,12 @@ def test_citizen_downloads_and_verifies_offline(live_server, live_app, page, tmp
     page.get_by_role("button", name="Verificar de nuevo").click()
     expect(result).to_contain_text("Firma auténtica")
     expect(page.locator("#estado-lista")).to_contain_text("copia guardada")
+    # Two days later, still offline: the saved list has expired, so revocation is unknown.
+    page.clock.set_fixed_time(datetime.now() + timedelta(days=2))
+    page.get_by_role("button", name="Verificar de nuevo").click()
+    expect(result).to_contain_text("no se sabe si fue revocado")
+    expect(page.locator("#estado-lista")).to_contain_text("La lista venció")
+    assert_accessible(page)
 
     header, payload, signature = text.split("#", 1)[1].split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
