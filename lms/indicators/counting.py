@@ -189,16 +189,21 @@ def people(
     by: str | None = None,
     key: str | None = None,
     month: str | None = None,
+    until: str | None = None,
     limit: int | None = None,
     offset: int = 0,
 ) -> tuple[int, list[dict]]:
-    """The people behind a figure (optionally one breakdown cell or one month), with a count."""
+    """The people behind a figure (a breakdown cell, a month, or the running total up to a
+    month), with a count."""
     q = IndicatorQuery(ind, filters, attribution=True)
     if by:
         q.where.append(q.dimension(by)[0] == key)
     if month:
         y, m = (int(part) for part in month.split("-"))
         q.where.extend([q.year == y, q.month == m])
+    if until:
+        y, m = (int(part) for part in until.split("-"))
+        q.where.append((q.year < y) | ((q.year == y) & (q.month <= m)))
     age, _ = q.dimension("age_group")
     stmt = q.select(
         q.first.c.person_id,

@@ -76,11 +76,14 @@ def people(code: str):
     if by:
         parse_dimension(by)
     month = request.args.get("month") or None
-    if month and not _valid_month(month):
-        raise ValidationError(f"El mes «{month}» no es válido; use AAAA-MM.", field="month")
+    until = request.args.get("until") or None
+    for name, value in (("month", month), ("until", until)):
+        if value and not _valid_month(value):
+            raise ValidationError(f"El mes «{value}» no es válido; use AAAA-MM.", field=name)
     page = max(request.args.get("page", 1, type=int), 1)
     total, rows = counting.people(
-        ind, filters, by=by, key=key, month=month, limit=PER_PAGE, offset=(page - 1) * PER_PAGE
+        ind, filters, by=by, key=key, month=month, until=until, limit=PER_PAGE,
+        offset=(page - 1) * PER_PAGE,
     )
     show_identity = current_user.is_admin
     for row in rows:
@@ -98,6 +101,7 @@ def people(code: str):
         key=key,
         key_label=dim.label(key) if dim else None,
         month=month,
+        until=until,
         total=total,
         rows=rows,
         page=page,

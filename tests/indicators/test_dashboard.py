@@ -126,6 +126,7 @@ def test_drill_down_bad_input(client, login, admin, plan):
     assert client.get("/indicadores/NOPE/personas").status_code == 404
     assert client.get(f"/indicadores/{BASIC}/personas?by=estrato&key=1").status_code == 422
     assert client.get(f"/indicadores/{BASIC}/personas?month=2022-13").status_code == 422
+    assert client.get(f"/indicadores/{BASIC}/personas?until=2022").status_code == 422
 
 
 def test_totals_link_to_the_people_behind_them(client, login, analyst, plan):
@@ -145,3 +146,6 @@ def test_totals_link_to_the_people_behind_them(client, login, analyst, plan):
     assert follow(f"total-{BASIC}", "3") == "3"
     for dim in ("sex", "age_group", "site", "migrant"):
         assert follow(f"total-{dim}", "2") == "2"
+    # The running total by month: one person completed in January 2021, two by February.
+    assert follow("total-2021-01", "1") == "1"
+    assert follow("total-2021-12", "2") == "2"
