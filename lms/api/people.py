@@ -97,6 +97,7 @@ def people_create():
         guardian_name=form.guardian_name.data,
         guardian_document=form.guardian_document.data,
         sensitive=form.sensitive_data(),
+        notice_version=form.notice_version.data,
     )
     db.session.commit()
     return jsonify(person_json(person)), 201

@@ -79,13 +79,13 @@ def consent(person_id: int):
     if form.validate_on_submit():
         try:
             with db.session.begin_nested():
-                services.check_notice_shown(form.notice_version.data)
                 services.record_consent(
                     person,
                     channel=form.channel.data,
                     consent=form.consent.data,
                     guardian_name=form.guardian_name.data,
                     guardian_document=form.guardian_document.data,
+                    notice_version=form.notice_version.data,
                 )
         except ValidationError as exc:
             exc.attach(form)

@@ -82,8 +82,10 @@ def record_consent(
     guardian_name: str | None = None,
     guardian_document: str | None = None,
     today: date | None = None,
+    notice_version: str | None = None,
 ) -> Consent:
     """Record an authorization against the current notice; minors need their guardian's."""
+    check_notice_shown(notice_version)
     guardian = check_consent(person, channel, consent, guardian_name, guardian_document, today)
     return add_consent(person, channel, *guardian)
 

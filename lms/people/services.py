@@ -168,8 +168,13 @@ def register_person(
     guardian_document: str | None = None,
     sensitive: dict | None = None,
     today: date | None = None,
+    notice_version: str | None = None,
 ) -> Person:
-    """Create a person with their consent recorded; refuse duplicates, no consent, lone minors."""
+    """Create a person with their consent recorded; refuse duplicates, no consent, lone minors.
+
+    ``notice_version``: the privacy notice the form showed, when the channel shows one.
+    """
+    check_notice_shown(notice_version)
     doc_type, number = normalize_document(data.get("document_type"), data.get("document_number"))
     fields = clean_person_data(data, today=today)
     answers = clean_sensitive(sensitive)

@@ -65,7 +65,6 @@ def register():
         try:
             # A savepoint: a refused enrollment also undoes the registration just made.
             with db.session.begin_nested():
-                services.check_notice_shown(form.notice_version.data)
                 person = services.register_person(
                     form.person_data(),
                     channel="form",
@@ -73,6 +72,7 @@ def register():
                     guardian_name=form.guardian_name.data,
                     guardian_document=form.guardian_document.data,
                     sensitive=form.sensitive_data(),
+                    notice_version=form.notice_version.data,
                 )
                 if cohort is not None:
                     enroll(person, cohort)

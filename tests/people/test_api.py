@@ -55,6 +55,19 @@ def test_post_person_records_api_consent(client, admin, seeded, db):
     assert consent["recorded_by_id"] == admin.id
 
 
+def test_post_with_a_notice_other_than_the_current_one_is_422(client, admin, seeded, db):
+    stale = client.post(
+        "/api/v1/people", json=_payload(notice_version="1999-01"), headers=_headers(admin)
+    )
+    assert stale.status_code == 422
+    assert "El aviso de privacidad cambió" in stale.json["error"]["message"]
+    assert counts(db) == (0, 0, 0, 0)
+    current = client.post(
+        "/api/v1/people", json=_payload(notice_version="2024-01"), headers=_headers(admin)
+    )
+    assert current.status_code == 201, current.json
+
+
 def test_post_duplicate_document_is_422(client, admin, seeded, db):
     headers = _headers(admin)
     assert client.post("/api/v1/people", json=_payload(), headers=headers).status_code == 201
