@@ -29,10 +29,10 @@ VERDICTS = {
 
 
 VERIFY_EXIT_HELP = (
-    f"Exit status: {EXIT_OK} genuine and not revoked (valid or superseded); "
-    f"{EXIT_REJECTED} not genuine, revoked, or unreadable input; "
-    f"{EXIT_UNCHECKED} genuine but revocation status unchecked (with --jwks and no "
-    "--status-list, or a status list that expired or failed to verify)."
+    f"Código de salida: {EXIT_OK} auténtico y no revocado (vigente o reemplazado); "
+    f"{EXIT_REJECTED} no auténtico, revocado o archivo ilegible; "
+    f"{EXIT_UNCHECKED} auténtico pero sin comprobar la revocación (--jwks sin "
+    "--status-list, o una lista vencida o con firma no válida)."
 )
 
 
@@ -116,8 +116,8 @@ def register(group: AppGroup) -> None:
     @group.command("verify", epilog=VERIFY_EXIT_HELP)
     @click.argument("input_")
     @click.option("--jwks", "jwks_file",
-                  help="JWKS file: verify offline, without the database or local keys.")
-    @click.option("--status-list", "status_file", help="Signed status list file (JWS).")
+                  help="Archivo JWKS: verifica sin conexión, sin base de datos ni claves locales.")
+    @click.option("--status-list", "status_file", help="Lista de estado firmada (JWS).")
     def verify(input_, jwks_file, status_file):
         """Verify QR text or a PDF; exit 0 only for a genuine, unrevoked document."""
         text = _read_input(input_)
@@ -142,7 +142,7 @@ def register(group: AppGroup) -> None:
 
     @group.command("revoke-certificate")
     @click.argument("code")
-    @click.option("--reason", required=True, help="Why it is revoked (5 to 300 characters).")
+    @click.option("--reason", required=True, help="Motivo de la revocación (5 a 300 caracteres).")
     @actor_option
     def revoke_certificate(code, reason, actor_email):
         """Revoke a document with a reason; it stays on record and verifies as revoked."""

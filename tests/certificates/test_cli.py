@@ -53,7 +53,7 @@ def test_offline_verify_touches_neither_database_nor_keys(tmp_path):
         local = runner.invoke(args=["lms", "verify", str(pdf)])
         assert local.exit_code == 1 and "No hay claves locales; indique --jwks." in local.output
         usage = " ".join(runner.invoke(args=["lms", "verify", "--help"]).output.split())
-        assert "3 genuine but revocation status unchecked (with --jwks and no --status-list" \
+        assert "3 auténtico pero sin comprobar la revocación (--jwks sin --status-list" \
             in usage
         # Publishing keys does not create one either.
         assert offline.test_client().get("/.well-known/jwks.json").get_json() == {"keys": []}
