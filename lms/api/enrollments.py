@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from lms.api import bp
-from lms.api.core import check_types, json_body, require_role, validated
+from lms.api.core import require_role, validated
 from lms.api.openapi import doc
 from lms.api.serialize import BOOL, NUM, STR, Shape, page_schema, paginated
 from lms.courses import enrollments as services
@@ -67,9 +67,7 @@ def enrollments_list():
 def enrollments_create():
     """Enroll a consenting person in a cohort (capacity enforced)."""
     require_role("admin", "trainer")
-    payload = json_body()
-    check_types(payload, EnrollmentApiForm)
-    form = validated(EnrollmentApiForm, payload)
+    form = validated(EnrollmentApiForm)
     person = db.session.get(Person, form.person_id.data)
     if person is None:
         raise ValidationError("La persona no existe.", "person_id")
@@ -104,9 +102,7 @@ def enrollments_get(enrollment_id: int):
 def enrollments_update(enrollment_id: int):
     """Set the status: inscrito, en_curso or retirado."""
     enrollment = _load(enrollment_id, manage=True)
-    payload = json_body()
-    check_types(payload, StatusForm)
-    form = validated(StatusForm, payload)
+    form = validated(StatusForm)
     services.set_status(enrollment, form.status.data)
     db.session.commit()
     return jsonify(ENROLLMENT.dump(enrollment))
