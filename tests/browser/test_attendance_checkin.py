@@ -1,3 +1,4 @@
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from lms.attendance.models import Attendance
@@ -32,7 +33,7 @@ def test_participant_checks_in_through_the_rotating_qr(live_server, live_app, pa
     assert_accessible(phone_page)
     # A made-up code is refused with a clear message.
     phone_page.goto(f"{live_server}/asistencia/{session_id}/aaaaaaaaaaaaaaaa")
-    assert phone_page.get_by_text("El código QR ya venció").is_visible()
+    expect(phone_page.get_by_text("El código QR ya venció")).to_be_visible()
     assert_accessible(phone_page)
     with live_app.app_context():
         mark = _db.session.scalar(select(Attendance).where(

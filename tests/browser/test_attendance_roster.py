@@ -1,3 +1,4 @@
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from lms.attendance.models import Attendance
@@ -39,18 +40,19 @@ def test_trainer_marks_a_roster_on_a_phone(live_server, live_app, phone_page):
                                "!b.closest('.is-saving')", arg=button.element_handle())
     assert page.evaluate("window.__noReload") is True  # no page reload per person
     page.get_by_label("Buscar por documento o nombre").fill("rangel")
-    assert page.get_by_text("José Rangel", exact=True).is_visible()
-    assert not page.get_by_text("Óscar Suárez", exact=True).is_visible()
+    expect(page.get_by_text("José Rangel", exact=True)).to_be_visible()
+    expect(page.get_by_text("Óscar Suárez", exact=True)).to_be_hidden()
     page.get_by_label("Buscar por documento o nombre").fill("1.092.333-444")
     # Nobody has that document: the walk-in form is prefilled and the lookup offered.
     offer = page.get_by_role("button", name="Buscar el documento 1092333444 para inscribir")
     offer.wait_for()
-    assert page.get_by_text("Nadie coincide").is_visible()
+    expect(page.get_by_text("Nadie coincide")).to_be_visible()
     assert page.get_by_label("Número de documento").input_value() == "1092333444"
     assert_accessible(page)
     # A name that matches nobody is no document: nothing offered.
     page.get_by_label("Buscar por documento o nombre").fill("Yorgelis")
-    assert offer.is_hidden() and page.get_by_text("Nadie coincide").is_visible()
+    expect(offer).to_be_hidden()
+    expect(page.get_by_text("Nadie coincide")).to_be_visible()
     page.get_by_label("Buscar por documento o nombre").fill("1092333444")
     # A walk-in with a new document is registered without leaving the page.
     offer.tap()

@@ -3,6 +3,7 @@
 import re
 
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from lms.extensions import db
 from tests.browser.conftest import assert_accessible, log_in, make_user
@@ -27,7 +28,7 @@ def test_analyst_filters_drills_down_and_downloads(live_server, live_app, page, 
     make_user(live_app, "analyst", "analista@example.org", name="Analista")
     log_in(page, live_server, "analista@example.org")
     page.goto(live_server + "/indicadores")
-    assert page.get_by_role("heading", name="Indicadores del plan de desarrollo").is_visible()
+    expect(page.get_by_role("heading", name="Indicadores del plan de desarrollo")).to_be_visible()
     assert_accessible(page)
 
     filters = page.get_by_role("form", name="Filtros")

@@ -1,3 +1,5 @@
+from playwright.sync_api import expect
+
 from tests.browser.conftest import assert_accessible, log_in, make_user
 
 
@@ -8,10 +10,10 @@ def test_admin_logs_in_and_out(live_server, live_app, page):
     page.get_by_label("Correo electrónico").fill("admin@example.org")
     page.get_by_label("Contraseña").fill("incorrecta-123456")
     page.get_by_role("button", name="Entrar").click()
-    assert page.get_by_text("Correo o contraseña incorrectos.").is_visible()
+    expect(page.get_by_text("Correo o contraseña incorrectos.")).to_be_visible()
     assert page.get_by_label("Correo electrónico").input_value() == "admin@example.org"
     log_in(page, live_server, "admin@example.org")
-    assert page.get_by_role("heading", name="Hola, Admin").is_visible()
+    expect(page.get_by_role("heading", name="Hola, Admin")).to_be_visible()
     assert_accessible(page)
     page.get_by_role("button", name="Salir").click()
     page.wait_for_url("**/login")

@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from lms.courses.models import Cohort, Course, Enrollment, Site
@@ -54,17 +55,17 @@ def test_admin_registers_person_with_consent_into_cohort(live_server, live_app, 
     cohort_id = _cohort(live_app)
     log_in(page, live_server, "admin@example.org")
     page.goto(f"{live_server}/personas/nueva?grupo={cohort_id}")
-    assert page.get_by_text("Aviso de privacidad (versión 2024-01)").is_visible()
+    expect(page.get_by_text("Aviso de privacidad (versión 2024-01)")).to_be_visible()
     assert_accessible(page)
     _fill_adult(page)
     # An adult with a CC does not need a guardian, so the local script hides those fields.
-    assert not page.get_by_label("Nombre del acudiente o representante legal").is_visible()
+    expect(page.get_by_label("Nombre del acudiente o representante legal")).to_be_hidden()
     page.get_by_label("¿Es persona migrante?").select_option("no")
     page.get_by_label("Autorizo el tratamiento de mis datos").check()
     page.get_by_role("button", name="Registrar e inscribir").click()
     page.wait_for_url(f"**/grupos/{cohort_id}")
-    assert page.get_by_text("quedó registrada e inscrita en TIC-2024-01").is_visible()
-    assert page.get_by_role("cell", name="Luz Dary Contreras Peña").is_visible()
+    expect(page.get_by_text("quedó registrada e inscrita en TIC-2024-01")).to_be_visible()
+    expect(page.get_by_role("cell", name="Luz Dary Contreras Peña")).to_be_visible()
     assert_accessible(page)
     with live_app.app_context():
         person = db.session.scalar(select(Person).where(Person.document_number == "1090456789"))
@@ -82,7 +83,7 @@ def test_minor_without_guardian_gets_spanish_error_and_keeps_input(live_server, 
     _fill_adult(page, number="1.092.333.444")
     page.get_by_label("Tipo de documento").select_option("TI")
     page.get_by_label("Fecha de nacimiento").fill("2012-08-30")
-    assert page.get_by_label("Nombre del acudiente o representante legal").is_visible()
+    expect(page.get_by_label("Nombre del acudiente o representante legal")).to_be_visible()
     page.get_by_label("Autorizo el tratamiento de mis datos").check()
     page.get_by_role("button", name="Registrar").click()
     error = page.get_by_text("Es menor de edad: escriba el nombre del acudiente que autoriza.")
@@ -97,7 +98,7 @@ def test_minor_without_guardian_gets_spanish_error_and_keeps_input(live_server, 
     page.get_by_label("Documento del acudiente (tipo y número)").fill("CC 60.123.456")
     page.get_by_role("button", name="Registrar").click()
     page.wait_for_url("**/personas/*")
-    assert page.get_by_text("Rosa Peña (CC 60123456)").is_visible()
+    expect(page.get_by_text("Rosa Peña (CC 60123456)")).to_be_visible()
     assert_accessible(page)
 
 
@@ -127,11 +128,11 @@ def test_people_admin_pages_are_accessible(live_server, live_app, page):
     page.get_by_label("Número de documento o nombre").fill("ana rondon")
     page.get_by_role("button", name="Buscar").click()
     page.get_by_role("link", name="Ána Rondón").click()
-    assert page.get_by_text("Planilla en papel").is_visible()
+    expect(page.get_by_text("Planilla en papel")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("Estado de la inscripción en TIC-2024-01").select_option("en_curso")
     page.get_by_role("button", name="Cambiar").click()
-    assert page.get_by_text("Estado actualizado.").is_visible()
+    expect(page.get_by_text("Estado actualizado.")).to_be_visible()
     for path in ("", "editar", "fusionar", "anonimizar"):
         page.goto(f"{live_server}/personas/{person_id}/{path}".rstrip("/"))
         assert_accessible(page)
@@ -146,9 +147,9 @@ def test_people_admin_pages_are_accessible(live_server, live_app, page):
     assert_accessible(page)
     page.get_by_label("Cómo autorizó").select_option("planilla")
     page.get_by_role("button", name="Registrar autorización").click()
-    assert page.get_by_text("Se requiere la autorización").first.is_visible()
+    expect(page.get_by_text("Se requiere la autorización").first).to_be_visible()
     page.get_by_label("Autorizo el tratamiento de mis datos").check()
     page.get_by_role("button", name="Registrar autorización").click()
-    assert page.get_by_text("Autorización registrada.").is_visible()
-    assert page.get_by_role("cell", name="Vigente").is_visible()
+    expect(page.get_by_text("Autorización registrada.")).to_be_visible()
+    expect(page.get_by_role("cell", name="Vigente")).to_be_visible()
     assert_accessible(page)
