@@ -94,6 +94,8 @@ _axe = Axe()
 
 def assert_accessible(page) -> None:
     """Fail on any serious or critical axe-core violation (WCAG 2.1 AA) on the current page."""
+    # Measure the finished page: colours read before the stylesheets apply are not its own.
+    page.wait_for_load_state("load")
     tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": tags}})
     bad = [

@@ -28,6 +28,7 @@ def test_admin_builds_a_cohort_with_a_series_of_sessions(live_server, live_app, 
     expect(page.get_by_role("heading", name="Sedes", exact=True)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Nueva sede").click()
+    page.wait_for_url("**/sedes/nueva")
     assert_accessible(page)
     page.get_by_label("Código").fill("CAC-ATALAYA")
     page.get_by_label("Nombre").fill("CAC La Atalaya")
@@ -42,6 +43,7 @@ def test_admin_builds_a_cohort_with_a_series_of_sessions(live_server, live_app, 
 
     page.get_by_role("link", name="Grupos").first.click()
     page.get_by_role("link", name="Nuevo grupo").click()
+    page.wait_for_url("**/grupos/nuevo")
     assert_accessible(page)
     page.get_by_label("Código").fill("TIC-2021-01")
     page.get_by_label("Curso").select_option(label="TIC-BASICO · Uso básico de las TIC")
@@ -56,6 +58,7 @@ def test_admin_builds_a_cohort_with_a_series_of_sessions(live_server, live_app, 
     assert_accessible(page)
 
     page.get_by_role("link", name="Serie de sesiones").click()
+    page.wait_for_url("**/sesiones/serie")
     assert_accessible(page)
     page.get_by_label("Hora de inicio").fill("08:00")
     page.get_by_label("Duración de cada sesión (horas)").fill("2,5")

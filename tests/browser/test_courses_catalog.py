@@ -38,6 +38,7 @@ def test_catalog_and_import_pages(live_server, live_app, page, tmp_path):
     expect(page.get_by_text("Curso EXCEL-1 guardado.")).to_be_visible()
 
     page.get_by_role("link", name="Nuevo indicador").click()
+    page.wait_for_url("**/catalogo/indicadores/nuevo")
     assert_accessible(page)
 
     bad = tmp_path / "sedes.csv"

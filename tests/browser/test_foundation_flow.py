@@ -19,6 +19,7 @@ def test_admin_creates_site_cohort_sessions_and_enrolls_a_person(live_server, li
 
     page.get_by_role("link", name="Sedes").first.click()
     page.get_by_role("link", name="Nueva sede").click()
+    page.wait_for_url("**/sedes/nueva")
     assert_accessible(page)
     page.get_by_label("Código").fill("BIB-SANFAUSTINO")
     page.get_by_label("Nombre").fill("Biblioteca San Faustino")
@@ -30,8 +31,10 @@ def test_admin_creates_site_cohort_sessions_and_enrolls_a_person(live_server, li
     assert_accessible(page)
 
     page.get_by_role("link", name="Grupos").first.click()
+    page.wait_for_url("**/grupos")
     assert_accessible(page)
     page.get_by_role("link", name="Nuevo grupo").click()
+    page.wait_for_url("**/grupos/nuevo")
     assert_accessible(page)
     page.get_by_label("Código").fill("ALFA-2022-R1")
     page.get_by_label("Curso").select_option(label="ALFA-DIGITAL · Alfabetización digital")
@@ -44,6 +47,7 @@ def test_admin_creates_site_cohort_sessions_and_enrolls_a_person(live_server, li
     assert_accessible(page)
 
     page.get_by_role("link", name="Serie de sesiones").click()
+    page.wait_for_url("**/sesiones/serie")
     assert_accessible(page)
     page.get_by_label("Hora de inicio").fill("14:00")
     page.get_by_label("Duración de cada sesión (horas)").fill("4")

@@ -144,6 +144,7 @@ def test_people_admin_pages_are_accessible(live_server, live_app, page):
     page.get_by_label("La persona revocó su autorización").check()
     page.get_by_role("button", name="Registrar revocación").click()
     page.get_by_role("link", name="Registrar nueva autorización").click()
+    page.wait_for_url("**/autorizacion")
     assert_accessible(page)
     page.get_by_label("Cómo autorizó").select_option("planilla")
     page.get_by_role("button", name="Registrar autorización").click()
