@@ -6,12 +6,12 @@ from pathlib import Path
 
 from flask import Flask
 
-from lms import navigation
+from lms import navigation, web
 from lms.config import INSTANCE, Config
 
 BLUEPRINTS = (
-    "lms.auth.views",
-    "lms.audit.views",
+    "lms.auth.blueprint",
+    "lms.audit.blueprint",
     "lms.people.views",
     "lms.courses.views",
     "lms.attendance.views",
@@ -70,6 +70,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    web.install(app)
 
 
 def _select_locale() -> str | None:

@@ -1,6 +1,9 @@
 """Time helpers shared by every domain (naive UTC in the database)."""
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app, has_app_context
 
 
 def utcnow() -> datetime:
@@ -12,3 +15,11 @@ def age_on(birth_date: date, on: date) -> int:
     """Return the age in whole years on a given date."""
     had_birthday = (on.month, on.day) >= (birth_date.month, birth_date.day)
     return on.year - birth_date.year - (0 if had_birthday else 1)
+
+
+def local_today() -> date:
+    """Today in the office's time zone (LMS_TIMEZONE): sessions and ages are dated locally."""
+    zone = "America/Bogota"
+    if has_app_context():
+        zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", zone)
+    return datetime.now(ZoneInfo(zone)).date()

@@ -45,8 +45,12 @@ def _reset_schema(app) -> None:
 class _Client(FlaskClient):
     # Tests hold one app context open (for the db fixture), and Flask reuses it for each
     # request, so forget the previous request's user like a real new context would.
+    # The test's own setup is committed first (into the fixture's outer transaction, which
+    # is still rolled back at the end), so a request that fails and rolls back undoes only
+    # its own writes, as it would against a real database.
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
+        _db.session.commit()
         return super().open(*args, **kwargs)
 
 

@@ -1,6 +1,7 @@
 """Staff accounts and their API tokens."""
 
 from datetime import datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
@@ -9,8 +10,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from lms.extensions import db
 from lms.timeutil import utcnow
 
-ROLES = ("admin", "trainer", "analyst")
-ROLE_LABELS = {"admin": "Administrador", "trainer": "Formador", "analyst": "Analista"}
+
+class Role(StrEnum):
+    """Staff roles; stored as their value in ``User.role``."""
+
+    ADMIN = "admin"
+    TRAINER = "trainer"
+    ANALYST = "analyst"
+
+
+ROLES = tuple(Role)
+ROLE_LABELS = {Role.ADMIN: "Administrador", Role.TRAINER: "Formador", Role.ANALYST: "Analista"}
 
 
 class User(UserMixin, db.Model):
@@ -43,17 +53,17 @@ class User(UserMixin, db.Model):
     @property
     def is_admin(self) -> bool:
         """Whether the user belongs to the Oficina TIC administrators."""
-        return self.role == "admin"
+        return self.role == Role.ADMIN
 
     @property
     def is_analyst(self) -> bool:
         """Whether the user only reads reports and indicators."""
-        return self.role == "analyst"
+        return self.role == Role.ANALYST
 
     @property
     def is_trainer(self) -> bool:
         """Whether the user teaches cohorts."""
-        return self.role == "trainer"
+        return self.role == Role.TRAINER
 
     @property
     def role_label(self) -> str:

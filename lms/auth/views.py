@@ -1,21 +1,18 @@
-"""Login, logout, and the admin pages for users and API tokens."""
+"""Login, logout, and the admin pages for users and API tokens (rules in blueprint.py)."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from lms.auth import services
-from lms.auth.decorators import admin_required
 from lms.auth.forms import LoginForm, TokenForm, UserForm
-from lms.auth.models import ApiToken, User
-from lms.extensions import db, limiter
+from lms.auth.models import ApiToken, Role, User
+from lms.extensions import db
+from lms.web import attempt, get_or_404, loads, requires
 
-bp = Blueprint("auth", __name__)
 
-
-@bp.route("/")
 def home():
     """Send people to the page that fits their role."""
     if not current_user.is_authenticated:
@@ -23,8 +20,6 @@ def home():
     return render_template("home.html")
 
 
-@bp.route("/login", methods=["GET", "POST"])
-@limiter.limit("20/minute", methods=["POST"])
 def login():
     """Log in with email and password; the error never says which one was wrong."""
     form = LoginForm()
@@ -40,7 +35,6 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
-@bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
     """Log out (POST, so a link elsewhere cannot log anyone out)."""
@@ -49,25 +43,22 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
-@bp.route("/usuarios")
-@admin_required
+@requires(Role.ADMIN)
 def users():
     """List staff accounts."""
     rows = db.session.scalars(select(User).order_by(User.name)).all()
     return render_template("auth/users.html", users=rows)
 
 
-@bp.route("/usuarios/nuevo", methods=["GET", "POST"])
-@bp.route("/usuarios/<int:user_id>", methods=["GET", "POST"])
-@admin_required
-def user_form(user_id: int | None = None):
+@requires(Role.ADMIN)
+@loads("user_id", User, optional=True)
+def user_form(user: User | None):
     """Create or edit a staff account."""
-    user = db.get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=user)
     if user is not None:
         form.email.render_kw = {"readonly": True}
     if form.validate_on_submit():
-        try:
+        with attempt(form) as done:
             if user is None:
                 if not form.password.data:
                     raise services.AuthError(_("Escriba una contraseña."), "password")
@@ -82,17 +73,13 @@ def user_form(user_id: int | None = None):
                     active=form.active.data,
                     password=form.password.data or "",
                 )
-        except services.AuthError as exc:
-            exc.attach(form)
-        else:
-            db.session.commit()
+        if done:
             flash(_("Usuario guardado."), "success")
             return redirect(url_for("auth.users"))
     return render_template("auth/user_form.html", form=form, user=user)
 
 
-@bp.route("/tokens", methods=["GET", "POST"])
-@admin_required
+@requires(Role.ADMIN)
 def tokens():
     """List API tokens and create a new one (shown once)."""
     form = TokenForm()
@@ -102,19 +89,15 @@ def tokens():
     ]
     new_token = None
     if form.validate_on_submit():
-        user = db.get_or_404(User, form.user_id.data)
-        new_token = services.create_token(user, form.name.data)
-        db.session.commit()
+        new_token = services.create_token(get_or_404(User, form.user_id.data), form.name.data)
     rows = db.session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc())).all()
     return render_template("auth/tokens.html", form=form, tokens=rows, new_token=new_token)
 
 
-@bp.route("/tokens/<int:token_id>/revocar", methods=["POST"])
-@admin_required
-def revoke_token(token_id: int):
+@requires(Role.ADMIN)
+@loads("token_id", ApiToken)
+def revoke_token(token: ApiToken):
     """Revoke an API token."""
-    token = db.get_or_404(ApiToken, token_id)
     services.revoke_token(token)
-    db.session.commit()
     flash(_("Token revocado."), "success")
     return redirect(url_for("auth.tokens"))

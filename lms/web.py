@@ -1,0 +1,129 @@
+"""Request plumbing shared by every page and API operation, so views stay four steps long:
+load the object (404), check access (403), call a service, render or redirect.
+
+- ``requires(*roles)``: a logged-in user holding one of the roles.
+- ``loads(param, Model, can=...)``: the URL's id becomes the row; ``can(user, row)`` must hold.
+- ``attempt(form)``: a service's ``ValidationError`` lands on the form and undoes the request.
+- ``install(app)``: one commit per request, after a successful response; rollback otherwise.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Flask, abort, flash, g
+from flask_login import current_user, login_required
+
+from lms.errors import ValidationError
+from lms.extensions import db
+
+#: Ids are PostgreSQL INTEGER (SQLite takes 64 bits): a larger number names no row.
+MAX_ID = 2**31 - 1
+
+
+def requires(*roles: str):
+    """Allow logged-in users holding one of ``roles``; others get the login page or a 403."""
+
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def get_or_404(model, ident, column=None):
+    """The row of ``model`` whose primary key (or ``column``) is ``ident``, or a 404."""
+    if column is None:
+        if not isinstance(ident, int) or not 0 < ident <= MAX_ID:
+            abort(404)
+        row = db.session.get(model, ident)
+    else:
+        row = db.session.scalar(db.select(model).where(column == ident))
+    if row is None:
+        abort(404)
+    return row
+
+
+def loads(param: str, model, *, can: Callable | None = None, column=None, optional=False):
+    """Replace the URL parameter ``param`` with its row (404), which ``can(user, row)`` allows.
+
+    The view receives the row under the parameter's name without ``_id`` (``cohort_id`` →
+    ``cohort``). ``optional``: a route without the parameter passes None (create forms).
+    """
+    name = param.removesuffix("_id")
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            ident = kwargs.pop(param, None)
+            row = None
+            if ident is not None or not optional:
+                row = get_or_404(model, ident, column)
+                if can is not None and not can(current_user, row):
+                    abort(403)
+            kwargs[name] = row
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def fail_request() -> None:
+    """Undo everything this request wrote, and make sure nothing is committed afterwards."""
+    db.session.rollback()
+    g.request_failed = True
+
+
+class attempt:  # noqa: N801 - used as a lower-case context manager, like suppress()
+    """Run a service call; a ``ValidationError`` undoes the request and lands on ``form``.
+
+    ``with attempt(form) as done: item = services.save(...)``, then ``if done:`` redirect.
+    Without a form, the message is flashed (for buttons that redirect back).
+    """
+
+    def __init__(self, form=None):
+        self.form = form
+        self.ok = False
+        self.error: ValidationError | None = None
+
+    def __enter__(self) -> "attempt":
+        return self
+
+    def __exit__(self, exc_type, exc, _tb) -> bool:
+        if exc_type is None:
+            self.ok = True
+            return False
+        if not issubclass(exc_type, ValidationError):
+            return False
+        fail_request()
+        self.error = exc
+        if self.form is not None:
+            exc.attach(self.form)
+        else:
+            flash(exc.message, "error")
+        return True
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def install(app: Flask) -> None:
+    """Commit once after every successful request; roll back failed ones."""
+
+    @app.before_request
+    def _begin():
+        g.request_failed = False
+
+    @app.after_request
+    def _commit(response):
+        if response.status_code < 400 and not g.get("request_failed"):
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
