@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session as OrmSession
 
-from lms.attendance.bulk_sql import insert_rows
+from lms.database import insert_rows
 from lms.attendance.models import CREDITING, Attendance
 from lms.attendance.signals import enrollment_completed
 from lms.audit.models import AuditEntry

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from sqlalchemy import insert
 
-from lms.attendance.bulk_sql import insert_rows
+from lms.database import insert_rows
 from lms.audit.models import AuditEntry
 from lms.courses.models import Enrollment
 from lms.extensions import db

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, and_, bindparam, or_, select
 
-from lms.attendance.bulk_sql import insert_rows
+from lms.database import insert_rows
 from lms.attendance.completion import recompute
 from lms.attendance.marks import Mark, pair_filter, record_marks
 from lms.attendance.planilla_bulk import create_enrollments, create_people

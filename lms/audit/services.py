@@ -2,9 +2,12 @@
 
 Models opt in with ``__audited__ = True`` and may hide columns with
 ``__audit_exclude__``. Writing the trail from a flush hook means no service can
-forget it, whichever interface (web, API, CLI, import) made the change.
+forget it, whichever interface (web, API, CLI, import) made the change. Set-based
+writers (upserts, bulk inserts), which the hook cannot see, call ``record_bulk``;
+both go through ``plain``, the one serialiser of audited values.
 """
 
+from collections.abc import Iterable
 from contextvars import ContextVar
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -15,6 +18,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from lms.audit.models import AuditEntry
+from lms.database import insert_rows
 from lms.extensions import db
 from lms.timeutil import utcnow
 
@@ -24,11 +28,13 @@ system_actor: ContextVar[int | None] = ContextVar("system_actor", default=None)
 _HIDDEN = {"password_hash", "token_hash"}
 
 
-def _plain(value):
+def plain(value):
+    """An audited value as JSON: ISO dates, Decimals as written ("20", "12.5"), byte sizes."""
     if isinstance(value, datetime | date | time):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value)
+        text = format(value, "f")
+        return text.rstrip("0").rstrip(".") if "." in text else text
     if isinstance(value, bytes):
         return f"<{len(value)} bytes>"
     return value
@@ -56,12 +62,12 @@ def _diff(obj, *, created: bool = False, deleted: bool = False) -> dict:
         if created or deleted:
             value = getattr(obj, key)
             if value is not None:
-                changes[key] = [None, _plain(value)] if created else [_plain(value), None]
+                changes[key] = [None, plain(value)] if created else [plain(value), None]
         elif hist.has_changes():
             old = hist.deleted[0] if hist.deleted else None
             new = hist.added[0] if hist.added else None
             if old != new:
-                changes[key] = [_plain(old), _plain(new)]
+                changes[key] = [plain(old), plain(new)]
     return changes
 
 
@@ -108,6 +114,38 @@ def _write(session, flush_context):
     if pending:
         rows = [_entry(action, obj, changes) for action, obj, changes in pending]
         session.connection().execute(AuditEntry.__table__.insert(), rows)
+
+
+def changes_between(old: dict, new: dict) -> dict:
+    """{field: [old, new]} for the keys of ``new`` whose value differs from ``old``'s."""
+    return {k: [plain(old.get(k)), plain(v)] for k, v in new.items() if old.get(k) != v}
+
+
+def record_bulk(
+    entity: str,
+    entries: Iterable[tuple[int, str, dict]],
+    *,
+    actor_id: int | None | object = ...,
+    at: datetime | None = None,
+) -> None:
+    """Audit rows written by set-based code: ``(entity_id, action, {field: [old, new]})``.
+
+    ``actor_id`` defaults to whoever is acting now (pass None for anonymous self check-in).
+    """
+    actor = current_actor_id() if actor_id is ... else actor_id
+    when = at or utcnow()
+    rows = [
+        {
+            "at": when,
+            "actor_id": actor,
+            "action": action,
+            "entity": entity,
+            "entity_id": entity_id,
+            "changes": {k: [plain(v) for v in pair] for k, pair in changes.items()},
+        }
+        for entity_id, action, changes in entries
+    ]
+    insert_rows(AuditEntry.__table__, rows)
 
 
 def record(action: str, obj, detail: dict | None = None) -> None:
