@@ -16,7 +16,7 @@ BLUEPRINTS = (
     "lms.courses.views",
     "lms.attendance.views",
     "lms.certificates.views",
-    "lms.indicators.views",
+    "lms.indicators.blueprint",
     "lms.api",
 )
 

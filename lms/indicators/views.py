@@ -1,10 +1,10 @@
-"""The indicator dashboard, drill-downs and exports (admin and analyst)."""
+"""The indicator dashboard, drill-downs and exports (admin and analyst); rules in blueprint.py."""
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Response, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from lms.auth.decorators import roles_required
+from lms.auth.models import Role
 from lms.courses.models import Course, Site
 from lms.errors import ValidationError
 from lms.extensions import db
@@ -12,8 +12,8 @@ from lms.indicators import counting, exports
 from lms.indicators.services import parse_dimension, parse_filters
 from lms.people.models import ZONES
 from lms.timeutil import utcnow
+from lms.web import requires
 
-bp = Blueprint("indicators", __name__)
 PER_PAGE = 100
 
 
@@ -34,8 +34,7 @@ def _options() -> dict:
     }
 
 
-@bp.route("/indicadores")
-@roles_required("admin", "analyst")
+@requires(Role.ADMIN, Role.ANALYST)
 def dashboard():
     """Cards, per-year figures, the cumulative chart and the breakdowns of one indicator."""
     filters, errors = _filters_or_error()
@@ -63,8 +62,7 @@ def dashboard():
     )
 
 
-@bp.route("/indicadores/<code>/personas")
-@roles_required("admin", "analyst")
+@requires(Role.ADMIN, Role.ANALYST)
 def people(code: str):
     """The people behind one figure: admins see names and documents, analysts pseudonyms."""
     ind = counting.get_indicator(code)
@@ -119,8 +117,7 @@ def _stamp() -> str:
     return utcnow().strftime("%Y%m%d-%H%M")
 
 
-@bp.route("/indicadores/exportar.xlsx")
-@roles_required("admin", "analyst")
+@requires(Role.ADMIN, Role.ANALYST)
 def export_xlsx():
     """XLSX for the official report; the people sheet only for admins."""
     filters = parse_filters(request.args)
@@ -132,8 +129,7 @@ def export_xlsx():
     )
 
 
-@bp.route("/indicadores/exportar.csv")
-@roles_required("admin", "analyst")
+@requires(Role.ADMIN, Role.ANALYST)
 def export_csv():
     """The dashboard's tables as one long CSV (aggregates only)."""
     filters = parse_filters(request.args)
@@ -142,7 +138,3 @@ def export_csv():
         mimetype="text/csv; charset=utf-8",
         headers={"Content-Disposition": f"attachment; filename=indicadores-{_stamp()}.csv"},
     )
-
-
-# Public open-data routes live on this blueprint too.
-from lms.indicators import public  # noqa: E402, F401

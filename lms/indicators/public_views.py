@@ -1,10 +1,11 @@
-"""Public open-data pages (Ley 1712): no login, aggregates only, small cells suppressed."""
+"""Public open-data pages (Ley 1712): no login, aggregates only, small cells suppressed.
+
+Rate limits are set where the URLs are registered (blueprint.py).
+"""
 
 from flask import Response, render_template
 
-from lms.extensions import limiter
 from lms.indicators import counting, opendata
-from lms.indicators.views import bp
 from lms.timeutil import utcnow
 
 
@@ -12,8 +13,6 @@ def _generated() -> str:
     return utcnow().replace(microsecond=0).isoformat() + "Z"
 
 
-@bp.route("/datos-abiertos")
-@limiter.limit("60/minute")
 def open_data():
     """The open-data page: what is published, the download links and the data dictionary."""
     return render_template(
@@ -25,8 +24,6 @@ def open_data():
     )
 
 
-@bp.route("/datos-abiertos/indicadores.csv")
-@limiter.limit("30/minute")
 def open_data_csv():
     """Aggregate CSV with statistical disclosure control (no personal data)."""
     return Response(
@@ -36,8 +33,6 @@ def open_data_csv():
     )
 
 
-@bp.route("/datos-abiertos/diccionario.csv")
-@limiter.limit("60/minute")
 def open_data_dictionary():
     """The data dictionary of the open-data CSV."""
     return Response(
