@@ -123,3 +123,14 @@ def log_in(page, base, email, password="clave-de-prueba-123"):
     page.get_by_label("Contraseña").fill(password)
     page.get_by_role("button", name="Entrar").click()
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+def pytest_collection_modifyitems(items):
+    """Refuse a browser test without the ``browser`` marker, so ``-m`` selections stay true."""
+    unmarked = [
+        item.nodeid
+        for item in items
+        if item.nodeid.startswith("tests/browser/") and item.get_closest_marker("browser") is None
+    ]
+    if unmarked:
+        raise pytest.UsageError(f"browser tests without @pytest.mark.browser: {unmarked}")

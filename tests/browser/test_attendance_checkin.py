@@ -1,3 +1,4 @@
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -6,6 +7,8 @@ from lms.auth.models import User
 from lms.extensions import db as _db
 from tests import factories
 from tests.browser.conftest import assert_accessible, log_in, make_user
+
+pytestmark = pytest.mark.browser
 
 
 def test_participant_checks_in_through_the_rotating_qr(live_server, live_app, page,

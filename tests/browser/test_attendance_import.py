@@ -1,11 +1,14 @@
 from decimal import Decimal
 
+import pytest
 from sqlalchemy import func, select
 
 from lms.attendance.models import Attendance
 from lms.extensions import db as _db
 from tests import factories
 from tests.browser.conftest import assert_accessible, log_in, make_user
+
+pytestmark = pytest.mark.browser
 
 HEADER = ("curso,grupo,sede,fecha,horas,tipo_documento,numero_documento,nombres,apellidos,"
           "sexo,fecha_nacimiento,zona,estado,autorizacion_datos\n")

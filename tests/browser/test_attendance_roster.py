@@ -1,3 +1,4 @@
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -7,6 +8,8 @@ from lms.extensions import db as _db
 from lms.people.models import Person
 from tests import factories
 from tests.browser.conftest import assert_accessible, log_in, make_user
+
+pytestmark = pytest.mark.browser
 
 
 def _group(app, trainer_id):

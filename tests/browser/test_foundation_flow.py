@@ -1,5 +1,6 @@
 """End-to-end: an admin builds a cohort and enrolls a person with consent (axe on every page)."""
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -7,6 +8,8 @@ from lms.courses.services import seed_catalog
 from lms.extensions import db
 from lms.people.models import Person
 from tests.browser.conftest import assert_accessible, log_in, make_user
+
+pytestmark = pytest.mark.browser
 
 
 def test_admin_creates_site_cohort_sessions_and_enrolls_a_person(live_server, live_app, page):

@@ -2,11 +2,14 @@
 
 import re
 
+import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from lms.extensions import db
 from tests.browser.conftest import assert_accessible, log_in, make_user
+
+pytestmark = pytest.mark.browser
 
 
 def _seed(app):

@@ -1,6 +1,9 @@
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, log_in, make_user
+
+pytestmark = pytest.mark.browser
 
 
 def test_admin_logs_in_and_out(live_server, live_app, page):

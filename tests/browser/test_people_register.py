@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal
 
+import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
@@ -11,6 +12,8 @@ from lms.extensions import db
 from lms.people.models import Person
 from lms.people.services import seed_reference_data
 from tests.browser.conftest import assert_accessible, log_in, make_user
+
+pytestmark = pytest.mark.browser
 
 
 def _cohort(app) -> int:
