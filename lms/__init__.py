@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from lms import navigation, web
+from lms import log, navigation, web
 from lms.config import INSTANCE, Config
 
 BLUEPRINTS = (
@@ -34,6 +34,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    log.install(app)
     _ensure_secret_key(app)
     register_extensions(app)
     register_blueprints(app)

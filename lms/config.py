@@ -21,7 +21,8 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # Errors never carry SQL parameters: they would put personal data in the logs.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     #: Private ES256 keys for certificates; generated on first signing, never committed.
     SIGNING_KEY_DIR = os.environ.get("LMS_SIGNING_KEY_DIR", str(INSTANCE / "keys"))

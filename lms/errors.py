@@ -4,6 +4,8 @@ from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
+from lms import log
+
 MESSAGES = {
     400: _l("La solicitud no es válida."),
     401: _l("Debe iniciar sesión."),
@@ -97,7 +99,12 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
-        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        # The endpoint, not the path: a path can carry a download token.
+        log.failure("request.failed", method=request.method, endpoint=request.endpoint)
         if _wants_json():
-            return api_error(500)
-        return render_template("errors.html", status=500, message=MESSAGES[500]), 500
+            response, status = api_error(500)
+            response.json["error"]["request_id"] = log.request_id()
+            return response.json, status
+        return render_template(
+            "errors.html", status=500, message=MESSAGES[500], request_id=log.request_id()
+        ), 500

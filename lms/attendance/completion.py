@@ -12,13 +12,13 @@ from decimal import Decimal
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session as OrmSession
 
-from lms.database import insert_rows
 from lms.attendance.models import CREDITING, Attendance
 from lms.attendance.signals import enrollment_completed
 from lms.audit.models import AuditEntry
 from lms.audit.services import current_actor_id
 from lms.courses.models import Cohort, Course, CourseSession, Enrollment
 from lms.courses.signals import cohort_course_changed, course_rule_changed, session_changed
+from lms.database import insert_rows
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people.signals import people_merged

@@ -15,10 +15,10 @@ from sqlalchemy import and_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.attendance import completion
-from lms.database import COPY_MIN, insert_rows
 from lms.attendance.models import SOURCES, STATUSES, Attendance, AttendanceMarkId
 from lms.audit.models import AuditEntry
 from lms.audit.services import current_actor_id
+from lms.database import COPY_MIN, insert_rows
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.timeutil import utcnow

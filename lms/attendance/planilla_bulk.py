@@ -11,9 +11,9 @@ from decimal import Decimal
 
 from sqlalchemy import insert
 
-from lms.database import insert_rows
 from lms.audit.models import AuditEntry
 from lms.courses.models import Enrollment
+from lms.database import insert_rows
 from lms.extensions import db
 from lms.people.consent import current_notice
 from lms.people.models import Consent, Person

@@ -16,7 +16,6 @@ from types import SimpleNamespace
 
 from sqlalchemy import Column, Integer, MetaData, String, Table, and_, bindparam, or_, select
 
-from lms.database import insert_rows
 from lms.attendance.completion import recompute
 from lms.attendance.marks import Mark, pair_filter, record_marks
 from lms.attendance.planilla_bulk import create_enrollments, create_people
@@ -26,6 +25,7 @@ from lms.audit.services import current_actor_id
 from lms.courses.cohorts import local_today
 from lms.courses.enrollments import get_or_enroll
 from lms.courses.models import Enrollment
+from lms.database import insert_rows
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people.consent import check_consent
