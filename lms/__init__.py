@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from lms import log, navigation, web
+from lms import log, navigation, security, web
 from lms.config import INSTANCE, Config
 
 BLUEPRINTS = (
@@ -72,6 +72,7 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     limiter.init_app(app)
     web.install(app)
+    security.install(app)
 
 
 def _select_locale() -> str | None:

@@ -1,0 +1,61 @@
+"""Security headers on every response, in one place.
+
+A strict Content Security Policy (scripts and styles only from our own files, no inline
+code), no framing except where a view says which origins may frame it (the LTI pages),
+no MIME sniffing, no referrer leaving the site (the citizen's download links carry a token),
+no camera or microphone, HSTS over HTTPS, and ``no-store`` on every dynamic response unless
+the view marked it public (the JWKS, the status list): pages with personal data never sit in
+a shared computer's cache.
+"""
+
+from collections.abc import Callable
+
+from flask import Flask, current_app, request
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors {ancestors}"
+)
+PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+STATIC_ENDPOINTS = {"static", "bootstrap.static"}
+
+
+def frameable(origins: Callable[[], list[str]]):
+    """Let the pages of this view be framed by the origins ``origins()`` returns (LTI)."""
+
+    def decorator(view):
+        view.frame_ancestors = origins
+        return view
+
+    return decorator
+
+
+def _ancestors() -> list[str]:
+    view = current_app.view_functions.get(request.endpoint or "")
+    source = getattr(view, "frame_ancestors", None)
+    return list(source()) if source else []
+
+
+def install(app: Flask) -> None:
+    """Add the headers to every response."""
+
+    @app.after_request
+    def _headers(response):
+        headers = response.headers
+        ancestors = _ancestors()
+        headers.setdefault(
+            "Content-Security-Policy", CSP.format(ancestors=" ".join(ancestors) or "'none'")
+        )
+        if not ancestors:
+            headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", PERMISSIONS)
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.endpoint not in STATIC_ENDPOINTS and not response.cache_control.public:
+            response.cache_control.no_store = True
+            response.cache_control.no_cache = None
+            response.cache_control.max_age = None
+        return response
