@@ -12,6 +12,7 @@ from functools import wraps
 
 from flask import Flask, abort, flash, g
 from flask_login import current_user, login_required
+from werkzeug.routing import IntegerConverter
 
 from lms.errors import ValidationError
 from lms.extensions import db
@@ -113,8 +114,17 @@ class attempt:  # noqa: N801 - used as a lower-case context manager, like suppre
         return self.ok
 
 
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every route: a number beyond the ids' range matches no route (404)."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
 def install(app: Flask) -> None:
-    """Commit once after every successful request; roll back failed ones."""
+    """Bound integer URL parts, and commit once per successful request (roll back the rest)."""
+    app.url_map.converters["int"] = IdConverter
 
     @app.before_request
     def _begin():

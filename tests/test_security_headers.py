@@ -59,3 +59,18 @@ def test_static_files_stay_cacheable(client):
     response.close()
     assert response.status_code == 200
     assert "no-store" not in response.headers.get("Cache-Control", "")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/grupos/2147483648",
+        "/sesiones/99999999999999999999999/asistencia",
+        "/asistencia/9223372036854775808/ABC",
+        "/personas/2147483648",
+        "/admin/certificados/lotes/2147483648",
+    ],
+)
+def test_ids_beyond_the_integer_range_are_404_not_500(client, login, admin, url):
+    login(admin)
+    assert client.get(url).status_code == 404
