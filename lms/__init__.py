@@ -33,7 +33,9 @@ def create_app(config: type | dict | None = None) -> Flask:
         app.config.update(config)
     elif config is not None:
         app.config.from_object(config)
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    instance.chmod(0o700)  # secret key, signing keys and the SQLite file live here
     log.install(app)
     _ensure_secret_key(app)
     register_extensions(app)

@@ -7,8 +7,9 @@ writes (a roster tap) keep the ordinary statement, so per-request query counts a
 """
 
 import json
+import os
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import JSON, Table, event
 from sqlalchemy.engine import Engine
 
@@ -47,22 +48,37 @@ def configure(app: Flask) -> None:
         _configure_sqlite(engine)
 
 
+def _private_file(path: str | None) -> None:
+    # The database holds personal data: readable by the service's user only (and SQLite
+    # gives its -wal and -shm files the database file's permissions). Done when the first
+    # connection creates it, so an app that never touches the database creates no file.
+    if path not in (None, "", ":memory:") and os.path.exists(path):
+        os.chmod(path, 0o600)
+
+
+def _reads_only() -> bool:
+    # A page that only reads (GET) must never wait for, or block, a writer.
+    return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
+
+
 def _configure_sqlite(engine: Engine) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy drive it.
-    # BEGIN IMMEDIATE takes the write lock up front: a deferred transaction that reads and
-    # then writes fails at once ("database is locked") when another writer got in between,
-    # whereas an immediate one just waits its turn (busy_timeout). SQLite has one writer
-    # anyway, so queueing costs little and a trainer never sees a lost mark.
+    # Writers (form posts, API writes, commands, tasks) BEGIN IMMEDIATE: a deferred
+    # transaction that reads and then writes fails at once ("database is locked") when
+    # another writer got in between, whereas an immediate one waits its turn (busy_timeout).
+    # GET requests BEGIN a deferred transaction: in WAL mode a reader runs beside the one
+    # writer, so a verification or a page never queues behind a long import.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
+        _private_file(engine.url.database)
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if _reads_only() else "BEGIN IMMEDIATE")

@@ -2,6 +2,7 @@
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from lms import log
@@ -14,9 +15,29 @@ MESSAGES = {
     405: _l("Método no permitido."),
     413: _l("El archivo es demasiado grande."),
     422: _l("Los datos enviados no son válidos."),
+    409: _l("El registro ya existe o cambió mientras tanto; recargue e intente de nuevo."),
     429: _l("Demasiadas solicitudes. Intente de nuevo en un momento."),
     500: _l("Ocurrió un error interno. El equipo técnico fue notificado."),
+    503: _l("El servicio está ocupado en este momento. Intente de nuevo en unos segundos."),
 }
+#: PostgreSQL states of contention: deadlock, serialization failure, lock not available.
+CONTENTION_STATES = {"40P01", "40001", "55P03"}
+#: Seconds a client is asked to wait after contention (Retry-After).
+RETRY_AFTER = 2
+
+
+def is_contention(exc: BaseException) -> bool:
+    """Whether a database error is contention worth retrying (lock timeout, deadlock)."""
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) in CONTENTION_STATES:
+        return True
+    return "database is locked" in str(orig or "")
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """Whether a database error says a unique constraint refused a second copy."""
+    orig = getattr(exc, "orig", None)
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint" in str(orig or "")
 
 
 class ValidationError(Exception):
@@ -68,6 +89,7 @@ def _code(status: int) -> str:
         404: "not_found",
         405: "method_not_allowed",
         409: "conflict",
+        503: "unavailable",
         413: "too_large",
         422: "invalid",
         429: "rate_limited",
@@ -97,14 +119,38 @@ def register(app: Flask) -> None:
             return api_error(exc.status, exc.message, exc.fields)
         return render_template("errors.html", status=exc.status, message=exc.message), exc.status
 
+    @app.errorhandler(DBAPIError)
+    def _database(exc: DBAPIError):
+        # A race the services did not expect still must not be a 500 (nor log parameters).
+        if is_contention(exc):
+            log.event("request.contention", endpoint=request.endpoint)
+            response = _page_or_json(503, MESSAGES[503])
+            response.headers["Retry-After"] = str(RETRY_AFTER)
+            return response
+        if is_unique_violation(exc):
+            log.event("request.conflict", endpoint=request.endpoint)
+            return _page_or_json(409, MESSAGES[409])
+        return _unexpected(exc)
+
+    def _page_or_json(status: int, message):
+        if _wants_json():
+            response, _ = api_error(status, message)
+        else:
+            response = app.make_response(
+                render_template("errors.html", status=status, message=message)
+            )
+        response.status_code = status
+        return response
+
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception):
         # The endpoint, not the path: a path can carry a download token.
         log.failure("request.failed", method=request.method, endpoint=request.endpoint)
         if _wants_json():
             response, status = api_error(500)
-            response.json["error"]["request_id"] = log.request_id()
-            return response.json, status
+            body = response.get_json()
+            body["error"]["request_id"] = log.request_id()
+            return jsonify(body), status
         return render_template(
             "errors.html", status=500, message=MESSAGES[500], request_id=log.request_id()
         ), 500

@@ -1,9 +1,11 @@
 """Request ids in logs, responses and the 500 page; no SQL parameters in error logs."""
 
 import logging
+import sqlite3
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from lms import create_app
 from lms.config import TestConfig
@@ -22,7 +24,16 @@ def broken_client(tmp_path):
         query = text("SELECT * FROM no_such_table WHERE doc = :d")
         _db.session.execute(query, {"d": DOCUMENT})
 
+    def locked():
+        raise OperationalError("UPDATE x", {}, sqlite3.OperationalError("database is locked"))
+
+    def duplicate():
+        raise IntegrityError("INSERT", {}, sqlite3.IntegrityError("UNIQUE constraint failed"))
+
     app.add_url_rule("/_boom", "boom", boom)
+    app.add_url_rule("/api/v1/_boom", "api_boom", boom)
+    app.add_url_rule("/_locked", "locked", locked, methods=["POST"])
+    app.add_url_rule("/api/v1/_duplicate", "duplicate", duplicate, methods=["POST"])
     with app.app_context():
         yield app.test_client()
         _db.engine.dispose()
@@ -53,3 +64,18 @@ def test_500_page_and_log_show_the_request_id_but_no_parameters(broken_client, c
     assert "request.failed" in logged and "1090123456" not in logged
     record = next(r for r in caplog.records if r.getMessage() == "request.failed")
     assert record.request_id == "req-00000001" and record.fields["endpoint"] == "boom"
+
+
+
+def test_api_500_is_json_with_the_request_id(broken_client):
+    response = broken_client.get("/api/v1/_boom", headers={"X-Request-ID": "req-00000003"})
+    assert response.status_code == 500
+    assert response.json["error"]["request_id"] == "req-00000003"
+
+
+def test_lock_timeout_is_503_with_retry_after_and_a_unique_clash_409(broken_client):
+    locked = broken_client.post("/_locked")
+    assert locked.status_code == 503 and locked.headers["Retry-After"] == "2"
+    assert "ocupado" in locked.get_data(as_text=True)
+    clash = broken_client.post("/api/v1/_duplicate")
+    assert clash.status_code == 409 and clash.json["error"]["code"] == "conflict"
