@@ -5,6 +5,7 @@ same WTForms classes that validate them, so the document cannot drift from the c
 """
 
 from flask import current_app, jsonify
+from werkzeug.routing import IntegerConverter
 from wtforms import fields as wtf
 
 from lms.api import bp
@@ -106,7 +107,7 @@ def _operation(rule, method: str, spec: dict) -> dict:
             "required": True,
             "schema": {
                 "type": "integer"
-                if rule._converters[arg].__class__.__name__ == "IntegerConverter"
+                if isinstance(rule._converters[arg], IntegerConverter)
                 else "string"
             },
         }
