@@ -13,16 +13,13 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session as OrmSession
 
 from lms.attendance.models import CREDITING, Attendance
-from lms.attendance.signals import enrollment_completed
-from lms.audit.models import AuditEntry
-from lms.audit.services import current_actor_id
-from lms.courses.models import Cohort, Course, CourseSession, Enrollment
+from lms.attendance.signals import documents_held, enrollment_completed
+from lms.audit.services import changes_between, record_bulk
+from lms.courses.models import Cohort, Course, CourseSession, Enrollment, required_hours
 from lms.courses.signals import cohort_course_changed, course_rule_changed, session_changed
-from lms.database import insert_rows
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people.signals import people_merged
-from lms.timeutil import utcnow
 
 #: Enrollments per round trip; keeps IN lists well under every backend's limits.
 BATCH = 500
@@ -87,7 +84,7 @@ def _recompute_batch(ids: list[int], audit: bool = True) -> list[tuple[int, date
         marks[enrollment_id].append((status, day, Decimal(hours)))
     computed = {row.id: _evaluate(row, marks.get(row.id, [])) for row in current}
     at_risk = [r.id for r in current if r.completed_on and computed[r.id][1] is None]
-    certified = _certified(at_risk)
+    certified = holding_documents(at_risk)
     updates, entries, newly = [], [], []
     for row in current:
         hours, completed_on, any_mark = computed[row.id]
@@ -98,11 +95,11 @@ def _recompute_batch(ids: list[int], audit: bool = True) -> list[tuple[int, date
             "status": row.status,
             "completion_conflict": bool(row.completion_conflict),
         }
-        changes = {k: [_plain(old[k]), _plain(v)] for k, v in new.items() if old[k] != v}
+        changes = changes_between(old, new)
         if not changes:
             continue
         updates.append({"b_id": row.id, **new})
-        entries.append(_audit_row(row.id, changes))
+        entries.append((row.id, "update", changes))
         if row.completed_on is None and new["completed_on"] is not None:
             newly.append((row.id, new["completed_on"]))
     if updates:
@@ -110,14 +107,14 @@ def _recompute_batch(ids: list[int], audit: bool = True) -> list[tuple[int, date
             _enrollments.update().where(_enrollments.c.id == bindparam("b_id")), updates
         )
         if audit:
-            insert_rows(AuditEntry.__table__, entries)
+            record_bulk("enrollments", entries)
         _expire(row["b_id"] for row in updates)
     return newly
 
 
 def _evaluate(row, marks) -> tuple[Decimal, date | None, bool]:
     # Sessions in date order: the completion date is where the running total crosses.
-    required = Decimal(row.hours) * row.min_attendance_pct / 100
+    required = required_hours(row.hours, row.min_attendance_pct)
     total, completed_on = Decimal(0), None
     for status, day, hours in marks:
         if status in CREDITING:
@@ -141,23 +138,25 @@ def _next_state(row, hours, completed_on, any_mark, certified) -> dict:
     return {**state, "completed_on": None, "status": status}
 
 
-def _certified(enrollment_ids: list[int]) -> set[int]:
-    # Looked up by table name: certificates build on attendance, not the other way round.
+def holding_documents(enrollment_ids: list[int]) -> set[int]:
+    """The enrollments among ``enrollment_ids`` that hold a valid document.
+
+    Documents build on attendance, so attendance asks (``documents_held``) and the
+    certificates domain answers.
+    """
     if not enrollment_ids:
         return set()
-    table = db.metadata.tables["certificates"]
-    return set(
-        db.session.scalars(
-            select(table.c.enrollment_id).where(
-                table.c.enrollment_id.in_(enrollment_ids), table.c.revoked_at.is_(None)
-            )
-        )
-    )
+    held: set[int] = set()
+    for _receiver, answer in documents_held.send(Enrollment, enrollment_ids=enrollment_ids):
+        held.update(answer or ())
+    return held
 
 
-def has_live_certificate(enrollment_id: int) -> bool:
-    """Whether a document that is not revoked exists for the enrollment."""
-    return bool(_certified([enrollment_id]))
+def pending_conflicts() -> list[Enrollment]:
+    """Completions kept because a document was issued, waiting for an admin's decision."""
+    return list(db.session.scalars(
+        select(Enrollment).where(Enrollment.completion_conflict.is_(True)).order_by(Enrollment.id)
+    ))
 
 
 def resolve_conflict(enrollment: Enrollment, action: str) -> None:
@@ -170,7 +169,7 @@ def resolve_conflict(enrollment: Enrollment, action: str) -> None:
         return
     if action != "undo":
         raise ValidationError("Acción no válida.", "action")
-    if has_live_certificate(enrollment.id):
+    if holding_documents([enrollment.id]):
         raise ValidationError(
             "Esta inscripción tiene un certificado o constancia vigente. "
             "Revóquelo primero y después deshaga la finalización.",
@@ -179,25 +178,6 @@ def resolve_conflict(enrollment: Enrollment, action: str) -> None:
     enrollment.completion_conflict = False
     db.session.flush()
     recompute([enrollment.id])
-
-
-def _audit_row(enrollment_id: int, changes: dict) -> dict:
-    return {
-        "at": utcnow(),
-        "actor_id": current_actor_id(),
-        "action": "update",
-        "entity": "enrollments",
-        "entity_id": enrollment_id,
-        "changes": changes,
-    }
-
-
-def _plain(value):
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value.quantize(Decimal("0.01")))
-    return value
 
 
 def _expire(ids) -> None:

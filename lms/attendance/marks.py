@@ -16,9 +16,8 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.attendance import completion
 from lms.attendance.models import SOURCES, STATUSES, Attendance, AttendanceMarkId
-from lms.audit.models import AuditEntry
-from lms.audit.services import current_actor_id
-from lms.database import COPY_MIN, insert_rows
+from lms.audit.services import current_actor_id, record_bulk
+from lms.database import COPY_MIN
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -140,13 +139,11 @@ def _write_chunk(marks: list[Mark], source: str, actor: int | None, result: Mark
             result.updated += 1
             changes = {"status": [old.status, status], "source": [old.source, source],
                        "marked_by_id": [old.marked_by_id, actor]}
-        audit.append({"at": now, "actor_id": actor, "action": "create" if old is None else "update",
-                      "entity": "attendance", "entity_id": row_id, "changes": changes})
+        audit.append((row_id, "create" if old is None else "update", changes))
         result.enrollment_ids.add(enrollment_id)
     # A concurrent writer may already have set the same status: not written, not audited.
     result.unchanged += len(todo) - len(written)
-    if audit:
-        insert_rows(AuditEntry.__table__, audit)
+    record_bulk("attendance", audit, actor_id=actor, at=now)
 
 
 def _insert(table):

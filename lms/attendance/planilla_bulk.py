@@ -6,35 +6,24 @@ batched (one executemany per chunk instead of an ORM flush per person), with the
 entries the flush hook would have written. This is what keeps 100,000 rows under 30 s.
 """
 
-from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import insert
 
-from lms.audit.models import AuditEntry
+from lms.audit.services import record_bulk
 from lms.courses.models import Enrollment
-from lms.database import insert_rows
 from lms.extensions import db
 from lms.people.consent import current_notice
 from lms.people.models import Consent, Person
 from lms.timeutil import utcnow
 
 
-def _plain(value):
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
 def _audit(entity: str, rows: list[tuple[int, dict]], actor_id: int | None, now) -> None:
-    insert_rows(AuditEntry.__table__, [
-        {"at": now, "actor_id": actor_id, "action": "create", "entity": entity,
-         "entity_id": entity_id,
-         "changes": {k: [None, _plain(v)] for k, v in values.items() if v is not None}}
+    # What the flush hook writes for a new row: every value that is set.
+    record_bulk(entity, [
+        (entity_id, "create", {k: [None, v] for k, v in values.items() if v is not None})
         for entity_id, values in rows
-    ])
+    ], actor_id=actor_id, at=now)
 
 
 def create_people(new: list[tuple[dict, tuple]], actor_id: int | None) -> dict:

@@ -9,3 +9,9 @@ _signals = Namespace()
 #: and ``completed_on`` (date). Receivers run inside the caller's transaction, so
 #: whatever they add is committed (or rolled back) with the attendance change.
 enrollment_completed = _signals.signal("enrollment-completed")
+
+#: Asked before the completion rule undoes a completion: which of ``enrollment_ids``
+#: (keyword argument, a list of ints) hold a valid document? ``sender`` is the Enrollment
+#: class; each receiver returns the set of those ids it knows to hold one. The documents
+#: live above attendance (certificates), so attendance asks instead of reading their table.
+documents_held = _signals.signal("documents-held")

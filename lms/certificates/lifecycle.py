@@ -6,7 +6,7 @@ verification page must keep answering for every code ever printed.
 
 from sqlalchemy import exists, select
 
-from lms.attendance.signals import enrollment_completed
+from lms.attendance.signals import documents_held, enrollment_completed
 from lms.audit.models import AuditEntry
 from lms.audit.services import record
 from lms.certificates import cache, issue
@@ -117,6 +117,17 @@ def _auto_issue(sender, enrollment_id: int, **_kwargs) -> None:
     issue.issue_for(enrollment)
 
 
+def _valid_documents(_sender, *, enrollment_ids, **_kwargs) -> set[int]:
+    """Answer attendance: which of these enrollments hold a valid document."""
+    return set(
+        db.session.scalars(
+            select(Certificate.enrollment_id).where(
+                Certificate.enrollment_id.in_(enrollment_ids), Certificate.is_valid
+            )
+        )
+    )
+
+
 def _anonymize(person, **_kwargs) -> None:
     """Scrub the holder's identity from frozen copies; statuses and counts are untouched.
 
@@ -154,4 +165,5 @@ def _anonymize(person, **_kwargs) -> None:
 
 
 enrollment_completed.connect(_auto_issue, weak=False)
+documents_held.connect(_valid_documents, weak=False)
 person_anonymized.connect(_anonymize, weak=False)

@@ -3,8 +3,10 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, LargeBinary, Numeric, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, Numeric, String, Text, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.expression import ColumnElement
 
 from lms.courses.models import Enrollment
 from lms.extensions import db
@@ -67,6 +69,16 @@ class Certificate(db.Model):
 
     enrollment: Mapped[Enrollment] = relationship()
     superseded_by: Mapped["Certificate | None"] = relationship(remote_side=[id])
+
+    @hybrid_property
+    def is_valid(self) -> bool:
+        """In force: neither revoked nor replaced by a correction (also a SQL condition)."""
+        return self.revoked_at is None and self.superseded_by_id is None
+
+    @is_valid.inplace.expression
+    @classmethod
+    def _is_valid_condition(cls) -> ColumnElement[bool]:
+        return and_(cls.revoked_at.is_(None), cls.superseded_by_id.is_(None))
 
     @property
     def status(self) -> str:

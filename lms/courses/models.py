@@ -79,6 +79,14 @@ class PlanIndicator(db.Model):
     rule: Mapped[str] = mapped_column(String(20))
 
 
+def required_hours(hours, min_attendance_pct: int) -> Decimal:
+    """The completion threshold: the hours to be credited, a share of the course's hours.
+
+    The one owner of the threshold: ``Course.required_hours`` and the completion rule's
+    set-based computation (plain rows, no Course objects) both call it.
+    """
+    return Decimal(hours) * min_attendance_pct / 100
+
 class Course(db.Model):
     """A catalog entry (curso), reporting to one plan product."""
 
@@ -110,7 +118,7 @@ class Course(db.Model):
     @property
     def required_hours(self) -> Decimal:
         """Hours a person must be credited to complete the course."""
-        return self.hours * self.min_attendance_pct / 100
+        return required_hours(self.hours, self.min_attendance_pct)
 
 
 cohort_trainers = Table(
