@@ -14,7 +14,7 @@ BLUEPRINTS = (
     "lms.audit.blueprint",
     "lms.people.views",
     "lms.courses.views",
-    "lms.attendance.views",
+    "lms.attendance.blueprint",
     "lms.certificates.views",
     "lms.indicators.blueprint",
     "lms.api",

@@ -6,8 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from lms.attendance.planilla_import import import_planilla
-from lms.commands import acting_as
-from lms.extensions import db
+from lms.commands import acting_as, run_once
 from lms.tabular import TabularError
 
 
@@ -25,21 +24,22 @@ def register(group: AppGroup) -> None:
         apellidos,sexo,fecha_nacimiento,zona,estado,autorizacion_datos
         [,correo,telefono,comuna_corregimiento,acudiente_nombre,acudiente_documento]
         """
-        with acting_as(actor):
+
+        def attempt_import():
             try:
-                result = import_planilla(file, file.name, dry_run=dry_run)
+                return import_planilla(file, file.name, dry_run=dry_run)
             except TabularError as exc:
-                db.session.rollback()
+                # Every row's problem, one a line; run_once then writes nothing.
                 for error in exc.errors:
                     click.echo(str(error), err=True)
                 click.echo(f"No se importó nada: {len(exc.errors)} error(es).", err=True)
                 raise SystemExit(1) from None
+
+        with acting_as(actor):
+            result = run_once(attempt_import)
         if dry_run:
-            db.session.rollback()
             click.echo("Validación sin guardar (--dry-run): el archivo no tiene errores. "
                        "Se crearían:")
-        else:
-            db.session.commit()
         for warning in result.warnings:
             click.echo(f"Advertencia: {warning}")
         if result.warning_count > len(result.warnings):

@@ -22,7 +22,6 @@ from lms.attendance.planilla_bulk import create_enrollments, create_people
 from lms.attendance.planilla_rows import COLUMN_OF, OPTIONAL, REQUIRED, PlanillaRow, parse_row
 from lms.attendance.planilla_sessions import SessionPlacer
 from lms.audit.services import current_actor_id
-from lms.courses.cohorts import local_today
 from lms.courses.enrollments import get_or_enroll
 from lms.courses.models import Enrollment
 from lms.database import insert_rows
@@ -32,6 +31,7 @@ from lms.people.consent import check_consent
 from lms.people.models import Person
 from lms.people.services import clean_person_data
 from lms.tabular import RowError, TabularError, fold, read_table
+from lms.timeutil import local_today
 
 CHUNK = 1000
 #: Warnings kept for display; the rest are only counted.
@@ -73,8 +73,18 @@ class ImportResult:
 
 
 def import_planilla(stream_or_path, filename: str, *, dry_run: bool = False) -> ImportResult:
-    """Import a planilla; raise TabularError listing every problem (the caller rolls back)."""
-    return _Importer(dry_run).run(read_table(stream_or_path, filename, REQUIRED, OPTIONAL))
+    """Import a planilla; raise TabularError listing every problem (the caller rolls back).
+
+    ``dry_run``: check and count everything, then undo it, so the caller may commit.
+    """
+    rows = read_table(stream_or_path, filename, REQUIRED, OPTIONAL)
+    if not dry_run:
+        return _Importer(dry_run).run(rows)
+    savepoint = db.session.begin_nested()
+    try:
+        return _Importer(dry_run).run(rows)
+    finally:
+        savepoint.rollback()
 
 
 class _Importer:

@@ -1,17 +1,16 @@
-"""The planilla upload page (the same import as ``lms import-attendance``)."""
+"""The planilla upload page: the same import as ``lms import-attendance`` (URL in
+blueprint.py)."""
 
 from flask import render_template
 
 from lms.attendance.forms import ImportForm
 from lms.attendance.planilla_import import import_planilla
-from lms.attendance.views import bp
-from lms.auth.decorators import admin_required
-from lms.extensions import db
+from lms.auth.models import Role
 from lms.tabular import TabularError
+from lms.web import fail_request, requires
 
 
-@bp.route("/planillas/importar", methods=["GET", "POST"], endpoint="import_planilla")
-@admin_required
+@requires(Role.ADMIN)
 def import_planilla_view():
     """Upload a planilla; show every row error, or the counts (dry run: nothing saved)."""
     form = ImportForm()
@@ -22,14 +21,10 @@ def import_planilla_view():
         try:
             result = import_planilla(upload, upload.filename or "", dry_run=form.dry_run.data)
         except TabularError as exc:
-            db.session.rollback()
+            # Every row's problem in a list, not one message on the file field.
+            fail_request()
             errors = [str(e) for e in exc.errors]
             status = 422
-        else:
-            if result.dry_run:
-                db.session.rollback()
-            else:
-                db.session.commit()
     elif form.is_submitted():
         status = 422
     return render_template("attendance/import.html", form=form, result=result,

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from lms.attendance.checkin import close_request
 from lms.attendance.marks import Mark, record_marks
-from lms.attendance.models import Attendance
+from lms.attendance.models import STATUSES, Attendance
 from lms.courses.enrollments import get_or_enroll
 from lms.courses.models import CourseSession, Enrollment
 from lms.errors import ValidationError
@@ -50,6 +50,15 @@ def roster(session: CourseSession) -> list[RosterRow]:
         for a in db.session.scalars(select(Attendance).where(Attendance.session_id == session.id))
     }
     return [RosterRow(e, marks.get(e.id)) for e in enrollments]
+
+
+def status_counts(rows: list[RosterRow]) -> dict[str, int]:
+    """How many people of the roster hold each status (the counts above the list)."""
+    counts = dict.fromkeys(STATUSES, 0)
+    for row in rows:
+        if row.mark is not None:
+            counts[row.mark.status] += 1
+    return counts
 
 
 def search(rows: list[RosterRow], query: str) -> list[RosterRow]:

@@ -98,3 +98,21 @@ def test_unknown_document_is_queued_for_the_trainer(app, client, login, group, d
     r = anonymous.post(url, data={"document_type": "CC", "document_number": "12a",
                                   "ticket": ticket})
     assert r.status_code == 422 and "dígitos" in r.get_data(as_text=True)
+
+
+def test_public_checkin_is_rate_limited_per_document(tmp_path):
+    from lms.extensions import limiter
+    from tests.certificates.conftest import standalone_app
+
+    with standalone_app(tmp_path, RATELIMIT_ENABLED=True) as app:
+        client = app.test_client()
+        url = "/asistencia/999/abcd"
+        try:
+            same = [client.post(url, data={"document_number": "1234"}).status_code
+                    for _ in range(7)]
+            assert same[0] == 404 and same[-1] == 429
+            # Another document at the same centre (same address) is not held back.
+            assert client.post(url, data={"document_number": "5678"}).status_code == 404
+        finally:
+            # The limiter is one object for every app in the process: switch it back off.
+            limiter.enabled = False

@@ -233,7 +233,7 @@ def test_confirm_and_reject_queued_checkins(client, login, group, db):
 
 
 def test_today_lists_my_sessions(client, login, db, trainer):
-    from lms.attendance.today import local_today
+    from lms.timeutil import local_today
 
     mine = factories.cohort(trainers=[trainer], start_date=local_today(), end_date=local_today())
     s = factories.session(mine, day=local_today())

@@ -1,0 +1,50 @@
+"""The attendance domain's URLs: rosters, QR self check-in, planillas and conflicts."""
+
+from flask import Blueprint, request
+
+from lms.attendance import checkin_views, conflict_views, planilla_views, views
+from lms.extensions import limiter
+
+bp = Blueprint("attendance", __name__)
+
+
+def _per_session() -> str:
+    # One centre shares one IP address: limit per session scanned, never per address.
+    return f"checkin:{request.view_args.get('session_id')}"
+
+
+def _per_document() -> str:
+    number = request.form.get("document_number", "").strip()
+    return f"checkin:{request.view_args.get('session_id')}:{number}"
+
+
+bp.add_url_rule("/sesiones/<int:session_id>/asistencia", "roster", views.roster)
+bp.add_url_rule("/sesiones/<int:session_id>/asistencia/marcar", "mark", views.mark,
+                methods=["POST"])
+bp.add_url_rule("/sesiones/<int:session_id>/asistencia/buscar", "lookup", views.lookup)
+bp.add_url_rule("/sesiones/<int:session_id>/asistencia/ingreso", "walk_in", views.walk_in,
+                methods=["POST"])
+bp.add_url_rule("/sesiones/<int:session_id>/planilla.pdf", "planilla", views.planilla)
+bp.add_url_rule("/asistencia/hoy", "today", views.today)
+
+bp.add_url_rule("/sesiones/<int:session_id>/qr", "qr", checkin_views.qr)
+bp.add_url_rule("/sesiones/<int:session_id>/qr.json", "qr_json", checkin_views.qr_json)
+bp.add_url_rule(
+    "/asistencia/<int:session_id>/<code>",
+    "checkin_form",
+    limiter.limit("240 per minute", key_func=_per_session, methods=["POST"])(
+        limiter.limit("6 per minute", key_func=_per_document, methods=["POST"])(
+            checkin_views.checkin_form
+        )
+    ),
+    methods=["GET", "POST"],
+)
+bp.add_url_rule("/sesiones/<int:session_id>/solicitudes/<int:request_id>/rechazar",
+                "reject_request", checkin_views.reject_request, methods=["POST"])
+
+bp.add_url_rule("/asistencia/conflictos", "conflicts", conflict_views.conflicts)
+bp.add_url_rule("/asistencia/conflictos/<int:enrollment_id>", "resolve",
+                conflict_views.resolve, methods=["POST"])
+
+bp.add_url_rule("/planillas/importar", "import_planilla", planilla_views.import_planilla_view,
+                methods=["GET", "POST"])
