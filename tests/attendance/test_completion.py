@@ -63,9 +63,9 @@ def test_dropping_below_threshold_undoes_completion(client, login, group, db):
     assert enrollment.completion_conflict is False
 
 
-def _certificate(db, enrollment, revoked=False):
+def _certificate(db, enrollment, revoked=False, code=None):
     cert = Certificate(
-        code=f"TEST{enrollment.id}", enrollment_id=enrollment.id, kind="constancia",
+        code=code or f"TEST{enrollment.id}", enrollment_id=enrollment.id, kind="constancia",
         holder_name="X", document_type="CC", document_number="1", course_code="C",
         course_name="C", hours=Decimal(20), completed_on=date(2021, 2, 4), site_name="S",
         trainer_name="T", pdf=b"%PDF", sha256="0" * 64, jws="x", kid="k",
@@ -135,3 +135,26 @@ def test_demo_completion_is_the_rule_without_audit_rows(runner, db):
     # Applying the rule again finds nothing to change: the demo's numbers are the rule's.
     assert recompute(ids, notify=False) == []
     assert db.session.scalar(audit) == 0
+
+
+def test_only_a_valid_document_keeps_a_completion(client, login, group, db, admin):
+    s, e = group["sessions"], group["enrollments"][2]
+    login(group["trainer"])
+    for i in range(4):
+        _mark(client, s[i], e, "presente")
+    first = _certificate(db, e)
+    corrected = _certificate(db, e, code=f"FIX{e.id}")
+    first.superseded_by_id = corrected.id
+    db.session.commit()
+    assert not first.is_valid and corrected.is_valid
+    _mark(client, s[0], e, "ausente")
+    assert _fresh(db, e).completion_conflict is True  # the correction is in force
+    corrected = db.session.get(Certificate, corrected.id)
+    corrected.revoked_at = datetime(2021, 3, 1)
+    db.session.commit()
+    assert not corrected.is_valid
+    login(admin)
+    client.post(f"/asistencia/conflictos/{e.id}", data={"action": "undo"})
+    # Superseded and revoked: nothing valid is left, so the completion may be undone.
+    enrollment = _fresh(db, e)
+    assert enrollment.completed_on is None and enrollment.completion_conflict is False
