@@ -16,6 +16,21 @@ from lms.extensions import db as _db
 from tests import factories
 
 
+def _on_postgres() -> bool:
+    url = os.environ.get("LMS_TEST_DB_URL")
+    return bool(url) and make_url(url).get_backend_name() == "postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``postgres`` run in the PostgreSQL pass (LMS_TEST_DB_URL) only."""
+    if _on_postgres():
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL: set LMS_TEST_DB_URL")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
 def _database_url(tmp_path_factory, worker: str) -> str:
     url = os.environ.get("LMS_TEST_DB_URL")
     if not url:
