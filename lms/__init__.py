@@ -12,12 +12,21 @@ from lms.config import INSTANCE, Config
 BLUEPRINTS = (
     "lms.auth.blueprint",
     "lms.audit.blueprint",
-    "lms.people.views",
-    "lms.courses.views",
+    "lms.people.blueprint",
+    "lms.courses.blueprint",
     "lms.attendance.blueprint",
     "lms.certificates.views",
     "lms.indicators.blueprint",
     "lms.api",
+)
+
+#: Modules that answer lower domains' hooks and registries (a person's rights, what keeps
+#: an enrollment or a session from being deleted): loaded at start, so a command, a task
+#: and a request all see the same ones.
+HOOKS = (
+    "lms.courses.rights",
+    "lms.attendance.rights",
+    "lms.certificates.rights",
 )
 
 
@@ -39,6 +48,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     log.install(app)
     _ensure_secret_key(app)
     register_extensions(app)
+    register_hooks()
     register_blueprints(app)
     register_errorhandlers(app)
     register_cli(app)
@@ -87,6 +97,14 @@ def _select_locale() -> str | None:
     if not has_request_context():
         return None
     return request.accept_languages.best_match([str(x) for x in babel.list_translations()])
+
+
+def register_hooks() -> None:
+    """Import the modules that fill the domains' registries (see HOOKS)."""
+    from importlib import import_module
+
+    for name in HOOKS:
+        import_module(name)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -61,11 +61,14 @@ class ValidationError(Exception):
         )
 
     def attach(self, form) -> None:
-        """Show the message next to its field in a WTForms form (or at the top)."""
-        target = getattr(form, self.field, None) if self.field else None
-        if target is not None and hasattr(target, "errors"):
-            target.errors = [*target.errors, self.message]
-        else:
+        """Show every field's messages next to that field of a WTForms form (or at the top)."""
+        placed = False
+        for name, messages in self.fields.items():
+            target = getattr(form, name, None)
+            if target is not None and hasattr(target, "errors"):
+                target.errors = [*target.errors, *messages]
+                placed = True
+        if not placed:
             form.form_errors.append(self.message)
 
 

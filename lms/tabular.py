@@ -8,7 +8,6 @@ are matched loosely (case, accents, spacing), while every problem is reported pr
 import csv
 import io
 import os
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
@@ -16,20 +15,12 @@ from itertools import chain
 from typing import IO
 
 from lms.errors import ValidationError
+from lms.text import fold
 
-__all__ = ["RowError", "TabularError", "fold", "match_choice", "read_table"]
+__all__ = ["RowError", "TabularError", "match_choice", "read_table"]
 
 #: Cap on errors kept in a TabularError's summary message (the full list stays in .errors).
 SUMMARY_LIMIT = 20
-
-
-def fold(text: str | None) -> str:
-    """Lower-case, strip accents and collapse spaces, for forgiving comparisons."""
-    if not text:
-        return ""
-    decomposed = unicodedata.normalize("NFKD", str(text))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(bare.casefold().split())
 
 
 def _key(text: str | None) -> str:

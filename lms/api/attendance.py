@@ -8,6 +8,7 @@ from flask import jsonify, request
 from flask_login import current_user
 from sqlalchemy import select, tuple_
 
+from lms import policy
 from lms.api import bp
 from lms.api.core import require_role
 from lms.api.openapi import doc
@@ -57,7 +58,7 @@ RESULT = {"type": "object", "properties": {
 def _session(session_id: int) -> CourseSession:
     require_role("admin", "trainer")
     session = db.get_or_404(CourseSession, session_id)
-    forbid_unless(session.cohort.can_manage(current_user))
+    forbid_unless(policy.can_manage_session(current_user, session))
     return session
 
 

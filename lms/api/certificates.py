@@ -9,6 +9,7 @@ from flask import Response, abort, jsonify
 from flask_login import current_user
 from sqlalchemy import select
 
+from lms import policy
 from lms.api import bp
 from lms.api.core import require_role, validated
 from lms.api.openapi import doc
@@ -86,7 +87,7 @@ def _load(code: str, *roles: str) -> tuple[Certificate, str | None]:
     if found is None:
         abort(404, "No existe un documento con ese código.")
     cert = found[0]
-    if current_user.has_role("trainer") and not _cohort_of(cert).can_view(current_user):
+    if not policy.can_view_cohort(current_user, _cohort_of(cert)):
         abort(403)
     return found
 
@@ -180,7 +181,7 @@ def people_certificates(person_id: int):
     return jsonify([
         certificate_json(cert, codes.get(cert.superseded_by_id) or _code(cert.superseded_by_id))
         for cert, cohort in rows
-        if current_user.is_admin or cohort.can_view(current_user)
+        if current_user.is_admin or policy.can_view_cohort(current_user, cohort)
     ])
 
 

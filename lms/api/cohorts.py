@@ -1,6 +1,6 @@
 """API resources: cohorts and their sessions.
 
-Reads follow Cohort.can_view (a trainer's token sees only their own cohorts). Cohort
+Reads follow policy.can_view_cohort (a trainer's token sees only their own cohorts). Cohort
 writes are for admins; sessions may also be added by the cohort's own trainers, as on
 the web page, while editing or deleting a session is for admins.
 """
@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from lms import policy
 from lms.api import bp
 from lms.api.core import STAFF, json_body, require_role, validated
 from lms.api.openapi import doc
@@ -19,6 +20,7 @@ from lms.courses import services
 from lms.courses.forms import CohortForm, SeriesForm, SessionForm
 from lms.courses.models import Cohort, CourseSession
 from lms.extensions import db
+from lms.timeutil import local_today
 
 COHORT = Shape(
     Cohort,
@@ -32,7 +34,7 @@ COHORT = Shape(
 SESSION = Shape(
     CourseSession,
     "id cohort_id date start_time hours topic",
-    today=(BOOL, lambda s: s.date == services.local_today()),
+    today=(BOOL, lambda s: s.date == local_today()),
 )
 SERIES = {
     "type": "object",
@@ -42,7 +44,7 @@ SERIES = {
 
 def _visible_cohort(cohort_id: int) -> Cohort:
     cohort = db.get_or_404(Cohort, cohort_id)
-    forbid_unless(cohort.can_view(current_user))
+    forbid_unless(policy.can_view_cohort(current_user, cohort))
     return cohort
 
 
@@ -55,7 +57,8 @@ def _visible_cohort(cohort_id: int) -> Cohort:
 def cohorts_list():
     """List the cohorts the token's user may see; filter with ?course_id= and ?site_id=."""
     require_role(*STAFF)
-    query = services.visible_cohorts(current_user).options(selectinload(Cohort.trainers))
+    query = services.cohort_list(policy.cohorts_seen(current_user))
+    query = query.options(selectinload(Cohort.trainers))
     for arg, column in (("course_id", Cohort.course_id), ("site_id", Cohort.site_id)):
         value = request.args.get(arg, type=int)
         if value is not None:
@@ -132,7 +135,7 @@ def sessions_list(cohort_id: int):
 def sessions_create(cohort_id: int):
     """Add one session to a cohort."""
     cohort = db.get_or_404(Cohort, cohort_id)
-    forbid_unless(cohort.can_manage(current_user))
+    forbid_unless(policy.can_manage_cohort(current_user, cohort))
     form = validated(SessionForm)
     session = services.add_session(
         cohort, form.date.data, form.hours.data, form.start_time.data, form.topic.data or ""
@@ -152,7 +155,7 @@ def sessions_create(cohort_id: int):
 def sessions_series(cohort_id: int):
     """Add a recurring series; dates that already have a session are skipped and listed."""
     cohort = db.get_or_404(Cohort, cohort_id)
-    forbid_unless(cohort.can_manage(current_user))
+    forbid_unless(policy.can_manage_cohort(current_user, cohort))
     form = validated(SeriesForm)
     created, skipped = services.add_series(
         cohort,
@@ -173,7 +176,7 @@ def sessions_series(cohort_id: int):
 
 def _session(session_id: int) -> CourseSession:
     session = db.get_or_404(CourseSession, session_id)
-    forbid_unless(session.cohort.can_view(current_user))
+    forbid_unless(policy.can_view_cohort(current_user, session.cohort))
     return session
 
 

@@ -4,15 +4,16 @@ from flask import abort, jsonify, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from lms import policy
 from lms.api import bp
 from lms.api.core import require_role, validated
 from lms.api.openapi import doc
 from lms.api.serialize import BOOL, NUM, STR, Shape, page_schema, paginated
 from lms.courses import enrollments as services
+from lms.courses.forms import EnrollmentApiForm, StatusForm
 from lms.courses.models import Cohort, Enrollment
 from lms.errors import ValidationError
 from lms.extensions import db
-from lms.people.forms import EnrollmentApiForm, StatusForm
 from lms.people.models import Person
 
 # An enrollment with the hours its attendance earned and its completion.
@@ -29,8 +30,8 @@ ENROLLMENT = Shape(
 def _load(enrollment_id: int, *, manage: bool = False) -> Enrollment:
     require_role("admin", "trainer")
     enrollment = db.get_or_404(Enrollment, enrollment_id)
-    allowed = enrollment.cohort.can_manage if manage else enrollment.cohort.can_view
-    if not allowed(current_user):
+    allowed = policy.can_manage_cohort if manage else policy.can_view_cohort
+    if not allowed(current_user, enrollment.cohort):
         abort(403)
     return enrollment
 
@@ -52,7 +53,7 @@ def enrollments_list():
                 raise ValidationError("Debe ser un número entero.", arg, status=400)
             query = query.where(column == value)
     if not current_user.is_admin:
-        query = query.where(Enrollment.cohort_id.in_(services.trainer_cohort_ids(current_user)))
+        query = query.where(policy.enrollments_seen(current_user))
     return jsonify(paginated(query, ENROLLMENT.dump))
 
 
@@ -74,7 +75,7 @@ def enrollments_create():
     cohort = db.session.get(Cohort, form.cohort_id.data)
     if cohort is None:
         raise ValidationError("El grupo no existe.", "cohort_id")
-    if not cohort.can_manage(current_user):
+    if not policy.can_manage_cohort(current_user, cohort):
         abort(403)
     enrollment = services.enroll(person, cohort)
     db.session.commit()

@@ -6,14 +6,12 @@ the people and enrollments of the cohorts assigned to them; analysts get 403.
 
 from flask import abort, jsonify, request
 from flask_login import current_user
-from sqlalchemy import select
 
+from lms import policy
 from lms.api import bp
 from lms.api.core import check_types, json_body, require_role, validated
 from lms.api.openapi import doc
 from lms.api.serialize import BOOL, STR, Shape, array, page_schema, paginated
-from lms.courses import enrollments as enrollment_services
-from lms.courses.models import Enrollment
 from lms.extensions import db
 from lms.people import rights, search, services
 from lms.people.forms import SENSITIVE_FIELDS, PersonForm, RegisterForm
@@ -55,7 +53,7 @@ def person_json(person: Person) -> dict:
 def _load_person(person_id: int) -> Person:
     require_role("admin", "trainer")
     person = db.get_or_404(Person, person_id)
-    if not enrollment_services.can_view_person(current_user, person):
+    if not policy.can_view_person(current_user, person):
         abort(403)
     return person
 
@@ -69,12 +67,7 @@ def _load_person(person_id: int) -> Person:
 def people_search():
     """Search people; a trainer only sees the people of their cohorts."""
     require_role("admin", "trainer")
-    query = search.search_query(request.args.get("q"))
-    if not current_user.is_admin:
-        cohorts = enrollment_services.trainer_cohort_ids(current_user)
-        query = query.where(
-            Person.id.in_(select(Enrollment.person_id).where(Enrollment.cohort_id.in_(cohorts)))
-        )
+    query = search.search_query(request.args.get("q")).where(policy.people_seen(current_user))
     return jsonify(paginated(query, person_json))
 
 
@@ -90,15 +83,7 @@ def people_create():
     """Register a person; consent must be true and is recorded with channel "api"."""
     require_role("admin", "trainer")
     form = validated(RegisterForm, _person_payload(RegisterForm))
-    person = services.register_person(
-        form.person_data(),
-        channel="api",
-        consent=form.consent.data,
-        guardian_name=form.guardian_name.data,
-        guardian_document=form.guardian_document.data,
-        sensitive=form.sensitive_data(),
-        notice_version=form.notice_version.data,
-    )
+    person = services.register_person(channel="api", **form.registration())
     db.session.commit()
     return jsonify(person_json(person)), 201
 

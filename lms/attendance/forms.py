@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from lms.attendance.models import STATUSES
 from lms.forms import choices
@@ -46,8 +46,8 @@ class WalkInForm(DocumentMixin, FlaskForm):
     sex = SelectField("Sexo", choices=_choices(SEXES, "—"), validators=[Optional()])
     zone = SelectField("Zona", choices=_choices(ZONES, "—"), validators=[Optional()])
     phone = StringField("Teléfono", validators=[Optional(), Length(max=30)])
-    email = StringField("Correo electrónico",
-                        validators=[Optional(), Email("Correo no válido."), Length(max=254)])
+    # Its format is checked where every channel's is: people.services.clean_person_data.
+    email = StringField("Correo electrónico", validators=[Optional(), Length(max=254)])
     consent = BooleanField("La persona leyó el aviso de privacidad y autoriza el tratamiento "
                            "de sus datos")
     guardian_name = StringField("Nombre del acudiente (menores de edad)",

@@ -30,7 +30,8 @@ from lms.extensions import db
 from lms.people.consent import check_consent
 from lms.people.models import Person
 from lms.people.services import clean_person_data
-from lms.tabular import RowError, TabularError, fold, read_table
+from lms.tabular import RowError, TabularError, read_table
+from lms.text import fold
 from lms.timeutil import local_today
 
 CHUNK = 1000

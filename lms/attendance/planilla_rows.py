@@ -7,7 +7,8 @@ from decimal import Decimal, InvalidOperation
 from lms.courses.rules import code_of
 from lms.errors import ValidationError
 from lms.people.services import normalize_document
-from lms.tabular import RowError, fold
+from lms.tabular import RowError
+from lms.text import fold
 
 REQUIRED = (
     "curso", "grupo", "sede", "fecha", "horas", "tipo_documento", "numero_documento",

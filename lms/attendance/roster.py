@@ -11,14 +11,10 @@ from lms.courses.enrollments import get_or_enroll
 from lms.courses.models import CourseSession, Enrollment
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.people.documents import compact_document, could_be_document
 from lms.people.models import Person
-from lms.people.services import (
-    SEPARATORS,
-    find_person,
-    fold,
-    normalize_document,
-    register_person,
-)
+from lms.people.services import find_person, normalize_document, register_person
+from lms.text import fold
 
 #: Fields a walk-in must fill when the person is not registered yet.
 NEW_PERSON_FIELDS = ("first_names", "last_names", "birth_date", "sex", "zone")
@@ -67,26 +63,21 @@ def search(rows: list[RosterRow], query: str) -> list[RosterRow]:
     The same comparison as attendance.js, for browsers without JavaScript.
     """
     wanted = fold(query)
-    compact = SEPARATORS.sub("", wanted)
+    compact = compact_document(wanted)
     if not compact:
         return rows
     found = []
     for row in rows:
         p = row.person
         text = fold(f"{p.full_name} {p.document_type} {p.document_number}")
-        if wanted in text or compact in SEPARATORS.sub("", text):
+        if wanted in text or compact in compact_document(text):
             found.append(row)
     return found
 
 
 def looks_like_document(query: str) -> str | None:
     """The query as a document number (separators dropped) if it could be one, else None."""
-    compact = SEPARATORS.sub("", query or "").upper()
-    if 3 <= len(compact) <= 20 and compact.isascii() and compact.isalnum() and any(
-        c.isdigit() for c in compact
-    ):
-        return compact
-    return None
+    return could_be_document(query)
 
 
 def mark_one(session: CourseSession, enrollment_id: int, status: str) -> Enrollment:

@@ -1,4 +1,5 @@
-"""After issue: revocation, correction (supersede), automatic issue and anonymisation.
+"""After issue: revocation, correction (supersede) and automatic issue (anonymisation:
+rights.py).
 
 A document is never deleted: indicators count chains of corrections and the
 verification page must keep answering for every code ever printed.
@@ -7,14 +8,12 @@ verification page must keep answering for every code ever printed.
 from sqlalchemy import exists, select
 
 from lms.attendance.signals import documents_held, enrollment_completed
-from lms.audit.models import AuditEntry
 from lms.audit.services import record
 from lms.certificates import cache, issue
 from lms.certificates.models import Certificate
 from lms.courses.models import Enrollment
 from lms.errors import ValidationError
 from lms.extensions import db
-from lms.people.signals import person_anonymized
 from lms.timeutil import utcnow
 
 #: What an anonymised holder's name becomes on the record and on public pages.
@@ -128,42 +127,5 @@ def _valid_documents(_sender, *, enrollment_ids, **_kwargs) -> set[int]:
     )
 
 
-def _anonymize(person, **_kwargs) -> None:
-    """Scrub the holder's identity from frozen copies; statuses and counts are untouched.
-
-    Kept: code, kind, course, hours, dates, site, revoked/superseded status, SHA-256
-    (a hash reveals nothing without the file). Removed: name, document number, the
-    signed payload (it carries the name) and the stored PDF, so it can no longer be
-    downloaded; a paper copy the person holds still verifies offline by its QR.
-    """
-    certs = list(
-        db.session.scalars(
-            select(Certificate)
-            .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
-            .where(Enrollment.person_id == person.id)
-        )
-    )
-    for cert in certs:
-        cert.holder_name = ANONYMIZED_NAME
-        cert.document_number = ""
-        cert.jws = ""
-        cert.pdf = b""
-        cert.download_token_hash = None
-        cache.forget(cert.code)
-    db.session.flush()
-    if certs:
-        ids = [c.id for c in certs]
-        for entry in db.session.scalars(
-            select(AuditEntry).where(AuditEntry.entity == "certificates",
-                                     AuditEntry.entity_id.in_(ids))
-        ):
-            entry.changes = {
-                k: ([ANONYMIZED_NAME if x else x for x in v] if isinstance(v, list) else v)
-                if k in ("holder_name", "document_number") else v
-                for k, v in (entry.changes or {}).items()
-            }
-
-
 enrollment_completed.connect(_auto_issue, weak=False)
 documents_held.connect(_valid_documents, weak=False)
-person_anonymized.connect(_anonymize, weak=False)

@@ -6,10 +6,10 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import func, select
 
 from lms.courses.models import DOCUMENT_KINDS, RULES, Cohort, Course, PlanIndicator
-from lms.courses.rules import Problems, code_of
+from lms.courses.rules import Problems, code_of, delete, store, unique_code
 from lms.courses.signals import course_rule_changed
-from lms.errors import ValidationError
 from lms.extensions import db
+from lms.people.services import seed_reference_data
 
 PERIOD = (date(2020, 1, 1), date(2023, 12, 31))
 #: The PDM "Cúcuta 2050, Estrategia de Todos" indicators (GUIDE.md); data, editable later.
@@ -73,26 +73,14 @@ def clean_indicator(data: dict, indicator: PlanIndicator | None = None) -> dict:
         problems.add("period_end", "La fecha final del periodo no puede ser anterior a la inicial.")
     if clean["rule"] not in RULES:
         problems.add("rule", "Regla de conteo no válida; use completed o certified.")
-    if clean["code"]:
-        clash = select(PlanIndicator.id).where(PlanIndicator.code == clean["code"])
-        if indicator is not None:
-            clash = clash.where(PlanIndicator.id != indicator.id)
-        if db.session.scalar(clash):
-            problems.add("code", f"Ya existe un indicador con el código {clean['code']}.")
+    unique_code(problems, PlanIndicator, clean["code"], indicator, "un indicador")
     problems.raise_if_any()
     return clean
 
 
 def save_indicator(data: dict, indicator: PlanIndicator | None = None) -> PlanIndicator:
     """Create a plan indicator, or update ``indicator``."""
-    clean = clean_indicator(data, indicator)
-    if indicator is None:
-        indicator = PlanIndicator()
-        db.session.add(indicator)
-    for key, value in clean.items():
-        setattr(indicator, key, value)
-    db.session.flush()
-    return indicator
+    return store(PlanIndicator, clean_indicator(data, indicator), indicator)
 
 
 def delete_indicator(indicator: PlanIndicator) -> None:
@@ -105,14 +93,13 @@ def delete_indicator(indicator: PlanIndicator) -> None:
     courses = db.session.scalar(
         select(func.count(Course.id)).where(Course.product_code == indicator.product_code)
     )
+    refusal = None
     if courses and not others:
-        raise ValidationError(
+        refusal = (
             f"{courses} curso(s) reportan al producto {indicator.product_code}; "
-            "cámbielos de producto antes de eliminar el indicador.",
-            "product_code",
+            "cámbielos de producto antes de eliminar el indicador."
         )
-    db.session.delete(indicator)
-    db.session.flush()
+    delete(indicator, refusal, "product_code")
 
 
 def product_codes() -> list[tuple[str, str]]:
@@ -168,12 +155,7 @@ def clean_course(data: dict, course: Course | None = None) -> dict:
             f"El producto {product} no corresponde a ningún indicador del plan; "
             "créelo primero en el catálogo.",
         )
-    if clean["code"]:
-        clash = select(Course.id).where(Course.code == clean["code"])
-        if course is not None:
-            clash = clash.where(Course.id != course.id)
-        if db.session.scalar(clash):
-            problems.add("code", f"Ya existe un curso con el código {clean['code']}.")
+    unique_code(problems, Course, clean["code"], course, "un curso")
     problems.raise_if_any()
     return clean
 
@@ -186,12 +168,7 @@ def save_course(data: dict, course: Course | None = None) -> Course:
         Decimal(course.hours) != clean["hours"]
         or course.min_attendance_pct != clean["min_attendance_pct"]
     )
-    if course is None:
-        course = Course()
-        db.session.add(course)
-    for key, value in clean.items():
-        setattr(course, key, value)
-    db.session.flush()
+    course = store(Course, clean, course)
     if rule_changed:
         course_rule_changed.send(Course, course_id=course.id)
     return course
@@ -200,12 +177,8 @@ def save_course(data: dict, course: Course | None = None) -> Course:
 def delete_course(course: Course) -> None:
     """Delete a course no cohort uses; otherwise ask to deactivate it."""
     used = db.session.scalar(select(func.count(Cohort.id)).where(Cohort.course_id == course.id))
-    if used:
-        raise ValidationError(
-            f"El curso tiene {used} grupo(s); desactívelo en lugar de eliminarlo.", "active"
-        )
-    db.session.delete(course)
-    db.session.flush()
+    refusal = f"El curso tiene {used} grupo(s); desactívelo en lugar de eliminarlo."
+    delete(course, refusal if used else None, "active")
 
 
 def seed_catalog() -> dict:
@@ -248,15 +221,6 @@ def seed_catalog() -> dict:
             }
         )
         report["courses"]["created"].append(code)
-    report["reference"] = _seed_reference_data()
-    return report
-
-
-def _seed_reference_data():
     # Comunas, corregimientos and the privacy notice belong to the people domain.
-    try:
-        from lms.people import services as people_services
-    except ImportError:
-        return None
-    seed = getattr(people_services, "seed_reference_data", None)
-    return seed() if seed is not None else None
+    report["reference"] = seed_reference_data()
+    return report

@@ -1,13 +1,20 @@
-"""Commands of the courses domain: seed-catalog and import-sites."""
+"""Commands of the courses domain: seed-catalog and import-sites (one commit each)."""
 
 from pathlib import Path
 
 import click
 from flask.cli import AppGroup
 
+from lms.commands import run_once
 from lms.courses import services
-from lms.extensions import db
+from lms.errors import ValidationError
 from lms.tabular import TabularError
+
+REFERENCE_LABELS = {
+    "areas_created": "comunas y corregimientos creados",
+    "notice_created": "aviso de privacidad creado",
+    "notice": "versión vigente del aviso",
+}
 
 
 def register(group: AppGroup) -> None:
@@ -16,27 +23,18 @@ def register(group: AppGroup) -> None:
     @group.command("seed-catalog")
     def seed_catalog() -> None:
         """Create the official plan indicators and courses if missing (safe to repeat)."""
-        report = services.seed_catalog()
-        db.session.commit()
+        report = run_once(services.seed_catalog)
         for kind, label in (("indicators", "Indicadores"), ("courses", "Cursos")):
             created, kept = report[kind]["created"], report[kind]["kept"]
             click.echo(
                 f"{label}: {len(created)} creados ({', '.join(created) or '—'}), "
                 f"{len(kept)} ya existían ({', '.join(kept) or '—'})."
             )
-        reference = report.get("reference")
-        if reference is None:
-            click.echo("Datos de referencia de personas: no disponibles todavía.")
-        else:
-            labels = {
-                "areas_created": "comunas y corregimientos creados",
-                "notice_created": "aviso de privacidad creado",
-                "notice": "versión vigente del aviso",
-            }
-            details = ", ".join(
-                f"{labels.get(key, key)}: {_plain(value)}" for key, value in reference.items()
-            )
-            click.echo(f"Datos de referencia de personas: {details}.")
+        details = ", ".join(
+            f"{REFERENCE_LABELS.get(key, key)}: {_plain(value)}"
+            for key, value in report["reference"].items()
+        )
+        click.echo(f"Datos de referencia de personas: {details}.")
 
     @group.command("import-sites")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -45,14 +43,16 @@ def register(group: AppGroup) -> None:
 
         Header: codigo,nombre,tipo,zona,comuna_corregimiento,direccion
         """
-        try:
-            result = services.import_sites(file, file.name)
-        except TabularError as exc:
-            for error in exc.errors:
-                click.echo(str(error), err=True)
-            click.echo(f"No se importó nada: {len(exc.errors)} error(es).", err=True)
-            raise SystemExit(1) from None
-        db.session.commit()
+
+        def action():
+            try:
+                return services.import_sites(file, file.name)
+            except TabularError as exc:
+                for error in exc.errors:
+                    click.echo(str(error), err=True)
+                raise ValidationError(f"No se importó nada: {len(exc.errors)} error(es).") from exc
+
+        result = run_once(action)
         click.echo(
             f"Sedes importadas: {result['created']} creadas, {result['updated']} actualizadas."
         )

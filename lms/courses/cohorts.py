@@ -1,25 +1,15 @@
-"""Cohorts (grupos): who sees them, their trainers and their date rules."""
+"""Cohorts (grupos): their trainers, capacity and date rules (who sees them: lms.policy)."""
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
-from flask import current_app
-from sqlalchemy import exists, false, func, select
+from sqlalchemy import func, select
+from sqlalchemy.sql.expression import ColumnElement
 
 from lms.audit.services import record
-from lms.auth.models import User
-from lms.courses.models import (
-    MODALITIES,
-    Cohort,
-    Course,
-    CourseSession,
-    Enrollment,
-    Site,
-    cohort_trainers,
-)
-from lms.courses.rules import Problems, code_of
+from lms.auth.models import Role, User
+from lms.courses.models import MODALITIES, Cohort, Course, CourseSession, Enrollment, Site
+from lms.courses.rules import Problems, code_of, delete, store, unique_code
 from lms.courses.signals import cohort_course_changed
-from lms.errors import ValidationError
 from lms.extensions import db
 
 WEEKDAYS = {
@@ -33,28 +23,14 @@ WEEKDAYS = {
 }
 
 
-def local_today() -> date:
-    """Today in the office's time zone (sessions are dated locally)."""
-    zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", "America/Bogota")
-    return datetime.now(ZoneInfo(zone)).date()
-
-
 def fmt(day: date) -> str:
     """A date as Colombians write it (dd/mm/aaaa)."""
     return day.strftime("%d/%m/%Y")
 
 
-def visible_cohorts(user):
-    """Select the cohorts ``user`` may see: all for admins and analysts, own ones for trainers."""
-    query = select(Cohort).order_by(Cohort.start_date.desc(), Cohort.code)
-    if user.role in ("admin", "analyst"):
-        return query
-    if user.role != "trainer":
-        return query.where(false())
-    mine = exists().where(
-        cohort_trainers.c.cohort_id == Cohort.id, cohort_trainers.c.user_id == user.id
-    )
-    return query.where(mine)
+def cohort_list(condition: ColumnElement[bool]):
+    """Select the cohorts matching ``condition`` (a rule of lms.policy), newest first."""
+    return select(Cohort).where(condition).order_by(Cohort.start_date.desc(), Cohort.code)
 
 
 def enrollment_counts(cohort_ids) -> dict[int, int]:
@@ -74,7 +50,7 @@ def trainers() -> list[User]:
     """Active users with the trainer role, the only ones a cohort may be assigned to."""
     return list(
         db.session.scalars(
-            select(User).where(User.role == "trainer", User.active).order_by(User.name)
+            select(User).where(User.role == Role.TRAINER, User.active).order_by(User.name)
         )
     )
 
@@ -104,12 +80,7 @@ def clean_cohort(data: dict, cohort: Cohort | None = None) -> dict:
             )
     clean["capacity"] = capacity
     _check_dates(clean["start_date"], clean["end_date"], cohort, problems)
-    if clean["code"]:
-        clash = select(Cohort.id).where(Cohort.code == clean["code"])
-        if cohort is not None:
-            clash = clash.where(Cohort.id != cohort.id)
-        if db.session.scalar(clash):
-            problems.add("code", f"Ya existe un grupo con el código {clean['code']}.")
+    unique_code(problems, Cohort, clean["code"], cohort, "un grupo")
     problems.raise_if_any()
     return clean
 
@@ -129,7 +100,7 @@ def _trainers(ids, problems: Problems) -> list[User]:
     chosen = []
     for ident in dict.fromkeys(ids):
         user = db.session.get(User, ident) if isinstance(ident, int) else None
-        if user is None or user.role != "trainer" or not user.active:
+        if user is None or not user.is_trainer or not user.active:
             problems.add("trainer_ids", "Solo se pueden asignar usuarios activos con rol formador.")
             continue
         chosen.append(user)
@@ -166,12 +137,7 @@ def save_cohort(data: dict, cohort: Cohort | None = None) -> Cohort:
     clean = clean_cohort(data, cohort)
     before = sorted(user.id for user in cohort.trainers) if cohort is not None else []
     moved = cohort is not None and cohort.course_id != clean["course"].id
-    if cohort is None:
-        cohort = Cohort()
-        db.session.add(cohort)
-    for key, value in clean.items():
-        setattr(cohort, key, value)
-    db.session.flush()
+    cohort = store(Cohort, clean, cohort)
     after = sorted(user.id for user in clean["trainers"])
     if after != before:
         # The flush hook sees column changes only; the trainer links are a plain table.
@@ -184,7 +150,5 @@ def save_cohort(data: dict, cohort: Cohort | None = None) -> Cohort:
 def delete_cohort(cohort: Cohort) -> None:
     """Delete a cohort with nobody enrolled (its sessions go with it)."""
     enrolled = enrollment_counts([cohort.id]).get(cohort.id, 0)
-    if enrolled:
-        raise ValidationError(f"El grupo tiene {enrolled} inscritos; no se puede eliminar.")
-    db.session.delete(cohort)
-    db.session.flush()
+    refusal = f"El grupo tiene {enrolled} inscritos; no se puede eliminar."
+    delete(cohort, refusal if enrolled else None)

@@ -5,11 +5,13 @@ The web form, the API, the planilla import and walk-ins all enroll through here.
 
 from sqlalchemy import func, select
 
-from lms.courses.models import ENROLLMENT_STATUSES, Cohort, Enrollment, cohort_trainers
+from lms.courses import hooks
+from lms.courses.models import ENROLLMENT_STATUSES, Cohort, Enrollment
+from lms.courses.rules import delete
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people.models import Person
-from lms.people.services import has_valid_consent
+from lms.people.services import has_valid_consent, register_person
 
 #: Statuses an admin may set by hand; "completo" belongs to the completion rule.
 MANUAL_STATUSES = ("inscrito", "en_curso", "retirado")
@@ -81,50 +83,18 @@ def set_status(enrollment: Enrollment, status: str) -> Enrollment:
     return enrollment
 
 
-def _references(enrollment: Enrollment, table_name: str) -> int:
-    # Read through the metadata so courses never imports attendance or certificates.
-    table = db.metadata.tables[table_name]
-    return db.session.scalar(
-        select(func.count()).select_from(table).where(table.c.enrollment_id == enrollment.id)
-    )
+def register_and_enroll(cohort: Cohort, *, channel: str, **registration) -> Person:
+    """Register a person (``people.services.register_person``) and enroll them in one go.
+
+    A refused enrollment (a full cohort) also undoes the registration (a savepoint), so
+    nobody is left registered by a form that said "register and enroll" and failed.
+    """
+    with db.session.begin_nested():
+        person = register_person(channel=channel, **registration)
+        enroll(person, cohort)
+    return person
 
 
 def delete_enrollment(enrollment: Enrollment) -> None:
     """Remove an enrollment made by mistake; refused once attendance or documents exist."""
-    if _references(enrollment, "attendance"):
-        raise ValidationError(
-            "No se puede eliminar: la inscripción ya tiene asistencia registrada. "
-            "Cambie su estado a Retirado.",
-            "enrollment",
-        )
-    if _references(enrollment, "certificates"):
-        raise ValidationError(
-            "No se puede eliminar: la inscripción tiene documentos expedidos.", "enrollment"
-        )
-    db.session.delete(enrollment)
-    db.session.flush()
-
-
-def can_view_person(user, person: Person) -> bool:
-    """Admins see everyone; a trainer only people enrolled in one of their cohorts."""
-    if user.role == "admin":
-        return True
-    if user.role != "trainer":
-        return False
-    return (
-        db.session.scalar(
-            select(func.count(Enrollment.id))
-            .join(cohort_trainers, cohort_trainers.c.cohort_id == Enrollment.cohort_id)
-            .where(Enrollment.person_id == person.id, cohort_trainers.c.user_id == user.id)
-        )
-        > 0
-    )
-
-
-def trainer_cohort_ids(user) -> list[int]:
-    """Ids of the cohorts assigned to a trainer."""
-    return list(
-        db.session.scalars(
-            select(cohort_trainers.c.cohort_id).where(cohort_trainers.c.user_id == user.id)
-        )
-    )
+    delete(enrollment, hooks.refusal(hooks.ENROLLMENT_GUARDS, enrollment), "enrollment")

@@ -28,7 +28,16 @@ from wtforms.widgets import TextInput
 
 from lms.courses.catalog import product_codes
 from lms.courses.cohorts import WEEKDAYS, trainers
-from lms.courses.models import DOCUMENT_KINDS, MODALITIES, RULES, SITE_KINDS, Course, Site
+from lms.courses.enrollments import MANUAL_STATUSES
+from lms.courses.models import (
+    DOCUMENT_KINDS,
+    ENROLLMENT_STATUSES,
+    MODALITIES,
+    RULES,
+    SITE_KINDS,
+    Course,
+    Site,
+)
 from lms.extensions import db
 from lms.forms import choices
 from lms.people.models import ZONES
@@ -64,18 +73,6 @@ class CommaDecimalField(DecimalField):
         if isinstance(self.data, Decimal) and not self.data.is_finite():
             self.data = None
             raise ValueError(_("No es un número válido."))
-
-
-def show_errors(exc, form) -> None:
-    """Put every field's message from a service's ValidationError next to its field."""
-    placed = False
-    for name, messages in exc.fields.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, *messages]
-            placed = True
-    if not placed:
-        exc.attach(form)
 
 
 class SiteForm(FlaskForm):
@@ -194,6 +191,12 @@ def _options(model, current: int | None) -> list[SelectChoice]:
     return [SelectChoice("", _("— Elija —")), *options]
 
 
+def _timing(form) -> dict:
+    # Hours, start time and topic: what a single session and a series share.
+    return {"hours": form.hours.data, "start_time": form.start_time.data,
+            "topic": form.topic.data or ""}
+
+
 class SessionForm(FlaskForm):
     """One session of a cohort."""
 
@@ -201,6 +204,10 @@ class SessionForm(FlaskForm):
     start_time = TimeField(_l("Hora de inicio"), format=TIME_FORMATS, validators=[Optional()])
     hours = CommaDecimalField(_l("Duración (horas)"), validators=[InputRequired(REQUIRED)])
     topic = StringField(_l("Tema"), validators=[Optional(), Length(max=200)])
+
+    def session(self) -> dict:
+        """The arguments of ``add_session`` / ``update_session`` after the cohort or session."""
+        return {"day": self.date.data, **_timing(self)}
 
 
 class SeriesForm(FlaskForm):
@@ -214,3 +221,38 @@ class SeriesForm(FlaskForm):
         _l("Duración de cada sesión (horas)"), validators=[InputRequired(REQUIRED)]
     )
     topic = StringField(_l("Tema"), validators=[Optional(), Length(max=200)])
+
+    def series(self) -> dict:
+        """The arguments of ``add_series`` after the cohort."""
+        days = {"first": self.first_date.data, "last": self.last_date.data}
+        return {**days, "weekdays": self.weekdays.data, **_timing(self)}
+
+
+class EnrollForm(FlaskForm):
+    """Enroll an existing person in a cohort."""
+
+    cohort_id = SelectField(
+        _l("Grupo"), coerce=int, validators=[DataRequired(message=_l("Elija el grupo."))]
+    )
+
+
+class StatusForm(FlaskForm):
+    """Change an enrollment's status by hand."""
+
+    status = SelectField(
+        _l("Estado"),
+        # "completo" is left out on purpose: only the completion rule sets it.
+        choices=choices({s: ENROLLMENT_STATUSES[s] for s in MANUAL_STATUSES}),
+        validators=[DataRequired(message=_l("Elija el estado."))],
+    )
+
+
+class EnrollmentApiForm(FlaskForm):
+    """API: enroll a person in a cohort."""
+
+    person_id = IntegerField(
+        _l("Id de la persona"), validators=[InputRequired(message=_l("Falta person_id."))]
+    )
+    cohort_id = IntegerField(
+        _l("Id del grupo"), validators=[InputRequired(message=_l("Falta cohort_id."))]
+    )

@@ -158,18 +158,6 @@ class Cohort(db.Model):
         back_populates="cohort", order_by="CourseSession.date", cascade="all, delete-orphan"
     )
 
-    def can_view(self, user) -> bool:
-        """Admins and analysts see every cohort; a trainer only those assigned to them."""
-        if user.role in ("admin", "analyst"):
-            return True
-        return any(t.id == user.id for t in self.trainers)
-
-    def can_manage(self, user) -> bool:
-        """Admins manage every cohort; a trainer only those assigned to them."""
-        return user.role == "admin" or (
-            user.role == "trainer" and any(t.id == user.id for t in self.trainers)
-        )
-
 
 class CourseSession(db.Model):
     """A dated meeting (sesión) of a cohort; one per cohort and day."""

@@ -1,10 +1,14 @@
-"""Small checks shared by the courses services: they collect every field's problem at once.
+"""The shapes every courses record shares: checks that collect every field's problem at
+once, a unique code, and create / update / delete.
 
 A form, an API call or an import row can break several rules together; reporting them all
 in one go saves the office a round trip per mistake.
 """
 
+from sqlalchemy import select
+
 from lms.errors import ValidationError
+from lms.extensions import db
 
 
 class Problems:
@@ -41,3 +45,33 @@ class Problems:
 def code_of(value: str | None) -> str:
     """Normalize a record code (trimmed, upper-case) so imports and URLs match it reliably."""
     return " ".join(str(value or "").split()).upper()
+
+
+def unique_code(problems: Problems, model, code: str | None, record, noun: str) -> None:
+    """Refuse ``code`` when another ``model`` row than ``record`` already has it."""
+    if not code:
+        return
+    clash = select(model.id).where(model.code == code)
+    if record is not None:
+        clash = clash.where(model.id != record.id)
+    if db.session.scalar(clash):
+        problems.add("code", f"Ya existe {noun} con el código {code}.")
+
+
+def store(model, fields: dict, record=None):
+    """Create a ``model`` row with the checked ``fields``, or write them onto ``record``."""
+    if record is None:
+        record = model()
+        db.session.add(record)
+    for key, value in fields.items():
+        setattr(record, key, value)
+    db.session.flush()
+    return record
+
+
+def delete(record, refusal: str | None = None, field: str | None = None) -> None:
+    """Delete ``record``, unless ``refusal`` says why not (then nothing is deleted)."""
+    if refusal:
+        raise ValidationError(refusal, field)
+    db.session.delete(record)
+    db.session.flush()

@@ -17,12 +17,11 @@ from lms.courses.catalog import (
 from lms.courses.cohorts import (
     WEEKDAYS,
     clean_cohort,
+    cohort_list,
     delete_cohort,
     enrollment_counts,
-    local_today,
     save_cohort,
     trainers,
-    visible_cohorts,
 )
 from lms.courses.sessions import (
     add_series,
@@ -36,6 +35,7 @@ from lms.courses.sites import (
     create_site,
     delete_site,
     import_sites,
+    save_site,
     update_site,
 )
 
@@ -48,6 +48,7 @@ __all__ = [
     "clean_course",
     "clean_indicator",
     "clean_site",
+    "cohort_list",
     "create_site",
     "delete_cohort",
     "delete_course",
@@ -56,14 +57,13 @@ __all__ = [
     "delete_site",
     "enrollment_counts",
     "import_sites",
-    "local_today",
     "product_codes",
     "save_cohort",
     "save_course",
     "save_indicator",
+    "save_site",
     "seed_catalog",
     "trainers",
     "update_session",
     "update_site",
-    "visible_cohorts",
 ]

@@ -3,11 +3,12 @@
 from datetime import date, time, timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
+from lms.courses import hooks
 from lms.courses.cohorts import WEEKDAYS, fmt
 from lms.courses.models import Cohort, CourseSession
-from lms.courses.rules import Problems
+from lms.courses.rules import Problems, delete
 from lms.courses.signals import session_changed
 from lms.errors import ValidationError
 from lms.extensions import db
@@ -89,18 +90,8 @@ def update_session(
 
 
 def delete_session(session: CourseSession) -> None:
-    """Delete a session that has no attendance marks."""
-    # Looked up by table name: attendance depends on courses, never the other way round.
-    marks = db.metadata.tables.get("attendance")
-    if marks is not None and db.session.scalar(
-        select(func.count()).select_from(marks).where(marks.c.session_id == session.id)
-    ):
-        raise ValidationError(
-            f"La sesión del {fmt(session.date)} ya tiene asistencia registrada; "
-            "no se puede eliminar."
-        )
-    db.session.delete(session)
-    db.session.flush()
+    """Delete a session that has no attendance marks (attendance says so: hooks)."""
+    delete(session, hooks.refusal(hooks.SESSION_GUARDS, session))
 
 
 def add_series(

@@ -1,18 +1,29 @@
-"""Site pages (admin): list, create, edit, delete, and the CSV/XLSX import."""
+"""Site pages (admin): list, create, edit, delete, and the CSV/XLSX import (rules in
+blueprint.py)."""
 
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from lms.auth.decorators import admin_required
+from lms.auth.models import Role
 from lms.courses import services
-from lms.courses.forms import SiteForm, SiteImportForm, show_errors
+from lms.courses.forms import SiteForm, SiteImportForm
 from lms.courses.models import SITE_KINDS, Site
+from lms.courses.pages import Named
 from lms.courses.sites import area_lookup
-from lms.courses.views import bp
-from lms.errors import ValidationError
 from lms.extensions import db
 from lms.tabular import TabularError
+from lms.web import fail_request, loads, requires
+
+SITE = Named(
+    _l("Sede %(code)s"), _l("Nueva sede"), _l("Sede %(code)s guardada."),
+    _l("Sede eliminada."), "courses.site_delete", "site_id",
+)
+
+
+def _sites(_saved=None) -> str:
+    return url_for("courses.sites")
 
 
 def _sites_page(import_form: SiteImportForm, import_errors=(), status: int = 200):
@@ -29,15 +40,13 @@ def _sites_page(import_form: SiteImportForm, import_errors=(), status: int = 200
     )
 
 
-@bp.route("/sedes")
-@admin_required
+@requires(Role.ADMIN)
 def sites():
     """List sites, with the import form."""
     return _sites_page(SiteImportForm())
 
 
-@bp.route("/sedes/importar", methods=["POST"])
-@admin_required
+@requires(Role.ADMIN)
 def import_sites():
     """Create or update sites from a CSV/XLSX file: all rows or none."""
     form = SiteImportForm()
@@ -47,8 +56,8 @@ def import_sites():
     try:
         result = services.import_sites(upload.stream, upload.filename or "")
     except TabularError as exc:
+        fail_request()
         return _sites_page(form, [str(e) for e in exc.errors], status=422)
-    db.session.commit()
     flash(
         _(
             "Importación completa: %(created)s sedes creadas, %(updated)s actualizadas.",
@@ -57,48 +66,21 @@ def import_sites():
         ),
         "success",
     )
-    return redirect(url_for("courses.sites"))
+    return redirect(_sites())
 
 
-@bp.route("/sedes/nueva", methods=["GET", "POST"])
-@bp.route("/sedes/<int:site_id>", methods=["GET", "POST"])
-@admin_required
-def site_form(site_id: int | None = None):
-    """Create or edit a site."""
-    site = db.get_or_404(Site, site_id) if site_id else None
+@requires(Role.ADMIN)
+@loads("site_id", Site, optional=True)
+def site_form(site: Site | None):
+    """Create or edit a site (the comunas and corregimientos are offered as suggestions)."""
+    areas = sorted(a.name for a in area_lookup().values())
     form = SiteForm(obj=site)
-    if form.validate_on_submit():
-        try:
-            if site is None:
-                site = services.create_site(form.data)
-            else:
-                services.update_site(site, form.data)
-        except ValidationError as exc:
-            show_errors(exc, form)
-        else:
-            db.session.commit()
-            flash(_("Sede %(code)s guardada.", code=site.code), "success")
-            return redirect(url_for("courses.sites"))
-    return render_template(
-        "courses/edit.html",
-        form=form,
-        title=_("Sede %(code)s", code=site.code) if site else _("Nueva sede"),
-        back=url_for("courses.sites"),
-        delete_url=url_for("courses.site_delete", site_id=site.id) if site else None,
-        areas=sorted(a.name for a in area_lookup().values()),
-    )
+    return SITE.form(form, site, services.save_site, then=_sites, back=_sites(), areas=areas)
 
 
-@bp.route("/sedes/<int:site_id>/eliminar", methods=["POST"])
-@admin_required
-def site_delete(site_id: int):
+@requires(Role.ADMIN)
+@loads("site_id", Site)
+def site_delete(site: Site):
     """Delete a site no cohort uses."""
-    site = db.get_or_404(Site, site_id)
-    try:
-        services.delete_site(site)
-    except ValidationError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("courses.site_form", site_id=site.id))
-    db.session.commit()
-    flash(_("Sede eliminada."), "success")
-    return redirect(url_for("courses.sites"))
+    refused = url_for("courses.site_form", site_id=site.id)
+    return SITE.remove(services.delete_site, site, done=_sites(), refused=refused)

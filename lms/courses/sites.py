@@ -3,11 +3,12 @@
 from sqlalchemy import func, select
 
 from lms.courses.models import SITE_KINDS, Cohort, Site
-from lms.courses.rules import Problems, code_of
+from lms.courses.rules import Problems, code_of, delete, store, unique_code
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people.models import ZONES, Area
-from lms.tabular import RowError, TabularError, fold, match_choice, read_table
+from lms.tabular import RowError, TabularError, match_choice, read_table
+from lms.text import fold
 
 #: Import header -> Site attribute; the header is a contract (issue 2, item 4).
 IMPORT_COLUMNS = {
@@ -48,12 +49,7 @@ def clean_site(data: dict, site: Site | None = None, areas: dict | None = None) 
     if clean["zone"] is None:
         problems.add("zone", f"Zona no válida: «{data.get('zone') or ''}»; use urbana o rural.")
     clean["area"] = _clean_area(data.get("area"), clean["zone"], problems, areas)
-    if clean["code"]:
-        clash = select(Site.id).where(Site.code == clean["code"])
-        if site is not None:
-            clash = clash.where(Site.id != site.id)
-        if db.session.scalar(clash):
-            problems.add("code", f"Ya existe una sede con el código {clean['code']}.")
+    unique_code(problems, Site, clean["code"], site, "una sede")
     problems.raise_if_any()
     return clean
 
@@ -80,31 +76,26 @@ def _clean_area(value, zone: str | None, problems: Problems, areas: dict | None)
     return area.name
 
 
+def save_site(data: dict, site: Site | None = None) -> Site:
+    """Create a site, or update ``site``."""
+    return store(Site, clean_site(data, site), site)
+
+
 def create_site(data: dict) -> Site:
     """Create a site from checked data."""
-    site = Site(**clean_site(data))
-    db.session.add(site)
-    db.session.flush()
-    return site
+    return save_site(data)
 
 
 def update_site(site: Site, data: dict) -> Site:
     """Change a site's fields."""
-    for key, value in clean_site(data, site).items():
-        setattr(site, key, value)
-    db.session.flush()
-    return site
+    return save_site(data, site)
 
 
 def delete_site(site: Site) -> None:
     """Delete a site that no cohort uses; otherwise ask to deactivate it instead."""
     used = db.session.scalar(select(func.count(Cohort.id)).where(Cohort.site_id == site.id))
-    if used:
-        raise ValidationError(
-            f"La sede tiene {used} grupo(s); desactívela en lugar de eliminarla.", "active"
-        )
-    db.session.delete(site)
-    db.session.flush()
+    refusal = f"La sede tiene {used} grupo(s); desactívela en lugar de eliminarla."
+    delete(site, refusal if used else None, "active")
 
 
 def import_sites(stream, filename: str) -> dict:
@@ -139,18 +130,10 @@ def import_sites(stream, filename: str) -> dict:
         raise TabularError(errors)
     if not rows:
         raise TabularError([RowError(None, None, "el archivo no tiene filas de datos")])
-    created = updated = 0
     for code, (_number, clean) in rows.items():
-        site = existing.get(code)
-        if site is None:
-            db.session.add(Site(**clean))
-            created += 1
-        else:
-            for key, value in clean.items():
-                setattr(site, key, value)
-            updated += 1
-    db.session.flush()
-    return {"created": created, "updated": updated}
+        store(Site, clean, existing.get(code))
+    updated = len(rows.keys() & existing.keys())
+    return {"created": len(rows) - updated, "updated": updated}
 
 
 def _lower(message: str) -> str:

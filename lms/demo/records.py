@@ -11,10 +11,20 @@ from lms.attendance.completion import recompute
 from lms.courses.models import Cohort, Enrollment
 from lms.demo import names
 from lms.extensions import db
+from lms.people.consent import is_minor
+from lms.people.models import AGE_GROUPS
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 MIGRANT_DOCS = (("PPT", 0.7), ("PEP", 0.15), ("CE", 0.1), ("PA", 0.05))
-AGE_BANDS = ((0.08, 14, 17), (0.33, 18, 28), (0.80, 29, 59), (1.0, 60, 82))
+#: Share of people up to each age group (cumulative), and the youngest and oldest drawn.
+AGE_SHARES, YOUNGEST, OLDEST = (0.08, 0.33, 0.80, 1.0), 14, 82
+#: (cumulative share, first age, last age) per age group of the indicators.
+AGE_BANDS = tuple(
+    (share, max(start, YOUNGEST), following[1] - 1 if following else OLDEST)
+    for share, (_, start), following in zip(
+        AGE_SHARES, AGE_GROUPS, (*AGE_GROUPS[1:], None), strict=True
+    )
+)
 #: Enrollments per call of the completion rule (it batches its own statements further).
 RECOMPUTE_BATCH = 5000
 
@@ -41,7 +51,7 @@ def person_rows(rng: random.Random, pid: int, plan, notice_id: int, used: set):
     r = rng.random()
     _, low, high = next(band for band in AGE_BANDS if r < band[0])
     birth = start - timedelta(days=rng.randint(low * 365 + 1, high * 365 + 360))
-    minor = (start - birth).days < 18 * 365.25
+    minor = is_minor(birth, today=start)
     migrant = rng.random() < 0.09
     if migrant:
         kind = rng.choices([k for k, _ in MIGRANT_DOCS], [p for _, p in MIGRANT_DOCS])[0]

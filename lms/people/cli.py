@@ -76,8 +76,8 @@ def register(group: AppGroup) -> None:
             detail = run_once(lambda: rights.merge_people(survivor, duplicate))
         click.echo(
             f"Fusionado {detail['merged_id']} en {detail['survivor_id']}: "
-            f"{len(detail['enrollments_moved'])} inscripciones trasladadas, "
-            f"{len(detail['enrollments_joined'])} unidas."
+            f"{len(detail.get('enrollments_moved', []))} inscripciones trasladadas, "
+            f"{len(detail.get('enrollments_joined', []))} unidas."
         )
 
     @group.command("seed-people")

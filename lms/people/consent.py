@@ -5,7 +5,6 @@ so the proof always names the notice version, the time, the staff member and the
 channel, and a minor always carries the guardian's authorization.
 """
 
-import re
 from datetime import date
 
 from sqlalchemy import func, select
@@ -13,24 +12,15 @@ from sqlalchemy import func, select
 from lms.audit.services import current_actor_id
 from lms.errors import ValidationError
 from lms.extensions import db
-from lms.people.models import (
-    CONSENT_CHANNELS,
-    DOCUMENT_TYPES,
-    Area,
-    Consent,
-    Person,
-    PrivacyNotice,
-)
+from lms.people.documents import guardian_document as tidy_guardian_document
+from lms.people.models import CONSENT_CHANNELS, Area, Consent, Person, PrivacyNotice, is_minor_on
 from lms.people.notice import (
     DEFAULT_NOTICE_TEXT,
     DEFAULT_NOTICE_VERSION,
     RURAL_AREAS,
     URBAN_AREAS,
 )
-from lms.timeutil import age_on, utcnow
-
-ADULT_AGE = 18
-_SEPARATORS = re.compile(r"[.\s\-]+")
+from lms.timeutil import local_today, utcnow
 
 
 def current_notice() -> PrivacyNotice:
@@ -67,11 +57,11 @@ def seed_reference_data() -> dict:
     return {"areas_created": created, "notice_created": not had_notice, "notice": notice.version}
 
 
-def is_minor(birth_date: date | None, document_type: str, today: date | None = None) -> bool:
-    """Whether the person is under 18; TI and RC holders count as minors without a birth date."""
+def is_minor(birth_date: date | None, document_type: str = "", today: date | None = None) -> bool:
+    """Whether the person is under age; TI and RC holders count as minors without a birth date."""
     if birth_date is None:
         return document_type in ("TI", "RC")
-    return age_on(birth_date, today or date.today()) < ADULT_AGE
+    return is_minor_on(birth_date, today or local_today())
 
 
 def record_consent(
@@ -90,19 +80,6 @@ def record_consent(
     return add_consent(person, channel, *guardian)
 
 
-def _guardian_document(text: str | None) -> str | None:
-    """Tidy "CC 60.123.456" into "CC 60123456"; anything else is kept, just cleaned."""
-    text = (text or "").strip().upper()
-    if not text:
-        return None
-    match = re.match(r"^([A-Z]{2,3})[\s.:\-]+(.+)$", text)
-    if match and match.group(1) in DOCUMENT_TYPES:
-        number = _SEPARATORS.sub("", match.group(2))
-        if number.isalnum():
-            return f"{match.group(1)} {number}"
-    return re.sub(r"\s+", " ", text.replace(".", ""))
-
-
 def check_consent(person, channel, consent, guardian_name, guardian_document, today):
     """Validate an authorization before anything is written; return the guardian fields."""
     if channel not in CONSENT_CHANNELS:
@@ -113,7 +90,7 @@ def check_consent(person, channel, consent, guardian_name, guardian_document, to
             "consent",
         )
     guardian_name = (guardian_name or "").strip() or None
-    guardian_document = _guardian_document(guardian_document)
+    guardian_document = tidy_guardian_document(guardian_document)
     # Every guardian problem at once: a planilla row lists each missing cell.
     problems: dict[str, list[str]] = {}
     if is_minor(person.birth_date, person.document_type, today):

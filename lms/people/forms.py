@@ -15,12 +15,12 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from lms.extensions import db
 from lms.forms import choices
 from lms.people.models import DOCUMENT_TYPES, SEXES, ZONES, Area
-from lms.people.services import ETHNIC_GROUPS
+from lms.people.services import ETHNIC_GROUPS, MAX_LENGTHS
 
 NO_ANSWER = _l("Prefiero no responder")
 YES_NO = {"si": _l("Sí"), "no": _l("No")}
@@ -39,6 +39,13 @@ PERSON_FIELDS = (
     "area",
     "barrio",
 )
+#: How an authorization reached us, as the person page names it.
+CHANNEL_LABELS = {
+    "form": _l("Formulario web"),
+    "planilla": _l("Planilla en papel"),
+    "api": _l("API"),
+    "checkin": _l("Autorregistro (QR)"),
+}
 CONSENT_LABEL = _l(
     "Autorizo el tratamiento de mis datos personales según el aviso de privacidad anterior "
     "(Ley 1581 de 2012)."
@@ -57,8 +64,9 @@ def area_choices() -> list[SelectChoice]:
 class PersonForm(FlaskForm):
     """A person's data and optional self-identification (create, correct, API).
 
-    Selects skip WTForms' choice check: the services validate every value with a
-    Spanish message naming the field, for the form, the API and imports alike.
+    Selects skip WTForms' choice check and the e-mail and document number have no format
+    check here: ``people.services.clean_person_data`` and ``normalize_document`` validate
+    them with a Spanish message naming the field, for the form, the API and imports alike.
     """
 
     document_type = SelectField(
@@ -68,16 +76,22 @@ class PersonForm(FlaskForm):
     )
     document_number = StringField(
         _l("Número de documento"),
-        validators=[DataRequired(message=_l("Escriba el número de documento.")), Length(max=30)],
+        validators=[DataRequired(message=_l("Escriba el número de documento."))],
         description=_l("Sin puntos ni espacios; se guardan sin ellos de todas formas."),
     )
     first_names = StringField(
         _l("Nombres"),
-        validators=[DataRequired(message=_l("Escriba los nombres.")), Length(max=120)],
+        validators=[
+            DataRequired(message=_l("Escriba los nombres.")),
+            Length(max=MAX_LENGTHS["first_names"]),
+        ],
     )
     last_names = StringField(
         _l("Apellidos"),
-        validators=[DataRequired(message=_l("Escriba los apellidos.")), Length(max=120)],
+        validators=[
+            DataRequired(message=_l("Escriba los apellidos.")),
+            Length(max=MAX_LENGTHS["last_names"]),
+        ],
     )
     birth_date = DateField(
         _l("Fecha de nacimiento"),
@@ -89,16 +103,12 @@ class PersonForm(FlaskForm):
         validators=[DataRequired(message=_l("Elija el sexo."))],
     )
     gender_identity = StringField(
-        _l("Identidad de género (opcional)"), validators=[Optional(), Length(max=60)]
+        _l("Identidad de género (opcional)"),
+        validators=[Optional(), Length(max=MAX_LENGTHS["gender_identity"])],
     )
-    phone = StringField(_l("Teléfono"), validators=[Optional(), Length(max=30)])
+    phone = StringField(_l("Teléfono"), validators=[Optional(), Length(max=MAX_LENGTHS["phone"])])
     email = EmailField(
-        _l("Correo electrónico"),
-        validators=[
-            Optional(),
-            Email(message=_l("Correo electrónico no válido.")),
-            Length(max=254),
-        ],
+        _l("Correo electrónico"), validators=[Optional(), Length(max=MAX_LENGTHS["email"])]
     )
     zone = SelectField(
         _l("Zona"),
@@ -106,7 +116,9 @@ class PersonForm(FlaskForm):
         validators=[DataRequired(message=_l("Elija la zona."))],
     )
     area = SelectField(_l("Comuna o corregimiento"), validators=[Optional()], validate_choice=False)
-    barrio = StringField(_l("Barrio o vereda"), validators=[Optional(), Length(max=120)])
+    barrio = StringField(
+        _l("Barrio o vereda"), validators=[Optional(), Length(max=MAX_LENGTHS["barrio"])]
+    )
     ethnic_group = SelectField(
         _l("Pertenencia étnica"), choices=choices(ETHNIC_GROUPS, blank=NO_ANSWER)
     )
@@ -161,6 +173,17 @@ class ConsentFields(Form):
 class RegisterForm(PersonForm, ConsentFields):
     """Registration: the person, the authorization and, for minors, the guardian."""
 
+    def registration(self) -> dict:
+        """The arguments of ``people.services.register_person`` but the channel."""
+        return {
+            "data": self.person_data(),
+            "consent": self.consent.data,
+            "guardian_name": self.guardian_name.data,
+            "guardian_document": self.guardian_document.data,
+            "sensitive": self.sensitive_data(),
+            "notice_version": self.notice_version.data,
+        }
+
 
 class ConsentForm(FlaskForm, ConsentFields):
     """A new authorization for someone already registered (after revoking, or expired)."""
@@ -173,26 +196,15 @@ class ConsentForm(FlaskForm, ConsentFields):
         validators=[DataRequired(message=_l("Elija cómo autorizó."))],
     )
 
-
-class EnrollForm(FlaskForm):
-    """Enroll an existing person in a cohort."""
-
-    cohort_id = SelectField(
-        _l("Grupo"), coerce=int, validators=[DataRequired(message=_l("Elija el grupo."))]
-    )
-
-
-class StatusForm(FlaskForm):
-    """Change an enrollment's status by hand."""
-
-    status = SelectField(
-        _l("Estado"),
-        # "completo" is left out on purpose: only the completion rule sets it.
-        choices=choices(
-            {"inscrito": _l("Inscrito"), "en_curso": _l("En curso"), "retirado": _l("Retirado")}
-        ),
-        validators=[DataRequired(message=_l("Elija el estado."))],
-    )
+    def authorization(self) -> dict:
+        """The arguments of ``people.services.record_consent`` after the person."""
+        return {
+            "channel": self.channel.data,
+            "consent": self.consent.data,
+            "guardian_name": self.guardian_name.data,
+            "guardian_document": self.guardian_document.data,
+            "notice_version": self.notice_version.data,
+        }
 
 
 class MergeForm(FlaskForm):
@@ -210,15 +222,4 @@ class ConfirmForm(FlaskForm):
     confirm = BooleanField(
         _l("Entiendo que esta acción no se puede deshacer."),
         validators=[DataRequired(message=_l("Confirme la acción."))],
-    )
-
-
-class EnrollmentApiForm(FlaskForm):
-    """API: enroll a person in a cohort."""
-
-    person_id = IntegerField(
-        _l("Id de la persona"), validators=[InputRequired(message=_l("Falta person_id."))]
-    )
-    cohort_id = IntegerField(
-        _l("Id del grupo"), validators=[InputRequired(message=_l("Falta cohort_id."))]
     )

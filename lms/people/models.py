@@ -6,7 +6,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
-from lms.timeutil import utcnow
+from lms.timeutil import age_on, utcnow
 
 DOCUMENT_TYPES = {
     "CC": "Cédula de ciudadanía",
@@ -22,14 +22,26 @@ NUMERIC_DOCUMENTS = {"CC", "TI", "RC"}
 SEXES = {"F": "Femenino", "M": "Masculino", "I": "Intersexual"}
 ZONES = {"urbana": "Urbana", "rural": "Rural"}
 CONSENT_CHANNELS = ("form", "planilla", "api", "checkin")
+#: Age of majority in Colombia: younger people need their guardian's authorization.
+ADULT_AGE = 18
 #: Age groups of the indicator breakdowns: (label, age in whole years the group starts at).
-AGE_GROUPS = (("<18", 0), ("18-28", 18), ("29-59", 29), ("60+", 60))
+AGE_GROUPS = (
+    (f"<{ADULT_AGE}", 0),
+    (f"{ADULT_AGE}-28", ADULT_AGE),
+    ("29-59", 29),
+    ("60+", 60),
+)
 
 
 def age_group(birth: date, on: date) -> str:
     """The age group of someone born on ``birth`` on the day ``on`` (whole years)."""
-    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-    return next((label for label, start in reversed(AGE_GROUPS) if age >= start), "<18")
+    age = age_on(birth, on)
+    return next((label for label, start in reversed(AGE_GROUPS) if age >= start), AGE_GROUPS[0][0])
+
+
+def is_minor_on(birth: date, on: date) -> bool:
+    """Whether someone born on ``birth`` is under age on the day ``on``."""
+    return age_on(birth, on) < ADULT_AGE
 
 
 class Area(db.Model):

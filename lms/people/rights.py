@@ -1,20 +1,21 @@
 """The holder's rights under Ley 1581 and record hygiene: export, anonymise, merge.
 
 People sit low in the import chain (courses, attendance and certificates depend on
-them), so this module reaches the tables that reference people through
-``db.metadata`` instead of importing those domains: a new table with a foreign key
-to people.id or enrollments.id is handled without touching this file.
+them): the parts those domains hold come from ``lms.people.registry``, which they fill
+from their own modules, and ``signals.person_anonymized``.
 """
 
 from datetime import date
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import select, update
 
 from lms.audit.models import AuditEntry
 from lms.audit.services import record
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.people import registry
 from lms.people.models import Consent, Person, PersonSensitive, age_group
+from lms.people.registry import plain, record_data
 from lms.people.signals import people_merged, person_anonymized
 from lms.timeutil import utcnow
 
@@ -36,31 +37,12 @@ SCRUBBED = "[anonimizado]"
 FILLABLE = ("birth_date", "sex", "gender_identity", "phone", "email", "zone", "area", "barrio")
 
 
-def _plain(value):
-    return value.isoformat() if isinstance(value, date) else value
-
-
-def _rows(table_name: str, column: str, ids: list[int]) -> list[dict]:
-    table = db.metadata.tables.get(table_name)
-    if table is None or not ids:
-        return []
-    rows = db.session.execute(select(table).where(table.c[column].in_(ids))).mappings()
-    hidden = {"pdf", "jws", "download_token_hash", "mark_id"}
-    return [{k: _plain(v) for k, v in row.items() if k not in hidden} for row in rows]
-
-
 def export_person(person: Person) -> dict:
     """Everything stored about one person, as JSON-ready data (right to know)."""
-    from lms.courses.models import Enrollment  # courses depends on people, not the reverse
-
-    enrollments = db.session.scalars(
-        select(Enrollment).where(Enrollment.person_id == person.id).order_by(Enrollment.id)
-    ).all()
-    enrollment_ids = [e.id for e in enrollments]
     sensitive = person.sensitive
-    return {
+    data = {
         "exported_at": utcnow().isoformat(),
-        "person": {c.key: _plain(getattr(person, c.key)) for c in Person.__table__.columns},
+        "person": record_data(person),
         "sensitive": None
         if sensitive is None
         else {
@@ -69,42 +51,19 @@ def export_person(person: Person) -> dict:
         "consents": [
             {
                 "notice_version": c.notice.version,
-                "granted_at": _plain(c.granted_at),
+                "granted_at": plain(c.granted_at),
                 "channel": c.channel,
                 "recorded_by_id": c.recorded_by_id,
                 "guardian_name": c.guardian_name,
                 "guardian_document": c.guardian_document,
-                "revoked_at": _plain(c.revoked_at),
+                "revoked_at": plain(c.revoked_at),
             }
             for c in person.consents
         ],
-        "enrollments": [
-            {
-                "id": e.id,
-                "cohort": e.cohort.code,
-                "course_code": e.cohort.course.code,
-                "course_name": e.cohort.course.name,
-                "site": e.cohort.site.name,
-                "status": e.status,
-                "enrolled_at": _plain(e.enrolled_at),
-                "hours_credited": float(e.hours_credited or 0),
-                "completed_on": _plain(e.completed_on),
-            }
-            for e in enrollments
-        ],
-        "attendance": _attendance(enrollment_ids),
-        "certificates": _rows("certificates", "enrollment_id", enrollment_ids),
     }
-
-
-def _attendance(enrollment_ids: list[int]) -> list[dict]:
-    marks = _rows("attendance", "enrollment_id", enrollment_ids)
-    sessions = {s["id"]: s for s in _rows("sessions", "id", [m["session_id"] for m in marks])}
-    for mark in marks:
-        session = sessions.get(mark["session_id"], {})
-        mark["session_date"] = session.get("date")
-        mark["session_hours"] = str(session.get("hours"))
-    return marks
+    for key, part in registry.EXPORTS.items():
+        data[key] = part(person)
+    return data
 
 
 def anonymize_person(person: Person) -> Person:
@@ -143,9 +102,8 @@ def _coarse_birth_date(person: Person) -> date:
     Tried in order: 1 January of the birth year, the 1st of the birth month, the real date.
     Completion dates are the indicators' event dates, so no age-group figure moves.
     """
-    real, table = person.birth_date, db.metadata.tables["enrollments"]  # no courses import
-    days = db.session.scalars(select(table.c.completed_on).where(
-        table.c.person_id == person.id, table.c.completed_on.is_not(None))).all()
+    real = person.birth_date
+    days = [day for part in registry.EVENT_DATES for day in part(person)]
     for guess in (real.replace(month=1, day=1), real.replace(day=1)):
         if all(age_group(guess, day) == age_group(real, day) for day in days):
             return guess
@@ -186,14 +144,6 @@ def _scrub(value):
     return None if value is None else SCRUBBED
 
 
-def _foreign_keys(target: str):
-    """(table, column) pairs whose foreign key points at ``target`` (e.g. "people.id")."""
-    for table in db.metadata.sorted_tables:
-        for fk in table.foreign_keys:
-            if fk.target_fullname == target:
-                yield table, fk.parent
-
-
 def merge_people(survivor: Person, duplicate: Person) -> dict:
     """Fold a duplicate record of the same human into the survivor, then delete it."""
     if survivor.id == duplicate.id:
@@ -205,21 +155,17 @@ def merge_people(survivor: Person, duplicate: Person) -> dict:
         "survivor_id": survivor.id,
         "merged_id": duplicate.id,
         "merged_document": f"{duplicate.document_type} {duplicate.document_number}",
-        "enrollments_moved": [],
-        "enrollments_joined": [],
     }
     for field in FILLABLE:
         if getattr(survivor, field) is None and getattr(duplicate, field) is not None:
             setattr(survivor, field, getattr(duplicate, field))
     _merge_sensitive(survivor, duplicate)
     db.session.flush()
-    for table, column in _foreign_keys("people.id"):
-        if table.name == "enrollments":
-            _merge_enrollments(table, column, survivor.id, duplicate.id, detail)
-        elif table.name != "people_sensitive":
-            db.session.execute(
-                update(table).where(column == duplicate.id).values({column.name: survivor.id})
-            )
+    for part in registry.MERGERS:
+        part(survivor, duplicate, detail)
+    db.session.execute(
+        update(Consent).where(Consent.person_id == duplicate.id).values(person_id=survivor.id)
+    )
     # Core statements bypassed the identity map; reload before deleting the duplicate.
     db.session.expire_all()
     db.session.delete(db.session.get(Person, duplicate.id))
@@ -229,7 +175,7 @@ def merge_people(survivor: Person, duplicate: Person) -> dict:
     people_merged.send(
         survivor,
         merged_id=detail["merged_id"],
-        enrollment_ids=[pair["kept"] for pair in detail["enrollments_joined"]],
+        enrollment_ids=[pair["kept"] for pair in detail.get("enrollments_joined", [])],
     )
     db.session.flush()
     return detail
@@ -245,47 +191,6 @@ def _merge_sensitive(survivor: Person, duplicate: Person) -> None:
         if getattr(survivor.sensitive, key) is None:
             setattr(survivor.sensitive, key, getattr(theirs, key))
     duplicate.sensitive = None
-
-
-def _merge_enrollments(table, column, survivor_id: int, duplicate_id: int, detail: dict) -> None:
-    ours = {
-        row.cohort_id: row for row in db.session.execute(select(table).where(column == survivor_id))
-    }
-    for theirs in db.session.execute(select(table).where(column == duplicate_id)).all():
-        mine = ours.get(theirs.cohort_id)
-        if mine is None:
-            db.session.execute(
-                update(table).where(table.c.id == theirs.id).values({column.name: survivor_id})
-            )
-            detail["enrollments_moved"].append(theirs.id)
-            continue
-        # One person, one enrollment per cohort: keep the one with more hours credited.
-        mine_wins = mine.hours_credited >= theirs.hours_credited
-        winner, loser = (mine, theirs) if mine_wins else (theirs, mine)
-        _fold_enrollment(winner.id, loser.id)
-        db.session.execute(delete(table).where(table.c.id == loser.id))
-        if winner.id == theirs.id:
-            db.session.execute(
-                update(table).where(table.c.id == winner.id).values({column.name: survivor_id})
-            )
-        detail["enrollments_joined"].append({"kept": winner.id, "removed": loser.id})
-
-
-def _fold_enrollment(winner_id: int, loser_id: int) -> None:
-    """Repoint what references the losing enrollment; attendance only where no clash."""
-    for table, column in _foreign_keys("enrollments.id"):
-        if table.name == "attendance":
-            taken = select(table.c.session_id).where(column == winner_id).scalar_subquery()
-            db.session.execute(
-                update(table)
-                .where(column == loser_id, table.c.session_id.not_in(taken))
-                .values({column.name: winner_id})
-            )
-            db.session.execute(delete(table).where(column == loser_id))
-        else:
-            db.session.execute(
-                update(table).where(column == loser_id).values({column.name: winner_id})
-            )
 
 
 def person_consents(person: Person) -> list[Consent]:

@@ -11,8 +11,9 @@ fine at the office's scale (about 20,000 people; 200,000 in the benchmarks).
 
 from sqlalchemy import func, or_, select
 
+from lms.people.documents import compact_document
 from lms.people.models import Person
-from lms.people.services import SEPARATORS, fold
+from lms.text import fold
 
 
 def _folded(column):
@@ -38,7 +39,7 @@ def search_query(text: str | None):
     text = (text or "").strip()
     if not text:
         return query
-    compact = SEPARATORS.sub("", text).upper()
+    compact = compact_document(text)
     if any(c.isdigit() for c in compact) and compact.isalnum():
         return query.where(Person.document_number.startswith(compact, autoescape=True))
     for word in fold(text).split():

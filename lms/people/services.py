@@ -4,10 +4,9 @@ These are the only functions that create people, so the web form, the API, the
 planilla import and the self check-in all apply the same Ley 1581 rules.
 """
 
-import re
-import unicodedata
 from datetime import date
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from lms.errors import ValidationError
@@ -23,15 +22,12 @@ from lms.people.consent import (  # noqa: F401 - part of this module's interface
     revoke_consents,
     seed_reference_data,
 )
-from lms.people.models import (
-    DOCUMENT_TYPES,
-    NUMERIC_DOCUMENTS,
-    SEXES,
-    ZONES,
-    Area,
-    Person,
-    PersonSensitive,
-)
+from lms.people.documents import normalize_document
+from lms.people.models import SEXES, ZONES, Area, Person, PersonSensitive
+from lms.text import fold
+from lms.timeutil import local_today
+
+__all__ = ["normalize_document"]
 
 ETHNIC_GROUPS = {
     "indigena": "Indígena",
@@ -42,9 +38,8 @@ ETHNIC_GROUPS = {
     "ninguno": "Ninguno",
 }
 SENSITIVE_FLAGS = ("disability", "victim", "migrant")
-SEPARATORS = re.compile(r"[.\s\-]+")
-_TEXT_FIELDS = ("first_names", "last_names", "gender_identity", "phone", "email", "barrio")
-_MAX_LENGTHS = {
+#: Longest value of each free-text person field (the forms show the same limits).
+MAX_LENGTHS = {
     "first_names": 120,
     "last_names": 120,
     "gender_identity": 60,
@@ -52,32 +47,6 @@ _MAX_LENGTHS = {
     "email": 254,
     "barrio": 120,
 }
-
-
-def normalize_document(document_type: str, number: str) -> tuple[str, str]:
-    """Return (type, number) as stored: no dots, spaces or dashes; letters upper-case."""
-    doc_type = (document_type or "").strip().upper()
-    if doc_type not in DOCUMENT_TYPES:
-        raise ValidationError(
-            "Tipo de documento no válido: use CC, TI, RC, CE, PA, PEP o PPT.", "document_type"
-        )
-    clean = SEPARATORS.sub("", number or "").upper()
-    if not clean:
-        raise ValidationError("Escriba el número de documento.", "document_number")
-    if doc_type in NUMERIC_DOCUMENTS and not clean.isdigit():
-        raise ValidationError(
-            f"El número de {DOCUMENT_TYPES[doc_type].lower()} solo puede tener dígitos.",
-            "document_number",
-        )
-    if not (clean.isascii() and clean.isalnum()):
-        raise ValidationError(
-            "El número de documento solo puede tener letras y dígitos.", "document_number"
-        )
-    if not 3 <= len(clean) <= 20:
-        raise ValidationError(
-            "El número de documento debe tener entre 3 y 20 caracteres.", "document_number"
-        )
-    return doc_type, clean
 
 
 def find_person(document_type: str, number: str) -> Person | None:
@@ -88,10 +57,12 @@ def find_person(document_type: str, number: str) -> Person | None:
     )
 
 
-def fold(text: str) -> str:
-    """Lower-case and strip accents, for comparing names and enumerated values."""
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip().lower()
+def existing_person(document_type: str | None, number: str | None) -> Person | None:
+    """The person holding a typed document, or None (also when the document is not valid)."""
+    try:
+        return find_person(document_type or "", number or "")
+    except ValidationError:
+        return None
 
 
 def resolve_area(name: str | None) -> Area | None:
@@ -107,18 +78,17 @@ def resolve_area(name: str | None) -> Area | None:
 
 def clean_person_data(data: dict, *, today: date | None = None) -> dict:
     """Validate and tidy the person fields; raise ValidationError naming the first bad one."""
-    today = today or date.today()
+    today = today or local_today()
     out: dict = {}
-    for key in _TEXT_FIELDS:
+    for key, longest in MAX_LENGTHS.items():
         value = (data.get(key) or "").strip()
-        if len(value) > _MAX_LENGTHS[key]:
-            raise ValidationError(f"Máximo {_MAX_LENGTHS[key]} caracteres.", key)
+        if len(value) > longest:
+            raise ValidationError(f"Máximo {longest} caracteres.", key)
         out[key] = value or None
     for key, label in (("first_names", "los nombres"), ("last_names", "los apellidos")):
         if not out[key]:
             raise ValidationError(f"Escriba {label}.", key)
-    if out["email"] and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", out["email"]):
-        raise ValidationError("Correo electrónico no válido.", "email")
+    _check_email(out["email"])
     birth = data.get("birth_date")
     if birth is not None and not isinstance(birth, date):
         raise ValidationError("Fecha de nacimiento no válida.", "birth_date")
@@ -138,6 +108,16 @@ def clean_person_data(data: dict, *, today: date | None = None) -> dict:
     out["zone"] = zone or (area.zone if area else None)
     out["area"] = area.name if area else None
     return out
+
+
+def _check_email(email: str | None) -> None:
+    # The same check WTForms' Email validator made on the forms, for every channel.
+    if email is None:
+        return
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError:
+        raise ValidationError("Correo electrónico no válido.", "email") from None
 
 
 def clean_sensitive(sensitive: dict | None) -> dict:

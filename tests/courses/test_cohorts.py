@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from lms.audit.models import AuditEntry
 from lms.courses.models import Cohort, CourseSession
-from lms.courses.services import local_today
+from lms.timeutil import local_today
 from tests import factories
 
 

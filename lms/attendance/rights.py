@@ -1,0 +1,83 @@
+"""Attendance's answers to the domains below it: marks in a person's export, marks that
+keep an enrollment or a session from being deleted, and marks moving when a merge joins
+two enrollments of one cohort (loaded at start by ``lms.HOOKS``)."""
+
+from sqlalchemy import delete, exists, select, update
+
+from lms.attendance.models import Attendance, AttendanceMarkId
+from lms.courses import hooks
+from lms.courses.cohorts import fmt
+from lms.courses.models import CourseSession, Enrollment
+from lms.extensions import db
+from lms.people import registry
+from lms.people.models import Person
+
+
+@registry.export_part("attendance")
+def export_marks(person: Person) -> list[dict]:
+    """Every mark of the person's enrollments, with its session's date and hours."""
+    rows = db.session.execute(
+        select(Attendance, CourseSession.date, CourseSession.hours)
+        .join(Enrollment, Enrollment.id == Attendance.enrollment_id)
+        .join(CourseSession, CourseSession.id == Attendance.session_id)
+        .where(Enrollment.person_id == person.id)
+        .order_by(Attendance.id)
+    )
+    return [
+        {
+            **registry.record_data(mark),
+            "session_date": registry.plain(day),
+            "session_hours": str(hours),
+        }
+        for mark, day, hours in rows
+    ]
+
+
+def _has_marks(condition) -> bool:
+    return bool(db.session.scalar(select(exists().where(condition))))
+
+
+@hooks.guards_enrollment
+def enrollment_has_marks(enrollment: Enrollment) -> str | None:
+    """Marks keep an enrollment: it is withdrawn instead."""
+    if _has_marks(Attendance.enrollment_id == enrollment.id):
+        return (
+            "No se puede eliminar: la inscripción ya tiene asistencia registrada. "
+            "Cambie su estado a Retirado."
+        )
+    return None
+
+
+@hooks.guards_session
+def session_has_marks(session: CourseSession) -> str | None:
+    """Marks keep a session."""
+    if _has_marks(Attendance.session_id == session.id):
+        return (
+            f"La sesión del {fmt(session.date)} ya tiene asistencia registrada; "
+            "no se puede eliminar."
+        )
+    return None
+
+
+@hooks.joins_enrollments
+def pool_marks(winner_id: int, loser_id: int) -> None:
+    """Give the winner the loser's marks at sessions it has none for; drop the others."""
+    taken = select(Attendance.session_id).where(Attendance.enrollment_id == winner_id)
+    db.session.execute(
+        update(Attendance)
+        .where(Attendance.enrollment_id == loser_id, Attendance.session_id.not_in(taken))
+        .values(enrollment_id=winner_id)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.execute(
+        delete(Attendance)
+        .where(Attendance.enrollment_id == loser_id)
+        .execution_options(synchronize_session=False)
+    )
+    # A late retry of a mark the loser received is still recognised as a replay.
+    db.session.execute(
+        update(AttendanceMarkId)
+        .where(AttendanceMarkId.enrollment_id == loser_id)
+        .values(enrollment_id=winner_id)
+        .execution_options(synchronize_session=False)
+    )

@@ -1,0 +1,86 @@
+"""Certificates' answers to the domains below it: documents in a person's export, documents
+that keep an enrollment from being deleted, documents following a merge that joins two
+enrollments, and the scrub of an anonymised holder (loaded at start by ``lms.HOOKS``)."""
+
+from sqlalchemy import exists, select, update
+
+from lms.audit.models import AuditEntry
+from lms.certificates import cache
+from lms.certificates.lifecycle import ANONYMIZED_NAME
+from lms.certificates.models import Certificate
+from lms.courses import hooks
+from lms.courses.models import Enrollment
+from lms.extensions import db
+from lms.people import registry
+from lms.people.models import Person
+from lms.people.signals import person_anonymized
+
+#: Never exported: the file, its signed payload and the download secret.
+SECRET = ("pdf", "jws", "download_token_hash")
+
+
+def _of_person(person: Person):
+    return (
+        select(Certificate)
+        .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
+        .where(Enrollment.person_id == person.id)
+        .order_by(Certificate.id)
+    )
+
+
+@registry.export_part("certificates")
+def export_documents(person: Person) -> list[dict]:
+    """The frozen record of every document issued to the person (not the PDF)."""
+    return [registry.record_data(c, SECRET) for c in db.session.scalars(_of_person(person))]
+
+
+@hooks.guards_enrollment
+def enrollment_has_documents(enrollment: Enrollment) -> str | None:
+    """Issued documents keep their enrollment."""
+    if db.session.scalar(select(exists().where(Certificate.enrollment_id == enrollment.id))):
+        return "No se puede eliminar: la inscripción tiene documentos expedidos."
+    return None
+
+
+@hooks.joins_enrollments
+def follow_joined_enrollment(winner_id: int, loser_id: int) -> None:
+    """Documents of the losing enrollment now certify the kept one (they are never deleted)."""
+    db.session.execute(
+        update(Certificate)
+        .where(Certificate.enrollment_id == loser_id)
+        .values(enrollment_id=winner_id)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def scrub_holder(person: Person, **_kwargs) -> None:
+    """Scrub the holder's identity from frozen copies; statuses and counts are untouched.
+
+    Kept: code, kind, course, hours, dates, site, revoked/superseded status, SHA-256
+    (a hash reveals nothing without the file). Removed: name, document number, the
+    signed payload (it carries the name) and the stored PDF, so it can no longer be
+    downloaded; a paper copy the person holds still verifies offline by its QR.
+    """
+    certs = list(db.session.scalars(_of_person(person)))
+    for cert in certs:
+        cert.holder_name = ANONYMIZED_NAME
+        cert.document_number = ""
+        cert.jws = ""
+        cert.pdf = b""
+        cert.download_token_hash = None
+        cache.forget(cert.code)
+    db.session.flush()
+    if certs:
+        ids = [c.id for c in certs]
+        for entry in db.session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == "certificates",
+                                     AuditEntry.entity_id.in_(ids))
+        ):
+            entry.changes = {
+                k: ([ANONYMIZED_NAME if x else x for x in v] if isinstance(v, list) else v)
+                if k in ("holder_name", "document_number") else v
+                for k, v in (entry.changes or {}).items()
+            }
+
+
+person_anonymized.connect(scrub_holder, weak=False)

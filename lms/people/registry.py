@@ -1,0 +1,67 @@
+"""The other domains' parts of a person's rights (Ley 1581), registered from their own modules.
+
+People sit low in the import chain: courses, attendance and certificates keep records
+about a person, and people code imports none of them. Each of those domains registers
+here, in a module of its own (``lms/<domain>/rights.py``, loaded by ``lms.HOOKS``), what
+the rights need from it:
+
+- ``export_part(key)``: ``fn(person) -> list`` of JSON-ready records, exported under ``key``;
+- ``event_dates``: ``fn(person) -> dates`` on which the person counts in an indicator, which
+  the anonymised birth date must keep in the same age group;
+- ``merge_part``: ``fn(survivor, duplicate, detail)`` moves the duplicate's records to the
+  survivor before the duplicate is deleted, noting what it did in ``detail`` (audited).
+
+Anonymising announces itself with ``signals.person_anonymized``; receivers scrub their
+frozen copies of the identity.
+"""
+
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+
+from lms.people.models import Person
+
+#: Export sections, in registration order: key -> fn(person) -> JSON-ready records.
+EXPORTS: dict[str, Callable[[Person], list]] = {}
+#: fn(person) -> the dates the person counts on (indicator events).
+EVENT_DATES: list[Callable[[Person], Iterable[date]]] = []
+#: fn(survivor, duplicate, detail): move the duplicate's records to the survivor.
+MERGERS: list[Callable[[Person, Person, dict], None]] = []
+
+
+def export_part(key: str):
+    """Register ``fn(person)`` as the export section ``key``."""
+
+    def decorator(fn):
+        EXPORTS[key] = fn
+        return fn
+
+    return decorator
+
+
+def event_dates(fn):
+    """Register ``fn(person)`` returning the dates the person counts on."""
+    if fn not in EVENT_DATES:
+        EVENT_DATES.append(fn)
+    return fn
+
+
+def merge_part(fn):
+    """Register ``fn(survivor, duplicate, detail)``, run when two records are merged."""
+    if fn not in MERGERS:
+        MERGERS.append(fn)
+    return fn
+
+
+def plain(value):
+    """A stored value as JSON: dates as ISO text, the rest as stored (Decimals as text later)."""
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def record_data(row, hidden: Iterable[str] = ()) -> dict:
+    """Every column of an ORM row as JSON-ready data, except the ``hidden`` ones."""
+    skip = set(hidden)
+    return {
+        column.key: plain(getattr(row, column.key))
+        for column in row.__table__.columns
+        if column.key not in skip
+    }
