@@ -5,6 +5,7 @@ two enrollments of one cohort (loaded at start by ``lms.HOOKS``)."""
 from sqlalchemy import delete, exists, select, update
 
 from lms.attendance.models import Attendance, AttendanceMarkId
+from lms.audit.services import plain
 from lms.courses import hooks
 from lms.courses.cohorts import fmt
 from lms.courses.models import CourseSession, Enrollment
@@ -26,8 +27,8 @@ def export_marks(person: Person) -> list[dict]:
     return [
         {
             **registry.record_data(mark),
-            "session_date": registry.plain(day),
-            "session_hours": str(hours),
+            "session_date": plain(day),
+            "session_hours": plain(hours),
         }
         for mark, day, hours in rows
     ]

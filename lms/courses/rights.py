@@ -8,12 +8,12 @@ domains holding records about the other one move them first (``hooks.joins_enrol
 
 from sqlalchemy import delete, select, update
 
+from lms.audit.services import plain
 from lms.courses import hooks
 from lms.courses.models import Enrollment
 from lms.extensions import db
 from lms.people import registry
 from lms.people.models import Person
-from lms.people.registry import plain
 
 
 @registry.export_part("enrollments")

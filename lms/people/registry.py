@@ -16,8 +16,9 @@ frozen copies of the identity.
 """
 
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date
 
+from lms.audit.services import plain
 from lms.people.models import Person
 
 #: Export sections, in registration order: key -> fn(person) -> JSON-ready records.
@@ -52,13 +53,8 @@ def merge_part(fn):
     return fn
 
 
-def plain(value):
-    """A stored value as JSON: dates as ISO text, the rest as stored (Decimals as text later)."""
-    return value.isoformat() if isinstance(value, date | datetime) else value
-
-
 def record_data(row, hidden: Iterable[str] = ()) -> dict:
-    """Every column of an ORM row as JSON-ready data, except the ``hidden`` ones."""
+    """Every column of an ORM row as JSON-ready data (``audit.plain``), but the ``hidden``."""
     skip = set(hidden)
     return {
         column.key: plain(getattr(row, column.key))

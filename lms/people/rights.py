@@ -10,12 +10,12 @@ from datetime import date
 from sqlalchemy import select, update
 
 from lms.audit.models import AuditEntry
-from lms.audit.services import record
+from lms.audit.services import plain, record
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people import registry
 from lms.people.models import Consent, Person, PersonSensitive, age_group
-from lms.people.registry import plain, record_data
+from lms.people.registry import record_data
 from lms.people.signals import people_merged, person_anonymized
 from lms.timeutil import utcnow
 

@@ -27,8 +27,6 @@ from lms.people.models import SEXES, ZONES, Area, Person, PersonSensitive
 from lms.text import fold
 from lms.timeutil import local_today
 
-__all__ = ["normalize_document"]
-
 ETHNIC_GROUPS = {
     "indigena": "Indígena",
     "afrocolombiano": "Negro, afrocolombiano o afrodescendiente",
