@@ -1,24 +1,36 @@
-"""The main menu: one entry per page, shown only to the roles that may open it."""
+"""The main menu: one entry per page, shown to the roles the page's own ``requires`` allows
+(so the menu can never offer a page that answers 403, nor hide one a role may open)."""
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
-
-ADMIN, TRAINER, ANALYST = "admin", "trainer", "analyst"
+from flask_login import current_user
 
 NAV_ITEMS = (
-    ("courses.cohorts", _l("Grupos"), (ADMIN, TRAINER, ANALYST)),
-    ("attendance.today", _l("Hoy"), (ADMIN, TRAINER)),
-    ("people.index", _l("Personas"), (ADMIN,)),
-    ("courses.sites", _l("Sedes"), (ADMIN,)),
-    ("courses.catalog", _l("Catálogo"), (ADMIN,)),
-    ("attendance.import_planilla", _l("Planillas"), (ADMIN,)),
-    ("attendance.conflicts", _l("Conflictos"), (ADMIN,)),
-    ("certificates.index", _l("Certificados"), (ADMIN,)),
-    ("indicators.dashboard", _l("Indicadores"), (ADMIN, ANALYST)),
-    ("auth.users", _l("Usuarios"), (ADMIN,)),
-    ("auth.tokens", _l("API"), (ADMIN,)),
-    ("audit.index", _l("Auditoría"), (ADMIN,)),
+    ("courses.cohorts", _l("Grupos")),
+    ("attendance.today", _l("Hoy")),
+    ("people.index", _l("Personas")),
+    ("courses.sites", _l("Sedes")),
+    ("courses.catalog", _l("Catálogo")),
+    ("attendance.import_planilla", _l("Planillas")),
+    ("attendance.conflicts", _l("Conflictos")),
+    ("certificates.index", _l("Certificados")),
+    ("indicators.dashboard", _l("Indicadores")),
+    ("auth.users", _l("Usuarios")),
+    ("auth.tokens", _l("API")),
+    ("audit.index", _l("Auditoría")),
 )
+
+
+def menu() -> list[tuple[str, str]]:
+    """The (endpoint, label) entries the current user may open."""
+    if not current_user.is_authenticated:
+        return []
+    views = current_app.view_functions
+    return [
+        (endpoint, label)
+        for endpoint, label in NAV_ITEMS
+        if current_user.role in getattr(views.get(endpoint), "required_roles", ())
+    ]
 
 
 def aria_attrs(field) -> dict:
@@ -32,5 +44,5 @@ def aria_attrs(field) -> dict:
 
 def register(app: Flask) -> None:
     """Expose the menu and the form helpers to every template."""
-    app.context_processor(lambda: {"nav_items": NAV_ITEMS})
+    app.jinja_env.globals["menu"] = menu
     app.jinja_env.globals["aria_attrs"] = aria_attrs

@@ -258,3 +258,17 @@ def test_role_matrix(app, client, world):
             if response.status_code not in expected:
                 failures.append(f"{method} {url} as {role}: {response.status_code}")
     assert not failures, "\n".join(failures)
+
+
+def test_the_menu_offers_each_role_exactly_the_pages_it_may_open(app, world):
+    from lms.navigation import NAV_ITEMS
+
+    users, _tokens, _args, _indicator = world
+    for role, user in users.items():
+        if role == "S":
+            continue
+        home = _client_as(app, user).get("/").get_data(as_text=True)
+        for endpoint, _label in NAV_ITEMS:
+            rule = next(r for r in _rules(app) if r.endpoint == endpoint)
+            offered = f'href="{rule.rule}"' in home
+            assert offered == (role in ACCESS[endpoint][0]), (role, endpoint)

@@ -17,6 +17,7 @@ def roles_required(*roles: str):
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.required_roles = frozenset(roles)
         return wrapped
 
     return decorator
