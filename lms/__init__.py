@@ -5,8 +5,9 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lms import log, navigation, security, web
+from lms import log, navigation, security, tasks, web
 from lms.config import INSTANCE, Config
 
 BLUEPRINTS = (
@@ -83,8 +84,13 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale)
     bootstrap.init_app(app)
     limiter.init_app(app)
+    tasks.init_app(app)
     web.install(app)
     security.install(app)
+    if app.config.get("PROXY_FIX_X_FOR"):
+        # Behind N trusted proxies the client is the Nth address from the right of
+        # X-Forwarded-For: rate limits count citizens, not the proxy.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])
 
 
 def _select_locale() -> str | None:

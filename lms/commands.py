@@ -6,6 +6,7 @@ from contextlib import contextmanager
 import click
 from sqlalchemy import select
 
+from lms import tasks
 from lms.audit.services import system_actor
 from lms.auth.models import User
 from lms.errors import ValidationError
@@ -33,11 +34,12 @@ def acting_as(email: str | None):
 
 
 def run_once(action):
-    """Run ``action`` and commit once; a ValidationError becomes the command's error."""
+    """Run ``action`` and commit once (then send its tasks); a ValidationError becomes the
+    command's error and nothing is written or sent."""
     try:
         with db.session.begin_nested():
             result = action()
     except ValidationError as exc:
         raise click.ClickException(exc.message) from exc
-    db.session.commit()
+    tasks.commit()
     return result

@@ -29,7 +29,21 @@ class Config:
     #: Logo printed on certificates (PNG/JPEG); the bundled one is used when unset.
     CERT_LOGO_PATH = os.environ.get("LMS_CERT_LOGO", "")
     ISSUER_NAME = os.environ.get("LMS_ISSUER_NAME", "Alcaldía de San José de Cúcuta — Oficina TIC")
+    #: Flask-Limiter storage: memory:// counts per process; redis:// shares the counts
+    #: between every worker and machine.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    #: Number of trusted proxies in front (X-Forwarded-For hops); 0 trusts none.
+    PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
+    #: Task queue storage (lms/tasks.py): sqlite:///…, postgresql://… or redis://….
+    TASK_QUEUE_URL = os.environ.get("TASK_QUEUE_URL", f"sqlite:///{INSTANCE / 'tasks.sqlite3'}")
+    #: Run tasks in the caller instead of a consumer (tests).
+    TASK_QUEUE_IMMEDIATE = False
+    #: A task sent or started this long ago without finishing is sent again.
+    TASK_STALL_SECONDS = int(os.environ.get("TASK_STALL_SECONDS", "300"))
+    #: Where e-mail goes: file://DIR writes .eml files, smtp://[user:pass@]host:port sends.
+    MAIL_URL = os.environ.get("MAIL_URL", f"file://{INSTANCE / 'mail'}")
+    #: Sender address of outgoing e-mail.
+    MAIL_FROM = os.environ.get("MAIL_FROM", "Oficina TIC <no-responder@localhost>")
     RATELIMIT_HEADERS_ENABLED = True
     BABEL_DEFAULT_LOCALE = "es_CO"
     #: Catalogs from `pybabel compile -d translations` (see README), at the repository root.
@@ -55,3 +69,4 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     BASE_URL = "http://localhost"
+    TASK_QUEUE_IMMEDIATE = True

@@ -5,7 +5,9 @@ from lms.audit.models import AuditEntry
 from lms.auth.models import ApiToken, User
 from lms.certificates.models import Certificate, IssueJob
 from lms.courses.models import Cohort, Course, CourseSession, Enrollment, PlanIndicator, Site
+from lms.mail import MailMessage
 from lms.people.models import Area, Consent, Person, PersonSensitive, PrivacyNotice
+from lms.tasks import TaskRecord
 
 __all__ = [
     "ApiToken",
@@ -20,10 +22,12 @@ __all__ = [
     "CourseSession",
     "Enrollment",
     "IssueJob",
+    "MailMessage",
     "Person",
     "PersonSensitive",
     "PlanIndicator",
     "PrivacyNotice",
     "Site",
+    "TaskRecord",
     "User",
 ]

@@ -5,6 +5,7 @@ load the object (404), check access (403), call a service, render or redirect.
 - ``loads(param, Model, can=...)``: the URL's id becomes the row; ``can(user, row)`` must hold.
 - ``attempt(form)``: a service's ``ValidationError`` lands on the form and undoes the request.
 - ``install(app)``: one commit per request, after a successful response; rollback otherwise.
+  Background tasks the request recorded (``tasks.enqueue``) are sent after that commit.
 """
 
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from flask import Flask, abort, flash, g
 from flask_login import current_user, login_required
 from werkzeug.routing import IntegerConverter
 
+from lms import tasks
 from lms.errors import ValidationError
 from lms.extensions import db
 
@@ -78,7 +80,7 @@ def loads(param: str, model, *, can: Callable | None = None, column=None, option
 
 def fail_request() -> None:
     """Undo everything this request wrote, and make sure nothing is committed afterwards."""
-    db.session.rollback()
+    tasks.rollback()
     g.request_failed = True
 
 
@@ -124,7 +126,8 @@ class IdConverter(IntegerConverter):
 
 
 def install(app: Flask) -> None:
-    """Bound integer URL parts, and commit once per successful request (roll back the rest)."""
+    """Bound integer URL parts, and commit once per successful request, then send the tasks
+    it recorded (roll back the rest, sending nothing)."""
     app.url_map.converters["int"] = IdConverter
 
     @app.before_request
@@ -134,7 +137,7 @@ def install(app: Flask) -> None:
     @app.after_request
     def _commit(response):
         if response.status_code < 400 and not g.get("request_failed"):
-            db.session.commit()
+            tasks.commit()
         else:
-            db.session.rollback()
+            tasks.rollback()
         return response

@@ -10,7 +10,7 @@ from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from lms import create_app
+from lms import create_app, tasks
 from lms.config import TestConfig
 from lms.extensions import db as _db
 from tests import factories
@@ -62,10 +62,11 @@ class _Client(FlaskClient):
     # request, so forget the previous request's user like a real new context would.
     # The test's own setup is committed first (into the fixture's outer transaction, which
     # is still rolled back at the end), so a request that fails and rolls back undoes only
-    # its own writes, as it would against a real database.
+    # its own writes, as it would against a real database. Tasks the setup queued are sent
+    # with that commit, as a command's would be (immediate mode runs them right there).
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
-        _db.session.commit()
+        tasks.commit()
         return super().open(*args, **kwargs)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import undefer
 
 from lms.audit.services import system_actor
-from lms.certificates import issue, lifecycle, public, qr, signing
+from lms.certificates import issue, lifecycle, qr, signing, status
 from lms.certificates.codes import normalize
 from lms.certificates.models import Certificate
 from lms.certificates.verify import EXIT_OK, EXIT_REJECTED, EXIT_UNCHECKED, verify_text
@@ -84,7 +84,7 @@ def _local_inputs(status_file: str | None) -> tuple[dict, str | None]:
     if status_file:
         return ring.jwks(), _load_json_file(status_file, "la lista de estado")
     try:
-        return ring.jwks(), public.status_list(ring)
+        return ring.jwks(), status.status_list(ring)
     except SQLAlchemyError:
         db.session.rollback()
         click.echo("No se pudo leer la base de datos: el estado de revocación queda sin "

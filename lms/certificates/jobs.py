@@ -1,18 +1,16 @@
-"""Batch issue in the background, with progress an admin page polls.
+"""Batch issue on the task queue, with progress an admin page polls.
 
-The embedded default needs nothing beyond ``make run``: the request that starts a
-batch records an IssueJob, commits, and hands the work to a daemon thread in the
-same process, which commits after every chunk so progress is visible and a crash
-keeps what was already issued. (Under gunicorn the thread lives in the worker that
-took the request; a restart marks nothing as lost because unfinished enrollments
-are simply still pending and the next batch picks them up.) Tests and the CLI run
-the same function inline (``CERT_ISSUE_INLINE``).
+The request that starts a batch records an IssueJob and enqueues ``plan`` (sent once the
+request commits). ``plan`` lists the pending enrollments once and enqueues one
+``issue_chunk`` per CHUNK of them, so every consumer can take a share. A chunk commits its
+documents together with its task record (lms/tasks.py): a consumer killed mid-chunk leaves
+nothing half-done and the chunk is sent again; a chunk delivered twice runs once, and its
+enrollments are re-checked, so no enrollment ever gets a second document from a batch.
 """
 
-import threading
+from sqlalchemy import case, update
 
-from flask import Flask, current_app
-
+from lms import tasks
 from lms.audit.services import system_actor
 from lms.certificates import issue
 from lms.certificates.models import IssueJob
@@ -26,7 +24,7 @@ CHUNK = 100
 
 
 def create_job(course_code: str | None, cohort_code: str | None, user_id: int | None) -> IssueJob:
-    """Record a batch request after checking its filters (flushes; the view commits)."""
+    """Record a batch request after checking its filters, and queue it (sent after commit)."""
     course_code, cohort_code = (course_code or "").strip(), (cohort_code or "").strip()
     if course_code and db.session.scalar(db.select(Course.id).filter_by(code=course_code)) is None:
         raise ValidationError(f"No existe el curso {course_code}.", "course")
@@ -36,50 +34,51 @@ def create_job(course_code: str | None, cohort_code: str | None, user_id: int | 
                    created_by_id=user_id)
     db.session.add(job)
     db.session.flush()
+    tasks.enqueue(plan, job.id)
     return job
 
 
-def start(job_id: int) -> None:
-    """Run the job in a background thread (or inline when CERT_ISSUE_INLINE is set)."""
-    app = current_app._get_current_object()
-    if app.config.get("CERT_ISSUE_INLINE"):
-        run(job_id)
+def fail(error: str, job_id: int, *_args) -> None:
+    """Mark a job failed when one of its chunks ran out of retries (retried from Tareas)."""
+    db.session.execute(update(IssueJob).where(IssueJob.id == job_id)
+                       .values(state="failed", error=error[:300], finished_at=utcnow()))
+
+
+@tasks.task(on_failure=fail)
+def plan(job_id: int) -> None:
+    """Split a queued job into chunks; a job already planned is left alone."""
+    job = db.session.get(IssueJob, job_id, with_for_update=True)
+    if job is None or job.state != "queued":
         return
-    threading.Thread(target=_run_in_app, args=(app, job_id), daemon=True,
-                     name=f"issue-job-{job_id}").start()
+    ids = issue.pending_ids(job.course_code, job.cohort_code)
+    job.total, job.state = len(ids), "running" if ids else "done"
+    if not ids:
+        job.finished_at = utcnow()
+    for start in range(0, len(ids), CHUNK):
+        tasks.enqueue(issue_chunk, job_id, ids[start : start + CHUNK])
+    db.session.flush()
 
 
-def _run_in_app(app: Flask, job_id: int) -> None:
-    with app.app_context():
-        try:
-            run(job_id)
-        finally:
-            db.session.remove()
-
-
-def run(job_id: int) -> IssueJob:
-    """Issue every pending document the job covers, committing per chunk."""
+@tasks.task(on_failure=fail)
+def issue_chunk(job_id: int, enrollment_ids: list[int]) -> None:
+    """Issue the chunk's still-pending documents and count the chunk into the job."""
     job = db.session.get(IssueJob, job_id)
     token = system_actor.set(job.created_by_id)
     try:
-        ids = issue.pending_ids(job.course_code, job.cohort_code)
-        job.total, job.state = len(ids), "running"
-        db.session.commit()
-        for count in issue.issue_pending(ids, job.created_by_id, chunk=CHUNK):
-            job.done += count
-            db.session.commit()
-        job.state, job.finished_at = "done", utcnow()
-        db.session.commit()
-    except Exception as exc:
-        db.session.rollback()
-        job = db.session.get(IssueJob, job_id)
-        job.state, job.finished_at = "failed", utcnow()
-        job.error = f"{type(exc).__name__}: {exc}"[:300]
-        db.session.commit()
-        current_app.logger.exception("Issue job %s failed", job_id)
+        for _ in issue.issue_pending(enrollment_ids, job.created_by_id, chunk=CHUNK):
+            pass
     finally:
         system_actor.reset(token)
-    return job
+    # One statement, so chunks finishing at once on two consumers never lose a count.
+    done = IssueJob.done + len(enrollment_ids)
+    db.session.execute(
+        update(IssueJob).where(IssueJob.id == job_id).values(
+            done=done,
+            state=case((done >= IssueJob.total, "done"), else_="running"),
+            finished_at=case((done >= IssueJob.total, utcnow()), else_=None),
+        )
+    )
+    db.session.expire(job)
 
 
 def progress(job: IssueJob) -> dict:

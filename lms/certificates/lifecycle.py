@@ -9,7 +9,7 @@ from sqlalchemy import exists, select
 
 from lms.attendance.signals import documents_held, enrollment_completed
 from lms.audit.services import record
-from lms.certificates import cache, issue
+from lms.certificates import issue, status
 from lms.certificates.models import Certificate
 from lms.courses.models import Enrollment
 from lms.errors import ValidationError
@@ -38,7 +38,7 @@ def revoke(cert: Certificate, reason: str) -> Certificate:
     cert.revoked_at = utcnow()
     cert.revoked_reason = reason
     db.session.flush()
-    cache.forget(cert.code)
+    status.changed()
     record("revoke", cert, {"code": cert.code, "reason": reason})
     db.session.flush()
     return cert
@@ -62,7 +62,7 @@ def supersede(cert: Certificate, changes: dict, issued_by_id: int | None = None)
     new = db.session.get(Certificate, new_id)
     cert.superseded_by_id = new.id
     db.session.flush()
-    cache.forget(cert.code)
+    status.changed()
     record("supersede", cert, {"code": cert.code, "replaced_by": new.code,
                                "fields": sorted(fixed)})
     db.session.flush()

@@ -1,4 +1,5 @@
-"""Issued documents (certificados and constancias), frozen at issue, and batch jobs."""
+"""Issued documents (certificados and constancias), frozen at issue, batch jobs, and the
+published status list."""
 
 from datetime import date, datetime
 from decimal import Decimal
@@ -114,3 +115,17 @@ class IssueJob(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: When it finished (UTC).
     finished_at: Mapped[datetime | None]
+
+
+class PublishedStatusList(db.Model):
+    """The signed status list as the queue last published it (one row, id 1)."""
+
+    __tablename__ = "published_status_lists"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The compact JWS served at /.well-known/status-list.
+    jws: Mapped[str] = mapped_column(Text)
+    #: SHA-256 of the listed codes, to tell a change from a mere re-signing.
+    digest: Mapped[str] = mapped_column(String(64))
+    #: When it was signed (UTC).
+    signed_at: Mapped[datetime]

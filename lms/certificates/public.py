@@ -1,7 +1,6 @@
-"""What the public sees: code lookups, the verification record, the signed status list,
-and the citizen portal's lookup and download links."""
+"""What the public sees: code lookups, the verification record, and the citizen portal's
+lookup and download links (the signed status list is in status.py)."""
 
-import calendar
 import hashlib
 import json
 import secrets
@@ -11,7 +10,6 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, defer
 
-from lms.certificates import cache, signing
 from lms.certificates.codes import normalize
 from lms.certificates.issue import hours_value, masked_document
 from lms.certificates.lifecycle import is_anonymized
@@ -21,10 +19,7 @@ from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people.models import Person
 from lms.people.services import normalize_document
-from lms.timeutil import utcnow
 
-#: Seconds a status list may be trusted offline before the page calls it stale.
-STATUS_TTL = 24 * 3600
 _Replacement = aliased(Certificate)
 
 
@@ -67,50 +62,15 @@ def record(cert: Certificate, replaced_by: str | None) -> dict:
 
 
 def record_json(code_text: str) -> bytes | None:
-    """The JSON verification record as bytes (cached briefly), or None for unknown codes."""
-    code = normalize(code_text)
-    if code is None:
-        return None
-    body = cache.get(code)
-    if body is None:
-        found = find(code)
-        if found is None:
-            return None
-        body = json.dumps(record(*found), ensure_ascii=False).encode()
-        cache.put(code, body)
-    return body
+    """The JSON verification record as bytes, or None for unknown codes.
 
-
-def status_list(ring: signing.KeyRing | None = None) -> str:
-    """A JWS listing revoked (and superseded) codes, with iat and exp, for offline checks.
-
-    Signed with ``ring`` when given (the CLI's existing keys); otherwise with this
-    installation's keys, creating the first one like any first signing.
+    Read from the database on every request, never from a per-process cache: a revocation
+    committed by any worker or machine shows on the very next read (bench/scale_out.py).
     """
-    revoked = list(
-        db.session.scalars(
-            select(Certificate.code).where(Certificate.revoked_at.is_not(None))
-            .order_by(Certificate.code)
-        )
-    )
-    superseded = dict(
-        db.session.execute(
-            select(Certificate.code, _Replacement.code)
-            .join(_Replacement, _Replacement.id == Certificate.superseded_by_id)
-            .where(Certificate.revoked_at.is_(None))
-        ).all()
-    )
-    now = calendar.timegm(utcnow().timetuple())
-    return (ring or signing.keyring()).sign(
-        {
-            "iss": current_app.config["BASE_URL"],
-            "iat": now,
-            "exp": now + STATUS_TTL,
-            "ttl": STATUS_TTL,
-            "revoked": revoked,
-            "superseded": superseded,
-        }
-    )
+    found = find(code_text)
+    if found is None:
+        return None
+    return json.dumps(record(*found), ensure_ascii=False).encode()
 
 
 def same_file(cert: Certificate, data: bytes) -> bool:

@@ -3,15 +3,11 @@
 No login; rate-limited per client; nothing here shows a full document number.
 """
 
-from functools import lru_cache
-
 from flask import Response, abort, current_app, jsonify, render_template, request, url_for
-from flask_limiter.util import get_remote_address
-from limits import parse_many
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from lms.certificates import cache, public, signing
+from lms.certificates import public, signing, status
 from lms.certificates.forms import PortalForm, UploadForm
 from lms.certificates.lifecycle import is_anonymized
 from lms.certificates.models import Certificate
@@ -38,28 +34,10 @@ def _found(code: str):
     return found
 
 
-@lru_cache(maxsize=8)
-def _parsed(limit: str):
-    return parse_many(limit)
-
-
-def _check_rate(scope: str) -> None:
-    """Count this request against the client's verification limit, or answer 429.
-
-    Same switch (RATELIMIT_ENABLED), same client key and same limit notation as the
-    limiter; see cache.allow for why the counter itself is a plain dictionary.
-    """
-    if not limiter.enabled:
-        return
-    if not cache.allow(scope, get_remote_address(), _parsed(verify_limit())):
-        abort(429)
-
-
 @bp.route("/v/<code>.json")
-@limiter.exempt
+@limiter.limit(verify_limit)
 def verify_json(code: str):
     """The verification record as JSON."""
-    _check_rate("verify-json")
     # Keys in the documented order (Flask's jsonify would sort them).
     body = public.record_json(code)
     if body is None:
@@ -100,7 +78,7 @@ def jwks():
 @bp.route("/.well-known/status-list")
 def status_list():
     """Signed list of revoked and superseded codes (a compact JWS with iat and exp)."""
-    response = Response(public.status_list(), mimetype="application/jose")
+    response = Response(status.current(), mimetype="application/jose")
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

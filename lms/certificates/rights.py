@@ -5,7 +5,6 @@ enrollments, and the scrub of an anonymised holder (loaded at start by ``lms.HOO
 from sqlalchemy import exists, select, update
 
 from lms.audit.models import AuditEntry
-from lms.certificates import cache
 from lms.certificates.lifecycle import ANONYMIZED_NAME
 from lms.certificates.models import Certificate
 from lms.courses import hooks
@@ -68,7 +67,6 @@ def scrub_holder(person: Person, **_kwargs) -> None:
         cert.jws = ""
         cert.pdf = b""
         cert.download_token_hash = None
-        cache.forget(cert.code)
     db.session.flush()
     if certs:
         ids = [c.id for c in certs]

@@ -1,4 +1,4 @@
-"""Admin pages: issue (one, by cohort in the background), review, correct, revoke.
+"""Admin pages: issue (one, or a batch on the task queue), review, correct, revoke.
 
 Public pages (verification, JWKS, status list, citizen portal) are in public_views.py
 on the same blueprint.
@@ -94,7 +94,7 @@ def issue_one():
 @bp.route("/admin/certificados/lotes", methods=["POST"])
 @admin_required
 def start_batch():
-    """Start a background batch issue and show its progress page."""
+    """Queue a batch issue (sent when the request commits) and show its progress page."""
     form = BatchForm()
     if form.validate_on_submit():
         try:
@@ -102,8 +102,6 @@ def start_batch():
         except ValidationError as exc:
             flash(exc.message, "error")
             return redirect(url_for(".index"))
-        db.session.commit()
-        jobs.start(job.id)
         return redirect(url_for(".job", job_id=job.id))
     flash("Revise los filtros del lote.", "error")
     return redirect(url_for(".index"))

@@ -8,14 +8,6 @@ import pytest
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def _inline_jobs(app):
-    # The rolled-back test session is invisible to other threads: run batches inline.
-    app.config["CERT_ISSUE_INLINE"] = True
-    yield
-    app.config["CERT_ISSUE_INLINE"] = False
-
-
 def completed_enrollment(cohort=None, person_=None, day=date(2021, 5, 15)):
     """An enrollment that met the completion rule on ``day``."""
     return factories.enrollment(cohort=cohort, person_=person_, status="completo",
