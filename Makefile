@@ -4,6 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app wsgi
 PYTEST := $(PY) -m pytest -p no:cacheprovider
+PORT   ?= 5000
 
 .PHONY: run test install dev chromium lint bench messages clean
 
@@ -31,7 +32,10 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) lms seed-catalog
 	$(FLASK) lms ensure-admin
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	@# One task consumer next to the web server; Ctrl-C (or the server exiting) stops both.
+	@$(VENV)/bin/huey_consumer wsgi.huey --workers 2 --worker-type thread --max-delay 1 --quiet & consumer=$$!; \
+	  trap 'kill -INT $$consumer 2>/dev/null; wait $$consumer' EXIT INT TERM; \
+	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 test: dev
 	$(PY) -m ruff check .

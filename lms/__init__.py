@@ -13,6 +13,7 @@ from lms.config import INSTANCE, Config
 BLUEPRINTS = (
     "lms.auth.blueprint",
     "lms.audit.blueprint",
+    "lms.ops.blueprint",
     "lms.people.blueprint",
     "lms.courses.blueprint",
     "lms.attendance.blueprint",

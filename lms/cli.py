@@ -13,6 +13,7 @@ for _module in (
     "lms.attendance.cli",
     "lms.certificates.cli",
     "lms.indicators.cli",
+    "lms.ops.cli",
     "lms.demo",
 ):
     import_module(_module).register(lms_group)

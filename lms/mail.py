@@ -21,11 +21,14 @@ from email.utils import formatdate
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms import tasks
+from lms.errors import ValidationError
 from lms.extensions import db
 from lms.timeutil import utcnow
 
@@ -50,14 +53,19 @@ class MailMessage(db.Model):
 
 def send(to: str, subject: str, body: str) -> MailMessage:
     """Queue an e-mail; it leaves only after the caller's transaction commits."""
-    message = MailMessage(to=to.strip(), subject=subject.strip()[:200], body=body)
+    try:
+        to = validate_email((to or "").strip(), check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise ValidationError(f"El correo del destinatario no es válido: {(to or '')[:254]}.",
+                              "to") from exc
+    message = MailMessage(to=to, subject=subject.strip()[:200], body=body)
     db.session.add(message)
     db.session.flush()
     tasks.enqueue(deliver, message.id)
     return message
 
 
-@tasks.task(retries=8, retry_delay=30, retry_backoff=2)
+@tasks.task(_l("Enviar un correo"), retries=8, retry_delay=30, retry_backoff=2)
 def deliver(message_id: int) -> None:
     """Hand one stored message to the configured backend, unless it was already sent."""
     message = db.session.get(MailMessage, message_id)

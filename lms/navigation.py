@@ -18,6 +18,7 @@ NAV_ITEMS = (
     ("auth.users", _l("Usuarios")),
     ("auth.tokens", _l("API")),
     ("audit.index", _l("Auditoría")),
+    ("ops.index", _l("Tareas")),
 )
 
 

@@ -76,6 +76,7 @@ class _Queue(Huey):
 huey = _Queue("lms", immediate=True, results=False, utc=True)
 _app: Flask | None = None
 _tasks: dict[str, object] = {}
+_labels: dict[str, str] = {}
 
 
 def storage_for(url: str) -> tuple[type, dict]:
@@ -98,17 +99,19 @@ def init_app(app: Flask) -> None:
     _app = app
 
 
-def task(retries: int = 5, retry_delay: int = 10, retry_backoff: float = 2, on_failure=None):
+def task(label: str, retries: int = 5, retry_delay: int = 10, retry_backoff: float = 2,
+         on_failure=None):
     """Declare ``fn(*args)`` a background task, retried with exponential backoff.
 
     ``fn`` stays an ordinary function; ``enqueue(fn, ...)`` runs it on the queue. It must
     flush rather than commit (the runner commits its work with the record), and must be
     idempotent. ``on_failure(error, *args)`` runs, in the same commit, when the last retry
-    fails.
+    fails. ``label`` names it on the admin's page (Spanish).
     """
 
     def decorator(fn):
         name = f"{fn.__module__}.{fn.__name__}"
+        _labels[name] = label
 
         @huey.task(retries=retries, retry_delay=retry_delay, retry_backoff=retry_backoff,
                    context=True, name=name)
@@ -134,6 +137,11 @@ def periodic(schedule: crontab):
         return fn
 
     return decorator
+
+
+def label(name: str) -> str:
+    """The Spanish label of a task name (the name itself for a task no longer declared)."""
+    return _labels.get(name, name)
 
 
 def enqueue(fn, *args) -> TaskRecord:

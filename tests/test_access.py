@@ -11,6 +11,7 @@ import pytest
 from lms.attendance.checkin import current_code
 from lms.auth.services import create_token
 from lms.certificates.issue import issue_for
+from lms.tasks import TaskRecord
 from tests import factories
 
 ALL = "ATSN"
@@ -24,6 +25,9 @@ ACCESS = {
     "auth.tokens": ("A", False),
     "auth.revoke_token": ("A", False),
     "audit.index": ("A", False),
+    "ops.index": ("A", False),
+    "ops.retry": ("A", False),
+    "ops.healthz": ("", True),
     "people.index": ("A", False),
     "people.register": ("A", False),
     "courses.person": ("AT", False),
@@ -168,6 +172,8 @@ def world(db):
     tokens = {role: create_token(user, "matriz") for role, user in users.items()}
     token_row = users["A"].tokens[0]
     job = _job(db, users["A"])
+    record = TaskRecord(name="lms.mail.deliver", args=[0], state="failed")
+    db.session.add(record)
     db.session.flush()
     args = {
         "user_id": users["N"].id,
@@ -181,6 +187,7 @@ def world(db):
         "indicator_id": indicator.id,
         "code": certificate.code,
         "job_id": job.id,
+        "record_id": record.id,
         "request_id": 999999,
         "token": "token-inexistente",
     }

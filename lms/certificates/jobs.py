@@ -8,6 +8,7 @@ nothing half-done and the chunk is sent again; a chunk delivered twice runs once
 enrollments are re-checked, so no enrollment ever gets a second document from a batch.
 """
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, update
 
 from lms import tasks
@@ -44,7 +45,7 @@ def fail(error: str, job_id: int, *_args) -> None:
                        .values(state="failed", error=error[:300], finished_at=utcnow()))
 
 
-@tasks.task(on_failure=fail)
+@tasks.task(_l("Preparar emisión en lote"), on_failure=fail)
 def plan(job_id: int) -> None:
     """Split a queued job into chunks; a job already planned is left alone."""
     job = db.session.get(IssueJob, job_id, with_for_update=True)
@@ -59,7 +60,7 @@ def plan(job_id: int) -> None:
     db.session.flush()
 
 
-@tasks.task(on_failure=fail)
+@tasks.task(_l("Emitir un tramo del lote"), on_failure=fail)
 def issue_chunk(job_id: int, enrollment_ids: list[int]) -> None:
     """Issue the chunk's still-pending documents and count the chunk into the job."""
     job = db.session.get(IssueJob, job_id)

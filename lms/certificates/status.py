@@ -12,6 +12,7 @@ import json
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from huey import crontab
 from sqlalchemy import select
 from sqlalchemy.orm import aliased
@@ -73,7 +74,7 @@ def changed() -> None:
     tasks.enqueue(publish)
 
 
-@tasks.task()
+@tasks.task(_l("Publicar la lista de estado"))
 def publish() -> None:
     """Sign and store the current list; the same codes signed lately are left as they are."""
     digest = hashlib.sha256(json.dumps(_listed(), sort_keys=True).encode()).hexdigest()

@@ -1,0 +1,36 @@
+"""Operations commands: look at the task queue, re-send stalled tasks, test the e-mail."""
+
+import click
+from flask.cli import AppGroup
+
+from lms import mail, tasks
+from lms.commands import run_once
+from lms.ops import services
+
+
+def register(group: AppGroup) -> None:
+    """Add the operations commands to ``group``."""
+
+    @group.command("tasks")
+    def list_tasks():
+        """Muestra las tareas en ejecución, programadas, fallidas y reintentadas."""
+        for _key, heading, records in services.overview():
+            click.echo(f"== {heading}: {len(records)}")
+            for r in records:
+                error = f" · {r.error.splitlines()[0][:120]}" if r.error else ""
+                click.echo(f"  #{r.id} {tasks.label(r.name)} [{r.state}, "
+                           f"{r.attempts} intento(s)]{error}")
+
+    @group.command("sweep-tasks")
+    def sweep_tasks():
+        """Reenvía las tareas sin enviar o detenidas (el consumidor lo hace cada minuto)."""
+        click.echo(f"Tareas reenviadas: {tasks.sweep()}.")
+
+    @group.command("send-test-mail")
+    @click.argument("address")
+    def send_test_mail(address):
+        """Encola un correo de prueba para ADDRESS (comprueba MAIL_URL y el consumidor)."""
+        message = run_once(lambda: mail.send(
+            address, "Prueba de correo — Formación TIC",
+            "Este es un mensaje de prueba del servicio de formación TIC."))
+        click.echo(f"Correo {message.id} encolado.")
