@@ -81,10 +81,12 @@ def publish() -> None:
     row = db.session.get(PublishedStatusList, 1, with_for_update=True)
     if row is not None and row.digest == digest and row.signed_at > utcnow() - RESIGN_AFTER:
         return
+    jws = status_list()
     if row is None:
+        # Two first publications at once: one insert fails, and its retry finds this row.
         row = PublishedStatusList(id=1)
         db.session.add(row)
-    row.jws, row.digest, row.signed_at = status_list(), digest, utcnow()
+    row.jws, row.digest, row.signed_at = jws, digest, utcnow()
     db.session.flush()
 
 
