@@ -1,10 +1,12 @@
 """Batch issue on the queue: planned once, chunked, each chunk run once whatever is delivered."""
 
+import contextlib
+
 from sqlalchemy import func, select
 
 from lms import tasks
 from lms.certificates import jobs, status
-from lms.certificates.models import Certificate, IssueJob, PublishedStatusList
+from lms.certificates.models import Certificate, PublishedStatusList
 from lms.extensions import db as _db
 from lms.tasks import TaskRecord
 from tests import factories
@@ -63,10 +65,8 @@ def test_a_chunk_interrupted_before_its_commit_is_run_again_by_the_sweep(app, db
         return real(*args, **kwargs)
 
     monkeypatch.setattr(jobs.issue, "issue_pending", dies_once)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         tasks.commit()
-    except KeyboardInterrupt:
-        pass
     tasks.rollback()
     chunk = _db.session.scalar(select(TaskRecord).where(
         TaskRecord.name == jobs.issue_chunk.task_name))
