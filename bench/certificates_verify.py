@@ -1,12 +1,22 @@
 """GET /v/{CODE}.json under gunicorn against PostgreSQL, next to a bare Flask endpoint.
 
 Needs PostgreSQL: set BENCH_DATABASE_URL (that database is dropped and recreated);
-without it the script says so and exits 0. Builds 200 issued documents, serves the
-app twice (with the per-process verification cache, CERT_VERIFY_CACHE_SECONDS, at
-its default and at 0, so every request reads the database) and a one-route Flask
-app, all with the same gunicorn settings on 127.0.0.1; loads each at 32 concurrent
-keep-alive connections (wrk if installed, else a bounded Python load generator:
-threads + http.client), and prints req/s, p99 and the ratios. Target: the
+without it the script says so and exits 0. Redis at BENCH_REDIS_URL (default
+redis://127.0.0.1:6379/5) for the variants that use it. Builds 200 issued documents and
+serves, with the same gunicorn settings on 127.0.0.1:
+
+- the app as deployed: every request reads the database (no per-process cache, so a
+  revocation committed by any worker shows on the next read), Flask-Limiter counting in
+  memory (the embedded default);
+- the same with Flask-Limiter counting in Redis (the production setting);
+- the same with rate limiting off (what the limiter costs);
+- the other way to keep "revoked" exact across workers, for comparison only: a per-process
+  cache of records checked against a version number in Redis on every request (a
+  revocation would INCR it after its commit);
+- a one-route Flask app.
+
+Loads each at 32 concurrent keep-alive connections (wrk if installed, else a bounded Python
+load generator: threads + http.client), and prints req/s, p99 and the ratios. Target: the
 verification endpoint reaches >= 60% of the bare one.
 
     BENCH_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/bench_certificates \
@@ -45,13 +55,36 @@ app = Flask(__name__)
 def bare():
     return jsonify({"ok": True})
 '''
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 OURS = '''from lms import create_app
 app = create_app({{"CERT_VERIFY_RATE_LIMIT": "100000000/minute"{extra}}})
 '''
-#: (label, module, port, extra settings): the app as deployed, then without its cache.
+VERSIONED = '''
+import redis
+from lms.certificates import public
+
+_redis, _cache, _read = redis.Redis.from_url("REDIS_URL"), {}, public.record_json
+
+
+def _cached(code):
+    version = _redis.get("bench:cert-version")  # a revocation would INCR it after commit
+    hit = _cache.get(code)
+    if hit is not None and hit[0] == version:
+        return hit[1]
+    body = _read(code)
+    _cache[code] = (version, body)
+    return body
+
+
+public.record_json = _cached
+'''.replace("REDIS_URL", REDIS_URL)
+_REDIS_LIMITS = f', "RATELIMIT_STORAGE_URI": "{REDIS_URL}", "RATELIMIT_KEY_PREFIX": "bench-v"'
+#: (label, module, port, extra settings, extra code).
 APPS = (
-    ("GET /v/{CODE}.json", "ours_app", 8461, ""),
-    ("GET /v/{CODE}.json sin caché", "ours_nocache_app", 8463, ', "CERT_VERIFY_CACHE_SECONDS": 0'),
+    ("JSON, límite en memoria", "ours_app", 8461, "", ""),
+    ("JSON, límite en Redis", "ours_redis_app", 8463, _REDIS_LIMITS, ""),
+    ("JSON, sin límite", "ours_nolimit_app", 8464, ', "RATELIMIT_ENABLED": False', ""),
+    ("JSON, caché + versión Redis", "ours_versioned_app", 8465, _REDIS_LIMITS, VERSIONED),
 )
 BARE_LABEL = "Flask mínimo"
 ROUNDS = 3
@@ -154,13 +187,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         codes = _build(tmp)
         Path(tmp, "bare_app.py").write_text(BARE)
-        for _, module, _, extra in APPS:
-            Path(tmp, f"{module}.py").write_text(OURS.format(extra=extra))
+        for _, module, _, extra, code in APPS:
+            Path(tmp, f"{module}.py").write_text(OURS.format(extra=extra) + code)
         env = {**os.environ, "DATABASE_URL": PG_URL, "LMS_INSTANCE_PATH": tmp,
                "LMS_SIGNING_KEY_DIR": f"{tmp}/keys", "SECRET_KEY": "bench"}
-        targets = [(label, port, [f"/v/{c}.json" for c in codes]) for label, _, port, _ in APPS]
+        targets = [(label, port, [f"/v/{c}.json" for c in codes])
+                   for label, _, port, _, _ in APPS]
         targets.append((BARE_LABEL, 8462, ["/bare.json"]))
-        servers = [_serve(module, port, tmp, env) for _, module, port, _ in APPS]
+        servers = [_serve(module, port, tmp, env) for _, module, port, _, _ in APPS]
         servers.append(_serve("bare_app", 8462, tmp, env))
         try:
             use_wrk = shutil.which("wrk") is not None
@@ -184,7 +218,7 @@ def main() -> None:
                 spread = ", ".join(f"{r:.0f}" for r, _ in runs[label])
                 print(f"{label:30s} {rps:9.0f} req/s   p99 {p99:7.1f} ms   (rondas: {spread})")
             bare = results[BARE_LABEL][0]
-            for label, _, _, _ in APPS:
+            for label, *_ in APPS:
                 print(f"Relación {label} / {BARE_LABEL}: "
                       f"{100 * results[label][0] / bare:.0f} % (meta >= 60 %)")
         finally:
