@@ -36,6 +36,8 @@ class Config:
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     #: Task queue storage (lms/tasks.py): sqlite:///…, postgresql://… or redis://….
     TASK_QUEUE_URL = os.environ.get("TASK_QUEUE_URL", f"sqlite:///{INSTANCE / 'tasks.sqlite3'}")
+    #: Queue name inside that storage: installations sharing one Redis need different names.
+    TASK_QUEUE_NAME = os.environ.get("TASK_QUEUE_NAME", "lms")
     #: Run tasks in the caller instead of a consumer (tests).
     TASK_QUEUE_IMMEDIATE = False
     #: A task sent or started this long ago without finishing is sent again.

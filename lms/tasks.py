@@ -66,14 +66,23 @@ class TaskRecord(db.Model):
 class _Queue(Huey):
     """Huey whose storage is chosen when the app is configured rather than at import."""
 
-    def configure(self, url: str, immediate: bool) -> None:
+    def configure(self, url: str, immediate: bool, name: str = "lms") -> None:
         """Point the queue at ``url`` (or at memory, running tasks inline, if ``immediate``)."""
+        self.storage.close()
+        self.name = name
         self.storage_class, self.storage_kwargs = storage_for(url)
         self._immediate = immediate
         self.storage = self.create_storage()
 
 
 huey = _Queue("lms", immediate=True, results=False, utc=True)
+
+
+@huey.on_shutdown()
+def _close_connections() -> None:
+    # Each consumer thread holds its own PostgreSQL LISTEN connection: close it on the way out.
+    huey.storage.close()
+
 _app: Flask | None = None
 _tasks: dict[str, object] = {}
 _labels: dict[str, str] = {}
@@ -95,7 +104,8 @@ def storage_for(url: str) -> tuple[type, dict]:
 def init_app(app: Flask) -> None:
     """Configure the queue for ``app``; the consumer runs tasks in this app's context."""
     global _app
-    huey.configure(app.config["TASK_QUEUE_URL"], app.config.get("TASK_QUEUE_IMMEDIATE", False))
+    huey.configure(app.config["TASK_QUEUE_URL"], app.config.get("TASK_QUEUE_IMMEDIATE", False),
+                   app.config.get("TASK_QUEUE_NAME", "lms"))
     _app = app
 
 

@@ -7,8 +7,10 @@ import socket
 import subprocess
 import time
 import urllib.request
+import uuid
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from lms import tasks
@@ -16,6 +18,7 @@ from lms.certificates.models import Certificate, IssueJob
 from lms.extensions import db as _db
 from tests import factories
 from tests.certificates.conftest import completed_enrollment, standalone_app
+from tests.ops.test_web_tier import REDIS_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -30,9 +33,29 @@ def _wait(condition, seconds: float, step: float = 0.2):
     return condition()
 
 
-def test_a_consumer_issues_a_batch_only_after_the_request_commits(tmp_path, own_queue):
-    queue = f"sqlite:///{tmp_path / 'queue.sqlite3'}"
-    with standalone_app(tmp_path, TASK_QUEUE_IMMEDIATE=False, TASK_QUEUE_URL=queue) as app:
+def _backends():
+    # Every storage TASK_QUEUE_URL can name; PostgreSQL in the PostgreSQL run of the suite.
+    found = ["sqlite", "redis"]
+    if os.environ.get("LMS_TEST_DB_URL"):
+        found.append("postgresql")
+    return found
+
+
+def _queue_url(backend, tmp_path, app):
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'queue.sqlite3'}"
+    if backend == "redis":
+        return REDIS_URL
+    return app.config["SQLALCHEMY_DATABASE_URI"]  # this worker's test database
+
+
+@pytest.mark.parametrize("backend", _backends())
+def test_a_consumer_issues_a_batch_only_after_the_request_commits(tmp_path, app, own_queue,
+                                                                   backend):
+    queue = _queue_url(backend, tmp_path, app)
+    name = f"lms-test-{uuid.uuid4().hex[:12]}"  # test workers sharing Redis never cross
+    with standalone_app(tmp_path, TASK_QUEUE_IMMEDIATE=False, TASK_QUEUE_URL=queue,
+                        TASK_QUEUE_NAME=name) as app:
         with app.app_context():
             admin = factories.user("admin")
             cohort = factories.cohort()
@@ -57,6 +80,8 @@ def test_a_consumer_issues_a_batch_only_after_the_request_commits(tmp_path, own_
         finally:
             consumer.stop(graceful=True)
         assert done, client.get(status_url).get_json()
+        assert tasks.huey.pending_count() == 0
+        tasks.huey.storage.flush_all()
         with app.app_context():
             per_enrollment = _db.session.execute(
                 select(Certificate.enrollment_id, func.count()).group_by(Certificate.enrollment_id)
