@@ -12,7 +12,6 @@
   and each task is written so that running it again changes nothing.
 """
 
-import logging
 from contextlib import nullcontext
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -23,10 +22,10 @@ from huey.storage import PostgresStorage, RedisStorage, SqliteStorage
 from sqlalchemy import JSON, String, Text, case, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
+from lms import log
 from lms.extensions import db
 from lms.timeutil import utcnow
 
-log = logging.getLogger(__name__)
 #: Record states: pending (in the outbox), sent (to Huey), running, retrying, failed, done.
 STATES = ("pending", "sent", "running", "retrying", "failed", "done")
 #: A pending record older than this was committed by a process that died before sending it.
@@ -195,7 +194,7 @@ def send(ids: list[int]) -> None:
         try:
             _tasks[name](record_id)
         except Exception:  # the queue is unreachable: the sweep delivers it later
-            log.exception("Could not send task %s", record_id)
+            log.failure("tasks.send_failed", task_id=record_id)
             db.session.execute(update(TaskRecord).where(TaskRecord.id == record_id,
                                                         TaskRecord.state == "sent")
                                .values(state="pending"))
