@@ -142,12 +142,14 @@ def _wrk(port: int, paths: list[str], seconds: int, tmp: str) -> tuple[float, fl
     return rps, p99
 
 
-def _python_load(port: int, paths: list[str], total: int) -> tuple[float, float]:
+def _python_load(port: int | list[int], paths: list[str], total: int) -> tuple[float, float]:
+    """req/s and p99 (ms) of ``total`` GETs over 32 connections, shared among ``port``(s)."""
+    ports = port if isinstance(port, list) else [port]
     latencies: list[float] = []
     lock = threading.Lock()
     per = total // CONNECTIONS
 
-    def worker():
+    def worker(port):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
         mine = []
         for _ in range(per):
@@ -161,7 +163,8 @@ def _python_load(port: int, paths: list[str], total: int) -> tuple[float, float]
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=worker) for _ in range(CONNECTIONS)]
+    threads = [threading.Thread(target=worker, args=(ports[i % len(ports)],))
+               for i in range(CONNECTIONS)]
     start = time.perf_counter()
     for t in threads:
         t.start()

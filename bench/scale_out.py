@@ -17,7 +17,6 @@ there are deleted). Without PostgreSQL it says so and exits 0. Everything is on 
 """
 
 import argparse
-import http.client
 import http.cookiejar
 import os
 import re
@@ -25,8 +24,8 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
@@ -37,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import certificates_issue as builder  # noqa: E402
+from certificates_verify import _python_load  # noqa: E402
 
 PG_URL = builder.PG_URL
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -169,35 +169,6 @@ def _documents_per_enrollment(course: str) -> dict[int, int]:
     return {n: sum(1 for _, c in rows if c == n) for n in {c for _, c in rows}}
 
 
-def _load(ports: list[int], paths: list[str], total: int, connections: int = 32):
-    latencies: list[float] = []
-    lock = threading.Lock()
-
-    def worker(port: int, offset: int):
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-        mine = []
-        for i in range(total // connections):
-            start = time.perf_counter()
-            conn.request("GET", paths[(offset + i * 7) % len(paths)])
-            response = conn.getresponse()
-            response.read()
-            assert response.status == 200, response.status
-            mine.append((time.perf_counter() - start) * 1000)
-        with lock:
-            latencies.extend(mine)
-
-    threads = [threading.Thread(target=worker, args=(ports[i % len(ports)], i * 31))
-               for i in range(connections)]
-    start = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    elapsed = time.perf_counter() - start
-    latencies.sort()
-    return len(latencies) / elapsed, latencies[int(len(latencies) * 0.99) - 1]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--requests", type=int, default=6000, help="verification requests")
@@ -293,10 +264,10 @@ def main() -> None:
 
             # 5. Verification throughput and p99, one instance against two.
             paths = [f"/v/{c}.json" for (c,) in _sql(valid)]
-            _load([PORTS["A"]], paths, 1000)
+            _python_load([PORTS["A"]], paths, 1000)
             for label, ports in (("1 instancia", [PORTS["A"]]),
                                  ("2 instancias", list(PORTS.values()))):
-                rps, p99 = _load(ports, paths, args.requests)
+                rps, p99 = _python_load(ports, paths, args.requests)
                 print(f"GET /v/CODE.json, {label} (gthread 2x8 cada una), 32 conexiones: "
                       f"{rps:.0f} req/s, p99 {p99:.1f} ms")
         finally:
