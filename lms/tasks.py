@@ -82,6 +82,7 @@ def _close_connections() -> None:
     # Each consumer thread holds its own PostgreSQL LISTEN connection: close it on the way out.
     huey.storage.close()
 
+
 _app: Flask | None = None
 _tasks: dict[str, object] = {}
 _labels: dict[str, str] = {}
