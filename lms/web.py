@@ -4,6 +4,7 @@ load the object (404), check access (403), call a service, render or redirect.
 - ``requires(*roles)``: a logged-in user holding one of the roles.
 - ``loads(param, Model, can=...)``: the URL's id becomes the row; ``can(user, row)`` must hold.
 - ``attempt(form)``: a service's ``ValidationError`` lands on the form and undoes the request.
+- ``after_commit(fn)``: run ``fn`` once the request's commit succeeded (background work).
 - ``install(app)``: one commit per request, after a successful response; rollback otherwise.
 """
 
@@ -123,6 +124,14 @@ class IdConverter(IntegerConverter):
         super().__init__(map, *args, **kwargs)
 
 
+def after_commit(callback: Callable[[], object]) -> None:
+    """Run ``callback`` after this request's commit, so other threads see what it wrote.
+
+    Background work started from a view goes here; a failed request never runs it.
+    """
+    g.setdefault("after_commit", []).append(callback)
+
+
 def install(app: Flask) -> None:
     """Bound integer URL parts, and commit once per successful request (roll back the rest)."""
     app.url_map.converters["int"] = IdConverter
@@ -135,6 +144,8 @@ def install(app: Flask) -> None:
     def _commit(response):
         if response.status_code < 400 and not g.get("request_failed"):
             db.session.commit()
+            for callback in g.pop("after_commit", ()):
+                callback()
         else:
             db.session.rollback()
         return response

@@ -4,6 +4,7 @@ Letters: A admin, T trainer of the world's cohort, S another trainer, N analyst,
 Every rule in the URL map must appear in ACCESS, so a new endpoint cannot skip the check.
 """
 
+import re
 from datetime import date
 
 import pytest
@@ -212,7 +213,7 @@ def _url(rule, args, indicator):
         values["code"] = current_code(args["session_id"])[0]
     path = rule.rule
     for name, value in values.items():
-        path = path.replace(f"<int:{name}>", str(value)).replace(f"<{name}>", str(value))
+        path = re.sub(rf"<(?:\w+:)?{name}>", str(value), path)
     return path + QUERY.get(rule.endpoint, "")
 
 

@@ -1,6 +1,7 @@
 """Public pages: verification (/v/CODE, .json), JWKS, status list, citizen portal.
 
-No login; rate-limited per client; nothing here shows a full document number.
+No login; rate-limited per client (limits applied in blueprint.py); nothing here shows
+a full document number.
 """
 
 from functools import lru_cache
@@ -15,7 +16,7 @@ from lms.certificates import cache, public, signing
 from lms.certificates.forms import PortalForm, UploadForm
 from lms.certificates.lifecycle import is_anonymized
 from lms.certificates.models import Certificate
-from lms.certificates.views import _pdf_response, bp
+from lms.certificates.responses import pdf_response
 from lms.extensions import db, limiter
 
 
@@ -24,7 +25,6 @@ def verify_limit() -> str:
     return current_app.config.get("CERT_VERIFY_RATE_LIMIT", "120/minute")
 
 
-PORTAL_LIMIT = "10/minute;40/hour"
 NOT_FOUND = (
     "No existe un documento con el código {code}. Revise que lo haya escrito completo "
     "(cuatro grupos de cuatro caracteres y un carácter final de control)."
@@ -55,8 +55,6 @@ def _check_rate(scope: str) -> None:
         abort(429)
 
 
-@bp.route("/v/<code>.json")
-@limiter.exempt
 def verify_json(code: str):
     """The verification record as JSON."""
     _check_rate("verify-json")
@@ -70,8 +68,6 @@ def verify_json(code: str):
     return response
 
 
-@bp.route("/v/<code>", methods=["GET", "POST"])
-@limiter.limit(verify_limit)
 def verify(code: str):
     """Public verification page; a POST compares an uploaded PDF with the issued one."""
     cert, replaced_by = _found(code)
@@ -88,7 +84,6 @@ def verify(code: str):
     ), status
 
 
-@bp.route("/.well-known/jwks.json")
 def jwks():
     """Public keys, current and retired, so every document ever signed still verifies."""
     response = jsonify(signing.jwks())
@@ -97,7 +92,6 @@ def jwks():
     return response
 
 
-@bp.route("/.well-known/status-list")
 def status_list():
     """Signed list of revoked and superseded codes (a compact JWS with iat and exp)."""
     response = Response(public.status_list(), mimetype="application/jose")
@@ -106,8 +100,6 @@ def status_list():
     return response
 
 
-@bp.route("/certificados", methods=["GET", "POST"])
-@limiter.limit(PORTAL_LIMIT, methods=["POST"])
 def portal():
     """Citizen portal: document type, number and birth date list one's own documents."""
     form = PortalForm()
@@ -115,13 +107,10 @@ def portal():
     if form.validate_on_submit():
         results = public.portal_lookup(form.document_type.data, form.document_number.data,
                                        form.birth_date.data)
-        db.session.commit()
     status = 422 if request.method == "POST" and form.errors else 200
     return render_template("certificates/portal.html", form=form, results=results), status
 
 
-@bp.route("/certificados/descargar/<token>")
-@limiter.limit(verify_limit)
 def download(token: str):
     """A citizen's download link: the issued PDF, byte for byte."""
     cert = public.by_token(token)
@@ -130,4 +119,4 @@ def download(token: str):
                    "Consulte de nuevo sus documentos.")
     cert = db.session.scalar(select(Certificate).options(undefer(Certificate.pdf))
                              .filter_by(id=cert.id))
-    return _pdf_response(cert)
+    return pdf_response(cert)
