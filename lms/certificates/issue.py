@@ -14,8 +14,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import exists, insert, select
 
-from lms.audit.models import AuditEntry
-from lms.audit.services import current_actor_id
+from lms.audit.services import record_bulk
 from lms.auth.models import User
 from lms.certificates import layout, qr, signing
 from lms.certificates.codes import new_code
@@ -91,9 +90,7 @@ def check_eligible(enrollment: Enrollment) -> None:
         raise ValidationError("La persona fue anonimizada.", "enrollment_id")
     live = db.session.scalar(
         select(Certificate.code).where(
-            Certificate.enrollment_id == enrollment.id,
-            Certificate.revoked_at.is_(None),
-            Certificate.superseded_by_id.is_(None),
+            Certificate.enrollment_id == enrollment.id, Certificate.is_valid
         )
     )
     if live:
@@ -198,19 +195,13 @@ def materialize(records: list[dict], issued_by_id: int | None = None) -> list[in
 
 def _audit_created(ids: list[int], rows: list[dict]) -> None:
     # Bulk inserts skip the flush hook, so write the same "create" entries it would.
-    actor, at = current_actor_id(), utcnow()
     hidden = set(Certificate.__audit_exclude__)
-    entries = []
-    for cert_id, row in zip(ids, rows, strict=True):
-        changes = {
-            key: [None, value.isoformat() if hasattr(value, "isoformat") else
-                  str(value) if isinstance(value, Decimal) else value]
-            for key, value in row.items()
-            if key not in hidden and value is not None
-        }
-        entries.append({"at": at, "actor_id": actor, "action": "create",
-                        "entity": "certificates", "entity_id": cert_id, "changes": changes})
-    db.session.execute(insert(AuditEntry), entries)
+    record_bulk("certificates", [
+        (cert_id, "create",
+         {key: [None, value] for key, value in row.items()
+          if key not in hidden and value is not None})
+        for cert_id, row in zip(ids, rows, strict=True)
+    ])
 
 
 def issue_for(enrollment: Enrollment, issued_by_id: int | None = None) -> Certificate:

@@ -72,7 +72,11 @@ class Certificate(db.Model):
 
     @hybrid_property
     def is_valid(self) -> bool:
-        """In force: neither revoked nor replaced by a correction (also a SQL condition)."""
+        """The one definition of a valid document: neither revoked nor superseded.
+
+        Also a SQL condition (``select(Certificate).where(Certificate.is_valid)``), so
+        issuing, indicator counting, completion and the portal can never disagree.
+        """
         return self.revoked_at is None and self.superseded_by_id is None
 
     @is_valid.inplace.expression
@@ -85,9 +89,7 @@ class Certificate(db.Model):
         """valid, revoked or superseded."""
         if self.revoked_at is not None:
             return "revoked"
-        if self.superseded_by_id is not None:
-            return "superseded"
-        return "valid"
+        return "valid" if self.is_valid else "superseded"
 
 
 class IssueJob(db.Model):

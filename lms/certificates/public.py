@@ -121,6 +121,8 @@ def same_file(cert: Certificate, data: bytes) -> bool:
 def portal_lookup(document_type: str, number: str, birth_date: date) -> list[tuple]:
     """A citizen's documents as (certificate, fresh download token or None), newest first.
 
+    Only valid documents get a link: a revoked or superseded one is listed with its status.
+
     One query whatever the input, so a wrong combination takes as long as a right one
     and answers the same empty list whether or not the person exists. Each lookup
     issues new links (only their hashes are stored), which retires older ones.
@@ -147,7 +149,7 @@ def portal_lookup(document_type: str, number: str, birth_date: date) -> list[tup
     out = []
     for cert in certs:
         token = None
-        if cert.revoked_at is None:
+        if cert.is_valid:
             token = secrets.token_urlsafe(24)
             cert.download_token_hash = _hash(token)
         out.append((cert, token))
@@ -156,13 +158,13 @@ def portal_lookup(document_type: str, number: str, birth_date: date) -> list[tup
 
 
 def by_token(token: str) -> Certificate | None:
-    """The document a citizen download link points to (never a revoked one)."""
+    """The document a citizen download link points to (only a valid one)."""
     if not token or len(token) > 100:
         return None
     cert = db.session.scalar(
         select(Certificate).where(Certificate.download_token_hash == _hash(token))
     )
-    if cert is None or cert.revoked_at is not None or is_anonymized(cert):
+    if cert is None or not cert.is_valid or is_anonymized(cert):
         return None
     return cert
 
