@@ -9,13 +9,12 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from joserfc import jws
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey
 
 from lms.certificates.codes import normalize
-from lms.certificates.signing import b64url_decode
+from lms.certificates.signing import ALGORITHMS
 
 REQUIRED_CLAIMS = (
     "iss", "jti", "iat", "name", "doc", "course", "course_name", "hours", "completed", "kind",
@@ -51,25 +50,14 @@ class Verdict:
         return EXIT_UNCHECKED if self.status == "unknown" else EXIT_OK
 
 
-def _public_key(jwk: dict) -> ec.EllipticCurvePublicKey:
-    if jwk.get("kty") != "EC" or jwk.get("crv") != "P-256":
-        raise VerificationError("La clave publicada no es P-256.")
-    x = int.from_bytes(b64url_decode(jwk["x"]), "big")
-    y = int.from_bytes(b64url_decode(jwk["y"]), "big")
-    return ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
-
-
 def verify_jws(token: str, jwks: dict) -> tuple[dict, str]:
     """Check an ES256 compact JWS against the JWKS; return (payload, kid) or raise."""
-    parts = token.strip().split(".") if isinstance(token, str) else []
-    if len(parts) != 3:
-        raise VerificationError("El texto no es un JWS compacto.")
     try:
-        header = json.loads(b64url_decode(parts[0]))
-        signature = b64url_decode(parts[2])
-    except ValueError as exc:
-        raise VerificationError("La cabecera o la firma están dañadas.") from exc
-    if not isinstance(header, dict) or header.get("alg") != "ES256":
+        parsed = jws.extract_compact(token.strip().encode("ascii"))
+    except (AttributeError, UnicodeError, JoseError, ValueError) as exc:
+        raise VerificationError("El texto no es un JWS compacto o está dañado.") from exc
+    header = parsed.protected
+    if header.get("alg") != "ES256":
         raise VerificationError("Algoritmo no permitido: solo se acepta ES256.")
     if header.get("crit") is not None:
         raise VerificationError("Cabecera con parámetros críticos desconocidos.")
@@ -77,19 +65,18 @@ def verify_jws(token: str, jwks: dict) -> tuple[dict, str]:
     jwk = next((k for k in jwks.get("keys", []) if k.get("kid") == kid), None)
     if not isinstance(kid, str) or jwk is None:
         raise VerificationError(f"Clave desconocida (kid {kid!r}).")
-    if len(signature) != 64:
-        raise VerificationError("La firma no tiene el tamaño de ES256.")
-    r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
     try:
-        _public_key(jwk).verify(
-            encode_dss_signature(r, s),
-            f"{parts[0]}.{parts[1]}".encode("ascii"),
-            ec.ECDSA(hashes.SHA256()),
-        )
-    except (InvalidSignature, ValueError) as exc:
+        key = ECKey.import_key(jwk)
+    except (JoseError, ValueError, TypeError) as exc:
+        raise VerificationError("La clave publicada no es P-256.") from exc
+    if key.curve_name != "P-256":
+        raise VerificationError("La clave publicada no es P-256.")
+    try:
+        jws.deserialize_compact(token.strip(), key, algorithms=ALGORITHMS)
+    except JoseError as exc:
         raise VerificationError("La firma no corresponde: el documento fue alterado.") from exc
     try:
-        payload = json.loads(b64url_decode(parts[1]).decode("utf-8"))
+        payload = json.loads(parsed.payload.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise VerificationError("El contenido firmado no es JSON.") from exc
     if not isinstance(payload, dict):
