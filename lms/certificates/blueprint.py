@@ -43,6 +43,14 @@ bp.add_url_rule("/admin/certificados/<code:code>/corregir", "correct", views.cor
 bp.add_url_rule("/v/<code>.json", "verify_json", limiter.exempt(public_views.verify_json))
 bp.add_url_rule("/v/<code>", "verify", verify_limit(public_views.verify),
                 methods=["GET", "POST"])
+# The compact QR's address: /V/ and the code's 16 symbols, in any case.
+bp.add_url_rule("/V/<code>", "verify_qr", verify_limit(public_views.verify_qr))
+bp.add_url_rule("/v/<code>/credential.json", "credential_json",
+                verify_limit(public_views.credential_json))
+bp.add_url_rule("/v/<code>/credential.jwt", "credential_jwt",
+                verify_limit(public_views.credential_jwt))
+bp.add_url_rule("/.well-known/status-list/credential.jwt", "status_list_credential",
+                public_views.status_list_credential)
 bp.add_url_rule("/.well-known/jwks.json", "jwks", public_views.jwks)
 bp.add_url_rule("/.well-known/status-list", "status_list", public_views.status_list)
 bp.add_url_rule("/certificados", "portal",

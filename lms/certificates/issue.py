@@ -6,8 +6,8 @@ one pipeline, a constant number of SQL statements per batch whatever its size
 documents and their audit entries written in two bulk inserts).
 """
 
-import calendar
 import hashlib
+import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,7 +16,7 @@ from sqlalchemy import exists, insert, select
 
 from lms.audit.services import record_bulk
 from lms.auth.models import User
-from lms.certificates import layout, qr, signing
+from lms.certificates import compact, layout, qr, signing, statuslist
 from lms.certificates.codes import new_code
 from lms.certificates.models import Certificate
 from lms.courses.models import Cohort, Course, Enrollment, Site, cohort_trainers
@@ -138,48 +138,37 @@ def frozen_from_enrollments(ids: list[int]) -> list[dict]:
     ]
 
 
-def claims(record: dict, base_url: str) -> dict:
-    """The signed payload carried by the QR (contract of issue 4, section 5)."""
-    return {
-        "iss": base_url,
-        "jti": record["code"],
-        "iat": calendar.timegm(record["issued_at"].timetuple()),
-        "name": record["holder_name"],
-        "doc": masked_document(record["document_type"], record["document_number"]),
-        "course": record["course_code"],
-        "course_name": record["course_name"],
-        "hours": hours_value(record["hours"]),
-        "completed": record["completed_on"].isoformat(),
-        "kind": record["kind"],
-    }
-
-
 def materialize(records: list[dict], issued_by_id: int | None = None) -> list[int]:
     """Sign, render and insert documents for frozen ``records``; return the new ids in order."""
     if not records:
         return []
     ring = signing.keyring()
+    key, kid = ring.keys[ring.current].private_key, ring.thumbprint_prefix(ring.current)
     base = current_app.config["BASE_URL"]
     issuer = current_app.config["ISSUER_NAME"]
     logo = logo_path()
-    # Second precision: iat is whole seconds and the stored date must say the same.
+    # Second precision, like every date shown of the document.
     now = utcnow().replace(microsecond=0)
+    indexes = statuslist.pick_indexes(len(records))
     rows = []
-    for frozen in records:
+    for frozen, index in zip(records, indexes, strict=True):
         record = {**frozen, "code": new_code(), "issued_at": now}
         record["hours"] = Decimal(record["hours"])
-        token = ring.sign(claims(record, base))
-        text = f"{base}/v/{record['code']}#{token}"
+        values = compact.field_values(record, layout.local_date(now))
+        text = compact.build(base, record["code"], values, key, kid)
         printed = layout.Printed(**{k: record[k] for k in layout.Printed.__dataclass_fields__})
-        document = layout.render(printed, text, qr.matrix(text), issuer, logo)
+        document = layout.render(printed, f"{base}/v/{record['code']}", qr.matrix(text),
+                                 issuer, logo)
         rows.append(
             {
                 **record,
                 "issued_by_id": issued_by_id,
                 "pdf": document,
                 "sha256": hashlib.sha256(document).hexdigest(),
-                "jws": token,
+                "jws": text.rsplit("#", 1)[1],
                 "kid": ring.current,
+                "subject_id": f"urn:uuid:{uuid.uuid4()}",
+                "status_index": index,
             }
         )
     # Matched back by code: asking the driver to keep parameter order would make

@@ -54,7 +54,8 @@ class Certificate(db.Model):
     pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     #: SHA-256 hex of the PDF.
     sha256: Mapped[str] = mapped_column(String(64))
-    #: Compact JWS carried by the QR.
+    #: Signed payload carried by the QR: the compact form's DIGITS (compact.py), or a
+    #: compact JWS for documents issued before it.
     jws: Mapped[str] = mapped_column(Text)
     #: Signing key id.
     kid: Mapped[str] = mapped_column(String(40))
@@ -64,6 +65,11 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None]
     #: Why it was revoked.
     revoked_reason: Mapped[str | None] = mapped_column(String(300))
+    #: credentialSubject.id of its Open Badges credential: a random urn:uuid, never the
+    #: document number.
+    subject_id: Mapped[str] = mapped_column(String(45), unique=True)
+    #: Its random bit in the revocation BitstringStatusList (statuslist.py).
+    status_index: Mapped[int] = mapped_column(unique=True)
     #: The correction that replaced it.
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
 

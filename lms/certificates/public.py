@@ -11,9 +11,10 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, defer
 
-from lms.certificates import cache, signing
-from lms.certificates.codes import normalize
+from lms.certificates import cache, compact, issue, signing
+from lms.certificates.codes import from_symbols, normalize
 from lms.certificates.issue import hours_value, masked_document
+from lms.certificates.layout import local_date
 from lms.certificates.lifecycle import is_anonymized
 from lms.certificates.models import Certificate
 from lms.courses.models import Enrollment
@@ -34,8 +35,11 @@ def base_url() -> str:
 
 
 def find(code_text: str) -> tuple[Certificate, str | None] | None:
-    """The document for a typed or scanned code and its replacement's code, or None."""
-    code = normalize(code_text)
+    """The document for a typed or scanned code and its replacement's code, or None.
+
+    A code as typed (any case, dashes, check symbol) or a QR's 16 symbols (any case).
+    """
+    code = normalize(code_text) or from_symbols(code_text)
     if code is None:
         return None
     row = db.session.execute(
@@ -68,7 +72,7 @@ def record(cert: Certificate, replaced_by: str | None) -> dict:
 
 def record_json(code_text: str) -> bytes | None:
     """The JSON verification record as bytes (cached briefly), or None for unknown codes."""
-    code = normalize(code_text)
+    code = normalize(code_text) or from_symbols(code_text)
     if code is None:
         return None
     body = cache.get(code)
@@ -111,6 +115,19 @@ def status_list(ring: signing.KeyRing | None = None) -> str:
             "superseded": superseded,
         }
     )
+
+
+def carried_fields(cert: Certificate) -> dict:
+    """The registry's record in the QR's FIELDS form, for the page to compare field by field.
+
+    An anonymised holder's name and number are no longer on record: they are left out.
+    """
+    values = dict(zip(compact.FIELDS, compact.field_values(
+        {c: getattr(cert, c) for c in issue.FROZEN}, local_date(cert.issued_at)), strict=True))
+    if is_anonymized(cert):
+        values.pop("name")
+        values.pop("doc")
+    return values
 
 
 def same_file(cert: Certificate, data: bytes) -> bool:

@@ -4,6 +4,7 @@ No login; rate-limited per client (limits applied in blueprint.py); nothing here
 a full document number.
 """
 
+import json
 from functools import lru_cache
 
 from flask import Response, abort, current_app, jsonify, render_template, request, url_for
@@ -12,7 +13,7 @@ from limits import parse_many
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from lms.certificates import cache, public, signing
+from lms.certificates import cache, compact, credential, public, signing, statuslist
 from lms.certificates.forms import PortalForm, UploadForm
 from lms.certificates.lifecycle import is_anonymized
 from lms.certificates.models import Certificate
@@ -81,7 +82,42 @@ def verify(code: str):
         "certificates/verify.html", cert=cert, data=public.record(cert, replaced_by),
         replaced_by=replaced_by, form=form, match=match, anonymized=is_anonymized(cert),
         jwks_url=url_for(".jwks"), status_url=url_for(".status_list"),
+        issuer=compact.issuer(current_app.config["BASE_URL"]),
+        carried=public.carried_fields(cert),
     ), status
+
+
+def verify_qr(code: str):
+    """The address in the compact QR (/V/ and 16 symbols, any case): the same page."""
+    return verify(code)
+
+
+def credential_json(code: str):
+    """The document's Open Badges 3.0 credential, unsigned, to read."""
+    cert, _ = _found(code)
+    response = Response(json.dumps(credential.achievement_credential(cert), ensure_ascii=False,
+                                   indent=2), mimetype="application/json")
+    return _public(response, "no-cache")
+
+
+def credential_jwt(code: str):
+    """The document's Open Badges 3.0 credential as a JWT (ES256), for wallets and LMSs."""
+    cert, _ = _found(code)
+    response = Response(credential.signed(cert), mimetype="application/jwt")
+    response.headers["Content-Disposition"] = f'attachment; filename="credencial-{cert.code}.jwt"'
+    return _public(response, "no-cache")
+
+
+def status_list_credential():
+    """The revocation BitstringStatusListCredential as a signed JWT."""
+    response = Response(statuslist.signed(credential.issuer()), mimetype="application/jwt")
+    return _public(response, "public, max-age=300")
+
+
+def _public(response: Response, cache_control: str) -> Response:
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = cache_control
+    return response
 
 
 def jwks():
@@ -108,7 +144,8 @@ def portal():
         results = public.portal_lookup(form.document_type.data, form.document_number.data,
                                        form.birth_date.data)
     status = 422 if request.method == "POST" and form.errors else 200
-    return render_template("certificates/portal.html", form=form, results=results), status
+    return render_template("certificates/portal.html", form=form, results=results,
+                           linkedin=credential.linkedin_url), status
 
 
 def download(token: str):

@@ -13,6 +13,7 @@ import json
 import os
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
@@ -42,6 +43,11 @@ def b64url_decode(text: str) -> bytes:
         raise ValueError("not base64url") from exc
 
 
+def timestamp(iso_utc: str) -> int:
+    """Seconds since the epoch of an ISO time ending in Z (a JWT's nbf, exp)."""
+    return int(datetime.fromisoformat(iso_utc.replace("Z", "+00:00")).timestamp())
+
+
 def compact_json(obj: dict) -> bytes:
     """Compact JSON keeping accents as UTF-8: every byte saved shrinks what is signed."""
     return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
@@ -63,6 +69,18 @@ class KeyRing:
                 for k in order
             ]
         }
+
+    def thumbprint_prefix(self, kid: str) -> bytes:
+        """KID of the compact QR: the first 2 bytes of the key's RFC 7638 SHA-256 thumbprint."""
+        return b64url_decode(self.keys[kid].thumbprint())[:2]
+
+    def sign_jwt(self, credential: dict, claims: dict) -> str:
+        """A credential secured as a JWT (ES256): its JSON plus the registered ``claims``."""
+        return jws.serialize_compact(
+            {"alg": "ES256", "kid": self.current, "typ": "JWT"},
+            compact_json({**credential, **claims}), self.keys[self.current],
+            algorithms=ALGORITHMS,
+        )
 
     def sign(self, payload: dict) -> str:
         """Compact JWS (ES256) of ``payload`` with protected header {alg, kid}."""
