@@ -7,7 +7,6 @@ documents and their audit entries written in two bulk inserts).
 """
 
 import hashlib
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -167,7 +166,6 @@ def materialize(records: list[dict], issued_by_id: int | None = None) -> list[in
                 "sha256": hashlib.sha256(document).hexdigest(),
                 "jws": text.rsplit("#", 1)[1],
                 "kid": ring.current,
-                "subject_id": f"urn:uuid:{uuid.uuid4()}",
                 "status_index": index,
             }
         )

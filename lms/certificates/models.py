@@ -1,5 +1,6 @@
 """Issued documents (certificados and constancias), frozen at issue, and batch jobs."""
 
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -67,7 +68,9 @@ class Certificate(db.Model):
     revoked_reason: Mapped[str | None] = mapped_column(String(300))
     #: credentialSubject.id of its Open Badges credential: a random urn:uuid, never the
     #: document number.
-    subject_id: Mapped[str] = mapped_column(String(45), unique=True)
+    subject_id: Mapped[str] = mapped_column(
+        String(45), unique=True, default=lambda: f"urn:uuid:{uuid.uuid4()}"
+    )
     #: Its random bit in the revocation BitstringStatusList (statuslist.py).
     status_index: Mapped[int] = mapped_column(unique=True)
     #: The correction that replaced it.

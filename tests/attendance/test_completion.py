@@ -69,7 +69,7 @@ def _certificate(db, enrollment, revoked=False, code=None):
         holder_name="X", document_type="CC", document_number="1", course_code="C",
         course_name="C", hours=Decimal(20), completed_on=date(2021, 2, 4), site_name="S",
         trainer_name="T", pdf=b"%PDF", sha256="0" * 64, jws="x", kid="k",
-        revoked_at=datetime(2021, 3, 1) if revoked else None,
+        status_index=enrollment.id, revoked_at=datetime(2021, 3, 1) if revoked else None,
     )
     db.session.add(cert)
     db.session.commit()

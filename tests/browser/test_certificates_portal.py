@@ -166,3 +166,19 @@ def test_forged_fragment_leads_with_red_on_a_phone_offline(live_server, live_app
     expect(row).to_contain_text("200")
     expect(page.locator("#estado-lista")).to_contain_text("copia guardada")
     assert_accessible(page)
+
+
+def test_a_document_of_the_earlier_jws_form_still_verifies(live_server, live_app, page):
+    from lms.certificates.models import Certificate
+    from tests.certificates.conftest import legacy_jws
+
+    _, code = _issued_text(live_app)
+    with live_app.app_context():
+        cert = db.session.scalar(db.select(Certificate).filter_by(code=code))
+        text = legacy_jws(cert, live_server)
+        db.session.commit()
+    page.goto(text)
+    expect(page.locator("#firma-resultado")).to_contain_text("Firma auténtica")
+    expect(page.locator("#veredicto")).to_contain_text("AUTÉNTICO Y VIGENTE")
+    expect(page.locator("#firma-datos")).to_contain_text("Ana Lucía Peñaranda Ruíz")
+    assert_accessible(page)
