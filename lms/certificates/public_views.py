@@ -63,10 +63,7 @@ def verify_json(code: str):
     body = public.record_json(code)
     if body is None:
         abort(404, NOT_FOUND.format(code=code[:40]))
-    response = Response(body, mimetype="application/json")
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return _public(Response(body, mimetype="application/json"), "no-cache")
 
 
 def verify(code: str):
@@ -82,7 +79,7 @@ def verify(code: str):
         "certificates/verify.html", cert=cert, data=public.record(cert, replaced_by),
         replaced_by=replaced_by, form=form, match=match, anonymized=is_anonymized(cert),
         jwks_url=url_for(".jwks"), status_url=url_for(".status_list"),
-        issuer=compact.issuer(current_app.config["BASE_URL"]),
+        issuer=compact.issuer(current_app.config["BASE_URL"]), code16=compact.code16(cert.code),
         carried=public.carried_fields(cert),
     ), status
 
@@ -115,6 +112,7 @@ def status_list_credential():
 
 
 def _public(response: Response, cache_control: str) -> Response:
+    # Readable from any origin: verifiers and wallets fetch these from their own pages.
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.headers["Cache-Control"] = cache_control
     return response
@@ -122,18 +120,13 @@ def _public(response: Response, cache_control: str) -> Response:
 
 def jwks():
     """Public keys, current and retired, so every document ever signed still verifies."""
-    response = jsonify(signing.jwks())
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
+    return _public(jsonify(signing.jwks()), "public, max-age=3600")
 
 
 def status_list():
     """Signed list of revoked and superseded codes (a compact JWS with iat and exp)."""
-    response = Response(public.status_list(), mimetype="application/jose")
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    return _public(Response(public.status_list(), mimetype="application/jose"),
+                   "public, max-age=300")
 
 
 def portal():
