@@ -37,16 +37,17 @@ run: install
 	  trap 'kill -INT $$consumer 2>/dev/null; wait $$consumer' EXIT INT TERM; \
 	  $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: dev
-	$(PY) -m ruff check .
+test: dev lint
 	$(PYTEST) -n 2 --dist loadfile
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 	  echo "== Same suite on PostgreSQL"; \
 	  LMS_TEST_DB_URL="$$TEST_DATABASE_URL" $(PYTEST) -n 2 --dist loadfile; \
 	fi
 
+# ruff, and import-linter's contracts (pyproject.toml): the layers of docs/architecture.md.
 lint: dev
 	$(PY) -m ruff check .
+	$(VENV)/bin/lint-imports
 
 bench: install
 	@for script in bench/*.py; do echo "== $$script"; $(PY) $$script || exit 1; done

@@ -17,7 +17,7 @@ BLUEPRINTS = (
     "lms.people.blueprint",
     "lms.courses.blueprint",
     "lms.attendance.blueprint",
-    "lms.certificates.views",
+    "lms.certificates.blueprint",
     "lms.indicators.blueprint",
     "lms.api",
 )

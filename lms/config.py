@@ -29,6 +29,8 @@ class Config:
     #: Logo printed on certificates (PNG/JPEG); the bundled one is used when unset.
     CERT_LOGO_PATH = os.environ.get("LMS_CERT_LOGO", "")
     ISSUER_NAME = os.environ.get("LMS_ISSUER_NAME", "Alcaldía de San José de Cúcuta — Oficina TIC")
+    #: The issuer's NIT, published in every Open Badges credential (otherIdentifier).
+    ISSUER_NIT = os.environ.get("LMS_ISSUER_NIT", "890501434-2")
     #: Flask-Limiter storage: memory:// counts per process; redis:// shares the counts
     #: between every worker and machine.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")

@@ -4,7 +4,9 @@ import pytest
 
 from tests.test_access import _client_as, _method, _rules, _url, world  # noqa: F401 - fixture
 
-PUBLIC_CACHE = {"certificates.jwks", "certificates.status_list"}
+PUBLIC_CACHE = {
+    "certificates.jwks", "certificates.status_list", "certificates.status_list_credential",
+}
 
 
 def _check(response, endpoint):

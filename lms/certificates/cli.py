@@ -6,15 +6,22 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import undefer
 
 from lms.audit.services import system_actor
-from lms.certificates import issue, lifecycle, qr, signing, status
-from lms.certificates.codes import normalize
+from lms.certificates import compact, issue, lifecycle, public, qr, signing, status
+from lms.certificates.codes import from_symbols, normalize
 from lms.certificates.models import Certificate
-from lms.certificates.verify import EXIT_OK, EXIT_REJECTED, EXIT_UNCHECKED, verify_text
+from lms.certificates.verify import (
+    EXIT_OK,
+    EXIT_REJECTED,
+    EXIT_UNCHECKED,
+    Verdict,
+    verify_text,
+)
 from lms.commands import acting_as, actor_option, run_once
 from lms.courses.models import Cohort, Course
 from lms.extensions import db
@@ -51,6 +58,21 @@ def _load_json_file(path: str | None, label: str):
         return Path(path).read_text(encoding="utf-8").strip()
     except OSError as exc:
         raise click.ClickException(f"No se pudo leer {label} {path}: {exc.strerror}.") from exc
+
+
+def _registry_verdict(code: str, offline: bool) -> Verdict:
+    # A bare code carries no signature: only the registry can answer for it.
+    if offline:
+        raise click.ClickException("Un código sin firma solo se comprueba en el registro: "
+                                   "quite --jwks o verifique el texto del QR o el PDF.")
+    found = public.find(code)
+    if found is None:
+        return Verdict(False, "invalid", reason=f"No existe un documento con el código {code}.")
+    record = public.record(*found)
+    verdict = Verdict(True, record["status"], claims={"jti": record["code"], **record})
+    if record["replaced_by"]:
+        verdict.reason = f"Reemplazado por {record['replaced_by']}."
+    return verdict
 
 
 def _certificate(code: str, *options) -> Certificate:
@@ -119,13 +141,19 @@ def register(group: AppGroup) -> None:
                   help="Archivo JWKS: verifica sin conexión, sin base de datos ni claves locales.")
     @click.option("--status-list", "status_file", help="Lista de estado firmada (JWS).")
     def verify(input_, jwks_file, status_file):
-        """Verify QR text or a PDF; exit 0 only for a genuine, unrevoked document."""
+        """Verify QR text, a bare code or a PDF; exit 0 only for a genuine, unrevoked document."""
         text = _read_input(input_)
-        if jwks_file:
-            jwks, status = _offline_inputs(jwks_file, status_file)
+        bare = normalize(text) or from_symbols(text)
+        status = None
+        if bare:
+            verdict = _registry_verdict(bare, offline=bool(jwks_file))
         else:
-            jwks, status = _local_inputs(status_file)
-        verdict = verify_text(text, jwks, status)
+            if jwks_file:
+                jwks, status = _offline_inputs(jwks_file, status_file)
+            else:
+                jwks, status = _local_inputs(status_file)
+            issuer = compact.issuer(current_app.config["BASE_URL"])
+            verdict = verify_text(text, jwks, status, issuer)
         click.echo(f"Veredicto: {VERDICTS[verdict.status]}")
         if verdict.reason:
             click.echo(f"Detalle: {verdict.reason}")
@@ -133,6 +161,8 @@ def register(group: AppGroup) -> None:
             when = datetime.fromtimestamp(verdict.status_checked_at, UTC)
             stale = " (VENCIDA)" if verdict.status_expired else ""
             click.echo(f"Estado comprobado el {when:%Y-%m-%d %H:%M} UTC{stale}")
+        elif bare:
+            click.echo("Comprobado en el registro oficial (un código solo no lleva firma).")
         elif verdict.genuine and not status:
             click.echo("Estado de revocación sin comprobar: indique --status-list con la lista "
                        f"firmada de {verdict.claims['iss']}/.well-known/status-list.")

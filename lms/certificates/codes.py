@@ -53,3 +53,11 @@ def normalize(text: str) -> str | None:
     if _check_symbol(symbols) != check:
         return None
     return _format(symbols, check)
+
+
+def from_symbols(text: str) -> str | None:
+    """The canonical code for its 16 symbols without dashes or check (a QR's CODE16), any case."""
+    raw = (text or "").strip().upper()
+    if len(raw) != _LENGTH or any(ch not in ALPHABET for ch in raw):
+        return None
+    return _format(raw, _check_symbol(raw))

@@ -6,7 +6,6 @@ one pipeline, a constant number of SQL statements per batch whatever its size
 documents and their audit entries written in two bulk inserts).
 """
 
-import calendar
 import hashlib
 from decimal import Decimal
 from pathlib import Path
@@ -14,10 +13,9 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import exists, insert, select
 
-from lms.audit.models import AuditEntry
-from lms.audit.services import current_actor_id
+from lms.audit.services import record_bulk
 from lms.auth.models import User
-from lms.certificates import layout, qr, signing
+from lms.certificates import compact, layout, qr, signing, statuslist
 from lms.certificates.codes import new_code
 from lms.certificates.models import Certificate
 from lms.courses.models import Cohort, Course, Enrollment, Site, cohort_trainers
@@ -91,9 +89,7 @@ def check_eligible(enrollment: Enrollment) -> None:
         raise ValidationError("La persona fue anonimizada.", "enrollment_id")
     live = db.session.scalar(
         select(Certificate.code).where(
-            Certificate.enrollment_id == enrollment.id,
-            Certificate.revoked_at.is_(None),
-            Certificate.superseded_by_id.is_(None),
+            Certificate.enrollment_id == enrollment.id, Certificate.is_valid
         )
     )
     if live:
@@ -141,48 +137,36 @@ def frozen_from_enrollments(ids: list[int]) -> list[dict]:
     ]
 
 
-def claims(record: dict, base_url: str) -> dict:
-    """The signed payload carried by the QR (contract of issue 4, section 5)."""
-    return {
-        "iss": base_url,
-        "jti": record["code"],
-        "iat": calendar.timegm(record["issued_at"].timetuple()),
-        "name": record["holder_name"],
-        "doc": masked_document(record["document_type"], record["document_number"]),
-        "course": record["course_code"],
-        "course_name": record["course_name"],
-        "hours": hours_value(record["hours"]),
-        "completed": record["completed_on"].isoformat(),
-        "kind": record["kind"],
-    }
-
-
 def materialize(records: list[dict], issued_by_id: int | None = None) -> list[int]:
     """Sign, render and insert documents for frozen ``records``; return the new ids in order."""
     if not records:
         return []
     ring = signing.keyring()
+    key, kid = ring.keys[ring.current].private_key, ring.thumbprint_prefix(ring.current)
     base = current_app.config["BASE_URL"]
     issuer = current_app.config["ISSUER_NAME"]
     logo = logo_path()
-    # Second precision: iat is whole seconds and the stored date must say the same.
+    # Second precision, like every date shown of the document.
     now = utcnow().replace(microsecond=0)
+    indexes = statuslist.pick_indexes(len(records))
     rows = []
-    for frozen in records:
+    for frozen, index in zip(records, indexes, strict=True):
         record = {**frozen, "code": new_code(), "issued_at": now}
         record["hours"] = Decimal(record["hours"])
-        token = ring.sign(claims(record, base))
-        text = f"{base}/v/{record['code']}#{token}"
+        values = compact.field_values(record, layout.local_date(now))
+        text = compact.build(base, record["code"], values, key, kid)
         printed = layout.Printed(**{k: record[k] for k in layout.Printed.__dataclass_fields__})
-        document = layout.render(printed, text, qr.matrix(text), issuer, logo)
+        document = layout.render(printed, f"{base}/v/{record['code']}", qr.matrix(text),
+                                 issuer, logo)
         rows.append(
             {
                 **record,
                 "issued_by_id": issued_by_id,
                 "pdf": document,
                 "sha256": hashlib.sha256(document).hexdigest(),
-                "jws": token,
+                "jws": text.rsplit("#", 1)[1],
                 "kid": ring.current,
+                "status_index": index,
             }
         )
     # Matched back by code: asking the driver to keep parameter order would make
@@ -198,19 +182,13 @@ def materialize(records: list[dict], issued_by_id: int | None = None) -> list[in
 
 def _audit_created(ids: list[int], rows: list[dict]) -> None:
     # Bulk inserts skip the flush hook, so write the same "create" entries it would.
-    actor, at = current_actor_id(), utcnow()
     hidden = set(Certificate.__audit_exclude__)
-    entries = []
-    for cert_id, row in zip(ids, rows, strict=True):
-        changes = {
-            key: [None, value.isoformat() if hasattr(value, "isoformat") else
-                  str(value) if isinstance(value, Decimal) else value]
-            for key, value in row.items()
-            if key not in hidden and value is not None
-        }
-        entries.append({"at": at, "actor_id": actor, "action": "create",
-                        "entity": "certificates", "entity_id": cert_id, "changes": changes})
-    db.session.execute(insert(AuditEntry), entries)
+    record_bulk("certificates", [
+        (cert_id, "create",
+         {key: [None, value] for key, value in row.items()
+          if key not in hidden and value is not None})
+        for cert_id, row in zip(ids, rows, strict=True)
+    ])
 
 
 def issue_for(enrollment: Enrollment, issued_by_id: int | None = None) -> Certificate:

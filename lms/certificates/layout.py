@@ -138,8 +138,8 @@ def _qr(c: Canvas, x: float, y: float, size: float):
     c.raw(f"q 0 0 0 rg {size:.2f} 0 0 {size:.2f} {x:.2f} {y:.2f} cm /QR Do Q")
 
 
-def render(p: Printed, qr_text: str, modules: tuple[int, bytes], issuer: str, logo: str) -> bytes:
-    """The PDF bytes of one document."""
+def render(p: Printed, address: str, modules: tuple[int, bytes], issuer: str, logo: str) -> bytes:
+    """The PDF bytes of one document; ``address`` is the lower-case one printed under the QR."""
     c = Canvas()
     cx = pdf.WIDTH / 2
     _frame(c)
@@ -183,7 +183,7 @@ def render(p: Printed, qr_text: str, modules: tuple[int, bytes], issuer: str, lo
     c.centered(490, 98, "Código de verificación", "regular", 9, GREY, 200)
     c.centered(490, 82, p.code, "bold", 13, NAVY, 220)
     c.centered(490, 66, "Escanee el código QR o consulte", "regular", 8, GREY, 220)
-    c.centered(490, 56, qr_text.split("#", 1)[0], "regular", 8, GREY, 220)
+    c.centered(490, 56, address, "regular", 8, GREY, 220)
     c.centered(cx, 36, "Documento con firma digital ES256 verificable en línea y sin conexión.",
                "regular", 7, GREY)
     content = "\n".join(c.ops).encode("ascii")

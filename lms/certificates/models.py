@@ -1,6 +1,7 @@
 """Issued documents (certificados and constancias), frozen at issue, batch jobs, and the
 published status list."""
 
+import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -55,7 +56,8 @@ class Certificate(db.Model):
     pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     #: SHA-256 hex of the PDF.
     sha256: Mapped[str] = mapped_column(String(64))
-    #: Compact JWS carried by the QR.
+    #: Signed payload carried by the QR: the compact form's DIGITS (compact.py), or a
+    #: compact JWS for documents issued before it.
     jws: Mapped[str] = mapped_column(Text)
     #: Signing key id.
     kid: Mapped[str] = mapped_column(String(40))
@@ -65,6 +67,13 @@ class Certificate(db.Model):
     revoked_at: Mapped[datetime | None]
     #: Why it was revoked.
     revoked_reason: Mapped[str | None] = mapped_column(String(300))
+    #: credentialSubject.id of its Open Badges credential: a random urn:uuid, never the
+    #: document number.
+    subject_id: Mapped[str] = mapped_column(
+        String(45), unique=True, default=lambda: f"urn:uuid:{uuid.uuid4()}"
+    )
+    #: Its random bit in the revocation BitstringStatusList (statuslist.py).
+    status_index: Mapped[int] = mapped_column(unique=True)
     #: The correction that replaced it.
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
 
@@ -73,7 +82,11 @@ class Certificate(db.Model):
 
     @hybrid_property
     def is_valid(self) -> bool:
-        """In force: neither revoked nor replaced by a correction (also a SQL condition)."""
+        """The one definition of a valid document: neither revoked nor superseded.
+
+        Also a SQL condition (``select(Certificate).where(Certificate.is_valid)``), so
+        issuing, indicator counting, completion and the portal can never disagree.
+        """
         return self.revoked_at is None and self.superseded_by_id is None
 
     @is_valid.inplace.expression
@@ -86,9 +99,7 @@ class Certificate(db.Model):
         """valid, revoked or superseded."""
         if self.revoked_at is not None:
             return "revoked"
-        if self.superseded_by_id is not None:
-            return "superseded"
-        return "valid"
+        return "valid" if self.is_valid else "superseded"
 
 
 class IssueJob(db.Model):

@@ -10,8 +10,10 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, defer
 
-from lms.certificates.codes import normalize
+from lms.certificates import compact, issue
+from lms.certificates.codes import from_symbols, normalize
 from lms.certificates.issue import hours_value, masked_document
+from lms.certificates.layout import local_date
 from lms.certificates.lifecycle import is_anonymized
 from lms.certificates.models import Certificate
 from lms.courses.models import Enrollment
@@ -29,8 +31,11 @@ def base_url() -> str:
 
 
 def find(code_text: str) -> tuple[Certificate, str | None] | None:
-    """The document for a typed or scanned code and its replacement's code, or None."""
-    code = normalize(code_text)
+    """The document for a typed or scanned code and its replacement's code, or None.
+
+    A code as typed (any case, dashes, check symbol) or a QR's 16 symbols (any case).
+    """
+    code = normalize(code_text) or from_symbols(code_text)
     if code is None:
         return None
     row = db.session.execute(
@@ -73,6 +78,19 @@ def record_json(code_text: str) -> bytes | None:
     return json.dumps(record(*found), ensure_ascii=False).encode()
 
 
+def carried_fields(cert: Certificate) -> dict:
+    """The registry's record in the QR's FIELDS form, for the page to compare field by field.
+
+    An anonymised holder's name and number are no longer on record: they are left out.
+    """
+    values = dict(zip(compact.FIELDS, compact.field_values(
+        {c: getattr(cert, c) for c in issue.FROZEN}, local_date(cert.issued_at)), strict=True))
+    if is_anonymized(cert):
+        values.pop("name")
+        values.pop("doc")
+    return values
+
+
 def same_file(cert: Certificate, data: bytes) -> bool:
     """Whether an uploaded file is byte for byte the issued PDF."""
     return secrets.compare_digest(hashlib.sha256(data).hexdigest(), cert.sha256)
@@ -80,6 +98,8 @@ def same_file(cert: Certificate, data: bytes) -> bool:
 
 def portal_lookup(document_type: str, number: str, birth_date: date) -> list[tuple]:
     """A citizen's documents as (certificate, fresh download token or None), newest first.
+
+    Only valid documents get a link: a revoked or superseded one is listed with its status.
 
     One query whatever the input, so a wrong combination takes as long as a right one
     and answers the same empty list whether or not the person exists. Each lookup
@@ -107,7 +127,7 @@ def portal_lookup(document_type: str, number: str, birth_date: date) -> list[tup
     out = []
     for cert in certs:
         token = None
-        if cert.revoked_at is None:
+        if cert.is_valid:
             token = secrets.token_urlsafe(24)
             cert.download_token_hash = _hash(token)
         out.append((cert, token))
@@ -116,13 +136,13 @@ def portal_lookup(document_type: str, number: str, birth_date: date) -> list[tup
 
 
 def by_token(token: str) -> Certificate | None:
-    """The document a citizen download link points to (never a revoked one)."""
+    """The document a citizen download link points to (only a valid one)."""
     if not token or len(token) > 100:
         return None
     cert = db.session.scalar(
         select(Certificate).where(Certificate.download_token_hash == _hash(token))
     )
-    if cert is None or cert.revoked_at is not None or is_anonymized(cert):
+    if cert is None or not cert.is_valid or is_anonymized(cert):
         return None
     return cert
 

@@ -1,18 +1,21 @@
 """Public pages: verification (/v/CODE, .json), JWKS, status list, citizen portal.
 
-No login; rate-limited per client; nothing here shows a full document number.
+No login; rate-limited per client (limits applied in blueprint.py); nothing here shows
+a full document number.
 """
+
+import json
 
 from flask import Response, abort, current_app, jsonify, render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from lms.certificates import public, signing, status
+from lms.certificates import compact, credential, public, signing, status, statuslist
 from lms.certificates.forms import PortalForm, UploadForm
 from lms.certificates.lifecycle import is_anonymized
 from lms.certificates.models import Certificate
-from lms.certificates.views import _pdf_response, bp
-from lms.extensions import db, limiter
+from lms.certificates.responses import pdf_response
+from lms.extensions import db
 
 
 def verify_limit() -> str:
@@ -20,7 +23,6 @@ def verify_limit() -> str:
     return current_app.config.get("CERT_VERIFY_RATE_LIMIT", "120/minute")
 
 
-PORTAL_LIMIT = "10/minute;40/hour"
 NOT_FOUND = (
     "No existe un documento con el código {code}. Revise que lo haya escrito completo "
     "(cuatro grupos de cuatro caracteres y un carácter final de control)."
@@ -34,22 +36,15 @@ def _found(code: str):
     return found
 
 
-@bp.route("/v/<code>.json")
-@limiter.limit(verify_limit)
 def verify_json(code: str):
     """The verification record as JSON."""
     # Keys in the documented order (Flask's jsonify would sort them).
     body = public.record_json(code)
     if body is None:
         abort(404, NOT_FOUND.format(code=code[:40]))
-    response = Response(body, mimetype="application/json")
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    return _public(Response(body, mimetype="application/json"), "no-cache")
 
 
-@bp.route("/v/<code>", methods=["GET", "POST"])
-@limiter.limit(verify_limit)
 def verify(code: str):
     """Public verification page; a POST compares an uploaded PDF with the issued one."""
     cert, replaced_by = _found(code)
@@ -63,29 +58,56 @@ def verify(code: str):
         "certificates/verify.html", cert=cert, data=public.record(cert, replaced_by),
         replaced_by=replaced_by, form=form, match=match, anonymized=is_anonymized(cert),
         jwks_url=url_for(".jwks"), status_url=url_for(".status_list"),
+        issuer=compact.issuer(current_app.config["BASE_URL"]), code16=compact.code16(cert.code),
+        carried=public.carried_fields(cert),
     ), status
 
 
-@bp.route("/.well-known/jwks.json")
+def verify_qr(code: str):
+    """The address in the compact QR (/V/ and 16 symbols, any case): the same page."""
+    return verify(code)
+
+
+def credential_json(code: str):
+    """The document's Open Badges 3.0 credential, unsigned, to read."""
+    cert, _ = _found(code)
+    response = Response(json.dumps(credential.achievement_credential(cert), ensure_ascii=False,
+                                   indent=2), mimetype="application/json")
+    return _public(response, "no-cache")
+
+
+def credential_jwt(code: str):
+    """The document's Open Badges 3.0 credential as a JWT (ES256), for wallets and LMSs."""
+    cert, _ = _found(code)
+    response = Response(credential.signed(cert), mimetype="application/jwt")
+    response.headers["Content-Disposition"] = f'attachment; filename="credencial-{cert.code}.jwt"'
+    return _public(response, "no-cache")
+
+
+def status_list_credential():
+    """The revocation BitstringStatusListCredential as a signed JWT."""
+    response = Response(statuslist.signed(credential.issuer()), mimetype="application/jwt")
+    return _public(response, "public, max-age=300")
+
+
+def _public(response: Response, cache_control: str) -> Response:
+    # Readable from any origin: verifiers and wallets fetch these from their own pages.
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Cache-Control"] = cache_control
+    return response
+
+
 def jwks():
     """Public keys, current and retired, so every document ever signed still verifies."""
-    response = jsonify(signing.jwks())
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "public, max-age=3600"
-    return response
+    return _public(jsonify(signing.jwks()), "public, max-age=3600")
 
 
-@bp.route("/.well-known/status-list")
 def status_list():
     """Signed list of revoked and superseded codes (a compact JWS with iat and exp)."""
-    response = Response(status.current(), mimetype="application/jose")
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    return _public(Response(status.current(), mimetype="application/jose"),
+                   "public, max-age=300")
 
 
-@bp.route("/certificados", methods=["GET", "POST"])
-@limiter.limit(PORTAL_LIMIT, methods=["POST"])
 def portal():
     """Citizen portal: document type, number and birth date list one's own documents."""
     form = PortalForm()
@@ -93,13 +115,11 @@ def portal():
     if form.validate_on_submit():
         results = public.portal_lookup(form.document_type.data, form.document_number.data,
                                        form.birth_date.data)
-        db.session.commit()
     status = 422 if request.method == "POST" and form.errors else 200
-    return render_template("certificates/portal.html", form=form, results=results), status
+    return render_template("certificates/portal.html", form=form, results=results,
+                           linkedin=credential.linkedin_url), status
 
 
-@bp.route("/certificados/descargar/<token>")
-@limiter.limit(verify_limit)
 def download(token: str):
     """A citizen's download link: the issued PDF, byte for byte."""
     cert = public.by_token(token)
@@ -108,4 +128,4 @@ def download(token: str):
                    "Consulte de nuevo sus documentos.")
     cert = db.session.scalar(select(Certificate).options(undefer(Certificate.pdf))
                              .filter_by(id=cert.id))
-    return _pdf_response(cert)
+    return pdf_response(cert)

@@ -5,36 +5,15 @@ rather than the pure-Python ``qrcode`` package (about 20 ms), because issuing ha
 a 5 ms per document budget. The symbol is drawn as vector squares in the PDF, so
 it stays sharp at any print or render resolution.
 
-Size. The text is ``{BASE_URL}/v/{CODE}#{JWS}`` (issue 4's contract) and is all
-ASCII, since the UTF-8 claims travel inside base64url, so it is encoded in byte
-mode. In bytes, with P the compact JSON payload (signing.py: no spaces, accents as
-UTF-8, an 8-character kid):
-
-    {BASE_URL}/v/{CODE}#    len(BASE_URL) + 25     59 for https://formaciontic.cucuta.gov.co
-    protected header        {"alg":"ES256","kid":"…"} is 32 bytes, 43 in base64url
-    "." payload "."         2 + ceil(4 P / 3)
-    signature r||s          64 bytes, 86 in base64url
-
-P is 172 + len(BASE_URL) bytes of keys, quotes, iss, jti, iat, doc, hours,
-completed and kind, plus the UTF-8 bytes of name, course and course_name. With
-the production address and those three left *empty*, the text is already 465
-bytes, more than version 15 holds at M (412) or version 17 at Q (364): the
-issue's size target cannot be met together with its own text and claims, so we
-keep the contract and bound the size instead.
-
-- Typical (a 23-letter accented name, ``ALF-DIG``, a 41-letter course name): about
-  290 bytes of payload, 572 of text, version 19 (624 at M).
-- Worst case (what tests/certificates/test_roundtrip.py issues): the longest
-  name a document holds (241 characters, Certificate.holder_name), course name
-  (200) and course code (30), every letter accented (2 bytes in UTF-8), a PEP
-  number, hours 9999.75 and kind certificado: P = 1154, ceil(4 P / 3) = 1539,
-  text 59 + 43 + 2 + 1539 + 86 = 1729 bytes, version 35 (1809 at M; 34 holds
-  1722). At 122 pt, a 200-dpi render gives 339 px for its 157 modules, about
-  2.2 px a module, which still decodes.
-
-Names in other scripts (3 or 4 bytes a character) can go beyond that; the encoder
-then picks a larger version, and text beyond version 40 is refused with a clear
-message instead of failing the request.
+Size. The text is the compact form of ``compact.py`` (issue 11's contract): the
+upper-cased address and the 16-symbol code in alphanumeric mode, "#" in byte mode,
+and the signed payload as decimal digits in numeric mode; zxing-cpp's encoder picks
+those segments itself. With the production address (54 characters before the digits) a
+typical document (a 23-letter accented name, a 41-letter course name) is a version 13
+symbol at EC Q; the caps on name (100 bytes), course (30) and course name (84) bound
+the payload at 322 bytes, about 776 digits, which is version 17 at Q whatever the
+script (tests/certificates/test_compact_qr.py issues the worst case in 2-, 3- and
+4-byte scripts; bench/certificates_qr.py prints the table).
 """
 
 import zxingcpp
@@ -42,15 +21,19 @@ from PIL import Image
 
 from lms.errors import ValidationError
 
-#: Error correction: M survives a crease or a stain and keeps the symbol small.
-EC_LEVEL = "M"
+#: Error correction Q (25 % of the symbol): a printed, folded, photographed
+#: certificate still reads, and the compact payload keeps the symbol at version 13-17.
+EC_LEVEL = "Q"
 #: A fixed data mask. Choosing the mask by scoring all eight (what encoders do by
 #: default) costs ~2 ms, most of the issue budget; the scoring exists to break up
-#: patterns in structured data, and our payload is base64 of signed JSON, which
-#: looks random under any mask. Every mask is valid QR for every reader.
+#: patterns in structured data, and our payload is the digits of a signature and of
+#: compressed text, which look random under any mask. Every mask is valid QR for every
+#: reader; bench/certificates_qr.py measures how the symbol scans.
 DATA_MASK = 0
 #: Largest version the worst case above needs at EC_LEVEL (see the module docstring).
-WORST_CASE_VERSION = 35
+WORST_CASE_VERSION = 17
+#: Version of a typical document with the production address.
+TYPICAL_VERSION = 13
 
 
 def matrix(text: str) -> tuple[int, bytes]:

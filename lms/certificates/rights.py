@@ -5,6 +5,7 @@ enrollments, and the scrub of an anonymised holder (loaded at start by ``lms.HOO
 from sqlalchemy import exists, select, update
 
 from lms.audit.models import AuditEntry
+from lms.audit.services import record_bulk
 from lms.certificates.lifecycle import ANONYMIZED_NAME
 from lms.certificates.models import Certificate
 from lms.courses import hooks
@@ -16,6 +17,8 @@ from lms.people.signals import person_anonymized
 
 #: Never exported: the file, its signed payload and the download secret.
 SECRET = ("pdf", "jws", "download_token_hash")
+#: Audited fields that identify the holder, blanked from the trail on anonymisation.
+IDENTITY = ("holder_name", "document_number")
 
 
 def _of_person(person: Person):
@@ -68,17 +71,24 @@ def scrub_holder(person: Person, **_kwargs) -> None:
         cert.pdf = b""
         cert.download_token_hash = None
     db.session.flush()
-    if certs:
-        ids = [c.id for c in certs]
-        for entry in db.session.scalars(
-            select(AuditEntry).where(AuditEntry.entity == "certificates",
-                                     AuditEntry.entity_id.in_(ids))
-        ):
-            entry.changes = {
-                k: ([ANONYMIZED_NAME if x else x for x in v] if isinstance(v, list) else v)
-                if k in ("holder_name", "document_number") else v
-                for k, v in (entry.changes or {}).items()
-            }
+    _scrub_trail([c.id for c in certs])
+
+
+def _scrub_trail(cert_ids: list[int]) -> None:
+    # The trail keeps every change but not the identity: old names and numbers go too,
+    # and the trail itself says when (one "anonymize" entry per document, no values).
+    if not cert_ids:
+        return
+    for entry in db.session.scalars(
+        select(AuditEntry).where(AuditEntry.entity == "certificates",
+                                 AuditEntry.entity_id.in_(cert_ids))
+    ):
+        entry.changes = {
+            key: [ANONYMIZED_NAME if value else value for value in pair]
+            if key in IDENTITY and isinstance(pair, list) else pair
+            for key, pair in (entry.changes or {}).items()
+        }
+    record_bulk("certificates", [(cert_id, "anonymize", {}) for cert_id in cert_ids])
 
 
 person_anonymized.connect(scrub_holder, weak=False)

@@ -1,4 +1,4 @@
-"""ES256 keys and compact JWS signing.
+"""ES256 keys and compact JWS signing, on joserfc.
 
 Private keys are PEM files in ``SIGNING_KEY_DIR`` (default ``instance/keys``), one
 per ``kid``; the file ``current`` names the key that signs. The first signing on a
@@ -9,21 +9,21 @@ documents signed with them keep verifying.
 """
 
 import base64
-import hashlib
 import json
 import os
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
 from flask import current_app
+from joserfc import jws
+from joserfc.jwk import ECKey
 
 #: Characters of the RFC 7638 thumbprint kept as ``kid``: short because every byte
 #: of the header goes into the QR, yet 48 bits never collide among a handful of keys.
 KID_LENGTH = 8
+ALGORITHMS = ["ES256"]
 _lock = threading.Lock()
 _cache: dict[tuple[str, float], "KeyRing"] = {}
 
@@ -43,30 +43,21 @@ def b64url_decode(text: str) -> bytes:
         raise ValueError("not base64url") from exc
 
 
-def public_jwk(public_key: ec.EllipticCurvePublicKey) -> dict:
-    """The public key as a JWK (kty, crv, x, y) without kid."""
-    numbers = public_key.public_numbers()
-    return {
-        "kty": "EC",
-        "crv": "P-256",
-        "x": b64url(numbers.x.to_bytes(32, "big")),
-        "y": b64url(numbers.y.to_bytes(32, "big")),
-    }
+def timestamp(iso_utc: str) -> int:
+    """Seconds since the epoch of an ISO time ending in Z (a JWT's nbf, exp)."""
+    return int(datetime.fromisoformat(iso_utc.replace("Z", "+00:00")).timestamp())
 
 
-def thumbprint(jwk: dict) -> str:
-    """RFC 7638 SHA-256 thumbprint of an EC JWK."""
-    canonical = json.dumps(
-        {k: jwk[k] for k in ("crv", "kty", "x", "y")}, separators=(",", ":"), sort_keys=True
-    )
-    return b64url(hashlib.sha256(canonical.encode()).digest())
+def compact_json(obj: dict) -> bytes:
+    """Compact JSON keeping accents as UTF-8: every byte saved shrinks what is signed."""
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 @dataclass
 class KeyRing:
     """Every key in the directory, and which one signs now."""
 
-    keys: dict[str, ec.EllipticCurvePrivateKey]
+    keys: dict[str, ECKey]
     current: str
 
     def jwks(self) -> dict:
@@ -74,24 +65,29 @@ class KeyRing:
         order = [self.current] + sorted(k for k in self.keys if k != self.current)
         return {
             "keys": [
-                {**public_jwk(self.keys[k].public_key()), "kid": k, "alg": "ES256", "use": "sig"}
+                {**self.keys[k].as_dict(private=False), "kid": k, "alg": "ES256", "use": "sig"}
                 for k in order
             ]
         }
 
+    def thumbprint_prefix(self, kid: str) -> bytes:
+        """KID of the compact QR: the first 2 bytes of the key's RFC 7638 SHA-256 thumbprint."""
+        return b64url_decode(self.keys[kid].thumbprint())[:2]
+
+    def sign_jwt(self, credential: dict, claims: dict) -> str:
+        """A credential secured as a JWT (ES256): its JSON plus the registered ``claims``."""
+        return jws.serialize_compact(
+            {"alg": "ES256", "kid": self.current, "typ": "JWT"},
+            compact_json({**credential, **claims}), self.keys[self.current],
+            algorithms=ALGORITHMS,
+        )
+
     def sign(self, payload: dict) -> str:
         """Compact JWS (ES256) of ``payload`` with protected header {alg, kid}."""
-        header = {"alg": "ES256", "kid": self.current}
-        signing_input = f"{_segment(header)}.{_segment(payload)}"
-        der = self.keys[self.current].sign(signing_input.encode(), ec.ECDSA(hashes.SHA256()))
-        r, s = decode_dss_signature(der)
-        # JWS wants the raw 64-byte r||s, not the DER structure cryptography returns.
-        return f"{signing_input}.{b64url(r.to_bytes(32, 'big') + s.to_bytes(32, 'big'))}"
-
-
-def _segment(obj: dict) -> str:
-    # Compact JSON keeping accents as UTF-8: every byte saved shrinks the QR.
-    return b64url(json.dumps(obj, separators=(",", ":"), ensure_ascii=False).encode())
+        return jws.serialize_compact(
+            {"alg": "ES256", "kid": self.current}, compact_json(payload),
+            self.keys[self.current], algorithms=ALGORITHMS,
+        )
 
 
 def _key_dir() -> Path:
@@ -101,13 +97,9 @@ def _key_dir() -> Path:
 def _write_new_key(directory: Path) -> str:
     directory.mkdir(parents=True, exist_ok=True)
     os.chmod(directory, 0o700)
-    key = ec.generate_private_key(ec.SECP256R1())
-    kid = thumbprint(public_jwk(key.public_key()))[:KID_LENGTH]
-    pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
+    key = ECKey.generate_key("P-256")
+    kid = key.thumbprint()[:KID_LENGTH]  # RFC 7638, SHA-256
+    pem = key.as_pem(private=True)
     fd = os.open(directory / f"{kid}.pem", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as fh:
         fh.write(pem)
@@ -120,8 +112,8 @@ def _write_new_key(directory: Path) -> str:
 def _load(directory: Path) -> KeyRing:
     keys = {}
     for path in sorted(directory.glob("*.pem")):
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-        if isinstance(key, ec.EllipticCurvePrivateKey):
+        key = ECKey.import_key(path.read_bytes())
+        if key.is_private and key.curve_name == "P-256":
             keys[path.stem] = key
     current = (directory / "current").read_text().strip()
     if current not in keys:

@@ -1,7 +1,9 @@
-"""Offline verification of a QR text (or bare JWS) against a JWKS and a signed status list.
+"""Offline verification of a QR text against a JWKS and a signed status list.
 
-This is the one place that decides whether a document is genuine; the CLI and
-the tests call it, and the page's JavaScript mirrors it with WebCrypto.
+Two forms verify: the compact one of compact.py (every document issued now) and the
+earlier ``{BASE_URL}/v/{CODE}#{JWS}`` (or a bare JWS), so paper already handed out
+keeps verifying. This is the one place that decides whether a document is genuine;
+the CLI and the tests call it, and the page's JavaScript mirrors it with WebCrypto.
 """
 
 import json
@@ -9,13 +11,13 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
+from joserfc import jws
+from joserfc.errors import JoseError
+from joserfc.jwk import ECKey
 
-from lms.certificates.codes import normalize
-from lms.certificates.signing import b64url_decode
+from lms.certificates import compact
+from lms.certificates.codes import from_symbols, normalize
+from lms.certificates.signing import ALGORITHMS, b64url_decode
 
 REQUIRED_CLAIMS = (
     "iss", "jti", "iat", "name", "doc", "course", "course_name", "hours", "completed", "kind",
@@ -51,25 +53,14 @@ class Verdict:
         return EXIT_UNCHECKED if self.status == "unknown" else EXIT_OK
 
 
-def _public_key(jwk: dict) -> ec.EllipticCurvePublicKey:
-    if jwk.get("kty") != "EC" or jwk.get("crv") != "P-256":
-        raise VerificationError("La clave publicada no es P-256.")
-    x = int.from_bytes(b64url_decode(jwk["x"]), "big")
-    y = int.from_bytes(b64url_decode(jwk["y"]), "big")
-    return ec.EllipticCurvePublicNumbers(x, y, ec.SECP256R1()).public_key()
-
-
 def verify_jws(token: str, jwks: dict) -> tuple[dict, str]:
     """Check an ES256 compact JWS against the JWKS; return (payload, kid) or raise."""
-    parts = token.strip().split(".") if isinstance(token, str) else []
-    if len(parts) != 3:
-        raise VerificationError("El texto no es un JWS compacto.")
     try:
-        header = json.loads(b64url_decode(parts[0]))
-        signature = b64url_decode(parts[2])
-    except ValueError as exc:
-        raise VerificationError("La cabecera o la firma están dañadas.") from exc
-    if not isinstance(header, dict) or header.get("alg") != "ES256":
+        parsed = jws.extract_compact(token.strip().encode("ascii"))
+    except (AttributeError, UnicodeError, JoseError, ValueError) as exc:
+        raise VerificationError("El texto no es un JWS compacto o está dañado.") from exc
+    header = parsed.protected
+    if header.get("alg") != "ES256":
         raise VerificationError("Algoritmo no permitido: solo se acepta ES256.")
     if header.get("crit") is not None:
         raise VerificationError("Cabecera con parámetros críticos desconocidos.")
@@ -77,19 +68,18 @@ def verify_jws(token: str, jwks: dict) -> tuple[dict, str]:
     jwk = next((k for k in jwks.get("keys", []) if k.get("kid") == kid), None)
     if not isinstance(kid, str) or jwk is None:
         raise VerificationError(f"Clave desconocida (kid {kid!r}).")
-    if len(signature) != 64:
-        raise VerificationError("La firma no tiene el tamaño de ES256.")
-    r, s = int.from_bytes(signature[:32], "big"), int.from_bytes(signature[32:], "big")
     try:
-        _public_key(jwk).verify(
-            encode_dss_signature(r, s),
-            f"{parts[0]}.{parts[1]}".encode("ascii"),
-            ec.ECDSA(hashes.SHA256()),
-        )
-    except (InvalidSignature, ValueError) as exc:
+        key = ECKey.import_key(jwk)
+    except (JoseError, ValueError, TypeError) as exc:
+        raise VerificationError("La clave publicada no es P-256.") from exc
+    if key.curve_name != "P-256":
+        raise VerificationError("La clave publicada no es P-256.")
+    try:
+        jws.deserialize_compact(token.strip(), key, algorithms=ALGORITHMS)
+    except JoseError as exc:
         raise VerificationError("La firma no corresponde: el documento fue alterado.") from exc
     try:
-        payload = json.loads(b64url_decode(parts[1]).decode("utf-8"))
+        payload = json.loads(parsed.payload.decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as exc:
         raise VerificationError("El contenido firmado no es JSON.") from exc
     if not isinstance(payload, dict):
@@ -106,16 +96,68 @@ def split_qr(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def verify_text(text: str, jwks: dict, status_list: str | None = None) -> Verdict:
-    """Verify a QR text offline; never raises for bad input, the verdict says why."""
-    url_code, token = split_qr(text)
+def _thumbprint_prefix(jwk: dict) -> bytes | None:
     try:
-        claims, kid = verify_jws(token, jwks)
-        missing = [c for c in REQUIRED_CLAIMS if c not in claims]
-        if missing:
-            raise VerificationError(f"Faltan datos firmados: {', '.join(missing)}.")
-        if url_code is not None and normalize(url_code) != claims["jti"]:
-            raise VerificationError("El código de la dirección no coincide con el firmado.")
+        return b64url_decode(ECKey.import_key(jwk).thumbprint())[: compact.KID_BYTES]
+    except (JoseError, ValueError, TypeError, KeyError):
+        return None
+
+
+def verify_compact(text: str, jwks: dict, issuer: str | None = None) -> tuple[dict, str]:
+    """Check a compact QR text; return (fields as claims, kid) or raise VerificationError.
+
+    ``issuer`` is the ISSUER this installation signs as (default: the one the text's
+    address names). Keys are picked by thumbprint prefix, each one tried on a collision.
+    """
+    try:
+        parsed = compact.parse(text)
+        values = parsed.values()
+    except compact.FormatError as exc:
+        raise VerificationError(str(exc)) from exc
+    code = from_symbols(parsed.code)
+    if code is None:
+        raise VerificationError("El código de la dirección no es un código de documento.")
+    expected = issuer or parsed.url_issuer
+    keys = [k for k in jwks.get("keys", []) if _thumbprint_prefix(k) == parsed.kid]
+    if not keys:
+        raise VerificationError(f"Clave desconocida (huella {parsed.kid.hex()}).")
+    publics = [(k.get("kid"), ECKey.import_key(k).public_key) for k in keys]
+    kid = next((kid for kid, key in publics
+                if compact.signature_holds(parsed, expected, key)), None)
+    if kid is None:
+        other = parsed.url_issuer
+        if other != expected and any(compact.signature_holds(parsed, other, key)
+                                     for _, key in publics):
+            raise VerificationError(f"Firmado para otro emisor ({other}); se esperaba "
+                                    f"{expected}.")
+        raise VerificationError("La firma no corresponde: el documento fue alterado "
+                                f"(emisor esperado: {expected}).")
+    if values["kind"] not in compact.KINDS.values():
+        raise VerificationError("Tipo de documento desconocido.")
+    scheme = parsed.base.split(":", 1)[0].lower()
+    claims = {
+        "iss": f"{scheme}://{expected}",
+        "jti": code,
+        **values,
+        "kind": "certificado" if values["kind"] == "c" else "constancia",
+        "completed": _iso(values["completed"]),
+        "issued": _iso(values["issued"]),
+    }
+    return claims, kid
+
+
+def _iso(day: str) -> str:
+    return f"{day[:4]}-{day[4:6]}-{day[6:]}" if len(day) == 8 and day.isdigit() else day
+
+
+def verify_text(text: str, jwks: dict, status_list: str | None = None,
+                issuer: str | None = None) -> Verdict:
+    """Verify a QR text offline; never raises for bad input, the verdict says why."""
+    try:
+        if compact.looks_compact(text):
+            claims, kid = verify_compact(text, jwks, issuer)
+        else:
+            claims, kid = _verify_jws_text(text, jwks)
     except VerificationError as exc:
         return Verdict(False, "invalid", reason=str(exc))
     verdict = Verdict(True, "unknown", claims=claims, kid=kid)
@@ -125,6 +167,18 @@ def verify_text(text: str, jwks: dict, status_list: str | None = None) -> Verdic
         except VerificationError as exc:
             verdict.reason = f"Lista de estado no válida: {exc}"
     return verdict
+
+
+def _verify_jws_text(text: str, jwks: dict) -> tuple[dict, str]:
+    # The form of documents issued before the compact QR: {BASE_URL}/v/{CODE}#{JWS}.
+    url_code, token = split_qr(text)
+    claims, kid = verify_jws(token, jwks)
+    missing = [c for c in REQUIRED_CLAIMS if c not in claims]
+    if missing:
+        raise VerificationError(f"Faltan datos firmados: {', '.join(missing)}.")
+    if url_code is not None and normalize(url_code) != claims["jti"]:
+        raise VerificationError("El código de la dirección no coincide con el firmado.")
+    return claims, kid
 
 
 def _apply_status(verdict: Verdict, status_list: str, jwks: dict) -> None:

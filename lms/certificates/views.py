@@ -1,49 +1,30 @@
 """Admin pages: issue (one, or a batch on the task queue), review, correct, revoke.
 
-Public pages (verification, JWKS, status list, citizen portal) are in public_views.py
-on the same blueprint.
+URLs are in blueprint.py; the public pages are in public_views.py.
 """
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
+from flask import abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import undefer
 
 from lms.audit.models import AuditEntry
-from lms.auth.decorators import admin_required
+from lms.auth.models import Role
 from lms.certificates import issue, jobs, lifecycle
 from lms.certificates.codes import normalize
 from lms.certificates.forms import BatchForm, CorrectForm, IssueForm, RevokeForm
 from lms.certificates.models import Certificate, IssueJob
+from lms.certificates.responses import pdf_response
 from lms.courses.models import Cohort, Course, Enrollment
-from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people.models import Person
+from lms.web import attempt, get_or_404, loads, requires
 
-bp = Blueprint("certificates", __name__)
 PER_PAGE = 50
+#: Admin URLs name a document by its code; ``loads`` hands the view its row.
+by_code = loads("code", Certificate, column=Certificate.code)
 
 
-def _load(code: str) -> Certificate:
-    canonical = normalize(code)
-    cert = canonical and db.session.scalar(select(Certificate).filter_by(code=canonical))
-    if not cert:
-        abort(404, "No existe un documento con ese código.")
-    return cert
-
-
-@bp.route("/admin/certificados")
-@admin_required
+@requires(Role.ADMIN)
 def index():
     """Issued documents (searchable), pending eligible enrollments and batch jobs."""
     q = request.args.get("q", "").strip()
@@ -72,125 +53,102 @@ def index():
     )
 
 
-@bp.route("/admin/certificados/emitir", methods=["POST"])
-@admin_required
+@requires(Role.ADMIN)
 def issue_one():
     """Issue one document for an enrollment."""
     form = IssueForm()
     if not form.validate_on_submit():
         flash("Indique una inscripción válida.", "error")
         return redirect(url_for(".index"))
-    enrollment = db.session.get(Enrollment, form.enrollment_id.data) or abort(404)
-    try:
+    enrollment = get_or_404(Enrollment, form.enrollment_id.data)
+    with attempt() as done:
         cert = issue.issue_for(enrollment, current_user.id)
-    except ValidationError as exc:
-        flash(exc.message, "error")
+    if not done:
         return redirect(url_for(".index"))
-    db.session.commit()
     flash(f"Documento {cert.code} emitido.", "success")
     return redirect(url_for(".detail", code=cert.code))
 
 
-@bp.route("/admin/certificados/lotes", methods=["POST"])
-@admin_required
+@requires(Role.ADMIN)
 def start_batch():
     """Queue a batch issue (sent when the request commits) and show its progress page."""
     form = BatchForm()
-    if form.validate_on_submit():
-        try:
-            job = jobs.create_job(form.course.data, form.cohort.data, current_user.id)
-        except ValidationError as exc:
-            flash(exc.message, "error")
-            return redirect(url_for(".index"))
-        return redirect(url_for(".job", job_id=job.id))
-    flash("Revise los filtros del lote.", "error")
-    return redirect(url_for(".index"))
+    if not form.validate_on_submit():
+        flash("Revise los filtros del lote.", "error")
+        return redirect(url_for(".index"))
+    with attempt() as done:
+        job = jobs.create_job(form.course.data, form.cohort.data, current_user.id)
+    if not done:
+        return redirect(url_for(".index"))
+    return redirect(url_for(".job", job_id=job.id))
 
 
-@bp.route("/admin/certificados/lotes/<int:job_id>")
-@admin_required
-def job(job_id: int):
+@requires(Role.ADMIN)
+@loads("job_id", IssueJob)
+def job(job: IssueJob):
     """Progress page of a batch (polls the JSON below)."""
-    item = db.session.get(IssueJob, job_id) or abort(404)
-    return render_template("certificates/job.html", job=item, progress=jobs.progress(item))
+    return render_template("certificates/job.html", job=job, progress=jobs.progress(job))
 
 
-@bp.route("/admin/certificados/lotes/<int:job_id>.json")
-@admin_required
-def job_status(job_id: int):
+@requires(Role.ADMIN)
+@loads("job_id", IssueJob)
+def job_status(job: IssueJob):
     """Batch progress as JSON."""
-    item = db.session.get(IssueJob, job_id) or abort(404)
-    return jsonify(jobs.progress(item))
+    return jsonify(jobs.progress(job))
 
 
-@bp.route("/admin/certificados/<code>")
-@admin_required
-def detail(code: str):
+@requires(Role.ADMIN)
+@by_code
+def detail(code: Certificate):
     """One document: frozen data, status, chain, audit, revoke form."""
-    cert = _load(code)
-    trail = db.session.scalars(
+    return _detail_page(code, RevokeForm(), trail=_trail(code))
+
+
+@requires(Role.ADMIN)
+@by_code
+def pdf(code: Certificate):
+    """The issued PDF, byte for byte."""
+    if not code.pdf:
+        abort(410, "El PDF fue suprimido porque el titular fue anonimizado.")
+    return pdf_response(code)
+
+
+@requires(Role.ADMIN)
+@by_code
+def revoke(code: Certificate):
+    """Revoke a document with a reason."""
+    form = RevokeForm()
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            lifecycle.revoke(code, form.reason.data)
+        if done:
+            flash(f"Documento {code.code} revocado.", "success")
+            return redirect(url_for(".detail", code=code.code))
+    return _detail_page(code, form, trail=[]), 422
+
+
+@requires(Role.ADMIN)
+@by_code
+def correct(code: Certificate):
+    """Correct the printed data: a new document supersedes this one."""
+    form = CorrectForm(obj=code)
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            new = lifecycle.supersede(code, form.data, current_user.id)
+        if done:
+            flash(f"Se emitió {new.code}, que reemplaza a {code.code}.", "success")
+            return redirect(url_for(".detail", code=new.code))
+    return render_template("certificates/correct.html", cert=code, form=form)
+
+
+def _trail(cert: Certificate) -> list[AuditEntry]:
+    return db.session.scalars(
         select(AuditEntry).where(AuditEntry.entity == "certificates",
                                  AuditEntry.entity_id == cert.id).order_by(AuditEntry.at)
     ).all()
+
+
+def _detail_page(cert: Certificate, form: RevokeForm, trail: list) -> str:
     return render_template("certificates/detail.html", cert=cert, chain=lifecycle.chain(cert),
-                           trail=trail, revoke_form=RevokeForm(),
+                           trail=trail, revoke_form=form,
                            anonymized=lifecycle.is_anonymized(cert))
-
-
-@bp.route("/admin/certificados/<code>/pdf")
-@admin_required
-def pdf(code: str):
-    """The issued PDF, byte for byte."""
-    cert = db.session.scalar(select(Certificate).options(undefer(Certificate.pdf))
-                             .filter_by(code=_load(code).code))
-    if not cert.pdf:
-        abort(410, "El PDF fue suprimido porque el titular fue anonimizado.")
-    return _pdf_response(cert)
-
-
-def _pdf_response(cert: Certificate):
-    return Response(cert.pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{cert.kind}-{cert.code}.pdf"',
-        "Cache-Control": "private, no-store",
-    })
-
-
-@bp.route("/admin/certificados/<code>/revocar", methods=["POST"])
-@admin_required
-def revoke(code: str):
-    """Revoke a document with a reason."""
-    cert = _load(code)
-    form = RevokeForm()
-    if form.validate_on_submit():
-        try:
-            lifecycle.revoke(cert, form.reason.data)
-        except ValidationError as exc:
-            exc.attach(form)
-        else:
-            db.session.commit()
-            flash(f"Documento {cert.code} revocado.", "success")
-            return redirect(url_for(".detail", code=cert.code))
-    return render_template("certificates/detail.html", cert=cert, chain=lifecycle.chain(cert),
-                           trail=[], revoke_form=form,
-                           anonymized=lifecycle.is_anonymized(cert)), 422
-
-
-@bp.route("/admin/certificados/<code>/corregir", methods=["GET", "POST"])
-@admin_required
-def correct(code: str):
-    """Correct the printed data: a new document supersedes this one."""
-    cert = _load(code)
-    form = CorrectForm(obj=cert)
-    if form.validate_on_submit():
-        try:
-            new = lifecycle.supersede(cert, form.data, current_user.id)
-        except ValidationError as exc:
-            exc.attach(form)
-        else:
-            db.session.commit()
-            flash(f"Se emitió {new.code}, que reemplaza a {cert.code}.", "success")
-            return redirect(url_for(".detail", code=new.code))
-    return render_template("certificates/correct.html", cert=cert, form=form)
-
-
-from lms.certificates import public_views  # noqa: E402, F401 - routes on this blueprint

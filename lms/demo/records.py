@@ -2,12 +2,14 @@
 
 import hashlib
 import random
+import uuid
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
 
 from lms.attendance.completion import recompute
+from lms.certificates.statuslist import SIZE as STATUS_LIST_SIZE
 from lms.courses.models import Cohort, Enrollment
 from lms.demo import names
 from lms.extensions import db
@@ -202,6 +204,11 @@ def _code(rng: random.Random) -> str:
     return "-".join(raw[i : i + 4] for i in range(0, 16, 4))
 
 
+def _credential_ids(rng: random.Random, indexes) -> dict:
+    return {"subject_id": f"urn:uuid:{uuid.UUID(int=rng.getrandbits(128), version=4)}",
+            "status_index": next(indexes)}
+
+
 def add_documents(w, rng: random.Random, completions, people: dict, mode: str) -> tuple:
     """Certificates for most ALFA-DIGITAL completions; returns (how they were made, count).
 
@@ -220,6 +227,8 @@ def add_documents(w, rng: random.Random, completions, people: dict, mode: str) -
             w.flush()
             return "service", sum(issue_pending([c[0] for c in chosen]))
     empty = hashlib.sha256(b"").hexdigest()
+    # Random status-list bits, as issuing gives (a correction takes one more each).
+    indexes = iter(rng.sample(range(STATUS_LIST_SIZE), min(2 * len(chosen), STATUS_LIST_SIZE)))
     for eid, pid, completed_on, plan in chosen:
         name, kind, number = people[pid]
         issued = datetime.combine(completed_on + timedelta(days=rng.randint(3, 60)), time(10))
@@ -246,11 +255,12 @@ def add_documents(w, rng: random.Random, completions, people: dict, mode: str) -
             "revoked_reason": None,
             "superseded_by_id": None,
         }
+        row |= _credential_ids(rng, indexes)
         r = rng.random()
         if r < 0.01:
             # A correction: the new document is written first so the old one can point to it.
             fixed = dict(row, id=w.new_id("certificates"), code=_code(rng),
-                         issued_at=issued + timedelta(days=20))
+                         issued_at=issued + timedelta(days=20), **_credential_ids(rng, indexes))
             w.add("certificates", fixed)
             row["superseded_by_id"] = fixed["id"]
         elif r < 0.02:

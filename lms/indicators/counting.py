@@ -4,8 +4,8 @@ Counting is set-based SQL (SQLAlchemy Core) that runs the same on SQLite and Pos
 
 * a qualifying event is a complete enrollment in a course of the indicator's product whose
   completion date falls inside the period; for the ``certified`` rule the enrollment must also
-  be certified by a valid document chain (the chain's latest document, the one nobody
-  superseded, is not revoked). The event date is always the enrollment's completion date, so a
+  be certified by a valid document (``Certificate.is_valid``: only a chain's latest,
+  unrevoked document is). The event date is always the enrollment's completion date, so a
   correction or a late issue never moves a person to another year;
 * each person counts once, on their FIRST qualifying event in the period (earliest completion
   date, ties broken by the lowest enrollment id);

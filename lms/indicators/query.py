@@ -68,7 +68,6 @@ class Filters:
 _E = Enrollment.__table__
 _C = Cohort.__table__
 _CO = Course.__table__
-_CERT = Certificate.__table__
 _P = Person.__table__
 _PS = PersonSensitive.__table__
 _S = Site.__table__
@@ -94,13 +93,9 @@ def events_query(ind: PlanIndicator):
         )
     )
     if ind.rule == "certified":
-        # Only the chain's latest document decides validity: superseded_by_id IS NULL.
+        # Only the chain's latest document can be valid (Certificate.is_valid).
         query = query.where(
-            exists().where(
-                _CERT.c.enrollment_id == _E.c.id,
-                _CERT.c.superseded_by_id.is_(None),
-                _CERT.c.revoked_at.is_(None),
-            )
+            exists().where(Certificate.enrollment_id == _E.c.id, Certificate.is_valid)
         )
     return query
 

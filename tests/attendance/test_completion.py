@@ -1,3 +1,4 @@
+import itertools
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -63,13 +64,17 @@ def test_dropping_below_threshold_undoes_completion(client, login, group, db):
     assert enrollment.completion_conflict is False
 
 
+#: Distinct status-list bits for the documents written here (issuing picks random ones).
+_STATUS_INDEXES = itertools.count()
+
+
 def _certificate(db, enrollment, revoked=False, code=None):
     cert = Certificate(
         code=code or f"TEST{enrollment.id}", enrollment_id=enrollment.id, kind="constancia",
         holder_name="X", document_type="CC", document_number="1", course_code="C",
         course_name="C", hours=Decimal(20), completed_on=date(2021, 2, 4), site_name="S",
         trainer_name="T", pdf=b"%PDF", sha256="0" * 64, jws="x", kid="k",
-        revoked_at=datetime(2021, 3, 1) if revoked else None,
+        status_index=next(_STATUS_INDEXES), revoked_at=datetime(2021, 3, 1) if revoked else None,
     )
     db.session.add(cert)
     db.session.commit()

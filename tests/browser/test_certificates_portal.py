@@ -1,10 +1,9 @@
 """Browser: an admin batch-issues a cohort's documents (background thread, progress page);
-a citizen downloads theirs from the portal; the /v/CODE#JWS page still says the
-signature is genuine with the network cut, and catches a tampered payload."""
+a citizen downloads theirs from the portal; the page the compact QR opens says the
+signature is genuine with the network cut, and leads with red for a tampered fragment."""
 
-import base64
 import hashlib
-import json
+import re
 from datetime import date, datetime, timedelta
 
 import pypdfium2 as pdfium
@@ -68,12 +67,14 @@ def test_citizen_downloads_and_verifies_offline(live_server, live_app, page, tmp
     pdf = path.read_bytes()
 
     text = _qr_text(pdf)
-    assert text.startswith(live_server + "/v/")
-    code = text.split("/v/", 1)[1].split("#", 1)[0]
+    assert text.startswith(live_server.upper() + "/V/")
+    code = text.split("/V/", 1)[1].split("#", 1)[0]
     page.goto(text)
     expect(page.locator("#estado")).to_contain_text("VÁLIDO")
     result = page.locator("#firma-resultado")
     expect(result).to_contain_text("Firma auténtica")
+    expect(page.locator("#veredicto")).to_contain_text("AUTÉNTICO Y VIGENTE")
+    expect(page.locator("#veredicto")).to_have_class(re.compile("alert-success"))
     expect(page.locator("#estado-lista")).to_contain_text("Estado comprobado el")
     expect(page.locator("#firma-datos")).to_contain_text("Ana Lucía Peñaranda Ruíz")
     assert hashlib.sha256(pdf).hexdigest() in page.content()
@@ -93,12 +94,91 @@ def test_citizen_downloads_and_verifies_offline(live_server, live_app, page, tmp
     expect(page.locator("#estado-lista")).to_contain_text("La lista venció")
     assert_accessible(page)
 
-    header, payload, signature = text.split("#", 1)[1].split(".")
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    claims["hours"] = 200
-    forged = base64.urlsafe_b64encode(json.dumps(claims).encode()).rstrip(b"=").decode()
-    page.evaluate("h => { location.hash = h; }", f"{header}.{forged}.{signature}")
+    digits = text.split("#", 1)[1]
+    forged = digits[:50] + str((int(digits[50]) + 1) % 10) + digits[51:]
+    page.evaluate("h => { location.hash = h; }", forged)
     expect(result).to_contain_text("Firma NO auténtica")
+    expect(page.locator("#veredicto")).to_contain_text("NO COINCIDE / NO AUTÉNTICO")
     assert code in page.url
     page.mouse.move(0, 0)  # no hover transition under the pointer while axe measures
+    assert_accessible(page)
+
+
+def _issued_text(app) -> tuple[str, str]:
+    """Issue one document in the live database; return its QR text and its code."""
+    from lms.certificates.issue import issue_for
+    from tests.certificates.conftest import qr_text
+
+    with app.app_context():
+        person = factories.person(first_names="Ana Lucía", last_names="Peñaranda Ruíz")
+        enrollment = factories.enrollment(person_=person, status="completo", hours_credited=20,
+                                          completed_on=date(2023, 3, 1))
+        cert = issue_for(enrollment)
+        db.session.commit()
+        return qr_text(cert, app.config["BASE_URL"]), cert.code
+
+
+def _first_screen_says(page, text: str) -> None:
+    banner = page.locator("#veredicto")
+    expect(banner).to_contain_text(text)
+    expect(banner).to_have_class(re.compile("alert-danger"))
+    # First in the page, and on the first screen of a phone.
+    assert page.evaluate("document.querySelector('main').firstElementChild.id") == "veredicto"
+    box = banner.bounding_box()
+    assert box["y"] + box["height"] <= page.viewport_size["height"]
+    # Nothing green anywhere, and the registry's own status only below the verdict.
+    expect(page.locator(".alert-success, .text-bg-success")).to_have_count(0)
+    assert page.locator("#estado").bounding_box()["y"] > box["y"] + box["height"]
+
+
+def test_forged_fragment_leads_with_red_on_a_phone_offline(live_server, live_app, phone_page):
+    from lms.certificates import compact, signing
+
+    text, code = _issued_text(live_app)
+    page = phone_page
+    page.goto(text)
+    expect(page.locator("#veredicto")).to_contain_text("AUTÉNTICO Y VIGENTE")
+    # From here on the network is gone: keys and list come from the page's own cache.
+    page.route("**/*", lambda route: route.abort())
+    page.context.set_offline(True)
+
+    head, digits = text.split("#", 1)
+    forged = digits[:60] + str((int(digits[60]) + 3) % 10) + digits[61:]
+    page.evaluate("h => { location.hash = h; }", forged)
+    _first_screen_says(page, "NO COINCIDE / NO AUTÉNTICO")
+    expect(page.locator("#firma-resultado")).to_contain_text("Firma NO auténtica")
+    assert_accessible(page)
+
+    # Genuinely signed, but carrying data the registry does not hold (a key misused, or a
+    # record changed): the differing field is named and highlighted.
+    with live_app.app_context():
+        ring = signing.keyring()
+        values = compact.parse(text).values()
+        values["hours"] = "200"
+        signed = compact.build(live_app.config["BASE_URL"], code, list(values.values()),
+                               ring.keys[ring.current].private_key,
+                               ring.thumbprint_prefix(ring.current))
+    page.evaluate("h => { location.hash = h; }", signed.split("#", 1)[1])
+    _first_screen_says(page, "NO COINCIDE / NO AUTÉNTICO")
+    expect(page.locator("#veredicto")).to_contain_text("Horas")
+    row = page.locator("#qr-filas tr.table-danger")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("200")
+    expect(page.locator("#estado-lista")).to_contain_text("copia guardada")
+    assert_accessible(page)
+
+
+def test_a_document_of_the_earlier_jws_form_still_verifies(live_server, live_app, page):
+    from lms.certificates.models import Certificate
+    from tests.certificates.conftest import legacy_jws
+
+    _, code = _issued_text(live_app)
+    with live_app.app_context():
+        cert = db.session.scalar(db.select(Certificate).filter_by(code=code))
+        text = legacy_jws(cert, live_server)
+        db.session.commit()
+    page.goto(text)
+    expect(page.locator("#firma-resultado")).to_contain_text("Firma auténtica")
+    expect(page.locator("#veredicto")).to_contain_text("AUTÉNTICO Y VIGENTE")
+    expect(page.locator("#firma-datos")).to_contain_text("Ana Lucía Peñaranda Ruíz")
     assert_accessible(page)

@@ -60,3 +60,31 @@ def standalone_app(directory, tables=True, **overrides):
         with app.app_context():
             _db.session.remove()
             _db.engine.dispose()
+
+
+def qr_text(cert, base="http://localhost") -> str:
+    """The compact QR text of an issued document (what its PDF carries)."""
+    from lms.certificates import compact
+
+    return f"{compact.prefix(base)}{compact.code16(cert.code)}#{cert.jws}"
+
+
+def legacy_jws(cert, base="http://localhost") -> str:
+    """Make ``cert`` a document of the earlier JWS form (its claims signed with the same keys),
+    as every document issued before the compact QR is; returns its QR text."""
+    import calendar
+
+    from lms.certificates import signing
+    from lms.certificates.issue import hours_value, masked_document
+    from lms.extensions import db
+
+    claims = {
+        "iss": base, "jti": cert.code, "iat": calendar.timegm(cert.issued_at.timetuple()),
+        "name": cert.holder_name, "doc": masked_document(cert.document_type, cert.document_number),
+        "course": cert.course_code, "course_name": cert.course_name,
+        "hours": hours_value(cert.hours), "completed": cert.completed_on.isoformat(),
+        "kind": cert.kind,
+    }
+    cert.jws = signing.keyring().sign(claims)
+    db.session.flush()
+    return f"{base}/v/{cert.code}#{cert.jws}"

@@ -9,7 +9,7 @@ from lms.certificates import status
 from lms.certificates.models import Certificate
 from lms.extensions import db as _db
 from lms.timeutil import utcnow
-from tests.certificates.conftest import completed_enrollment, standalone_app
+from tests.certificates.conftest import completed_enrollment, qr_text, standalone_app
 
 UNCHECKED = "AUTÉNTICO (estado de revocación sin comprobar)"
 
@@ -80,7 +80,7 @@ def _status_list(client, path, monkeypatch, age=timedelta(0)):
 
 def test_expired_status_list_never_passes_for_valid(client, runner, issued, tmp_path,
                                                     monkeypatch):
-    text = f"http://localhost/v/{issued.code}#{issued.jws}"
+    text = qr_text(issued)
     jwks = tmp_path / "jwks.json"
     jwks.write_bytes(client.get("/.well-known/jwks.json").data)
     old = _status_list(client, tmp_path / "old.jws", monkeypatch, timedelta(days=2))

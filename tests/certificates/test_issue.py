@@ -172,3 +172,11 @@ def test_pdf_falls_back_to_a_wider_subset_for_rare_letters(db):
     text = document[0].get_textpage().get_text_range()
     document.close()
     assert "Łukasz Đặng Çelik" in text
+
+
+def test_admin_page_takes_the_code_as_typed(client, login, admin, issued):
+    login(admin)
+    sloppy = issued.code.lower().replace("-", "")
+    page = client.get(f"/admin/certificados/{sloppy}")
+    assert page.status_code == 200 and issued.code in page.get_data(as_text=True)
+    assert client.get("/admin/certificados/ABCD-EFGH-JKMN-PQRS-T").status_code == 404

@@ -82,3 +82,30 @@ def test_anonymisation_scrubs_copies_but_keeps_status(client, login, admin, issu
                                                              entity_id=cert.id))
     assert "Núñez" not in str([e.changes for e in trail])
     assert NOTHING in _lookup(client).get_data(as_text=True)
+
+
+def test_portal_links_only_the_valid_document_of_a_chain(client, issued):
+    from lms.certificates.lifecycle import supersede
+
+    new = supersede(issued, {"holder_name": "María Josefa Núñez Ibáñez"})
+    html = _lookup(client).get_data(as_text=True)
+    assert issued.code in html and new.code in html
+    links = re.findall(r'/certificados/descargar/[^"]+">Descargar PDF<span class="visually-hidden">'
+                       r' ([^<]+)</span>', html)
+    assert links == [new.code]
+
+
+def test_is_valid_is_one_rule_in_python_and_sql(db, issued):
+    from lms.certificates.lifecycle import revoke, supersede
+
+    new = supersede(issued, {"holder_name": "María Josefa Núñez Ibáñez"})
+    other = supersede(new, {"holder_name": "María J. Núñez Ibáñez"})
+    revoke(other, "Prueba de validez")
+    from lms.certificates.issue import issue_for
+    from tests.certificates.conftest import completed_enrollment
+
+    fine = issue_for(completed_enrollment())
+    valid_sql = set(_db.session.scalars(select(Certificate.id).where(Certificate.is_valid)))
+    rows = _db.session.scalars(select(Certificate)).all()
+    assert {c.id for c in rows if c.is_valid} == valid_sql
+    assert valid_sql == {fine.id}

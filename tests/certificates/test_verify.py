@@ -12,7 +12,7 @@ from lms.certificates.issue import issue_for
 from lms.certificates.models import Certificate
 from lms.extensions import db as _db
 from tests import factories
-from tests.certificates.conftest import completed_enrollment
+from tests.certificates.conftest import completed_enrollment, legacy_jws, qr_text
 
 KEYS = ["code", "status", "kind", "name", "doc", "course", "course_name", "hours", "completed",
         "issued", "sha256", "replaced_by"]
@@ -38,6 +38,7 @@ def test_hours_in_the_record_are_the_signed_claim(client, db):
     for hours, shown in (("20", '"hours": 20,'), ("12.5", '"hours": 12.5,')):
         course = factories.course(hours=Decimal(hours))
         cert = issue_for(completed_enrollment(factories.cohort(course=course)))
+        legacy_jws(cert)  # the JSON claim of documents issued before the compact QR
         body = client.get(f"/v/{cert.code}.json").get_data(as_text=True)
         assert shown in body  # 20, never 20.0
         payload = cert.jws.split(".")[1]
@@ -77,7 +78,7 @@ def test_uploaded_pdf_is_compared_by_hash(client, issued):
 
 def test_revoke_then_online_and_offline_say_revoked(client, login, admin, runner, issued,
                                                      tmp_path):
-    text = f"http://localhost/v/{issued.code}#{issued.jws}"
+    text = qr_text(issued)
     jwks = tmp_path / "jwks.json"
     jwks.write_text(client.get("/.well-known/jwks.json").get_data(as_text=True))
     before = tmp_path / "before.jws"
@@ -126,6 +127,7 @@ def test_verify_cli_reads_a_pdf_and_rejects_forgeries(runner, issued, tmp_path, 
     result = runner.invoke(args=["lms", "verify", str(pdf)])
     assert result.exit_code == 0, result.output
     assert f"jti: {issued.code}" in result.output
+    legacy_jws(issued)  # forgeries of the JWS form that earlier documents carry
     header, payload, signature = issued.jws.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     forged = {
@@ -185,13 +187,15 @@ def test_supersede_chain(client, login, admin, issued):
 
     jwks = client.get("/.well-known/jwks.json").get_json()
     status = client.get("/.well-known/status-list").get_data(as_text=True)
-    verdict = verify_text(old.jws, jwks, status)
+    verdict = verify_text(qr_text(old), jwks, status)
     assert verdict.status == "superseded" and new.code in verdict.reason
 
 
 def test_rotation_keeps_old_documents_verifying(client, runner, issued, app):
     from lms.certificates.verify import verify_text
 
+    compact_text = qr_text(issued)
+    legacy_jws(issued)  # both forms signed with the key about to be retired
     result = runner.invoke(args=["lms", "rotate-signing-key"])
     assert result.exit_code == 0 and "Nueva clave de firma" in result.output
     newer = issue_for(completed_enrollment())
@@ -200,7 +204,8 @@ def test_rotation_keeps_old_documents_verifying(client, runner, issued, app):
     assert [k["kid"] for k in jwks["keys"]][0] == newer.kid
     assert {issued.kid, newer.kid} <= {k["kid"] for k in jwks["keys"]}
     assert all("d" not in k for k in jwks["keys"])  # never the private part
-    assert verify_text(issued.jws, jwks).genuine and verify_text(newer.jws, jwks).genuine
+    assert verify_text(compact_text, jwks).genuine and verify_text(qr_text(newer), jwks).genuine
+    assert verify_text(issued.jws, jwks).genuine
 
 
 def test_status_list_is_signed_with_iat_and_ttl(client, issued):

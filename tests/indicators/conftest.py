@@ -1,5 +1,6 @@
 """Helpers for indicator tests: the three plan indicators and completions on given days."""
 
+import itertools
 import secrets
 from datetime import date, datetime
 from decimal import Decimal
@@ -42,6 +43,10 @@ def complete(person, course, day, site=None, **kw):
     return factories.enrollment(cohort, person, completed_on=day, status="completo")
 
 
+#: Distinct status-list bits for the documents written here (issuing picks random ones).
+_STATUS_INDEXES = itertools.count()
+
+
 def certify(enrollment, revoked=False, supersedes=None):
     """A document for ``enrollment``; ``supersedes`` is the document it corrects."""
     cert = Certificate(
@@ -61,6 +66,7 @@ def certify(enrollment, revoked=False, supersedes=None):
         sha256="0" * 64,
         jws="",
         kid="test",
+        status_index=next(_STATUS_INDEXES),
         revoked_at=datetime(2022, 1, 1) if revoked else None,
     )
     db.session.add(cert)

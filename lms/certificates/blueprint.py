@@ -1,0 +1,59 @@
+"""The certificates domain's URLs: the admin pages, and the public verification, keys,
+status list and citizen portal (rate limits are set here, next to each rule)."""
+
+from flask import Blueprint
+from werkzeug.routing import BaseConverter
+
+from lms.certificates import public_views, views
+from lms.certificates.codes import normalize
+from lms.extensions import limiter
+
+PORTAL_LIMIT = "10/minute;40/hour"
+
+
+class CodeConverter(BaseConverter):
+    """A document code as typed (any case, with or without dashes) becomes the canonical one.
+
+    Text that cannot be a code is passed on as is, so the lookup answers 404.
+    """
+
+    def to_python(self, value: str) -> str:
+        """The canonical code, or the text unchanged."""
+        return normalize(value) or value
+
+
+bp = Blueprint("certificates", __name__)
+bp.record_once(lambda state: state.app.url_map.converters.setdefault("code", CodeConverter))
+
+verify_limit = limiter.limit(public_views.verify_limit)
+
+bp.add_url_rule("/admin/certificados", "index", views.index)
+bp.add_url_rule("/admin/certificados/emitir", "issue_one", views.issue_one, methods=["POST"])
+bp.add_url_rule("/admin/certificados/lotes", "start_batch", views.start_batch, methods=["POST"])
+bp.add_url_rule("/admin/certificados/lotes/<int:job_id>", "job", views.job)
+bp.add_url_rule("/admin/certificados/lotes/<int:job_id>.json", "job_status", views.job_status)
+bp.add_url_rule("/admin/certificados/<code:code>", "detail", views.detail)
+bp.add_url_rule("/admin/certificados/<code:code>/pdf", "pdf", views.pdf)
+bp.add_url_rule("/admin/certificados/<code:code>/revocar", "revoke", views.revoke,
+                methods=["POST"])
+bp.add_url_rule("/admin/certificados/<code:code>/corregir", "correct", views.correct,
+                methods=["GET", "POST"])
+
+bp.add_url_rule("/v/<code>.json", "verify_json", verify_limit(public_views.verify_json))
+bp.add_url_rule("/v/<code>", "verify", verify_limit(public_views.verify),
+                methods=["GET", "POST"])
+# The compact QR's address: /V/ and the code's 16 symbols, in any case.
+bp.add_url_rule("/V/<code>", "verify_qr", verify_limit(public_views.verify_qr))
+bp.add_url_rule("/v/<code>/credential.json", "credential_json",
+                verify_limit(public_views.credential_json))
+bp.add_url_rule("/v/<code>/credential.jwt", "credential_jwt",
+                verify_limit(public_views.credential_jwt))
+bp.add_url_rule("/.well-known/status-list/credential.jwt", "status_list_credential",
+                public_views.status_list_credential)
+bp.add_url_rule("/.well-known/jwks.json", "jwks", public_views.jwks)
+bp.add_url_rule("/.well-known/status-list", "status_list", public_views.status_list)
+bp.add_url_rule("/certificados", "portal",
+                limiter.limit(PORTAL_LIMIT, methods=["POST"])(public_views.portal),
+                methods=["GET", "POST"])
+bp.add_url_rule("/certificados/descargar/<token>", "download",
+                verify_limit(public_views.download))
