@@ -10,6 +10,7 @@ load the object (404), check access (403), call a service, render or redirect.
 
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, flash, g
 from flask_login import current_user, login_required
@@ -76,6 +77,22 @@ def loads(param: str, model, *, can: Callable | None = None, column=None, option
         return wrapped
 
     return decorator
+
+
+def local_path(target: str | None) -> str | None:
+    """``target`` if it is a path on this site (``/grupos?page=2``), else None.
+
+    Browsers drop tabs and newlines and read ``\\`` as ``/``, so ``/\t/evil.example`` or
+    ``/\\evil.example`` would leave the site: any such character refuses the target.
+    """
+    if not target or not target.startswith("/"):
+        return None
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 or ch == "\\" for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return None
+    return target
 
 
 def fail_request() -> None:

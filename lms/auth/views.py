@@ -10,7 +10,7 @@ from lms.auth import services
 from lms.auth.forms import LoginForm, TokenForm, UserForm
 from lms.auth.models import ApiToken, Role, User
 from lms.extensions import db
-from lms.web import attempt, get_or_404, loads, requires
+from lms.web import attempt, get_or_404, loads, local_path, requires
 
 
 def home():
@@ -27,10 +27,7 @@ def login():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
             login_user(user)
-            target = request.args.get("next", "")
-            if not target.startswith("/") or target.startswith("//"):
-                target = url_for("auth.home")
-            return redirect(target)
+            return redirect(local_path(request.args.get("next")) or url_for("auth.home"))
         form.password.errors.append(_("Correo o contraseña incorrectos."))
     return render_template("auth/login.html", form=form)
 

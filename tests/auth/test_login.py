@@ -1,3 +1,4 @@
+import pytest
 from sqlalchemy import select
 
 from lms.audit.models import AuditEntry
@@ -111,3 +112,30 @@ def test_make_runs_default_admin_can_log_in(client, runner, monkeypatch):
     )
     assert response.status_code == 302
     assert "Hola" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example/phish",
+        "/%0a/evil.example",
+        "/%5Cevil.example",
+        "%2F%2Fevil.example",
+        "https://evil.example/",
+        "/%20/evil.example",
+        "javascript:alert(1)",
+    ],
+)
+def test_login_never_redirects_off_site(client, admin, target):
+    response = client.post(
+        f"/login?next={target}", data={"email": admin.email, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_login_keeps_a_same_origin_next(client, admin):
+    response = client.post(
+        "/login?next=/grupos%3Fpage%3D2", data={"email": admin.email, "password": PASSWORD}
+    )
+    assert response.headers["Location"] == "/grupos?page=2"
