@@ -5,7 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from lms.auth.models import ROLE_LABELS
+from lms.auth.models import ROLE_LABELS, Role
 from lms.forms import choices
 
 
@@ -23,12 +23,16 @@ class UserForm(FlaskForm):
         _l("Correo electrónico"), validators=[DataRequired(), Email(), Length(max=254)]
     )
     name = StringField(_l("Nombre completo"), validators=[DataRequired(), Length(max=120)])
-    role = SelectField(_l("Rol"), choices=choices(ROLE_LABELS))
+    #: The least powerful role that runs a cohort: an admin account is a deliberate choice.
+    role = SelectField(_l("Rol"), choices=choices(ROLE_LABELS), default=Role.TRAINER)
     active = BooleanField(_l("Activo"), default=True)
     password = PasswordField(
         _l("Contraseña"),
-        validators=[Optional(), Length(min=10, max=200)],
-        description=_l("Al menos 10 caracteres. Déjela vacía para no cambiarla."),
+        validators=[Optional(), Length(max=200)],
+        description=_l(
+            "Al menos 12 caracteres y que no sea una contraseña común. "
+            "Déjela vacía para no cambiarla."
+        ),
     )
 
 

@@ -8,6 +8,7 @@ from flask_login import LoginManager
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms.auth import passwords
 from lms.auth.models import ROLES, ApiToken, User
 from lms.errors import ValidationError
 from lms.extensions import db
@@ -15,7 +16,7 @@ from lms.timeutil import utcnow
 
 # Checked when the email is unknown, so a wrong email costs as much as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
-MIN_PASSWORD = 10
+MIN_PASSWORD = passwords.MIN_LENGTH
 
 
 class AuthError(ValidationError):
@@ -57,9 +58,10 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def check_password_rules(password: str) -> None:
-    """Reject passwords too short to resist guessing."""
-    if len(password) < MIN_PASSWORD:
-        raise AuthError(f"La contraseña debe tener al menos {MIN_PASSWORD} caracteres.", "password")
+    """Reject passwords too short or too common to resist guessing (``auth.passwords``)."""
+    problem = passwords.problem(password)
+    if problem:
+        raise AuthError(problem, "password")
 
 
 def create_user(email: str, name: str, role: str, password: str) -> User:

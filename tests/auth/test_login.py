@@ -91,7 +91,7 @@ def test_user_form_errors_are_spanish_and_keep_input(client, login, admin, db):
         "/usuarios/nuevo",
         data={"email": "x@example.org", "name": "X", "role": "analyst", "password": "corta"},
     ).get_data(as_text=True)
-    assert "10 caracteres" in short
+    assert "12 caracteres" in short
     assert db.session.query(User).count() == before
 
 

@@ -55,7 +55,7 @@ def test_create_admin_command(runner, db):
     )
     assert result.exit_code == 0, result.output
     short = runner.invoke(args=["lms", "create-admin", "b@example.org", "--password", "x"])
-    assert short.exit_code != 0 and "10 caracteres" in short.output
+    assert short.exit_code != 0 and "12 caracteres" in short.output
 
 
 def test_ensure_admin_generates_password_once(runner, db, monkeypatch):
