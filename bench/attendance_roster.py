@@ -57,6 +57,7 @@ def main() -> None:
     from decimal import Decimal
 
     from lms.auth.models import User
+    from lms.auth.sessions import sign_in
     from lms.courses.models import Course, Site
     from lms.extensions import db
 
@@ -77,8 +78,7 @@ def main() -> None:
             engine = db.engine
         client = app.test_client()
         with client.session_transaction() as s:
-            s["_user_id"] = str(trainer_id)
-            s["_fresh"] = True
+            sign_in(s, f"{trainer_id}:1")
         print(f"== {label}: GET /sesiones/<id>/asistencia as the cohort's trainer")
         print(f"{'personas':>9} {'sentencias SQL':>15} {'ms (mediana de 20)':>20}")
         for size, session_id in sessions.items():

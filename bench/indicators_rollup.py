@@ -89,6 +89,7 @@ def naive_loop(person_ids, indicators):
 def _time_pages(app) -> None:
     """Time the full dashboard page and the CSV export through the test client (analyst)."""
     from lms.auth.models import User
+    from lms.auth.sessions import sign_in
 
     analyst = User(role="analyst", email="bench-analyst@example.org", name="Bench",
                    password_hash="!")
@@ -96,7 +97,7 @@ def _time_pages(app) -> None:
     db.session.commit()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = str(analyst.id), True
+        sign_in(session, analyst.get_id())
     for label, url in (("página del tablero /indicadores", "/indicadores"),
                        ("exportación CSV (3 indicadores)", "/indicadores/exportar.csv")):
         first, median, res = _timed(lambda url=url: client.get(url), repeat=3)

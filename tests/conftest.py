@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from lms import create_app, tasks
+from lms.auth.sessions import sign_in
 from lms.config import TestConfig
 from lms.extensions import db as _db
 from tests import factories
@@ -59,13 +60,15 @@ def _reset_schema(app) -> None:
 
 class _Client(FlaskClient):
     # Tests hold one app context open (for the db fixture), and Flask reuses it for each
-    # request, so forget the previous request's user like a real new context would.
+    # request, so forget the previous request's user and CSRF token (Flask-WTF caches it
+    # in g) like a real new context would.
     # The test's own setup is committed first (into the fixture's outer transaction, which
     # is still rolled back at the end), so a request that fails and rolls back undoes only
     # its own writes, as it would against a real database. Tasks the setup queued are sent
     # with that commit, as a command's would be (immediate mode runs them right there).
     def open(self, *args, **kwargs):
         g.pop("_login_user", None)
+        g.pop("csrf_token", None)
         tasks.commit()
         return super().open(*args, **kwargs)
 
@@ -133,8 +136,7 @@ def login(client):
 
     def _login(user):
         with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
+            sign_in(session, user.get_id())
         return user
 
     return _login

@@ -11,6 +11,7 @@ import pytest
 
 from lms.attendance.checkin import current_code
 from lms.auth.services import create_token
+from lms.auth.sessions import sign_in
 from lms.certificates.issue import issue_for
 from lms.tasks import TaskRecord
 from tests import factories
@@ -236,8 +237,7 @@ def _method(rule):
 def _client_as(app, user):
     client = app.test_client()
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
-        session["_fresh"] = True
+        sign_in(session, user.get_id())
     return client
 
 

@@ -28,6 +28,8 @@ class User(UserMixin, db.Model):
 
     __tablename__ = "users"
     __audited__ = True
+    #: Bumped at every logout: a trail entry each time would bury the real changes.
+    __audit_exclude__ = ("session_version",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Login name, stored lower-case.
@@ -42,8 +44,14 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     #: When the account was created (UTC).
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: Named by every session cookie; bumping it ends all of them (``auth.sessions``).
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user")
+
+    def get_id(self) -> str:
+        """The session's name for the user: id and session version (``auth.sessions``)."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:

@@ -8,7 +8,7 @@ from flask_login import LoginManager
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from lms.auth import passwords
+from lms.auth import passwords, sessions
 from lms.auth.models import ROLES, ApiToken, User
 from lms.errors import ValidationError
 from lms.extensions import db
@@ -31,9 +31,7 @@ def configure_login(manager: LoginManager) -> None:
     manager.localize_callback = str
     manager.login_message_category = "info"
 
-    @manager.user_loader
-    def _load(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+    manager.user_loader(sessions.user_for)
 
 
 def hash_password(password: str) -> str:
@@ -79,13 +77,21 @@ def create_user(email: str, name: str, role: str, password: str) -> User:
 
 
 def update_user(user: User, *, name: str, role: str, active: bool, password: str = "") -> None:
-    """Change a staff account; an empty password keeps the current one."""
+    """Change a staff account; an empty password keeps the current one.
+
+    A new password ends the user's sessions; deactivating also revokes their API tokens,
+    so reactivating the account later revives neither.
+    """
     if role not in ROLES:
         raise AuthError("Rol no válido.", "role")
-    user.name, user.role, user.active = name.strip(), role, active
     if password:
         check_password_rules(password)
         user.password_hash = hash_password(password)
+        sessions.end_all(user)
+    if user.active and not active:
+        revoke_tokens(user)
+        sessions.end_all(user)
+    user.name, user.role, user.active = name.strip(), role, active
     db.session.flush()
 
 
@@ -96,6 +102,7 @@ def ensure_admin(email: str, password: str | None) -> tuple[User, str | None]:
         if password:
             check_password_rules(password)
             user.password_hash = hash_password(password)
+            sessions.end_all(user)
         user.role, user.active = "admin", True
         db.session.flush()
         return user, None
@@ -125,6 +132,12 @@ def revoke_token(token: ApiToken) -> None:
     """Stop a token from working; the row stays for the audit trail."""
     token.revoked_at = token.revoked_at or utcnow()
     db.session.flush()
+
+
+def revoke_tokens(user: User) -> None:
+    """Revoke every live token of ``user``."""
+    for token in user.tokens:
+        revoke_token(token)
 
 
 def user_for_token(token: str) -> User | None:

@@ -1,12 +1,12 @@
 """Login, logout, and the admin pages for users and API tokens (rules in blueprint.py)."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from lms.auth import services
+from lms.auth import services, sessions
 from lms.auth.forms import LoginForm, TokenForm, UserForm
 from lms.auth.models import ApiToken, Role, User
 from lms.extensions import db
@@ -26,7 +26,11 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
+            # A fresh session: nothing from before the login (the CSRF secret included)
+            # survives into it.
+            session.clear()
             login_user(user)
+            sessions.stamp()
             return redirect(local_path(request.args.get("next")) or url_for("auth.home"))
         form.password.errors.append(_("Correo o contraseña incorrectos."))
     return render_template("auth/login.html", form=form)
@@ -34,7 +38,8 @@ def login():
 
 @login_required
 def logout():
-    """Log out (POST, so a link elsewhere cannot log anyone out)."""
+    """Log out everywhere (POST, so a link elsewhere cannot log anyone out)."""
+    sessions.end_all(current_user)
     logout_user()
     flash(_("Sesión cerrada."), "info")
     return redirect(url_for("auth.login"))

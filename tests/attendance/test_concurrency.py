@@ -21,6 +21,7 @@ from lms.attendance.marks import Mark, record_marks
 from lms.attendance.models import Attendance
 from lms.audit.models import AuditEntry
 from lms.auth.services import create_token
+from lms.auth.sessions import sign_in
 from lms.courses.models import Enrollment
 from lms.extensions import db as _db
 from tests import factories
@@ -38,12 +39,11 @@ def committed(app):
     _truncate(app)
 
 
-def _client(app, user_id: int) -> FlaskClient:
+def _client(app, ident: str) -> FlaskClient:
     # A plain client: each request opens its own app context, session and connection.
     client = FlaskClient(app, app.response_class, use_cookies=True)
     with client.session_transaction() as session:
-        session["_user_id"] = str(user_id)
-        session["_fresh"] = True
+        sign_in(session, ident)
     return client
 
 
@@ -93,7 +93,7 @@ def test_writers_of_one_enrollment_wait_their_turn_and_lose_nothing(committed):
     responses: list = [None] * len(taps)
 
     def waiter(i: int) -> None:
-        client = _client(app, trainer_id)
+        client = _client(app, f"{trainer_id}:1")
         started[i].set()
         responses[i] = _tap(client, taps[i], enrollment_id, "tarde")
 
@@ -174,7 +174,7 @@ def test_sixteen_threads_of_requests_never_lose_or_double_a_mark(committed):
                 written[i] += r.json["created"] + r.json["updated"]
             # Then, at once, thread i taps session i "tarde" for everybody: sixteen writers
             # of each enrollment at the same moment, the worst case for the hours credited.
-            roster = _client(app, trainer_id)
+            roster = _client(app, f"{trainer_id}:1")
             barrier.wait()
             for enrollment_id, *_doc in people:
                 r = _tap(roster, session_ids[i], enrollment_id, "tarde")
