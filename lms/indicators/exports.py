@@ -7,8 +7,6 @@ people sheet at all: the dashboard drill-down already gives them pseudonymous ID
 spreadsheet of people is the easiest thing to leak.
 """
 
-import csv
-import io
 from datetime import datetime
 
 from openpyxl import Workbook
@@ -17,6 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from lms.indicators import counting
 from lms.people.models import SEXES, ZONES
+from lms.spreadsheet import csv_text, xlsx_bytes
 from lms.timeutil import utcnow
 
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -123,9 +122,7 @@ def workbook(filters: counting.Filters, include_people: bool, now: datetime | No
             ws.column_dimensions[col].width = width
     if include_people:
         _people_sheet(wb, filters, generated)
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx_bytes(wb)
 
 
 PEOPLE_COLUMNS = (
@@ -180,23 +177,20 @@ def _people_sheet(wb: Workbook, filters: counting.Filters, generated: str) -> No
 def tables_csv(filters: counting.Filters, now: datetime | None = None) -> str:
     """The same tables as the workbook, one row per figure (long format)."""
     generated = _generated(now)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["indicador", "nombre", "periodo", "filtros", "tabla", "clave", "categoria",
-                     "valor"])
+    rows = [["indicador", "nombre", "periodo", "filtros", "tabla", "clave", "categoria", "valor"]]
     for table in collect(filters):
         s = table["summary"]
         ind = s.indicator
         base = [ind.code, ind.name, _period(ind), describe(filters)]
         # The workbook's header lines: the period and when the figures were taken.
-        writer.writerow([*base, "resumen", "periodo", "Periodo", _period(ind)])
-        writer.writerow([*base, "resumen", "generado", "Generado", generated])
-        writer.writerow([*base, "resumen", "meta", "Meta", ind.goal])
-        writer.writerow([*base, "resumen", "logro", "Logro", s.achieved])
-        writer.writerow([*base, "resumen", "porcentaje", "Porcentaje", s.percent])
+        rows.append([*base, "resumen", "periodo", "Periodo", _period(ind)])
+        rows.append([*base, "resumen", "generado", "Generado", generated])
+        rows.append([*base, "resumen", "meta", "Meta", ind.goal])
+        rows.append([*base, "resumen", "logro", "Logro", s.achieved])
+        rows.append([*base, "resumen", "porcentaje", "Porcentaje", s.percent])
         for year, n in sorted(s.by_year.items()):
-            writer.writerow([*base, "anio", year, year, n])
-        for dim, rows in table["breakdowns"]:
-            for r in rows:
-                writer.writerow([*base, dim.name, r["key"], r["label"], r["count"]])
-    return out.getvalue()
+            rows.append([*base, "anio", year, year, n])
+        for dim, cells in table["breakdowns"]:
+            for r in cells:
+                rows.append([*base, dim.name, r["key"], r["label"], r["count"]])
+    return csv_text(rows)

@@ -16,10 +16,8 @@ the indicator's total:
 * a total of 1 to 4 is itself shown as ``<5``.
 """
 
-import csv
-import io
-
 from lms.indicators import counting
+from lms.spreadsheet import csv_text
 
 TABLE_NAMES = {
     "sex": "sexo",
@@ -127,17 +125,9 @@ def _tables() -> list[dict]:
 
 def to_csv(generated: str) -> str:
     """The open-data CSV text (UTF-8, comma-separated, header row)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([name for name, _ in COLUMNS])
-    writer.writerows(rows(generated))
-    return out.getvalue()
+    return csv_text([[name for name, _ in COLUMNS], *rows(generated)])
 
 
 def dictionary_csv() -> str:
     """The data dictionary as CSV: column name and description."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["columna", "descripcion"])
-    writer.writerows(COLUMNS)
-    return out.getvalue()
+    return csv_text([["columna", "descripcion"], *COLUMNS])
