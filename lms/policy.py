@@ -65,6 +65,12 @@ def people_seen(user) -> ColumnElement[bool]:
     return false()
 
 
+def reads_identities(user) -> bool:
+    """Whether ``user`` reads who is behind an indicator figure (names, documents, exact
+    dates, sites): admins. Analysts read pseudonyms (``indicators.drilldown``)."""
+    return user.role == Role.ADMIN
+
+
 def _holds(condition: ColumnElement[bool], target: ColumnElement[bool]) -> bool:
     # The constant rules need no query; the others ask the database about this one row.
     if isinstance(condition, True_):

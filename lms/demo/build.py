@@ -8,13 +8,14 @@ batches, so the demo can never disagree with it.
 """
 
 import random
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
+from lms.auth.services import hash_password
 from lms.courses.models import Course, Site
 from lms.demo import names
 from lms.demo.records import add_attendance, add_documents, complete, person_rows
@@ -157,8 +158,9 @@ def _sites(w: BulkWriter, rng: random.Random, prefix: str, people: int) -> list[
 
 
 def _trainers(w: BulkWriter, rng: random.Random, prefix: str, count: int) -> list[tuple]:
-    # One unusable password hash for all: demo trainers exist for rosters, not for logging in.
-    unusable = generate_password_hash(str(rng.random()) + prefix, method="pbkdf2:sha256:1000")
+    # Demo trainers exist for rosters, not for logging in: one hash of a random secret nobody
+    # knows (not the seed's, which anyone can replay), made the way real accounts' are.
+    unusable = hash_password(secrets.token_urlsafe(32))
     ids = []
     for i in range(count):
         first = rng.choice(names.FEMALE if i % 2 else names.MALE)

@@ -8,7 +8,8 @@ from lms.auth.models import Role
 from lms.courses.models import Course, Site
 from lms.errors import ValidationError
 from lms.extensions import db
-from lms.indicators import counting, exports
+from lms import policy
+from lms.indicators import counting, drilldown, exports
 from lms.indicators.services import parse_dimension, parse_filters
 from lms.people.models import ZONES
 from lms.timeutil import utcnow
@@ -79,16 +80,11 @@ def people(code: str):
         if value and not _valid_month(value):
             raise ValidationError(f"El mes «{value}» no es válido; use AAAA-MM.", field=name)
     page = max(request.args.get("page", 1, type=int), 1)
-    total, rows = counting.people(
-        ind, filters, by=by, key=key, month=month, until=until, limit=PER_PAGE,
+    total, rows = drilldown.people(
+        current_user, ind, filters, by=by, key=key, month=month, until=until, limit=PER_PAGE,
         offset=(page - 1) * PER_PAGE,
     )
-    show_identity = current_user.is_admin
-    for row in rows:
-        row["pseudonym"] = counting.pseudonym(row["person_id"])
-        if not show_identity:
-            for secret in ("document_type", "document_number", "first_names", "last_names"):
-                row.pop(secret)
+    show_identity = policy.reads_identities(current_user)
     dim = counting.DIMENSIONS.get(by) if by else None
     return render_template(
         "indicators/people.html",
@@ -121,7 +117,7 @@ def _stamp() -> str:
 def export_xlsx():
     """XLSX for the official report; the people sheet only for admins."""
     filters = parse_filters(request.args)
-    data = exports.workbook(filters, include_people=current_user.is_admin)
+    data = exports.workbook(filters, include_people=policy.reads_identities(current_user))
     return Response(
         data,
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -76,3 +76,13 @@ def test_same_seed_same_data(db):
 def test_bad_people_count(runner):
     result = runner.invoke(args=["lms", "demo", "--people", "0"])
     assert result.exit_code != 0 and "--people" in result.output
+
+
+def test_demo_accounts_use_the_apps_password_hashing(runner, db):
+    from lms.auth.models import User
+
+    result = runner.invoke(args=["lms", "demo", "--people", "60", "--seed", "23",
+                                 "--fast-documents"])
+    assert result.exit_code == 0, result.output
+    hashes = db.session.scalars(select(User.password_hash)).all()
+    assert hashes and all(h.startswith("scrypt:") for h in hashes)
