@@ -4,11 +4,11 @@ from flask import Response, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from lms import policy
 from lms.auth.models import Role
 from lms.courses.models import Course, Site
 from lms.errors import ValidationError
 from lms.extensions import db
-from lms import policy
 from lms.indicators import counting, drilldown, exports
 from lms.indicators.services import parse_dimension, parse_filters
 from lms.people.models import ZONES
