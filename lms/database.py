@@ -1,4 +1,5 @@
-"""Engine tuning per backend, and appending many plain rows in the current transaction.
+"""Engine tuning per backend, appending many plain rows in the current transaction, and
+turning a lost race for a unique value into the service's own refusal.
 
 psycopg runs an executemany as one pipelined statement per row, which on a 100,000-row
 planilla costs more than all the rest of the import; PostgreSQL's COPY sends the rows as
@@ -8,11 +9,14 @@ writes (a roster tap) keep the ordinary statement, so per-request query counts a
 
 import json
 import os
+from contextlib import contextmanager
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import JSON, Table, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
+from lms.errors import ValidationError, is_unique_violation
 from lms.extensions import db
 
 #: Below this many rows an ordinary INSERT is just as fast.
@@ -38,6 +42,27 @@ def insert_rows(table: Table, rows: list[dict]) -> None:
                 copy.write_row([json.dumps(row[n]) if n in as_json else row[n] for n in names])
     finally:
         cursor.close()
+
+
+@contextmanager
+def unique(message: str, field: str):
+    """Write the block's rows in a savepoint; a unique constraint refusing them becomes a 409
+    ``ValidationError(message, field)``. Make the changes inside the block: entering it
+    flushes what is pending outside the savepoint.
+
+    Services check for a duplicate before inserting, but two requests can both pass the
+    check; the database constraint then stops the second one here. The savepoint keeps the
+    request's transaction usable, and ``from None`` drops the driver's error, whose text
+    would carry the duplicated (personal) value.
+    """
+    try:
+        with db.session.begin_nested():
+            yield
+            db.session.flush()
+    except IntegrityError as exc:
+        if not is_unique_violation(exc):
+            raise
+        raise ValidationError(message, field, status=409) from None
 
 
 def configure(app: Flask) -> None:

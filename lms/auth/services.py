@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.auth import passwords, sessions
 from lms.auth.models import ROLES, ApiToken, User
+from lms.database import unique
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -17,6 +18,7 @@ from lms.timeutil import utcnow
 # Checked when the email is unknown, so a wrong email costs as much as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
 MIN_PASSWORD = passwords.MIN_LENGTH
+DUPLICATE_EMAIL = "Ya existe un usuario con ese correo."
 
 
 class AuthError(ValidationError):
@@ -68,11 +70,11 @@ def create_user(email: str, name: str, role: str, password: str) -> User:
     if role not in ROLES:
         raise AuthError("Rol no válido.", "role")
     if db.session.scalar(select(User.id).where(User.email == email)):
-        raise AuthError("Ya existe un usuario con ese correo.", "email")
+        raise AuthError(DUPLICATE_EMAIL, "email")
     check_password_rules(password)
     user = User(email=email, name=name.strip(), role=role, password_hash=hash_password(password))
-    db.session.add(user)
-    db.session.flush()
+    with unique(DUPLICATE_EMAIL, "email"):
+        db.session.add(user)
     return user
 
 

@@ -73,7 +73,7 @@ def clean_indicator(data: dict, indicator: PlanIndicator | None = None) -> dict:
         problems.add("period_end", "La fecha final del periodo no puede ser anterior a la inicial.")
     if clean["rule"] not in RULES:
         problems.add("rule", "Regla de conteo no válida; use completed o certified.")
-    unique_code(problems, PlanIndicator, clean["code"], indicator, "un indicador")
+    unique_code(problems, PlanIndicator, clean["code"], indicator)
     problems.raise_if_any()
     return clean
 
@@ -155,7 +155,7 @@ def clean_course(data: dict, course: Course | None = None) -> dict:
             f"El producto {product} no corresponde a ningún indicador del plan; "
             "créelo primero en el catálogo.",
         )
-    unique_code(problems, Course, clean["code"], course, "un curso")
+    unique_code(problems, Course, clean["code"], course)
     problems.raise_if_any()
     return clean
 

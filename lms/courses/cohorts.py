@@ -80,7 +80,7 @@ def clean_cohort(data: dict, cohort: Cohort | None = None) -> dict:
             )
     clean["capacity"] = capacity
     _check_dates(clean["start_date"], clean["end_date"], cohort, problems)
-    unique_code(problems, Cohort, clean["code"], cohort, "un grupo")
+    unique_code(problems, Cohort, clean["code"], cohort)
     problems.raise_if_any()
     return clean
 

@@ -7,8 +7,13 @@ in one go saves the office a round trip per mistake.
 
 from sqlalchemy import select
 
+from lms.database import unique
 from lms.errors import ValidationError
 from lms.extensions import db
+
+#: How messages name each kind of record with a code.
+NOUNS = {"plan_indicators": "un indicador", "courses": "un curso", "cohorts": "un grupo",
+         "sites": "una sede"}
 
 
 class Problems:
@@ -47,7 +52,11 @@ def code_of(value: str | None) -> str:
     return " ".join(str(value or "").split()).upper()
 
 
-def unique_code(problems: Problems, model, code: str | None, record, noun: str) -> None:
+def _taken(model, code) -> str:
+    return f"Ya existe {NOUNS[model.__tablename__]} con el código {code}."
+
+
+def unique_code(problems: Problems, model, code: str | None, record) -> None:
     """Refuse ``code`` when another ``model`` row than ``record`` already has it."""
     if not code:
         return
@@ -55,17 +64,20 @@ def unique_code(problems: Problems, model, code: str | None, record, noun: str) 
     if record is not None:
         clash = clash.where(model.id != record.id)
     if db.session.scalar(clash):
-        problems.add("code", f"Ya existe {noun} con el código {code}.")
+        problems.add("code", _taken(model, code))
 
 
 def store(model, fields: dict, record=None):
-    """Create a ``model`` row with the checked ``fields``, or write them onto ``record``."""
-    if record is None:
-        record = model()
-        db.session.add(record)
-    for key, value in fields.items():
-        setattr(record, key, value)
-    db.session.flush()
+    """Create a ``model`` row with the checked ``fields``, or write them onto ``record``.
+
+    A request that wrote the same code since ``unique_code`` looked gets the same refusal.
+    """
+    with unique(_taken(model, fields.get("code")), "code"):
+        if record is None:
+            record = model()
+            db.session.add(record)
+        for key, value in fields.items():
+            setattr(record, key, value)
     return record
 
 

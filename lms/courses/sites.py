@@ -49,7 +49,7 @@ def clean_site(data: dict, site: Site | None = None, areas: dict | None = None) 
     if clean["zone"] is None:
         problems.add("zone", f"Zona no válida: «{data.get('zone') or ''}»; use urbana o rural.")
     clean["area"] = _clean_area(data.get("area"), clean["zone"], problems, areas)
-    unique_code(problems, Site, clean["code"], site, "una sede")
+    unique_code(problems, Site, clean["code"], site)
     problems.raise_if_any()
     return clean
 

@@ -9,6 +9,7 @@ from datetime import date
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
+from lms.database import unique
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people.consent import (  # noqa: F401 - part of this module's interface
@@ -36,6 +37,8 @@ ETHNIC_GROUPS = {
     "ninguno": "Ninguno",
 }
 SENSITIVE_FLAGS = ("disability", "victim", "migrant")
+#: One document, one person: the refusal of a second one, whichever check catches it.
+DUPLICATE = "Ya existe una persona con ese documento."
 #: Longest value of each free-text person field (the forms show the same limits).
 MAX_LENGTHS = {
     "first_names": 120,
@@ -157,15 +160,15 @@ def register_person(
     fields = clean_person_data(data, today=today)
     answers = clean_sensitive(sensitive)
     if find_person(doc_type, number) is not None:
-        raise ValidationError("Ya existe una persona con ese documento.", "document_number")
+        raise ValidationError(DUPLICATE, "document_number")
     person = Person(document_type=doc_type, document_number=number, **fields)
     # Check the consent before adding anything, so a refusal leaves the session clean.
     guardian = check_consent(person, channel, consent, guardian_name, guardian_document, today)
-    db.session.add(person)
-    add_consent(person, channel, *guardian)
-    if any(v is not None for v in answers.values()):
-        person.sensitive = PersonSensitive(**answers)
-    db.session.flush()
+    with unique(DUPLICATE, "document_number"):
+        db.session.add(person)
+        add_consent(person, channel, *guardian)
+        if any(v is not None for v in answers.values()):
+            person.sensitive = PersonSensitive(**answers)
     return person
 
 
@@ -176,17 +179,17 @@ def update_person(person: Person, data: dict, *, sensitive: dict | None = None) 
     doc_type, number = normalize_document(data.get("document_type"), data.get("document_number"))
     other = find_person(doc_type, number)
     if other is not None and other.id != person.id:
-        raise ValidationError("Ya existe una persona con ese documento.", "document_number")
+        raise ValidationError(DUPLICATE, "document_number")
     fields = clean_person_data(data)
     answers = clean_sensitive(sensitive) if sensitive is not None else None
-    person.document_type, person.document_number = doc_type, number
-    for key, value in fields.items():
-        setattr(person, key, value)
-    if answers is not None:
-        if person.sensitive is None and any(v is not None for v in answers.values()):
-            person.sensitive = PersonSensitive()
-        if person.sensitive is not None:
-            for key, value in answers.items():
-                setattr(person.sensitive, key, value)
-    db.session.flush()
+    with unique(DUPLICATE, "document_number"):
+        person.document_type, person.document_number = doc_type, number
+        for key, value in fields.items():
+            setattr(person, key, value)
+        if answers is not None:
+            if person.sensitive is None and any(v is not None for v in answers.values()):
+                person.sensitive = PersonSensitive()
+            if person.sensitive is not None:
+                for key, value in answers.items():
+                    setattr(person.sensitive, key, value)
     return person
