@@ -4,8 +4,8 @@ users.session_version is named by every session cookie; bumping it ends them all
 password change, deactivation). Tokens of users already inactive are revoked, so that
 reactivating them later revives no token.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0005
+Revises: 0004
 Create Date: 2026-12-02 09:00:00
 
 """
@@ -14,8 +14,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0004'
-down_revision = '0003'
+revision = '0005'
+down_revision = '0004'
 branch_labels = None
 depends_on = None
 
