@@ -1,6 +1,6 @@
 """Error pages: HTML for people, JSON for API clients."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, g, has_app_context, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
@@ -70,6 +70,21 @@ class ValidationError(Exception):
                 placed = True
         if not placed:
             form.form_errors.append(self.message)
+
+
+def warn(message: str) -> None:
+    """Tell whoever is acting that something is allowed but unusual (a service's warning).
+
+    Forms flash it with the result (``web.attempt``), the API returns it in ``warnings``,
+    imports list it by row (``take_warnings``); a request that fails drops it.
+    """
+    if has_app_context():
+        g.setdefault("warnings", []).append(str(message))
+
+
+def take_warnings() -> list[str]:
+    """The warnings given since the last call, in order (and forget them)."""
+    return g.pop("warnings", []) if has_app_context() else []
 
 
 def api_error(status: int, message: str | None = None, fields: dict | None = None, code=None):

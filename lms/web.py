@@ -17,7 +17,7 @@ from flask_login import current_user, login_required
 from werkzeug.routing import IntegerConverter
 
 from lms import tasks
-from lms.errors import ValidationError
+from lms.errors import ValidationError, take_warnings
 from lms.extensions import db
 
 #: Ids are PostgreSQL INTEGER (SQLite takes 64 bits): a larger number names no row.
@@ -98,7 +98,14 @@ def local_path(target: str | None) -> str | None:
 def fail_request() -> None:
     """Undo everything this request wrote, and make sure nothing is committed afterwards."""
     tasks.rollback()
+    take_warnings()  # about writes that are undone
     g.request_failed = True
+
+
+def flash_warnings() -> None:
+    """Show the services' warnings (``errors.warn``) on the next page."""
+    for message in take_warnings():
+        flash(message, "warning")
 
 
 class attempt:  # noqa: N801 - used as a lower-case context manager, like suppress()
@@ -119,6 +126,7 @@ class attempt:  # noqa: N801 - used as a lower-case context manager, like suppre
     def __exit__(self, exc_type, exc, _tb) -> bool:
         if exc_type is None:
             self.ok = True
+            flash_warnings()
             return False
         if not issubclass(exc_type, ValidationError):
             return False
@@ -150,6 +158,7 @@ def install(app: Flask) -> None:
     @app.before_request
     def _begin():
         g.request_failed = False
+        take_warnings()
 
     @app.after_request
     def _commit(response):

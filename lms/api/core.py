@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from wtforms import fields as wtf
 
-from lms.errors import ValidationError
+from lms.errors import ValidationError, take_warnings
 
 STAFF = ("admin", "trainer", "analyst")
 
@@ -107,6 +107,12 @@ def validated(form_class, payload: dict | None = None, obj=None, **kwargs):
         first = next(iter(fields.values()))[0] if fields else "Datos no válidos."
         raise ValidationError(first, fields=fields)
     return form
+
+
+def with_warnings(body: dict) -> dict:
+    """``body`` with the services' warnings (``errors.warn``) under "warnings", if any."""
+    warnings = take_warnings()
+    return {**body, "warnings": warnings} if warnings else body
 
 
 def page_args() -> tuple[int, int]:

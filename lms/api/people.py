@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from lms import policy
 from lms.api import bp
-from lms.api.core import check_types, json_body, require_role, validated
+from lms.api.core import check_types, json_body, require_role, validated, with_warnings
 from lms.api.openapi import doc
 from lms.api.serialize import BOOL, STR, Shape, array, page_schema, paginated
 from lms.extensions import db
@@ -85,7 +85,7 @@ def people_create():
     form = validated(RegisterForm, _person_payload(RegisterForm))
     person = services.register_person(channel="api", **form.registration())
     db.session.commit()
-    return jsonify(person_json(person)), 201
+    return jsonify(with_warnings(person_json(person))), 201
 
 
 @bp.route("/people/<int:person_id>", methods=["GET"])
@@ -111,7 +111,7 @@ def people_update(person_id: int):
         sensitive.update({key: answers[key] for key in SENSITIVE_FIELDS if key in payload})
     services.update_person(person, form.person_data(), sensitive=sensitive)
     db.session.commit()
-    return jsonify(person_json(person))
+    return jsonify(with_warnings(person_json(person)))
 
 
 @bp.route("/people/<int:person_id>", methods=["DELETE"])

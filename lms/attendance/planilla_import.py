@@ -25,7 +25,7 @@ from lms.audit.services import current_actor_id
 from lms.courses.enrollments import get_or_enroll
 from lms.courses.models import Enrollment
 from lms.database import insert_rows
-from lms.errors import ValidationError
+from lms.errors import ValidationError, take_warnings
 from lms.extensions import db
 from lms.people.consent import check_consent
 from lms.people.models import Person
@@ -229,6 +229,8 @@ class _Importer:
         except ValidationError as exc:
             self.rule_error(row.number, exc, "numero_documento")
             return None
+        for warning in take_warnings():  # e.g. a TI holder who just turned 18
+            self.result.warn(row.number, "fecha_nacimiento", warning)
         fields.update(document_type=row.document_type, document_number=row.document_number)
         return fields, guardian
 

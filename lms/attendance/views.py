@@ -17,9 +17,9 @@ from lms.attendance.planilla_pdf import planilla_pdf
 from lms.attendance.today import todays_sessions
 from lms.auth.models import Role
 from lms.courses.models import CourseSession
-from lms.errors import ValidationError
+from lms.errors import ValidationError, take_warnings
 from lms.people.services import current_notice
-from lms.web import attempt, fail_request, loads, requires
+from lms.web import attempt, fail_request, flash_warnings, loads, requires
 
 #: Fields of the walk-in form that are not the person's data.
 _NOT_PERSON = ("csrf_token", "consent", "guardian_name", "guardian_document")
@@ -120,7 +120,8 @@ def walk_in(session: CourseSession):
                 html = render_template("attendance/_row.html", row=row, session=session,
                                        statuses=STATUSES)
                 return jsonify({"ok": True, "html": html, "enrollment_id": row.enrollment.id,
-                                "name": row.person.full_name})
+                                "name": row.person.full_name, "warnings": take_warnings()})
+            flash_warnings()
             flash(f"{row.person.full_name} quedó inscrita y presente.", "success")
             return redirect(url_for(".roster", session_id=session.id) + f"#e{row.enrollment.id}")
     if _wants_json():

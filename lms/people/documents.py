@@ -7,9 +7,11 @@ compacts it here first.
 """
 
 import re
+from datetime import date
 
 from lms.errors import ValidationError
 from lms.people.models import DOCUMENT_TYPES, NUMERIC_DOCUMENTS
+from lms.timeutil import age_on
 
 SEPARATORS = re.compile(r"[.\s\-]+")
 #: Shortest and longest number of any document type, once compacted.
@@ -50,6 +52,49 @@ def normalize_document(document_type: str, number: str) -> tuple[str, str]:
     if problem:
         raise ValidationError(problem, "document_number")
     return doc_type, clean
+
+
+#: Ages (whole years) each Colombian identity document is held at: (refused below, expected
+#: from, expected until, refused from); None is no bound. Between a refusal bound and the
+#: expected range the person is accepted with a warning: a TI is issued at 7 and a CC at 18,
+#: and people keep the old document for a while (or a birth date is typed a year off).
+#: Foreign documents (CE, PA, PEP, PPT) are held at any age.
+DOCUMENT_AGES = {
+    "RC": (None, 0, 6, 18),
+    "TI": (6, 7, 17, 22),
+    "CC": (17, 18, None, None),
+}
+#: Nobody registering is older than this: a birth date further back is a typo.
+MAX_AGE = 110
+
+
+def check_birth_date(document_type: str | None, birth: date, today: date) -> str | None:
+    """Refuse an impossible birth date, or one the document type rules out; return a warning
+    (Spanish) when the person is at the edge of the document's ages, else None."""
+    if birth > today or age_on(birth, today) > MAX_AGE:
+        raise ValidationError("La fecha de nacimiento no es posible.", "birth_date")
+    doc_type = (document_type or "").strip().upper()
+    if doc_type not in DOCUMENT_AGES:
+        return None
+    refused_below, low, high, refused_from = DOCUMENT_AGES[doc_type]
+    age = age_on(birth, today)
+    name = DOCUMENT_TYPES[doc_type].lower()
+    if (refused_below is not None and age < refused_below) or (
+        refused_from is not None and age >= refused_from
+    ):
+        raise ValidationError(
+            f"Una persona de {age} años no puede tener {name}: revise el tipo de documento "
+            "o la fecha de nacimiento.",
+            "birth_date",
+        )
+    if age < low or (high is not None and age > high):
+        return (
+            f"Revise el documento: la {name} se tiene normalmente entre los {low} y los "
+            f"{high} años, y esta persona tiene {age}." if high is not None else
+            f"Revise el documento: la {name} se expide desde los {low} años, y esta persona "
+            f"tiene {age}."
+        )
+    return None
 
 
 def could_be_document(text: str | None) -> str | None:

@@ -10,7 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 
 from lms.database import unique
-from lms.errors import ValidationError
+from lms.errors import ValidationError, warn
 from lms.extensions import db
 from lms.people.consent import (  # noqa: F401 - part of this module's interface
     add_consent,
@@ -23,7 +23,7 @@ from lms.people.consent import (  # noqa: F401 - part of this module's interface
     revoke_consents,
     seed_reference_data,
 )
-from lms.people.documents import normalize_document
+from lms.people.documents import check_birth_date, normalize_document
 from lms.people.models import SEXES, ZONES, Area, Person, PersonSensitive
 from lms.text import fold
 from lms.timeutil import local_today
@@ -77,8 +77,13 @@ def resolve_area(name: str | None) -> Area | None:
     raise ValidationError(f"Comuna o corregimiento desconocido: {name.strip()}.", "area")
 
 
-def clean_person_data(data: dict, *, today: date | None = None) -> dict:
-    """Validate and tidy the person fields; raise ValidationError naming the first bad one."""
+def clean_person_data(data: dict, *, today: date | None = None, check_age: bool = True) -> dict:
+    """Validate and tidy the person fields; raise ValidationError naming the first bad one.
+
+    ``check_age``: hold the birth date against the document type (``check_birth_date``),
+    warning (``errors.warn``) at the edges; a correction that changes neither skips it, as
+    a TI holder registered at 17 is older now.
+    """
     today = today or local_today()
     out: dict = {}
     for key, longest in MAX_LENGTHS.items():
@@ -93,8 +98,10 @@ def clean_person_data(data: dict, *, today: date | None = None) -> dict:
     birth = data.get("birth_date")
     if birth is not None and not isinstance(birth, date):
         raise ValidationError("Fecha de nacimiento no válida.", "birth_date")
-    if birth is not None and (birth > today or birth.year < 1900):
-        raise ValidationError("La fecha de nacimiento no es posible.", "birth_date")
+    if birth is not None and check_age:
+        warning = check_birth_date(data.get("document_type"), birth, today)
+        if warning:
+            warn(warning)
     out["birth_date"] = birth
     sex = (data.get("sex") or "").strip().upper() or None
     if sex is not None and sex not in SEXES:
@@ -180,7 +187,8 @@ def update_person(person: Person, data: dict, *, sensitive: dict | None = None) 
     other = find_person(doc_type, number)
     if other is not None and other.id != person.id:
         raise ValidationError(DUPLICATE, "document_number")
-    fields = clean_person_data(data)
+    changed = (doc_type, data.get("birth_date")) != (person.document_type, person.birth_date)
+    fields = clean_person_data(data, check_age=changed)
     answers = clean_sensitive(sensitive) if sensitive is not None else None
     with unique(DUPLICATE, "document_number"):
         person.document_type, person.document_number = doc_type, number
