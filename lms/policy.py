@@ -65,6 +65,28 @@ def people_seen(user) -> ColumnElement[bool]:
     return false()
 
 
+def can_enroll_anyone(user) -> bool:
+    """Whether ``user`` may enroll a person picked by id or from a list: admins.
+
+    A trainer enrolls only the person whose exact document (type and number) they typed at
+    a session of their own cohort (the walk-in, ``can_manage_session``), into an open cohort
+    with a seat (``courses.enrollments``): enrolling must not become a way to read anyone's
+    data, which a trainer sees for their cohorts' people (``people_seen``).
+    """
+    return user.role == Role.ADMIN
+
+
+def can_enroll_after_end(user) -> bool:
+    """Whether ``user`` may enroll someone into a cohort that has ended (with a reason)."""
+    return user.role == Role.ADMIN
+
+
+def can_delete_enrollment(user, enrollment: Enrollment) -> bool:
+    """Whether ``user`` may delete an enrollment made by mistake: admins (a trainer
+    withdraws people, a status; see also ``courses.enrollments.made_by_a_trainer``)."""
+    return user.role == Role.ADMIN
+
+
 def reads_identities(user) -> bool:
     """Whether ``user`` reads who is behind an indicator figure (names, documents, exact
     dates, sites): admins. Analysts read pseudonyms (``indicators.drilldown``)."""

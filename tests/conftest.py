@@ -1,6 +1,7 @@
 """Fixtures: the app on SQLite (or PostgreSQL via LMS_TEST_DB_URL), a rolled-back db, clients."""
 
 import os
+import threading
 
 import pytest
 from flask import g
@@ -164,3 +165,38 @@ def analyst(db):
 def runner(app, db):
     """A CLI runner sharing the rolled-back session."""
     return app.test_cli_runner()
+
+
+#: Seconds a request thread may take before a test calls it stuck (a guard, never reached).
+STUCK = 120
+
+
+@pytest.fixture
+def committed(app):
+    """An empty, really committed database (requests in threads share no transaction)."""
+    from tests.browser.conftest import _truncate_all
+
+    _truncate_all(app)
+    yield app
+    _truncate_all(app)
+
+
+def at_once(app, send, count):
+    """Run ``send(client)`` from ``count`` threads released together; their responses."""
+    barrier = threading.Barrier(count, timeout=STUCK)
+    responses: list = [None] * count
+
+    def run(i):
+        client = FlaskClient(app, app.response_class, use_cookies=True)
+        try:
+            barrier.wait()
+            responses[i] = send(client)
+        except Exception as exc:  # noqa: BLE001 - the caller sees it in the responses
+            responses[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(STUCK)
+    return responses

@@ -1,6 +1,6 @@
 """Small factories for test data; each returns a flushed model with sensible defaults."""
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import count
 
@@ -10,6 +10,7 @@ from lms.auth.models import User
 from lms.courses.models import Cohort, Course, CourseSession, Enrollment, PlanIndicator, Site
 from lms.extensions import db
 from lms.people.models import Consent, Person, PrivacyNotice
+from lms.timeutil import local_today
 
 _seq = count(1)
 PASSWORD = "clave-de-prueba-123"
@@ -89,12 +90,13 @@ def course(**kw):
 
 
 def cohort(trainers=(), **kw):
-    """A cohort of a new course at a new site, during 2021."""
+    """A cohort of a new course at a new site, started in February 2021 and still open (a
+    year from today), so it takes new people; give ``end_date`` for one that has ended."""
     kw.setdefault("code", f"G-{next(_seq)}")
     kw.setdefault("course", kw.get("course") or course())
     kw.setdefault("site", kw.get("site") or site())
     kw.setdefault("start_date", date(2021, 2, 1))
-    kw.setdefault("end_date", date(2021, 6, 30))
+    kw.setdefault("end_date", local_today() + timedelta(days=365))
     c = _save(Cohort(**kw))
     c.trainers.extend(trainers)
     db.session.flush()

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from lms import policy
 from lms.api import bp
-from lms.api.core import require_role, validated
+from lms.api.core import require_role, validated, with_warnings
 from lms.api.openapi import doc
 from lms.api.serialize import BOOL, NUM, STR, Shape, page_schema, paginated
 from lms.courses import enrollments as services
@@ -68,6 +68,9 @@ def enrollments_list():
 def enrollments_create():
     """Enroll a consenting person in a cohort (capacity enforced)."""
     require_role("admin", "trainer")
+    # A trainer enrolls only by exact document, through the walk-in (policy).
+    if not policy.can_enroll_anyone(current_user):
+        abort(403)
     form = validated(EnrollmentApiForm)
     person = db.session.get(Person, form.person_id.data)
     if person is None:
@@ -77,9 +80,10 @@ def enrollments_create():
         raise ValidationError("El grupo no existe.", "cohort_id")
     if not policy.can_manage_cohort(current_user, cohort):
         abort(403)
-    enrollment = services.enroll(person, cohort)
+    reason = form.reason.data if policy.can_enroll_after_end(current_user) else None
+    enrollment = services.enroll(person, cohort, reason=reason)
     db.session.commit()
-    return jsonify(ENROLLMENT.dump(enrollment)), 201
+    return jsonify(with_warnings(ENROLLMENT.dump(enrollment))), 201
 
 
 @bp.route("/enrollments/<int:enrollment_id>", methods=["GET"])
@@ -110,10 +114,13 @@ def enrollments_update(enrollment_id: int):
 
 
 @bp.route("/enrollments/<int:enrollment_id>", methods=["DELETE"])
-@doc("Eliminar una inscripción sin asistencia", status=204, tags=("enrollments",))
+@doc("Eliminar una inscripción hecha por error (admin; no si tiene asistencia o la hizo un "
+     "formador)", status=204, tags=("enrollments",))
 def enrollments_delete(enrollment_id: int):
     """Delete an enrollment made by mistake; refused once it has attendance."""
     enrollment = _load(enrollment_id, manage=True)
+    if not policy.can_delete_enrollment(current_user, enrollment):
+        abort(403)
     services.delete_enrollment(enrollment)
     db.session.commit()
     return "", 204

@@ -64,7 +64,8 @@ def create_enrollments(pairs: list[tuple[int, int]], actor_id: int | None) -> di
         return {}
     now = utcnow()
     values = [{"person_id": p, "cohort_id": c, "status": "inscrito", "enrolled_at": now,
-               "hours_credited": Decimal(0), "completion_conflict": False} for p, c in pairs]
+               "hours_credited": Decimal(0), "completion_conflict": False,
+               "enrolled_by_id": actor_id} for p, c in pairs]
     created = {
         (p, c): i
         for i, p, c in db.session.execute(

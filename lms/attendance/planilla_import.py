@@ -10,6 +10,7 @@ in two chunks is written once, with the last status, so a second import writes n
 
 import re
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
@@ -22,7 +23,7 @@ from lms.attendance.planilla_bulk import create_enrollments, create_people
 from lms.attendance.planilla_rows import COLUMN_OF, OPTIONAL, REQUIRED, PlanillaRow, parse_row
 from lms.attendance.planilla_sessions import SessionPlacer
 from lms.audit.services import current_actor_id
-from lms.courses.enrollments import get_or_enroll
+from lms.courses.enrollments import get_or_enroll, has_seats, make_room
 from lms.courses.models import Enrollment
 from lms.database import insert_rows
 from lms.errors import ValidationError, take_warnings
@@ -256,8 +257,16 @@ class _Importer:
                 select(Enrollment.id, Enrollment.person_id, Enrollment.cohort_id).where(
                     pair_filter(Enrollment.person_id, Enrollment.cohort_id, batch)))
                 if (p, c) in batch})
-        # People registered by this chunk carry a fresh consent: enrolled in bulk.
+        # A cohort this import creates is as big as its sheet; the others keep their cupo.
+        by_id = {cohort.id: cohort for cohort in self.placer.cohorts.values()}
+        joining = Counter(c for p, c in wanted if (p, c) not in found)
+        for cohort_id in joining.keys() & self.placer.new_cohorts:
+            make_room(by_id[cohort_id], joining[cohort_id])
+        # People registered by this chunk carry a fresh consent: enrolled in bulk, in the
+        # cohorts with a seat for each of them (in the others, each row is tried below).
         fresh = [pair for pair in wanted if pair not in found and pair[0] in self.fresh]
+        roomy = {c for c, n in Counter(c for _, c in fresh).items() if has_seats(by_id[c], n)}
+        fresh = [pair for pair in fresh if pair[1] in roomy]
         created = create_enrollments(fresh, current_actor_id())
         found.update(created)
         self.result.enrollments += len(created)
@@ -266,7 +275,8 @@ class _Importer:
             if (person_id, cohort.id) in found:
                 continue
             try:
-                enrollment, _ = get_or_enroll(db.session.get(Person, person_id), cohort)
+                enrollment, _ = get_or_enroll(db.session.get(Person, person_id), cohort,
+                                              on=row.day)
             except ValidationError as exc:
                 self.rule_error(row.number, exc, "numero_documento")
                 continue

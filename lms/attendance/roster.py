@@ -125,7 +125,7 @@ def walk_in(session: CourseSession, data: dict, *, consent: bool,
             channel="form", consent=consent,
             guardian_name=guardian_name or None, guardian_document=guardian_document or None,
         )
-    enrollment, _created = get_or_enroll(person, session.cohort)
+    enrollment, _created = get_or_enroll(person, session.cohort)  # open, with a seat
     record_marks([Mark(session.id, enrollment.id, "presente")], source="web")
     close_request(session.id, doc_type, number)
     return RosterRow(enrollment, db.session.scalar(

@@ -9,7 +9,7 @@ from lms.audit.services import record_bulk
 from lms.certificates.lifecycle import ANONYMIZED_NAME
 from lms.certificates.models import Certificate
 from lms.courses import hooks
-from lms.courses.models import Enrollment
+from lms.courses.models import Cohort, Enrollment
 from lms.extensions import db
 from lms.people import registry
 from lms.people.models import Person
@@ -42,6 +42,25 @@ def enrollment_has_documents(enrollment: Enrollment) -> str | None:
     if db.session.scalar(select(exists().where(Certificate.enrollment_id == enrollment.id))):
         return "No se puede eliminar: la inscripción tiene documentos expedidos."
     return None
+
+
+@hooks.warns_enrollment
+def holds_valid_document(person: Person, cohort: Cohort) -> str | None:
+    """Someone enrolled into a course they already hold a valid document of is warned about."""
+    code = db.session.scalar(
+        select(Certificate.code)
+        .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
+        .join(Cohort, Cohort.id == Enrollment.cohort_id)
+        .where(Enrollment.person_id == person.id, Cohort.course_id == cohort.course_id,
+               Certificate.is_valid)
+        .limit(1)
+    )
+    if code is None:
+        return None
+    return (
+        f"{person.full_name} ya tiene un documento vigente del curso {cohort.course.code} "
+        f"(código {code}): revise si de verdad debe repetirlo."
+    )
 
 
 @hooks.joins_enrollments

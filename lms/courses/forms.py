@@ -40,6 +40,7 @@ from lms.courses.models import (
 )
 from lms.extensions import db
 from lms.forms import choices
+from lms.people.forms import RegisterForm
 from lms.people.models import ZONES
 
 TIME_FORMATS = ["%H:%M", "%H:%M:%S"]
@@ -228,12 +229,26 @@ class SeriesForm(FlaskForm):
         return {**days, "weekdays": self.weekdays.data, **_timing(self)}
 
 
+#: Asked only when the cohort has ended (courses.enrollments.check_open).
+REASON_LABEL = _l("Motivo (solo si el grupo ya terminó)")
+
+
+class LateRegisterForm(RegisterForm):
+    """Register a person into a cohort that has ended: the admin says why."""
+
+    reason = StringField(
+        _l("Motivo para inscribir en un grupo terminado"),
+        validators=[DataRequired(message=_l("Escriba el motivo.")), Length(max=300)],
+    )
+
+
 class EnrollForm(FlaskForm):
     """Enroll an existing person in a cohort."""
 
     cohort_id = SelectField(
         _l("Grupo"), coerce=int, validators=[DataRequired(message=_l("Elija el grupo."))]
     )
+    reason = StringField(REASON_LABEL, validators=[Optional(), Length(max=300)])
 
 
 class StatusForm(FlaskForm):
@@ -256,3 +271,4 @@ class EnrollmentApiForm(FlaskForm):
     cohort_id = IntegerField(
         _l("Id del grupo"), validators=[InputRequired(message=_l("Falta cohort_id."))]
     )
+    reason = StringField(REASON_LABEL, validators=[Optional(), Length(max=300)])

@@ -8,7 +8,9 @@ records:
   enrollment or session may not be deleted (None: nothing of theirs depends on it);
 - ``joins_enrollments``: ``fn(winner_id, loser_id)``, move what they hold about the losing
   enrollment onto the winner when a merge joins two enrollments of one cohort (the loser
-  is deleted right after).
+  is deleted right after);
+- ``warns_enrollment``: ``fn(person, cohort) -> str | None``, a warning for whoever enrolls
+  the person (a valid certificate of the course already held), shown, never refusing.
 """
 
 from collections.abc import Callable
@@ -16,6 +18,7 @@ from collections.abc import Callable
 ENROLLMENT_GUARDS: list[Callable] = []
 SESSION_GUARDS: list[Callable] = []
 JOINERS: list[Callable[[int, int], None]] = []
+ENROLLMENT_WARNINGS: list[Callable] = []
 
 
 def _adder(registry: list):
@@ -30,6 +33,12 @@ def _adder(registry: list):
 guards_enrollment = _adder(ENROLLMENT_GUARDS)
 guards_session = _adder(SESSION_GUARDS)
 joins_enrollments = _adder(JOINERS)
+warns_enrollment = _adder(ENROLLMENT_WARNINGS)
+
+
+def warnings(sources: list[Callable], *args) -> list[str]:
+    """Every warning the registered functions give about ``args``."""
+    return [message for source in sources if (message := source(*args))]
 
 
 def refusal(guards: list[Callable], record) -> str | None:

@@ -203,9 +203,15 @@ class Enrollment(db.Model):
     completed_on: Mapped[date | None] = mapped_column(index=True)
     #: Attendance fell below the threshold after a document was issued; an admin decides.
     completion_conflict: Mapped[bool] = mapped_column(default=False)
+    #: Who enrolled the person (None: a command or an older record). A trainer's
+    #: enrollments are withdrawn, never deleted.
+    enrolled_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
 
     person: Mapped[Person] = relationship(lazy="joined")
     cohort: Mapped[Cohort] = relationship(lazy="joined")
+    enrolled_by: Mapped[User | None] = relationship()
 
     @property
     def is_complete(self) -> bool:

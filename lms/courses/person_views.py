@@ -14,14 +14,15 @@ from wtforms.fields.choices import SelectChoice
 from lms import policy
 from lms.auth.models import Role, User
 from lms.courses import enrollments
-from lms.courses.forms import EnrollForm, StatusForm
+from lms.courses.forms import EnrollForm, LateRegisterForm, StatusForm
 from lms.courses.models import ENROLLMENT_STATUSES, Cohort, Enrollment
 from lms.errors import ValidationError
 from lms.extensions import db
-from lms.people.forms import CHANNEL_LABELS
+from lms.people.forms import CHANNEL_LABELS, RegisterForm
 from lms.people.models import SEXES, Person
 from lms.people.pages import registration, to_person
 from lms.people.services import ETHNIC_GROUPS
+from lms.timeutil import local_today
 from lms.web import attempt, get_or_404, loads, requires
 
 #: Cohorts offered in the "enroll in a cohort" list, newest first.
@@ -81,7 +82,7 @@ def enroll(person: Person):
         return to_person(person.id)
     cohort = get_or_404(Cohort, form.cohort_id.data)
     with attempt() as done:
-        enrollments.enroll(person, cohort)
+        enrollments.enroll(person, cohort, reason=form.reason.data)
     if done:
         flash(_("Inscrita en %(code)s.", code=cohort.code), "success")
     return to_person(person.id)
@@ -107,8 +108,11 @@ def enrollment_status(enrollment: Enrollment):
 def register_and_enroll():
     """``/personas/nueva?grupo=<id>``: register a person with consent and enroll them at once."""
     cohort = get_or_404(Cohort, request.args.get("grupo", type=int))
+    late = cohort.end_date < local_today()
     return registration(
-        lambda form: enrollments.register_and_enroll(cohort, channel="form", **form.registration()),
+        lambda form: enrollments.register_and_enroll(
+            cohort, channel="form", reason=form.reason.data if late else None,
+            **form.registration()),
         lambda person: _(
             "%(name)s quedó registrada e inscrita en %(code)s.",
             name=person.full_name,
@@ -116,4 +120,5 @@ def register_and_enroll():
         ),
         then=lambda _person: url_for("courses.cohort", cohort_id=cohort.id),
         cohort=cohort,
+        form_class=LateRegisterForm if late else RegisterForm,
     )

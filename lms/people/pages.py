@@ -40,13 +40,15 @@ def act_on(person_id: int, form, action: Callable, message: str | Callable):
     return to_person(person_id)
 
 
-def registration(save: Callable, message: Callable, *, then: Callable, cohort=None):
+def registration(save: Callable, message: Callable, *, then: Callable, cohort=None,
+                 form_class=RegisterForm):
     """The registration page: ``save(form)`` registers (and maybe enrolls) on a valid POST.
 
     Then it flashes ``message(person)`` and goes to ``then(person)``; a refusal shows the
     form again with the input kept, nothing written, and the message next to its field.
+    ``form_class``: RegisterForm or a subclass with the fields enrolling needs.
     """
-    form = RegisterForm()
+    form = form_class()
     if not form.validate_on_submit():
         return _registration_page(form, cohort)
     with attempt(form) as done:

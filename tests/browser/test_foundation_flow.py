@@ -71,6 +71,9 @@ def test_admin_creates_site_cohort_sessions_and_enrolls_a_person(live_server, li
     page.get_by_label("Zona").select_option("rural")
     page.get_by_label("Comuna o corregimiento").select_option("San Faustino")
     page.get_by_label("Autorizo el tratamiento de mis datos").check()
+    # The cohort of 2022 has ended: enrolling into it takes the admin's reason (issue 9).
+    page.get_by_label("Motivo para inscribir en un grupo terminado").fill(
+        "Registro de la planilla en papel del grupo")
     assert_accessible(page)
     page.get_by_role("button", name="Registrar e inscribir").click()
     expect(page.get_by_role("heading", name="Grupo ALFA-2022-R1")).to_be_visible()

@@ -4,10 +4,8 @@ naming the field, never a 500, and nothing personal reaches the log. The same fo
 service that inserts a row with a unique value (users, sites, courses, cohorts)."""
 
 import logging
-import threading
 
 import pytest
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from lms.auth.models import User
@@ -19,41 +17,11 @@ from lms.log import logger
 from lms.people.models import Person
 from lms.people.services import seed_reference_data
 from tests import factories
-from tests.browser.conftest import _truncate_all
+from tests.conftest import at_once
 
 THREADS = 8
-STUCK = 120
 DOCUMENT = "1090" + "777888"  # built here, so a traceback's source lines don't show it
 PHONE = "300" + "5551234"
-
-
-@pytest.fixture
-def committed(app):
-    """An empty, really committed database (requests in threads share no transaction)."""
-    _truncate_all(app)
-    yield app
-    _truncate_all(app)
-
-
-def _at_once(app, send, count=THREADS):
-    """Run ``send(client)`` from ``count`` threads released together; their responses."""
-    barrier = threading.Barrier(count, timeout=STUCK)
-    responses: list = [None] * count
-
-    def run(i):
-        client = FlaskClient(app, app.response_class, use_cookies=True)
-        try:
-            barrier.wait()
-            responses[i] = send(client)
-        except Exception as exc:  # noqa: BLE001 - reported by the caller
-            responses[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(STUCK)
-    return responses
 
 
 @pytest.fixture
@@ -80,7 +48,8 @@ def test_eight_simultaneous_registrations_create_one_person(committed, log_lines
             "last_names": "Contreras Rolón", "birth_date": "1990-05-04", "sex": "F",
             "zone": "urbana", "phone": PHONE, "consent": True}
     headers = {"Authorization": f"Bearer {token}"}
-    responses = _at_once(app, lambda c: c.post("/api/v1/people", json=body, headers=headers))
+    responses = at_once(app, lambda c: c.post("/api/v1/people", json=body, headers=headers),
+                        THREADS)
     codes = sorted(r.status_code for r in responses)
     assert codes.count(201) == 1 and all(c in (409, 422) for c in codes if c != 201), codes
     for r in responses:
@@ -133,7 +102,7 @@ def test_simultaneous_codes_and_emails_are_refused_in_spanish(committed):
           "modality": "presencial"}, "Ya existe"),
     ]
     for model, where, path, data, message in cases:
-        responses = _at_once(app, send(path, data), count=4)
+        responses = at_once(app, send(path, data), count=4)
         codes = [r.status_code for r in responses]
         assert codes.count(302) == 1, (path, codes)
         for r in responses:

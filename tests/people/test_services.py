@@ -118,8 +118,10 @@ def test_enroll_rules(db):
         enrollments.enroll(factories.person(), cohort)
     assert exc.value.field == "cohort"
     assert enrollments.get_or_enroll(person, cohort) == (enrollment, False)
-    _, created = enrollments.get_or_enroll(factories.person(), cohort)
-    assert created
+    # Imports and walk-ins no longer overfill a full cohort (issue 9 part 17).
+    with pytest.raises(ValidationError) as exc:
+        enrollments.get_or_enroll(factories.person(), cohort)
+    assert exc.value.field == "cohort"
     with pytest.raises(ValidationError) as exc:
         enrollments.enroll(factories.person(consent=False), factories.cohort())
     assert exc.value.field == "consent"
