@@ -19,7 +19,7 @@ from lms.courses.models import Cohort, Course, CourseSession, Enrollment, requir
 from lms.courses.signals import cohort_course_changed, course_rule_changed, session_changed
 from lms.errors import ValidationError
 from lms.extensions import db
-from lms.people.signals import people_merged
+from lms.people.signals import people_merged, people_unmerged
 
 #: Enrollments per round trip; keeps IN lists well under every backend's limits.
 BATCH = 500
@@ -215,12 +215,14 @@ def _on_cohort_course_changed(_sender, *, cohort_id, **_extra) -> None:
 
 
 def _on_people_merged(_sender, *, enrollment_ids=(), **_extra) -> None:
-    # The duplicate's marks joined the survivor's enrollments: hours and completion move.
+    # The duplicate's marks joined the survivor's enrollments (or were split again when the
+    # merge was undone): hours and completion move.
     if enrollment_ids:
         recompute(enrollment_ids)
 
 
 session_changed.connect(_on_session_changed, weak=False)
 people_merged.connect(_on_people_merged, weak=False)
+people_unmerged.connect(_on_people_merged, weak=False)
 course_rule_changed.connect(_on_course_rule_changed, weak=False)
 cohort_course_changed.connect(_on_cohort_course_changed, weak=False)

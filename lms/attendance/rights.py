@@ -61,12 +61,21 @@ def session_has_marks(session: CourseSession) -> str | None:
 
 
 @hooks.joins_enrollments
-def pool_marks(winner_id: int, loser_id: int) -> None:
-    """Give the winner the loser's marks at sessions it has none for; drop the others."""
+def pool_marks(winner_id: int, loser_id: int) -> dict:
+    """Give the winner the loser's marks at sessions it has none for; drop the others.
+
+    Returns what undoing it needs: the marks moved, the rows dropped, the replay keys moved.
+    """
     taken = select(Attendance.session_id).where(Attendance.enrollment_id == winner_id)
+    moved = db.session.scalars(select(Attendance.id).where(
+        Attendance.enrollment_id == loser_id, Attendance.session_id.not_in(taken))).all()
+    dropped = [registry.record_data(mark) for mark in db.session.scalars(select(Attendance).where(
+        Attendance.enrollment_id == loser_id, Attendance.id.not_in(moved or [-1])))]
+    keys = db.session.scalars(
+        select(AttendanceMarkId.mark_id).where(AttendanceMarkId.enrollment_id == loser_id)).all()
     db.session.execute(
         update(Attendance)
-        .where(Attendance.enrollment_id == loser_id, Attendance.session_id.not_in(taken))
+        .where(Attendance.id.in_(moved or [-1]))
         .values(enrollment_id=winner_id)
         .execution_options(synchronize_session=False)
     )
@@ -82,3 +91,20 @@ def pool_marks(winner_id: int, loser_id: int) -> None:
         .values(enrollment_id=winner_id)
         .execution_options(synchronize_session=False)
     )
+    return {"moved": list(moved), "dropped": dropped, "keys": list(keys)}
+
+
+@hooks.splits_enrollments(pool_marks)
+def split_marks(winner_id: int, loser_id: int, undo: dict) -> None:
+    """Undo ``pool_marks``: the loser's marks and replay keys go back to it."""
+    table = Attendance.__table__
+    if undo.get("dropped"):
+        db.session.execute(table.insert(),
+                           [registry.row_values(table, row) for row in undo["dropped"]])
+    for model, column, ids in ((Attendance, Attendance.id, undo.get("moved")),
+                               (AttendanceMarkId, AttendanceMarkId.mark_id, undo.get("keys"))):
+        if ids:
+            db.session.execute(
+                update(model).where(column.in_(ids), model.enrollment_id == winner_id)
+                .values(enrollment_id=loser_id).execution_options(synchronize_session=False)
+            )

@@ -64,14 +64,27 @@ def holds_valid_document(person: Person, cohort: Cohort) -> str | None:
 
 
 @hooks.joins_enrollments
-def follow_joined_enrollment(winner_id: int, loser_id: int) -> None:
+def follow_joined_enrollment(winner_id: int, loser_id: int) -> dict:
     """Documents of the losing enrollment now certify the kept one (they are never deleted)."""
+    ids = db.session.scalars(
+        select(Certificate.id).where(Certificate.enrollment_id == loser_id)).all()
     db.session.execute(
         update(Certificate)
         .where(Certificate.enrollment_id == loser_id)
         .values(enrollment_id=winner_id)
         .execution_options(synchronize_session=False)
     )
+    return {"certificates": list(ids)}
+
+
+@hooks.splits_enrollments(follow_joined_enrollment)
+def split_documents(winner_id: int, loser_id: int, undo: dict) -> None:
+    """Undo ``follow_joined_enrollment``: the loser's documents certify it again."""
+    if undo.get("certificates"):
+        db.session.execute(
+            update(Certificate).where(Certificate.id.in_(undo["certificates"]))
+            .values(enrollment_id=loser_id).execution_options(synchronize_session=False)
+        )
 
 
 def scrub_holder(person: Person, **_kwargs) -> None:

@@ -53,6 +53,7 @@ def merge_enrollments(survivor: Person, duplicate: Person, detail: dict) -> None
     """Move the duplicate's enrollments; join the two enrollments of a shared cohort."""
     moved, joined = [], []
     detail.update(enrollments_moved=moved, enrollments_joined=joined)
+    undo = detail.setdefault("undo", {}).setdefault("enrollments", {"joins": [], "touched": []})
     table = Enrollment.__table__
     ours = {
         row.cohort_id: row
@@ -67,12 +68,45 @@ def merge_enrollments(survivor: Person, duplicate: Person, detail: dict) -> None
         # One person, one enrollment per cohort: keep the one with more hours credited.
         mine_wins = mine.hours_credited >= theirs.hours_credited
         winner, loser = (mine, theirs) if mine_wins else (theirs, mine)
-        for join in hooks.JOINERS:
-            join(winner.id, loser.id)
+        parts = {hooks.joiner_key(join): join(winner.id, loser.id) for join in hooks.JOINERS}
+        undo["joins"].append({
+            "winner": _row(winner), "loser": _row(loser), "theirs": theirs.id, "parts": parts,
+        })
+        undo["touched"] += [winner.id, loser.id]
         db.session.execute(delete(table).where(table.c.id == loser.id))
         if winner.id == theirs.id:
             _repoint(winner.id, survivor.id)
         joined.append({"kept": winner.id, "removed": loser.id})
+
+
+@registry.unmerge_part(merge_enrollments)
+def unmerge_enrollments(survivor: Person, restored: Person, detail: dict) -> None:
+    """Give the restored record its enrollments back; split joined ones as they were."""
+    table = Enrollment.__table__
+    for enrollment_id in detail.get("enrollments_moved", []):
+        _repoint(enrollment_id, restored.id)
+    undo = detail["undo"].get("enrollments", {"joins": []})
+    for join in reversed(undo["joins"]):
+        winner, loser = join["winner"], join["loser"]
+        db.session.execute(table.insert().values(**registry.row_values(table, loser)))
+        for joiner in reversed(hooks.JOINERS):
+            part = join["parts"].get(hooks.joiner_key(joiner)) or {}
+            hooks.SPLITTERS[joiner](winner["id"], loser["id"], part)
+        # The kept enrollment as it was; the completion rule then looks at its marks again.
+        values = registry.row_values(table, winner)
+        owner = restored.id if join["theirs"] == winner["id"] else survivor.id
+        db.session.execute(
+            update(table).where(table.c.id == winner["id"])
+            .values({**{k: values[k] for k in RECOMPUTED}, "person_id": owner})
+        )
+
+
+#: Enrollment columns the completion rule keeps up to date from the marks.
+RECOMPUTED = ("status", "hours_credited", "completed_on", "completion_conflict")
+
+
+def _row(row) -> dict:
+    return {key: plain(value) for key, value in row._mapping.items()}
 
 
 def _repoint(enrollment_id: int, person_id: int) -> None:

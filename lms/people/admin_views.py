@@ -1,20 +1,20 @@
 """Admin actions on a person: rights under Ley 1581 (export, anonymise, revoke, a new
-authorization) and merging duplicates (rules in blueprint.py)."""
+authorization) and merging duplicates, or undoing a merge (rules in blueprint.py)."""
 
 import json
 
-from flask import Response, flash, render_template, request
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from lms.audit.services import record
 from lms.auth.models import Role
 from lms.errors import ValidationError
 from lms.extensions import db
-from lms.people import rights, search, services
+from lms.people import merging, rights, search, services
 from lms.people.forms import ConfirmForm, ConsentForm, MergeForm
 from lms.people.models import Person
 from lms.people.pages import act_on, to_person
-from lms.web import MAX_ID, loads, requires
+from lms.web import MAX_ID, attempt, loads, requires
 
 
 def _merged(detail: dict) -> str:
@@ -86,23 +86,47 @@ def consent(person: Person):
 @requires(Role.ADMIN)
 @loads("person_id", Person)
 def merge(person: Person):
-    """Fold a duplicate record of the same human into this one."""
+    """Fold a duplicate record of the same human into this one, after comparing both and
+    typing the kept document number; the latest merge can be undone for 30 days."""
     form = MergeForm()
+    duplicate = _duplicate(request.values.get("duplicado", type=int))
 
     def fold_duplicate() -> dict:
-        ident = form.duplicate_id.data
-        duplicate = db.session.get(Person, ident) if 0 < ident <= MAX_ID else None
-        if duplicate is None:
+        other = _duplicate(form.duplicate_id.data)
+        if other is None:
             raise ValidationError(_("El registro duplicado no existe."), "duplicate_id")
-        return rights.merge_people(person, duplicate)
+        if other.id != person.id:
+            merging.check_confirmation(person, form.confirm_document.data)
+        return merging.merge_people(person, other)
 
     done = act_on(person.id, form, fold_duplicate, _merged)
     if done:
         return done
+    duplicate = duplicate or _duplicate(form.duplicate_id.data)
     q = request.args.get("q", "").strip() or person.last_names
     candidates = db.session.scalars(
         search.search_query(q).where(Person.id != person.id).limit(25)
     ).all()
     return render_template(
-        "people/merge.html", person=person, form=form, q=q, candidates=candidates
+        "people/merge.html", person=person, form=form, q=q, candidates=candidates,
+        duplicate=duplicate if duplicate is not None and duplicate.id != person.id else None,
+        rows=merging.compare(person, duplicate) if duplicate is not None else [],
+        undoable=merging.undoable_merge(person), undo_days=merging.UNDO_DAYS,
     )
+
+
+def _duplicate(ident: int | None) -> Person | None:
+    return db.session.get(Person, ident) if ident and 0 < ident <= MAX_ID else None
+
+
+@requires(Role.ADMIN)
+@loads("person_id", Person)
+def unmerge(person: Person, entry_id: int):
+    """Undo the person's latest merge: the other record and its enrollments come back."""
+    with attempt() as done:
+        restored = merging.unmerge(person, entry_id)
+    if done:
+        flash(_("Fusión deshecha: %(name)s (%(doc)s) volvió a ser un registro aparte.",
+                name=restored.full_name,
+                doc=f"{restored.document_type} {restored.document_number}"), "success")
+    return redirect(url_for("people.merge", person_id=person.id))

@@ -17,5 +17,7 @@ bp.add_url_rule("/<int:person_id>/editar", "edit", views.edit, methods=FORM)
 bp.add_url_rule("/<int:person_id>/exportar.json", "export", admin_views.export)
 bp.add_url_rule("/<int:person_id>/anonimizar", "anonymize", admin_views.anonymize, methods=FORM)
 bp.add_url_rule("/<int:person_id>/fusionar", "merge", admin_views.merge, methods=FORM)
+bp.add_url_rule("/<int:person_id>/fusiones/<int:entry_id>/deshacer", "unmerge",
+                admin_views.unmerge, methods=["POST"])
 bp.add_url_rule("/<int:person_id>/revocar", "revoke", admin_views.revoke, methods=["POST"])
 bp.add_url_rule("/<int:person_id>/autorizacion", "consent", admin_views.consent, methods=FORM)

@@ -14,7 +14,7 @@ from flask.cli import AppGroup
 from lms.audit.services import record
 from lms.commands import acting_as, actor_option, run_once
 from lms.errors import ValidationError
-from lms.people import rights, services
+from lms.people import merging, rights, services
 
 
 def _person(document_type: str, number: str):
@@ -73,7 +73,7 @@ def register(group: AppGroup) -> None:
         survivor = _person(keep_type, keep_number)
         duplicate = _person(duplicate_type, duplicate_number)
         with acting_as(actor_email):
-            detail = run_once(lambda: rights.merge_people(survivor, duplicate))
+            detail = run_once(lambda: merging.merge_people(survivor, duplicate))
         click.echo(
             f"Fusionado {detail['merged_id']} en {detail['survivor_id']}: "
             f"{len(detail.get('enrollments_moved', []))} inscripciones trasladadas, "

@@ -208,11 +208,17 @@ class ConsentForm(FlaskForm, ConsentFields):
 
 
 class MergeForm(FlaskForm):
-    """Pick the duplicate record that will be folded into this one."""
+    """The duplicate record that will be folded into this one, and the typed confirmation."""
 
     duplicate_id = IntegerField(
         _l("Registro duplicado"),
         validators=[InputRequired(message=_l("Elija el registro duplicado."))],
+    )
+    confirm_document = StringField(
+        _l("Escriba el número de documento del registro que se conserva"),
+        validators=[Length(max=40)],
+        description=_l("Así confirma cuál de los dos registros queda."),
+        render_kw={"autocomplete": "off"},
     )
 
 

@@ -9,14 +9,20 @@ the rights need from it:
 - ``event_dates``: ``fn(person) -> dates`` on which the person counts in an indicator, which
   the anonymised birth date must keep in the same age group;
 - ``merge_part``: ``fn(survivor, duplicate, detail)`` moves the duplicate's records to the
-  survivor before the duplicate is deleted, noting what it did in ``detail`` (audited).
+  survivor before the duplicate is deleted, noting what it did in ``detail`` (audited), and
+  what undoing it needs in ``detail["undo"]``;
+- ``unmerge_part(merge_fn)``: ``fn(survivor, restored, detail)`` undoes ``merge_fn`` from
+  that detail, once the duplicate's record is back (``lms.people.merging.unmerge``).
 
 Anonymising announces itself with ``signals.person_anonymized``; receivers scrub their
 frozen copies of the identity.
 """
 
 from collections.abc import Callable, Iterable
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import Date, DateTime, Numeric
 
 from lms.audit.services import plain
 from lms.people.models import Person
@@ -27,6 +33,8 @@ EXPORTS: dict[str, Callable[[Person], list]] = {}
 EVENT_DATES: list[Callable[[Person], Iterable[date]]] = []
 #: fn(survivor, duplicate, detail): move the duplicate's records to the survivor.
 MERGERS: list[Callable[[Person, Person, dict], None]] = []
+#: merge fn -> fn(survivor, restored, detail) that undoes it.
+UNMERGERS: dict[Callable, Callable[[Person, Person, dict], None]] = {}
 
 
 def export_part(key: str):
@@ -53,6 +61,16 @@ def merge_part(fn):
     return fn
 
 
+def unmerge_part(merge_fn):
+    """Register ``fn(survivor, restored, detail)`` as the undoing of ``merge_fn``."""
+
+    def decorator(fn):
+        UNMERGERS[merge_fn] = fn
+        return fn
+
+    return decorator
+
+
 def record_data(row, hidden: Iterable[str] = ()) -> dict:
     """Every column of an ORM row as JSON-ready data (``audit.plain``), but the ``hidden``."""
     skip = set(hidden)
@@ -61,3 +79,21 @@ def record_data(row, hidden: Iterable[str] = ()) -> dict:
         for column in row.__table__.columns
         if column.key not in skip
     }
+
+
+def row_values(table, data: dict) -> dict:
+    """``record_data`` output back to column values (ISO text to dates, text to Decimal)."""
+    out = {}
+    for column in table.columns:
+        if column.key not in data:
+            continue
+        value = data[column.key]
+        if value is not None and isinstance(value, str):
+            if isinstance(column.type, DateTime):
+                value = datetime.fromisoformat(value)
+            elif isinstance(column.type, Date):
+                value = date.fromisoformat(value)
+            elif isinstance(column.type, Numeric):
+                value = Decimal(value)
+        out[column.key] = value
+    return out

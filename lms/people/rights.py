@@ -1,4 +1,4 @@
-"""The holder's rights under Ley 1581 and record hygiene: export, anonymise, merge.
+"""The holder's rights under Ley 1581: export and anonymise (merging: ``people.merging``).
 
 People sit low in the import chain (courses, attendance and certificates depend on
 them): the parts those domains hold come from ``lms.people.registry``, which they fill
@@ -7,16 +7,16 @@ from their own modules, and ``signals.person_anonymized``.
 
 from datetime import date
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
 from lms.audit.models import AuditEntry
 from lms.audit.services import plain, record
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people import registry
-from lms.people.models import Consent, Person, PersonSensitive, age_group
+from lms.people.models import Consent, Person, age_group
 from lms.people.registry import record_data
-from lms.people.signals import people_merged, person_anonymized
+from lms.people.signals import person_anonymized
 from lms.timeutil import utcnow
 
 ANONYMOUS_NAME = "Persona anonimizada"
@@ -33,8 +33,6 @@ KEPT_AUDIT_KEYS = KEPT_COLUMNS | {
 #: Consent columns holding a third party's identity (the guardian).
 GUARDIAN_COLUMNS = ("guardian_name", "guardian_document")
 SCRUBBED = "[anonimizado]"
-#: Contact fields a merge copies from the duplicate when the survivor lacks them.
-FILLABLE = ("birth_date", "sex", "gender_identity", "phone", "email", "zone", "area", "barrio")
 
 
 def export_person(person: Person) -> dict:
@@ -142,55 +140,6 @@ def _scrub(value):
     if isinstance(value, list):
         return [None if v is None else SCRUBBED for v in value]
     return None if value is None else SCRUBBED
-
-
-def merge_people(survivor: Person, duplicate: Person) -> dict:
-    """Fold a duplicate record of the same human into the survivor, then delete it."""
-    if survivor.id == duplicate.id:
-        raise ValidationError("Elija dos registros distintos.", "duplicate_id")
-    if survivor.anonymized_at is not None:
-        raise ValidationError("El registro que se conserva no puede estar anonimizado.")
-    db.session.flush()
-    detail = {
-        "survivor_id": survivor.id,
-        "merged_id": duplicate.id,
-        "merged_document": f"{duplicate.document_type} {duplicate.document_number}",
-    }
-    for field in FILLABLE:
-        if getattr(survivor, field) is None and getattr(duplicate, field) is not None:
-            setattr(survivor, field, getattr(duplicate, field))
-    _merge_sensitive(survivor, duplicate)
-    db.session.flush()
-    for part in registry.MERGERS:
-        part(survivor, duplicate, detail)
-    db.session.execute(
-        update(Consent).where(Consent.person_id == duplicate.id).values(person_id=survivor.id)
-    )
-    # Core statements bypassed the identity map; reload before deleting the duplicate.
-    db.session.expire_all()
-    db.session.delete(db.session.get(Person, duplicate.id))
-    db.session.flush()
-    record("merge", survivor, detail)
-    # Attendance recomputes the joined enrollments (their marks were pooled).
-    people_merged.send(
-        survivor,
-        merged_id=detail["merged_id"],
-        enrollment_ids=[pair["kept"] for pair in detail.get("enrollments_joined", [])],
-    )
-    db.session.flush()
-    return detail
-
-
-def _merge_sensitive(survivor: Person, duplicate: Person) -> None:
-    theirs = duplicate.sensitive
-    if theirs is None:
-        return
-    if survivor.sensitive is None:
-        survivor.sensitive = PersonSensitive()
-    for key in ("ethnic_group", "disability", "victim", "migrant"):
-        if getattr(survivor.sensitive, key) is None:
-            setattr(survivor.sensitive, key, getattr(theirs, key))
-    duplicate.sensitive = None
 
 
 def person_consents(person: Person) -> list[Consent]:

@@ -14,7 +14,8 @@ import pytest
 from lms.auth.services import create_token
 from lms.certificates.issue import issue_for
 from lms.certificates.lifecycle import revoke, supersede
-from lms.people.rights import anonymize_person, merge_people
+from lms.people.merging import merge_people
+from lms.people.rights import anonymize_person
 from tests import factories
 from tests.indicators.conftest import complete
 

@@ -121,7 +121,8 @@ def test_merge_moves_enrollments_and_attendance(client, login, admin, db):
 
     with people_merged.connected_to(listener):
         response = client.post(
-            f"/personas/{survivor.id}/fusionar", data={"duplicate_id": duplicate.id}
+            f"/personas/{survivor.id}/fusionar",
+            data={"duplicate_id": duplicate.id, "confirm_document": survivor.document_number},
         )
     assert response.status_code == 302
     dup_id = duplicate.id
@@ -157,7 +158,8 @@ def test_merge_keeps_survivor_enrollment_with_more_hours(client, login, admin, d
     theirs = factories.enrollment(cohort, duplicate, hours_credited=Decimal("0"))
     _mark(theirs, session)
     theirs_id = theirs.id
-    client.post(f"/personas/{survivor.id}/fusionar", data={"duplicate_id": duplicate.id})
+    client.post(f"/personas/{survivor.id}/fusionar", data={"duplicate_id": duplicate.id,
+                                                  "confirm_document": survivor.document_number})
     db.session.expire_all()
     assert db.session.get(Enrollment, theirs_id) is None
     assert [m.session_id for m in _marks(db, mine.id)] == [session.id]

@@ -47,7 +47,8 @@ def test_merge_moves_documents_and_replay_keys_to_the_kept_enrollment(client, lo
                                     enrollment_id=lost.id))
     db.session.flush()
     kept_id, lost_id, cert_id = kept.id, lost.id, cert.id
-    response = client.post(f"/personas/{survivor.id}/fusionar", data={"duplicate_id": duplicate.id})
+    response = client.post(f"/personas/{survivor.id}/fusionar", data={"duplicate_id": duplicate.id,
+                                                  "confirm_document": survivor.document_number})
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Enrollment, lost_id) is None
