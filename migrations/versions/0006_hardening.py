@@ -7,8 +7,8 @@ users.session_version is named by every session cookie; bumping it ends them all
 password change, deactivation). Tokens of users already inactive are revoked, so that
 reactivating them later revives no token.
 
-Revision ID: 0005
-Revises: 0004
+Revision ID: 0006
+Revises: 0005
 Create Date: 2026-12-02 09:00:00
 
 """
@@ -17,8 +17,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0005'
-down_revision = '0004'
+revision = '0006'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
