@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select
 
 from lms import tasks
+from lms.auth.sessions import sign_in
 from lms.certificates.models import Certificate, IssueJob
 from lms.extensions import db as _db
 from tests import factories
@@ -61,11 +62,11 @@ def test_a_consumer_issues_a_batch_only_after_the_request_commits(tmp_path, app,
             cohort = factories.cohort()
             for _ in range(7):
                 completed_enrollment(cohort)
-            code, admin_id = cohort.code, admin.id
+            code, admin_ident = cohort.code, admin.get_id()
             _db.session.commit()
         client = app.test_client()
         with client.session_transaction() as session:
-            session["_user_id"], session["_fresh"] = str(admin_id), True
+            sign_in(session, admin_ident)
         response = client.post("/admin/certificados/lotes", data={"cohort": code})
         assert response.status_code == 302
         status_url = response.headers["Location"] + ".json"
