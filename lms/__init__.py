@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "lms.certificates.blueprint",
     "lms.indicators.blueprint",
     "lms.api",
+    "lms.lti.blueprint",
 )
 
 #: Modules that answer lower domains' hooks and registries (a person's rights, what keeps

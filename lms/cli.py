@@ -14,6 +14,7 @@ for _module in (
     "lms.certificates.cli",
     "lms.indicators.cli",
     "lms.ops.cli",
+    "lms.lti.cli",
     "lms.demo",
 ):
     import_module(_module).register(lms_group)

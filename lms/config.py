@@ -27,6 +27,9 @@ class Config:
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     #: Private ES256 keys for certificates; generated on first signing, never committed.
     SIGNING_KEY_DIR = os.environ.get("LMS_SIGNING_KEY_DIR", str(INSTANCE / "keys"))
+    #: The LTI tool's private keys (JWK files, rotated with `lms lti-rotate-key`); apart
+    #: from the certificate keys so that either can be rotated alone.
+    LTI_KEY_DIR = os.environ.get("LMS_LTI_KEY_DIR", str(INSTANCE / "lti-keys"))
     #: Logo printed on certificates (PNG/JPEG); the bundled one is used when unset.
     CERT_LOGO_PATH = os.environ.get("LMS_CERT_LOGO", "")
     ISSUER_NAME = os.environ.get("LMS_ISSUER_NAME", "Alcaldía de San José de Cúcuta — Oficina TIC")

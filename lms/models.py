@@ -5,6 +5,11 @@ from lms.audit.models import AuditEntry
 from lms.auth.models import ApiToken, User
 from lms.certificates.models import Certificate, IssueJob
 from lms.courses.models import Cohort, Course, CourseSession, Enrollment, PlanIndicator, Site
+from lms.lti.models import Account as LtiAccount
+from lms.lti.models import Context as LtiContext
+from lms.lti.models import Deployment as LtiDeployment
+from lms.lti.models import LoginState as LtiLoginState
+from lms.lti.models import Platform as LtiPlatform
 from lms.mail import MailMessage
 from lms.people.models import Area, Consent, Person, PersonSensitive, PrivacyNotice
 from lms.tasks import TaskRecord
@@ -22,6 +27,11 @@ __all__ = [
     "CourseSession",
     "Enrollment",
     "IssueJob",
+    "LtiAccount",
+    "LtiContext",
+    "LtiDeployment",
+    "LtiLoginState",
+    "LtiPlatform",
     "MailMessage",
     "Person",
     "PersonSensitive",

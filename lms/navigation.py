@@ -19,6 +19,7 @@ NAV_ITEMS = (
     ("auth.tokens", _l("API")),
     ("audit.index", _l("Auditoría")),
     ("ops.index", _l("Tareas")),
+    ("lti.platforms", _l("LMS")),
 )
 
 

@@ -10,7 +10,7 @@ a shared computer's cache.
 
 from collections.abc import Callable
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, request, session
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -19,6 +19,9 @@ CSP = (
 )
 PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 STATIC_ENDPOINTS = {"static", "bootstrap.static"}
+#: Session key listing the origins that may frame every page of that session (an LMS that
+#: launched it, ``lms.lti.frame``); absent for ordinary sessions.
+FRAME_SESSION_KEY = "frame_ancestors"
 
 
 def frameable(origins: Callable[[], list[str]]):
@@ -34,7 +37,10 @@ def frameable(origins: Callable[[], list[str]]):
 def _ancestors() -> list[str]:
     view = current_app.view_functions.get(request.endpoint or "")
     source = getattr(view, "frame_ancestors", None)
-    return list(source()) if source else []
+    origins = list(source()) if source else []
+    if request.endpoint not in STATIC_ENDPOINTS:
+        origins += [o for o in session.get(FRAME_SESSION_KEY) or () if o not in origins]
+    return origins
 
 
 def install(app: Flask) -> None:

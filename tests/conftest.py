@@ -84,6 +84,7 @@ def app(tmp_path_factory, worker_id):
             **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
             "SQLALCHEMY_DATABASE_URI": url,
             "SIGNING_KEY_DIR": str(instance / "keys"),
+            "LTI_KEY_DIR": str(instance / "lti-keys"),
         }
     )
     application.test_client_class = _Client

@@ -147,6 +147,13 @@ ACCESS = {
     "api.cohort_certificates_issue": ("A", False),
     "api.indicators_report": ("AN", False),
     "api.indicator_breakdown": ("AN", False),
+    "lti.login": ("", True),
+    "lti.launch": ("", True),
+    "lti.jwks": ("", True),
+    "lti.config_json": ("", True),
+    "lti.home": ("", True),
+    "lti.platforms": ("A", False),
+    "lti.platform_new": ("A", False),
 }
 SKIP = {"static", "bootstrap.static"}
 #: Query strings the endpoint needs to get past input validation.
@@ -155,7 +162,10 @@ QUERY = {
     "api.indicator_breakdown": "?by=sex",
 }
 #: Public endpoints whose answer for the world's data is not 200.
-PUBLIC_STATUS = {"certificates.download": 404}
+PUBLIC_STATUS = {"certificates.download": 404,
+                 # The platform's login and launch without their parameters are refused (400);
+                 # the LTI landing page answers only a session opened by a launch (403).
+                 "lti.login": 400, "lti.launch": 400, "lti.home": 403}
 # Notes on decisions the matrix pins down:
 # - trainers add sessions to their own cohorts (web and API) and change the status of
 #   their enrollments; they enroll only by exact document at a walk-in, and never delete (issue 9);

@@ -6,6 +6,7 @@ from tests.test_access import _client_as, _method, _rules, _url, world  # noqa: 
 
 PUBLIC_CACHE = {
     "certificates.jwks", "certificates.status_list", "certificates.status_list_credential",
+    "lti.jwks",
 }
 
 

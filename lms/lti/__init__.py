@@ -1,0 +1,1 @@
+"""The LTI 1.3 Advantage tool: LMSs (Moodle, Canvas, Open edX) launch the service."""

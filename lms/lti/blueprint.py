@@ -1,0 +1,20 @@
+"""The LTI URLs: the endpoints platforms call, the framed landing page, the admin pages."""
+
+from flask import Blueprint
+
+from lms.extensions import csrf, limiter
+from lms.lti import admin_views, frame, views
+
+bp = Blueprint("lti", __name__)
+bp.record_once(lambda state: frame.install(state.app))
+
+# The platform posts cross-site (no CSRF token of ours): the state cookie and the signed
+# id_token are what bind these requests. Logins write a row: limited per address.
+bp.add_url_rule("/lti/login", "login", limiter.limit("60 per minute")(csrf.exempt(views.login)),
+                methods=["GET", "POST"])
+bp.add_url_rule("/lti/launch", "launch", csrf.exempt(views.launch), methods=["POST"])
+bp.add_url_rule("/lti/jwks", "jwks", views.jwks)
+bp.add_url_rule("/lti/config.json", "config_json", views.config_json)
+bp.add_url_rule("/lti/inicio", "home", views.home)
+bp.add_url_rule("/admin/lti", "platforms", admin_views.index)
+bp.add_url_rule("/admin/lti/nueva", "platform_new", admin_views.new, methods=["GET", "POST"])

@@ -1,0 +1,95 @@
+"""Registering platforms (admin page, CLI, dynamic registration) and finding them."""
+
+from urllib.parse import urlsplit
+
+from sqlalchemy import select
+
+from lms.errors import ValidationError
+from lms.extensions import db
+from lms.lti.models import Deployment, Platform
+
+#: Hosts allowed over plain http (a platform on the same machine, tests).
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+URL_FIELDS = {
+    "issuer": "emisor (issuer)",
+    "auth_login_url": "URL de inicio de sesión (auth login URL)",
+    "token_url": "URL de tokens (token URL)",
+    "jwks_url": "URL del juego de claves (JWKS URL)",
+}
+
+
+def check_url(value: str, field: str) -> str:
+    """``value`` if it is an https URL (http only on this machine), else a ValidationError."""
+    value = (value or "").strip()
+    parts = urlsplit(value)
+    local = parts.hostname in LOCAL_HOSTS
+    if parts.scheme not in ("https", "http") or not parts.hostname or (
+        parts.scheme == "http" and not local
+    ):
+        raise ValidationError(
+            f"El campo {URL_FIELDS.get(field, field)} debe ser una URL https completa "
+            f"(recibido: «{value[:200]}»).", field=field)
+    return value
+
+
+def origin(url: str) -> str:
+    """``scheme://host[:port]`` of ``url``."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def register(*, issuer: str, client_id: str, deployment_ids: list[str], auth_login_url: str,
+             token_url: str, jwks_url: str, name: str = "", approved: bool = True) -> Platform:
+    """Register a platform with its deployments; a second issuer + client id is refused."""
+    values = {f: check_url(v, f) for f, v in (("issuer", issuer),
+              ("auth_login_url", auth_login_url), ("token_url", token_url),
+              ("jwks_url", jwks_url))}
+    client_id = (client_id or "").strip()
+    if not client_id or len(client_id) > 255:
+        raise ValidationError("El client id es obligatorio (máximo 255 caracteres).",
+                              field="client_id")
+    ids = [d.strip() for d in deployment_ids if d and d.strip()]
+    if not ids:
+        raise ValidationError("Indique al menos un deployment id.", field="deployment_ids")
+    if any(len(d) > 255 for d in ids):
+        raise ValidationError("Un deployment id no puede pasar de 255 caracteres.",
+                              field="deployment_ids")
+    if find(values["issuer"], client_id) is not None:
+        raise ValidationError(
+            f"Ya existe una plataforma con el emisor {values['issuer']} y el client id "
+            f"{client_id}.", field="client_id")
+    platform = Platform(client_id=client_id, name=(name or "").strip()[:120],
+                        approved=approved, **values)
+    platform.deployments = [Deployment(deployment_id=d) for d in dict.fromkeys(ids)]
+    db.session.add(platform)
+    db.session.flush()
+    return platform
+
+
+def find(issuer: str, client_id: str | None) -> Platform | None:
+    """The approved-or-not platform of ``issuer`` (and ``client_id`` when given, or the only
+    one of that issuer)."""
+    query = select(Platform).where(Platform.issuer == issuer)
+    if client_id:
+        return db.session.scalar(query.where(Platform.client_id == client_id))
+    rows = db.session.scalars(query.limit(2)).all()
+    return rows[0] if len(rows) == 1 else None
+
+
+def has_deployment(platform: Platform, deployment_id: str) -> bool:
+    """Whether ``deployment_id`` is registered for ``platform``."""
+    return db.session.scalar(select(Deployment.id).where(
+        Deployment.platform_id == platform.id, Deployment.deployment_id == deployment_id
+    )) is not None
+
+
+def listing() -> list[Platform]:
+    """Every platform, newest first."""
+    return list(db.session.scalars(select(Platform).order_by(Platform.id.desc())))
+
+
+def frame_origins() -> list[str]:
+    """Origins of the approved platforms: the only ones allowed to frame the LTI pages."""
+    rows = db.session.execute(select(Platform.issuer, Platform.auth_login_url)
+                              .where(Platform.approved)).all()
+    return sorted({origin(u) for row in rows for u in row})

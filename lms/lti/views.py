@@ -1,0 +1,89 @@
+"""The LTI endpoints platforms call: login initiation, launch, key set, configuration;
+and the landing page of a launched session (rules in blueprint.py)."""
+
+from flask import jsonify, redirect, render_template, request, session, url_for
+
+from lms import log
+from lms.lti import accounts, frame, keys, platforms
+from lms.lti.launch import STATE_COOKIE, LaunchError, begin_login, redirect_uri, validate
+from lms.security import frameable
+from lms.web import fail_request
+
+framers = frameable(platforms.frame_origins)
+
+
+def _refused(exc: LaunchError):
+    # Nothing the launch wrote is kept, and no session is opened.
+    log.failure("lti.refused", reason=exc.reason)
+    fail_request()
+    session.clear()
+    return render_template("lti/error.html", message=exc.message), 400
+
+
+@framers
+def login():
+    """OIDC login initiation: remember state and nonce, send the browser to the platform."""
+    try:
+        url, state = begin_login(request.values)
+    except LaunchError as exc:
+        return _refused(exc)
+    response = redirect(url)
+    frame.set_state_cookie(response, state)
+    return response
+
+
+@framers
+def launch():
+    """The platform posts the id_token here: validate it and open the framed session."""
+    try:
+        message = validate(request.form.get("id_token"), request.form.get("state"),
+                           request.cookies)
+    except LaunchError as exc:
+        return _refused(exc)
+    account, user, context = accounts.admit(message)
+    frame.start(message, account, user, context, accounts.return_origin(message))
+    response = redirect(url_for("lti.home"))
+    response.delete_cookie(STATE_COOKIE + request.form["state"], path="/lti/", secure=True,
+                           samesite="None", partitioned=True)
+    return response
+
+
+@framers
+def home():
+    """Where a launch lands: the instructor's cohort or the learner's progress."""
+    if not frame.framed():
+        return render_template("lti/error.html", message=(
+            "Esta página se abre desde la plataforma de aprendizaje (LMS).")), 403
+    return render_template("lti/home.html", lti=session[frame.LTI_KEY])
+
+
+def jwks():
+    """The tool's public keys (platforms verify our client assertions with them)."""
+    response = jsonify(keys.public_jwks())
+    response.cache_control.public = True
+    response.cache_control.max_age = 300
+    return response
+
+
+def config_json():
+    """The tool configuration to paste into Canvas (Developer Keys → LTI Key → paste JSON)."""
+    base = redirect_uri().removesuffix("/lti/launch")
+    return jsonify({
+        "title": "Formación TIC Cúcuta",
+        "description": "Asistencia, constancias y certificados de la Oficina TIC de Cúcuta.",
+        "oidc_initiation_url": f"{base}/lti/login",
+        "target_link_uri": f"{base}/lti/launch",
+        "public_jwk_url": f"{base}/lti/jwks",
+        "scopes": list(accounts.TOOL_SCOPES),
+        "extensions": [{
+            "platform": "canvas.instructure.com",
+            "privacy_level": "public",
+            "settings": {"placements": [
+                {"placement": "course_navigation", "message_type": "LtiResourceLinkRequest",
+                 "text": "Asistencia y certificados"},
+                {"placement": "link_selection", "message_type": "LtiDeepLinkingRequest",
+                 "text": "Asistencia y certificado del grupo"},
+            ]},
+        }],
+        "custom_fields": {},
+    })
