@@ -152,6 +152,8 @@ ACCESS = {
     "lti.jwks": ("", True),
     "lti.config_json": ("", True),
     "lti.home": ("", True),
+    "lti.link": ("", False),
+    "lti.learner": ("", True),
     "lti.platforms": ("A", False),
     "lti.platform_new": ("A", False),
 }
@@ -165,7 +167,8 @@ QUERY = {
 PUBLIC_STATUS = {"certificates.download": 404,
                  # The platform's login and launch without their parameters are refused (400);
                  # the LTI landing page answers only a session opened by a launch (403).
-                 "lti.login": 400, "lti.launch": 400, "lti.home": 403}
+                 "lti.login": 400, "lti.launch": 400, "lti.home": 403,
+                 "lti.learner": 403}
 # Notes on decisions the matrix pins down:
 # - trainers add sessions to their own cohorts (web and API) and change the status of
 #   their enrollments; they enroll only by exact document at a walk-in, and never delete (issue 9);

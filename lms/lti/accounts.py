@@ -10,6 +10,7 @@ from lms.audit.services import record
 from lms.auth.models import Role, User
 from lms.auth.services import create_user
 from lms.extensions import db
+from lms.lti import learners
 from lms.lti.launch import LTI, Launch
 from lms.lti.models import Account, Context
 from lms.lti.platforms import origin
@@ -79,6 +80,8 @@ def admit(launch: Launch) -> tuple[Account, User | None, Context | None]:
     account = account_for(launch)
     user = trainer_for(launch, account) if is_instructor(launch) else None
     context = context_for(launch)
+    if user is None:
+        learners.match_by_claim(account, launch.claim("custom") or {})
     record("lti_launch", account, {
         "platform_id": launch.platform.id,
         "message_type": launch.message_type,

@@ -2,8 +2,9 @@
 
 from flask import Blueprint
 
+from lms.certificates.blueprint import PORTAL_LIMIT
 from lms.extensions import csrf, limiter
-from lms.lti import admin_views, frame, views
+from lms.lti import admin_views, frame, framed_views, views
 
 bp = Blueprint("lti", __name__)
 bp.record_once(lambda state: frame.install(state.app))
@@ -16,5 +17,10 @@ bp.add_url_rule("/lti/launch", "launch", csrf.exempt(views.launch), methods=["PO
 bp.add_url_rule("/lti/jwks", "jwks", views.jwks)
 bp.add_url_rule("/lti/config.json", "config_json", views.config_json)
 bp.add_url_rule("/lti/inicio", "home", views.home)
+bp.add_url_rule("/lti/enlazar", "link", framed_views.link, methods=["GET", "POST"])
+# The one-time match by document and birth date: the citizen portal's limits.
+bp.add_url_rule("/lti/mi-avance", "learner",
+                limiter.limit(PORTAL_LIMIT, methods=["POST"])(framed_views.learner),
+                methods=["GET", "POST"])
 bp.add_url_rule("/admin/lti", "platforms", admin_views.index)
 bp.add_url_rule("/admin/lti/nueva", "platform_new", admin_views.new, methods=["GET", "POST"])

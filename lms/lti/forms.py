@@ -2,8 +2,12 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from lms.certificates.forms import PortalForm
+from lms.courses.forms import CohortForm, optional_int
 
 REQUIRED = _l("Este campo es obligatorio.")
 
@@ -30,3 +34,26 @@ class PlatformForm(FlaskForm):
                 ("issuer", "client_id", "auth_login_url", "token_url", "jwks_url", "name")}
         data["deployment_ids"] = (self.deployment_ids.data or "").splitlines()
         return data
+
+
+class LinkForm(FlaskForm):
+    """An instructor picks the cohort their LMS course opens."""
+
+    cohort_id = SelectField(_l("Grupo"), coerce=optional_int, validate_choice=False,
+                            validators=[InputRequired(_l("Elija un grupo."))])
+
+    def __init__(self, *args, cohorts=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cohort_id.choices = [SelectChoice("", "— Elija —"), *(
+            SelectChoice(c.id, f"{c.code} · {c.course.name} · {c.site.name}") for c in cohorts)]
+
+
+class NewCohortForm(CohortForm):
+    """A cohort created from the LMS; its trainer is the instructor (the trainer field is
+    not shown, and the service sets it)."""
+
+    SHOWN = ("code", "course_id", "site_id", "start_date", "end_date", "capacity", "modality")
+
+
+class MatchForm(PortalForm):
+    """A learner names themselves once: the citizen portal's document and birth date."""

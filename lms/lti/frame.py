@@ -7,7 +7,9 @@ names the origins that may frame its pages (``security.FRAME_SESSION_KEY``): the
 platform's, nobody else's.
 """
 
-from flask import Flask, session
+from functools import wraps
+
+from flask import Flask, abort, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import login_user
 
@@ -23,6 +25,26 @@ LTI_KEY = "lti"
 def framed() -> bool:
     """Whether the current session came from an LTI launch."""
     return LTI_KEY in session
+
+
+def launched(role: str):
+    """Allow only a session opened by a launch of ``role`` (instructor or learner)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if (session.get(LTI_KEY) or {}).get("role") != role:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def launch_data() -> dict:
+    """The current launch's ids (account, platform, context, role)."""
+    return session.get(LTI_KEY) or {}
 
 
 class FramedSessionInterface(SecureCookieSessionInterface):

@@ -4,8 +4,10 @@ and the landing page of a launched session (rules in blueprint.py)."""
 from flask import jsonify, redirect, render_template, request, session, url_for
 
 from lms import log
+from lms.extensions import db
 from lms.lti import accounts, frame, keys, platforms
 from lms.lti.launch import STATE_COOKIE, LaunchError, begin_login, redirect_uri, validate
+from lms.lti.models import Context
 from lms.security import frameable
 from lms.web import fail_request
 
@@ -51,10 +53,18 @@ def launch():
 @framers
 def home():
     """Where a launch lands: the instructor's cohort or the learner's progress."""
-    if not frame.framed():
+    data = frame.launch_data()
+    if not data:
         return render_template("lti/error.html", message=(
             "Esta página se abre desde la plataforma de aprendizaje (LMS).")), 403
-    return render_template("lti/home.html", lti=session[frame.LTI_KEY])
+    if data["role"] == "learner":
+        return redirect(url_for("lti.learner"))
+    context = db.session.get(Context, data["context"]) if data.get("context") else None
+    if context is not None and context.cohort_id:
+        return redirect(url_for("courses.cohort", cohort_id=context.cohort_id))
+    if context is not None:
+        return redirect(url_for("lti.link"))
+    return render_template("lti/home.html", lti=data)
 
 
 def jwks():

@@ -41,7 +41,8 @@ def test_instructor_launch_opens_a_framed_trainer_session(client, db, registered
     assert "SameSite=None" in cookie and "Secure" in cookie and "Partitioned" in cookie
     user = db.session.scalar(select(User).join(Account, Account.user_id == User.id))
     assert user.role == "trainer" and user.name == "Ana Docente"
-    page = client.get("/lti/inicio")
+    assert client.get("/lti/inicio").headers["Location"].endswith("/lti/enlazar")
+    page = client.get("/lti/enlazar")
     assert page.status_code == 200
     csp = page.headers["Content-Security-Policy"]
     assert f"frame-ancestors {registered.base}" in csp and "X-Frame-Options" not in page.headers

@@ -1,0 +1,66 @@
+"""Pages inside the LMS frame: the instructor links the course to a cohort, the learner
+sees their own record (rules in blueprint.py)."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from lms.auth.models import Role
+from lms.extensions import db
+from lms.lti import learners, linking
+from lms.lti.forms import LinkForm, MatchForm, NewCohortForm
+from lms.lti.frame import launch_data, launched
+from lms.lti.models import Account, Context
+from lms.people.models import Person
+from lms.web import attempt, requires
+
+
+def _context() -> Context | None:
+    ident = launch_data().get("context")
+    return db.session.get(Context, ident) if ident else None
+
+
+@requires(Role.TRAINER)
+@launched("instructor")
+def link():
+    """First launch of an LMS course: pick one of one's cohorts or create one."""
+    context = _context()
+    if context is None:
+        return render_template("lti/error.html", message=(
+            "La plataforma no indicó el curso (context); abra la herramienta desde un curso.")
+        ), 400
+    cohorts = linking.cohorts_to_pick(current_user)
+    pick, new = LinkForm(prefix="pick", cohorts=cohorts), NewCohortForm(prefix="new")
+    if request.method == "POST" and "pick-cohort_id" in request.form and pick.validate():
+        with attempt(pick) as done:
+            cohort = linking.link(context, pick.cohort_id.data, current_user)
+    elif request.method == "POST" and "new-code" in request.form and new.validate():
+        with attempt(new) as done:
+            cohort = linking.create_and_link(context, new.data, current_user)
+    else:
+        done = False
+    if done:
+        flash(f"El curso de la plataforma quedó enlazado al grupo {cohort.code}.", "success")
+        return redirect(url_for("courses.cohort", cohort_id=cohort.id))
+    status = 422 if request.method == "POST" else 200
+    return render_template("lti/link.html", context=context, pick=pick, new=new,
+                           cohorts=cohorts), status
+
+
+@launched("learner")
+def learner():
+    """The learner's attendance, hours, progress and documents; or the one-time match."""
+    account = db.session.get(Account, launch_data()["account"])
+    form = MatchForm()
+    if account.person_id is None and form.validate_on_submit():
+        with attempt(form):
+            learners.match_by_document(account, form.document_type.data,
+                                       form.document_number.data, form.birth_date.data)
+    person = db.session.get(Person, account.person_id) if account.person_id else None
+    if person is None:
+        status = 422 if request.method == "POST" else 200
+        return render_template("lti/match.html", form=form), status
+    context = _context()
+    return render_template(
+        "lti/learner.html", person=person,
+        progress=learners.progress(person, context.cohort_id if context else None),
+        documents=learners.documents(person))
