@@ -9,18 +9,60 @@ writes (a roster tap) keep the ordinary statement, so per-request query counts a
 
 import json
 import os
+import random
+import time
+from collections.abc import Callable
 from contextlib import contextmanager
+from typing import TypeVar
 
 from flask import Flask, has_request_context, request
 from sqlalchemy import JSON, Table, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from lms.errors import ValidationError, is_unique_violation
+from lms import tasks
+from lms.errors import ValidationError, is_retryable, is_unique_violation
 from lms.extensions import db
 
 #: Below this many rows an ordinary INSERT is just as fast.
 COPY_MIN = 50
+#: Runs of a transaction PostgreSQL aborted to break a deadlock or a serialization conflict.
+ATTEMPTS = 3
+#: Seconds of the first pause between runs (doubled each time, jittered).
+PAUSE = 0.05
+
+T = TypeVar("T")
+
+
+def retrying(run: Callable[[], T],
+             failure: Callable[[T], BaseException | None] = lambda _result: None) -> T:
+    """Run ``run()`` as a transaction, again (up to ATTEMPTS runs) when PostgreSQL aborted it
+    to break a deadlock or a serialization conflict; the last run's outcome stands.
+
+    ``failure(result)`` names an error that ``run`` turned into a result (an error page),
+    so the request plumbing retries those too. Between runs the transaction is rolled
+    back and the caller sleeps a random pause, so the racers do not meet again in step.
+    """
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            result = run()
+        except DBAPIError as exc:
+            if attempt == ATTEMPTS or not is_retryable(exc):
+                raise
+        else:
+            error = failure(result)
+            if error is None or attempt == ATTEMPTS or not is_retryable(error):
+                return result
+        tasks.rollback()
+        time.sleep(random.uniform(PAUSE, 2 * PAUSE) * 2 ** (attempt - 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def upsert_into(table: Table):
+    """An INSERT of the current backend's dialect, which has ``on_conflict_do_*``."""
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def insert_rows(table: Table, rows: list[dict]) -> None:

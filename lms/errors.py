@@ -22,6 +22,8 @@ MESSAGES = {
 }
 #: PostgreSQL states of contention: deadlock, serialization failure, lock not available.
 CONTENTION_STATES = {"40P01", "40001", "55P03"}
+#: Of those, the ones where the server gave up the whole transaction (run it again).
+RETRYABLE_STATES = {"40P01", "40001"}
 #: Seconds a client is asked to wait after contention (Retry-After).
 RETRY_AFTER = 2
 
@@ -32,6 +34,12 @@ def is_contention(exc: BaseException) -> bool:
     if getattr(orig, "sqlstate", None) in CONTENTION_STATES:
         return True
     return "database is locked" in str(orig or "")
+
+
+def is_retryable(exc: BaseException) -> bool:
+    """Whether PostgreSQL aborted the transaction to break a deadlock or a serialization
+    conflict: running it again is safe and will most likely succeed."""
+    return getattr(getattr(exc, "orig", None), "sqlstate", None) in RETRYABLE_STATES
 
 
 def is_unique_violation(exc: BaseException) -> bool:
@@ -141,6 +149,7 @@ def register(app: Flask) -> None:
     def _database(exc: DBAPIError):
         # A race the services did not expect still must not be a 500 (nor log parameters).
         if is_contention(exc):
+            g.contention = exc  # web.install runs a deadlock's victim again
             log.event("request.contention", endpoint=request.endpoint)
             response = _page_or_json(503, MESSAGES[503])
             response.headers["Retry-After"] = str(RETRY_AFTER)

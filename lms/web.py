@@ -6,6 +6,7 @@ load the object (404), check access (403), call a service, render or redirect.
 - ``attempt(form)``: a service's ``ValidationError`` lands on the form and undoes the request.
 - ``install(app)``: one commit per request, after a successful response; rollback otherwise.
   Background tasks the request recorded (``tasks.enqueue``) are sent after that commit.
+  A request PostgreSQL aborted for a deadlock runs again (``database.retrying``).
 """
 
 from collections.abc import Callable
@@ -14,9 +15,10 @@ from urllib.parse import urlsplit
 
 from flask import Flask, abort, flash, g
 from flask_login import current_user, login_required
+from sqlalchemy.exc import DBAPIError
 from werkzeug.routing import IntegerConverter
 
-from lms import tasks
+from lms import database, tasks
 from lms.errors import ValidationError, take_warnings
 from lms.extensions import db
 
@@ -154,6 +156,18 @@ def install(app: Flask) -> None:
     """Bound integer URL parts, and commit once per successful request, then send the tasks
     it recorded (roll back the rest, sending nothing)."""
     app.url_map.converters["int"] = IdConverter
+    dispatch = app.full_dispatch_request
+
+    def dispatch_retrying():
+        # A deadlock's victim (an error page from errors.py, or a failed commit) runs
+        # again, whole; a failure that still happens is errors.py's 503 with Retry-After.
+        try:
+            return database.retrying(dispatch, lambda _response: g.pop("contention", None))
+        except DBAPIError as exc:
+            tasks.rollback()
+            return app.finalize_request(app.handle_user_exception(exc), from_error_handler=True)
+
+    app.full_dispatch_request = dispatch_retrying
 
     @app.before_request
     def _begin():

@@ -2,31 +2,37 @@
 
 Every source (web roster, QR check-in, planilla, API) goes through ``record_marks``.
 The upsert on the unique constraint means two writers of the same mark can never
-create two rows, and the ``status <> excluded.status`` guard makes a repeated mark a
-no-op, which is what makes imports idempotent. API retries are recognised by their
-``mark_id`` in the ledger of every key ever accepted, so a late retry never undoes a
-newer mark.
+create two rows, and a mark already at the wanted status is left alone, which is what
+makes imports idempotent. API retries are recognised by their ``mark_id`` in the ledger
+of every key ever accepted, so a late retry never undoes a newer mark.
+
+Concurrency (PostgreSQL): each writer claims its rows with one upsert, in (session,
+enrollment) order, that inserts the missing ones and locks the existing ones without
+changing them. Only the statement that inserted a row reports it as created (``xmax = 0``),
+and the old values of an update are read under that lock, so the audit tells the truth
+when two requests mark the same new pair at once. Every writer takes its row locks, then
+its ledger keys, then its enrollments, each in sorted order: no lock cycle, no deadlock.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, bindparam, literal_column, select, text
 
 from lms.attendance import completion
-from lms.attendance.models import SOURCES, STATUSES, Attendance, AttendanceMarkId
+from lms.attendance.ledger import remember, replayed
+from lms.attendance.models import SOURCES, STATUSES, Attendance
 from lms.audit.services import current_actor_id, record_bulk
-from lms.database import COPY_MIN
+from lms.courses.models import CourseSession
+from lms.database import COPY_MIN, upsert_into
 from lms.errors import ValidationError
 from lms.extensions import db
-from lms.timeutil import utcnow
+from lms.timeutil import local_today, utcnow
 
 #: Rows per INSERT statement (7 parameters each, far below SQLite's limit).
 CHUNK = 1000
 
 _table = Attendance.__table__
-_ledger = AttendanceMarkId.__table__
 
 
 @dataclass(frozen=True)
@@ -76,22 +82,40 @@ def record_marks(
     marks = list(marks)
     if any(mark.status not in STATUSES for mark in marks):
         raise ValidationError("Estado no válido: use presente, tarde, excusa o ausente.", "status")
+    check_not_future({m.session_id for m in marks})
     result = MarkResult()
     keyed = [m for m in marks if m.mark_id]
     if keyed:
-        replayed = _replayed(keyed)
-        marks = [m for m in marks if m.mark_id not in replayed]
-        result.unchanged += len(replayed)
+        seen = replayed(keyed)
+        marks = [m for m in marks if m.mark_id not in seen]
+        result.unchanged += len(seen)
     wanted = {(m.session_id, m.enrollment_id): m for m in marks}  # the last one wins
-    # Lock order (enrollment, session) is the same for every writer: no deadlocks.
-    keys = sorted(wanted, key=lambda k: (k[1], k[0]))
+    # Lock order (session, enrollment) is the same for every writer: no deadlocks.
+    keys = sorted(wanted)
     for start in range(0, len(keys), CHUNK):
         _write_chunk([wanted[k] for k in keys[start : start + CHUNK]], source, actor, result)
     if keyed:
-        _remember([m for m in marks if m.mark_id])
+        remember([m for m in marks if m.mark_id])
     if recompute and result.enrollment_ids:
         result.completed = completion.recompute(result.enrollment_ids, notify=notify)
     return result
+
+
+def check_not_future(session_ids) -> None:
+    """Refuse marks for a session that has not happened yet (office's today), any source."""
+    ids = sorted(set(session_ids))
+    if not ids:
+        return
+    today = local_today()
+    for start in range(0, len(ids), CHUNK):
+        day = db.session.scalar(
+            select(CourseSession.date).where(CourseSession.id.in_(ids[start : start + CHUNK]),
+                                             CourseSession.date > today)
+            .order_by(CourseSession.date).limit(1))
+        if day is not None:
+            raise ValidationError(
+                f"La sesión del {day.strftime('%d/%m/%Y')} aún no ha ocurrido: no se puede "
+                "registrar asistencia de una sesión futura.", "session_id")
 
 
 def pair_filter(first, second, pairs):
@@ -126,117 +150,106 @@ def _write_chunk(marks: list[Mark], source: str, actor: int | None, result: Mark
          "source": source, "marked_by_id": actor, "marked_at": now}
         for m in todo
     ]
-    written = _upsert_rows(values)
-    audit = []
-    for row_id, session_id, enrollment_id, status in written:
-        old = existing.get((session_id, enrollment_id))
-        if old is None:
+    wanted = {(m.session_id, m.enrollment_id): m.status for m in todo}
+    audit, updates = [], []
+    for row in _claim_rows(values, existing):
+        key = (row.session_id, row.enrollment_id)
+        if row.inserted:
             result.created += 1
-            changes = {"session_id": [None, session_id], "enrollment_id": [None, enrollment_id],
-                       "status": [None, status], "source": [None, source],
-                       "marked_by_id": [None, actor]}
+            audit.append((row.id, "create", {
+                "session_id": [None, row.session_id], "enrollment_id": [None, row.enrollment_id],
+                "status": [None, row.status], "source": [None, source],
+                "marked_by_id": [None, actor]}))
+        elif row.status == wanted[key]:
+            # A concurrent writer already set the same status: not written, not audited.
+            result.unchanged += 1
+            continue
         else:
             result.updated += 1
-            changes = {"status": [old.status, status], "source": [old.source, source],
-                       "marked_by_id": [old.marked_by_id, actor]}
-        audit.append((row_id, "create" if old is None else "update", changes))
-        result.enrollment_ids.add(enrollment_id)
-    # A concurrent writer may already have set the same status: not written, not audited.
-    result.unchanged += len(todo) - len(written)
+            updates.append({"row_id": row.id, "status": wanted[key]})
+            audit.append((row.id, "update", {
+                "status": [row.status, wanted[key]], "source": [row.source, source],
+                "marked_by_id": [row.marked_by_id, actor]}))
+        result.enrollment_ids.add(row.enrollment_id)
+    if updates:
+        _update_rows(updates, {"source": source, "marked_by_id": actor, "marked_at": now})
     record_bulk("attendance", audit, actor_id=actor, at=now)
 
 
-def _insert(table):
-    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
-    return dialect.insert(table)
-
-
-#: PostgreSQL's bulk form of _upsert: arrays unnested into rows. One short statement
-#: instead of a VALUES list with thousands of placeholders, which psycopg parses again
-#: for every batch (its query cache skips long statements) and the server plans again.
-_PG_UPSERT = text(
-    "INSERT INTO attendance (session_id, enrollment_id, status, source, marked_by_id, marked_at)"
-    " SELECT * FROM unnest(CAST(:session_id AS INTEGER[]), CAST(:enrollment_id AS INTEGER[]),"
-    " CAST(:status AS VARCHAR[]), CAST(:source AS VARCHAR[]), CAST(:marked_by_id AS INTEGER[]),"
-    " CAST(:marked_at AS TIMESTAMP[]))"
-    " ON CONFLICT (session_id, enrollment_id) DO UPDATE SET status = excluded.status,"
-    " source = excluded.source, marked_by_id = excluded.marked_by_id,"
-    " marked_at = excluded.marked_at WHERE attendance.status <> excluded.status"
-    " RETURNING id, session_id, enrollment_id, status"
+#: The rows a writer claimed are its own now: the update of the changed ones cannot wait.
+_UPDATE = _table.update().where(_table.c.id == bindparam("row_id")).values(
+    status=bindparam("status"), source=bindparam("source"),
+    marked_by_id=bindparam("marked_by_id"), marked_at=bindparam("marked_at"))
+#: PostgreSQL's bulk form of _UPDATE (see _PG_CLAIM).
+_PG_UPDATE = text(
+    "UPDATE attendance SET status = v.st, source = :source, marked_by_id = :marked_by_id,"
+    " marked_at = :marked_at FROM unnest(CAST(:row_id AS INTEGER[]),"
+    " CAST(:status AS VARCHAR[])) AS v(id, st) WHERE attendance.id = v.id"
 )
 
 
-def _upsert_rows(values: list[dict]) -> list:
-    """Upsert ``values``; return (id, session_id, enrollment_id, status) of the rows written."""
-    if db.engine.dialect.name != "postgresql" or len(values) < COPY_MIN:
-        return db.session.execute(_upsert(), values).all()
+def _update_rows(updates: list[dict], common: dict) -> None:
+    if db.engine.dialect.name != "postgresql" or len(updates) < COPY_MIN:
+        db.session.execute(_UPDATE, [{**u, **common} for u in updates])
+        return
+    db.session.execute(_PG_UPDATE, {"row_id": [u["row_id"] for u in updates],
+                                    "status": [u["status"] for u in updates], **common})
+
+
+#: PostgreSQL's bulk form of _claim: arrays unnested into rows. One short statement
+#: instead of a VALUES list with thousands of placeholders, which psycopg parses again
+#: for every batch (its query cache skips long statements) and the server plans again.
+_PG_CLAIM = text(
+    "INSERT INTO attendance (session_id, enrollment_id, status, source, marked_by_id, marked_at)"
+    " SELECT * FROM unnest(CAST(:session_id AS INTEGER[]), CAST(:enrollment_id AS INTEGER[]),"
+    " CAST(:status AS VARCHAR[]), CAST(:source AS VARCHAR[]), CAST(:marked_by_id AS INTEGER[]),"
+    " CAST(:marked_at AS TIMESTAMP[])) AS v(s, e, st, so, m, a) ORDER BY s, e"
+    " ON CONFLICT (session_id, enrollment_id) DO UPDATE SET status = attendance.status"
+    " RETURNING id, session_id, enrollment_id, status, source, marked_by_id,"
+    " (xmax = 0) AS inserted"
+)
+
+
+def _claim_rows(values: list[dict], existing: dict) -> list:
+    """Insert the missing rows and lock the others, in the order of ``values``.
+
+    Returns (id, session_id, enrollment_id, status, source, marked_by_id, inserted): a new
+    row as inserted, an existing one with its values as they stand under the lock.
+    """
+    if db.engine.dialect.name != "postgresql":
+        # SQLite runs one writer at a time (BEGIN IMMEDIATE): what was read is still true.
+        rows = db.session.execute(_claim(False), values).all()
+        return [_Claimed(*row, (row.session_id, row.enrollment_id) not in existing)
+                for row in rows]
+    if len(values) < COPY_MIN:
+        return db.session.execute(_claim(True), values).all()
     columns = {name: [v[name] for v in values] for name in values[0]}
-    return db.session.execute(_PG_UPSERT, columns).all()
+    return db.session.execute(_PG_CLAIM, columns).all()
 
 
-def _upsert():
+@dataclass(frozen=True)
+class _Claimed:
+    id: int
+    session_id: int
+    enrollment_id: int
+    status: str
+    source: str
+    marked_by_id: int | None
+    inserted: bool
+
+
+def _claim(with_xmax: bool):
     # One statement run as executemany: compiled once and cached, batched by the driver.
-    stmt = _insert(_table)
-    excluded = stmt.excluded
+    # Setting a column to itself changes nothing but takes the row's lock.
+    stmt = upsert_into(_table)
+    columns = [_table.c.id, _table.c.session_id, _table.c.enrollment_id, _table.c.status,
+               _table.c.source, _table.c.marked_by_id]
+    if with_xmax:
+        columns.append(literal_column("(xmax = 0)").label("inserted"))
     return stmt.on_conflict_do_update(
         index_elements=[_table.c.session_id, _table.c.enrollment_id],
-        set_={
-            "status": excluded.status,
-            "source": excluded.source,
-            "marked_by_id": excluded.marked_by_id,
-            "marked_at": excluded.marked_at,
-        },
-        where=_table.c.status != excluded.status,
-    ).returning(_table.c.id, _table.c.session_id, _table.c.enrollment_id, _table.c.status)
-
-
-def _targets(mark_ids) -> dict[str, tuple[int, int]]:
-    ids = sorted(set(mark_ids))
-    found = {}
-    for start in range(0, len(ids), CHUNK):
-        found.update(
-            (r.mark_id, (r.session_id, r.enrollment_id))
-            for r in db.session.execute(
-                select(_ledger.c.mark_id, _ledger.c.session_id, _ledger.c.enrollment_id)
-                .where(_ledger.c.mark_id.in_(ids[start : start + CHUNK]))
-            )
-        )
-    return found
-
-
-def _check_target(mark: Mark, target: tuple[int, int]) -> None:
-    if target != (mark.session_id, mark.enrollment_id):
-        raise ValidationError(
-            f"El mark_id «{mark.mark_id}» ya se usó para otra persona o sesión.", "mark_id"
-        )
-
-
-def _replayed(marks: list[Mark]) -> set[str]:
-    """mark_ids already accepted for the same person and session: a retry, skipped."""
-    seen = _targets(m.mark_id for m in marks)
-    for mark in marks:
-        if mark.mark_id in seen:
-            _check_target(mark, seen[mark.mark_id])
-    return set(seen)
-
-
-def _remember(marks: list[Mark]) -> None:
-    """Add every accepted key to the ledger, whether or not its mark changed anything."""
-    now = utcnow()
-    rows = {
-        m.mark_id: {"mark_id": m.mark_id, "session_id": m.session_id,
-                    "enrollment_id": m.enrollment_id, "created_at": now}
-        for m in marks
-    }
-    if not rows:
-        return
-    stmt = _insert(_ledger).on_conflict_do_nothing(index_elements=[_ledger.c.mark_id])
-    added = set(db.session.scalars(stmt.returning(_ledger.c.mark_id), list(rows.values())))
-    # A concurrent request may have taken a key meanwhile: fine only for the same mark.
-    taken = _targets(set(rows) - added)
-    for mark in marks:
-        if mark.mark_id in taken:
-            _check_target(mark, taken[mark.mark_id])
+        set_={"status": _table.c.status},
+    ).returning(*columns, sort_by_parameter_order=True)
 
 
 def session_marks(session_id: int) -> dict[int, Attendance]:
