@@ -25,10 +25,18 @@ def neutralize(value):
     return value
 
 
-def csv_text(rows: Iterable[Iterable]) -> str:
-    """CSV text of ``rows`` (the header first), every cell neutralised."""
+#: The two CSV shapes every export offers: ``excel`` for Excel set to Spanish (a UTF-8 byte
+#: order mark, so accents survive, and ``;``, because the decimal separator is the comma),
+#: and ``rfc4180`` for programs (no mark, ``,``). Both end lines with CRLF, as RFC 4180 says.
+CSV_FORMATS = {"excel": (";", "\ufeff"), "rfc4180": (",", "")}
+
+
+def csv_text(rows: Iterable[Iterable], fmt: str = "rfc4180") -> str:
+    """CSV text of ``rows`` (the header first) in ``fmt`` (CSV_FORMATS), every cell neutralised."""
+    delimiter, mark = CSV_FORMATS[fmt]
     out = io.StringIO()
-    writer = csv.writer(out)
+    out.write(mark)
+    writer = csv.writer(out, delimiter=delimiter)
     for row in rows:
         writer.writerow([neutralize(value) for value in row])
     return out.getvalue()

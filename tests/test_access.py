@@ -93,6 +93,7 @@ ACCESS = {
     "certificates.status_list": ("", True),
     "indicators.dashboard": ("AN", False),
     "indicators.export_csv": ("AN", False),
+    "indicators.export_dictionary": ("AN", False),
     "indicators.export_xlsx": ("AN", False),
     "indicators.people": ("AN", False),
     "indicators.open_data": ("", True),

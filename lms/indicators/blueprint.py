@@ -11,6 +11,7 @@ bp.add_url_rule("/indicadores", "dashboard", views.dashboard)
 bp.add_url_rule("/indicadores/<code>/personas", "people", views.people)
 bp.add_url_rule("/indicadores/exportar.xlsx", "export_xlsx", views.export_xlsx)
 bp.add_url_rule("/indicadores/exportar.csv", "export_csv", views.export_csv)
+bp.add_url_rule("/indicadores/diccionario.csv", "export_dictionary", views.export_dictionary)
 bp.add_url_rule("/datos-abiertos", "open_data", limiter.limit("60/minute")(public_views.open_data))
 bp.add_url_rule(
     "/datos-abiertos/indicadores.csv",

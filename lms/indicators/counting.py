@@ -61,6 +61,8 @@ class Dimension:
 
     name: str
     title: str
+    #: The table's name in exports and open data (Spanish, no spaces or accents).
+    slug: str
     categories: tuple[str, ...] = ()
     labels: dict = field(default_factory=dict)
     needs_attribution: bool = False
@@ -73,18 +75,32 @@ class Dimension:
 DIMENSIONS = {
     d.name: d
     for d in (
-        Dimension("sex", "Sexo", (*SEXES, NO_INFO), dict(SEXES)),
-        Dimension("age_group", "Grupo de edad", (*AGE_GROUPS, NO_INFO)),
-        Dimension("zone", "Zona", (*ZONES, NO_INFO), dict(ZONES)),
-        Dimension("area", "Comuna o corregimiento"),
-        Dimension("site", "Sede", needs_attribution=True),
-        Dimension("course", "Curso", needs_attribution=True),
-        Dimension("ethnic", "Grupo étnico"),
-        Dimension("disability", "Discapacidad", ("si", "no", NO_INFO), FLAG_LABELS),
-        Dimension("victim", "Víctima del conflicto armado", ("si", "no", NO_INFO), FLAG_LABELS),
-        Dimension("migrant", "Migrante", ("si", "no", NO_INFO), FLAG_LABELS),
+        Dimension("sex", "Sexo", "sexo", (*SEXES, NO_INFO), dict(SEXES)),
+        Dimension("age_group", "Grupo de edad", "grupo_edad", (*AGE_GROUPS, NO_INFO)),
+        Dimension("zone", "Zona", "zona", (*ZONES, NO_INFO), dict(ZONES)),
+        Dimension("area", "Comuna o corregimiento", "comuna_corregimiento"),
+        Dimension("site", "Sede", "sede", needs_attribution=True),
+        Dimension("course", "Curso", "curso", needs_attribution=True),
+        Dimension("ethnic", "Grupo étnico", "grupo_etnico"),
+        Dimension("disability", "Discapacidad", "discapacidad", ("si", "no", NO_INFO),
+                  FLAG_LABELS),
+        Dimension("victim", "Víctima del conflicto armado", "victima", ("si", "no", NO_INFO),
+                  FLAG_LABELS),
+        Dimension("migrant", "Migrante", "migrante", ("si", "no", NO_INFO), FLAG_LABELS),
     )
 }
+
+
+#: What each counting rule counts, in plain Spanish (exports, open data, pages).
+RULE_TEXT = {
+    "completed": "Personas que completaron un curso del producto",
+    "certified": "Personas con un certificado vigente de un curso del producto",
+}
+
+
+def rule_text(ind: PlanIndicator) -> str:
+    """The indicator's counting rule in plain Spanish."""
+    return RULE_TEXT.get(ind.rule, ind.rule)
 
 
 def list_indicators() -> list[PlanIndicator]:

@@ -21,7 +21,6 @@ from lms.timeutil import utcnow
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 HEADER_FILL = PatternFill("solid", fgColor="0A3D7A")
 TITLE_FONT = Font(bold=True, size=14)
-RULES = {"completed": "Personas que completaron", "certified": "Personas certificadas"}
 
 
 def collect(filters: counting.Filters) -> list[dict]:
@@ -85,7 +84,7 @@ def workbook(filters: counting.Filters, include_people: bool, now: datetime | No
         ws["A1"].font = TITLE_FONT
         meta = [
             ("Producto", f"{ind.product_code} {ind.product_name}".strip()),
-            ("Regla", RULES.get(ind.rule, ind.rule)),
+            ("Regla", counting.rule_text(ind)),
             ("Periodo", _period(ind)),
             ("Filtros", describe(filters)),
             ("Generado", generated),
@@ -174,23 +173,52 @@ def _people_sheet(wb: Workbook, filters: counting.Filters, generated: str) -> No
     ws.freeze_panes = "A5"
 
 
-def tables_csv(filters: counting.Filters, now: datetime | None = None) -> str:
-    """The same tables as the workbook, one row per figure (long format)."""
+#: Columns of the staff CSV: (key for programs, header for Excel, meaning). The keys head the
+#: ``rfc4180`` variant, the headers the ``excel`` one; both are the data dictionary.
+CSV_COLUMNS = (
+    ("indicador", "Código del indicador", "Código del indicador del plan de desarrollo."),
+    ("nombre", "Indicador", "Nombre del indicador."),
+    ("periodo", "Periodo", "Periodo del plan: primer y último día (AAAA-MM-DD)."),
+    ("filtros", "Filtros", "Filtros aplicados en el tablero al descargar (o «Sin filtros»)."),
+    ("tabla", "Tabla", "resumen (periodo, generado, meta, logro, porcentaje), anio (personas por "
+     "año de su primer evento) o un desglose: {tables}."),
+    ("clave", "Clave", "Código de la fila dentro de la tabla (p. ej. F, 2021, el código de la "
+     "sede o del curso)."),
+    ("categoria", "Categoría", "La fila en palabras (p. ej. Femenino, 18-28, no informa)."),
+    ("valor", "Valor", "Personas únicas de la fila; en el resumen, el dato que nombra la clave "
+     "(el porcentaje con un decimal)."),
+)
+#: What the dictionary says about the tables of the CSV.
+SUMMARY_ROWS = (("periodo", "Periodo"), ("generado", "Generado"), ("meta", "Meta"),
+                ("logro", "Logro"), ("porcentaje", "Porcentaje"))
+
+
+def tables_csv(filters: counting.Filters, fmt: str = "excel", now: datetime | None = None) -> str:
+    """The same tables as the workbook, one row per figure (long format), in ``fmt``."""
     generated = _generated(now)
-    rows = [["indicador", "nombre", "periodo", "filtros", "tabla", "clave", "categoria", "valor"]]
+    excel = fmt == "excel"
+    rows = [[header if excel else key for key, header, _ in CSV_COLUMNS]]
     for table in collect(filters):
         s = table["summary"]
         ind = s.indicator
         base = [ind.code, ind.name, _period(ind), describe(filters)]
+        percent = f"{s.percent:.1f}".replace(".", "," if excel else ".")
         # The workbook's header lines: the period and when the figures were taken.
-        rows.append([*base, "resumen", "periodo", "Periodo", _period(ind)])
-        rows.append([*base, "resumen", "generado", "Generado", generated])
-        rows.append([*base, "resumen", "meta", "Meta", ind.goal])
-        rows.append([*base, "resumen", "logro", "Logro", s.achieved])
-        rows.append([*base, "resumen", "porcentaje", "Porcentaje", s.percent])
+        values = (_period(ind), generated, ind.goal, s.achieved, percent)
+        for (key, label), value in zip(SUMMARY_ROWS, values, strict=True):
+            rows.append([*base, "resumen", key, label, value])
         for year, n in sorted(s.by_year.items()):
             rows.append([*base, "anio", year, year, n])
         for dim, cells in table["breakdowns"]:
             for r in cells:
-                rows.append([*base, dim.name, r["key"], r["label"], r["count"]])
-    return csv_text(rows)
+                rows.append([*base, dim.slug, r["key"], r["label"], r["count"]])
+    return csv_text(rows, fmt)
+
+
+def dictionary_csv(fmt: str = "excel") -> str:
+    """The staff CSV's data dictionary: each column's key, header and meaning."""
+    tables = ", ".join(f"{d.slug} ({d.title.lower()})" for d in counting.DIMENSIONS.values())
+    rows = [["columna", "encabezado", "descripcion"] if fmt != "excel"
+            else ["Columna (variante RFC 4180)", "Encabezado (variante Excel)", "Descripción"]]
+    rows += [[key, header, text.format(tables=tables)] for key, header, text in CSV_COLUMNS]
+    return csv_text(rows, fmt)

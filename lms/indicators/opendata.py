@@ -19,25 +19,15 @@ the indicator's total:
 from lms.indicators import counting
 from lms.spreadsheet import csv_text
 
-TABLE_NAMES = {
-    "sex": "sexo",
-    "age_group": "grupo_edad",
-    "zone": "zona",
-    "area": "comuna_corregimiento",
-    "site": "sede",
-    "course": "curso",
-    "ethnic": "grupo_etnico",
-    "disability": "discapacidad",
-    "victim": "victima",
-    "migrant": "migrante",
-}
+TABLE_NAMES = {name: dim.slug for name, dim in counting.DIMENSIONS.items()}
 SMALL = "<5"
 RESERVED = "reservado"
 COLUMNS = (
     ("codigo_indicador", "Código del indicador del plan de desarrollo."),
     ("nombre_indicador", "Nombre del indicador."),
     ("codigo_producto", "Código MGA del producto que cuenta el indicador."),
-    ("regla", "completed: personas que completaron; certified: personas con certificado vigente."),
+    ("regla", "Qué cuenta el indicador, en palabras: "
+     + "; ".join(f"«{text}»" for text in counting.RULE_TEXT.values()) + "."),
     ("periodo_inicio", "Primer día del periodo del plan (AAAA-MM-DD)."),
     ("periodo_fin", "Último día del periodo del plan (AAAA-MM-DD)."),
     ("meta", "Meta de personas del periodo."),
@@ -100,7 +90,7 @@ def rows(generated: str) -> list[list]:
             ind.code,
             ind.name,
             ind.product_code,
-            ind.rule,
+            counting.rule_text(ind),
             ind.period_start.isoformat(),
             ind.period_end.isoformat(),
             ind.goal,
@@ -123,11 +113,11 @@ def _tables() -> list[dict]:
     return collect(counting.Filters())
 
 
-def to_csv(generated: str) -> str:
-    """The open-data CSV text (UTF-8, comma-separated, header row)."""
-    return csv_text([[name for name, _ in COLUMNS], *rows(generated)])
+def to_csv(generated: str, fmt: str = "rfc4180") -> str:
+    """The open-data CSV text (UTF-8, header row) in ``fmt`` (see lms.spreadsheet)."""
+    return csv_text([[name for name, _ in COLUMNS], *rows(generated)], fmt)
 
 
-def dictionary_csv() -> str:
+def dictionary_csv(fmt: str = "rfc4180") -> str:
     """The data dictionary as CSV: column name and description."""
-    return csv_text([["columna", "descripcion"], *COLUMNS])
+    return csv_text([["columna", "descripcion"], *COLUMNS], fmt)

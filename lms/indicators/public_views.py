@@ -3,9 +3,11 @@
 Rate limits are set where the URLs are registered (blueprint.py).
 """
 
-from flask import Response, render_template
+from flask import render_template, request
 
 from lms.indicators import counting, opendata
+from lms.indicators.responses import csv_download
+from lms.indicators.services import parse_csv_format
 from lms.timeutil import utcnow
 
 
@@ -25,18 +27,13 @@ def open_data():
 
 
 def open_data_csv():
-    """Aggregate CSV with statistical disclosure control (no personal data)."""
-    return Response(
-        opendata.to_csv(_generated()),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": "attachment; filename=indicadores-plan-desarrollo.csv"},
-    )
+    """Aggregate CSV with statistical disclosure control (no personal data); RFC 4180 by
+    default (datos abiertos are read by programs), ?formato=excel for Excel in Spanish."""
+    fmt = parse_csv_format(request.args, "rfc4180")
+    return csv_download(opendata.to_csv(_generated(), fmt), "indicadores-plan-desarrollo.csv")
 
 
 def open_data_dictionary():
     """The data dictionary of the open-data CSV."""
-    return Response(
-        opendata.dictionary_csv(),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": "attachment; filename=diccionario-indicadores.csv"},
-    )
+    fmt = parse_csv_format(request.args, "rfc4180")
+    return csv_download(opendata.dictionary_csv(fmt), "diccionario-indicadores.csv")

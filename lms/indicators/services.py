@@ -7,6 +7,7 @@ from lms.errors import ValidationError
 from lms.extensions import db
 from lms.indicators.counting import DIMENSIONS, Filters
 from lms.people.models import ZONES
+from lms.spreadsheet import CSV_FORMATS
 
 
 def parse_filters(args) -> Filters:
@@ -38,3 +39,15 @@ def parse_dimension(by: str | None) -> str:
             f"El desglose «{by or ''}» no existe; use uno de: {allowed}.", field="by"
         )
     return by
+
+
+def parse_csv_format(args, default: str) -> str:
+    """The CSV variant asked for (?formato=excel|rfc4180); unknown values are a 422."""
+    fmt = (args.get("formato") or "").strip().lower() or default
+    if fmt not in CSV_FORMATS:
+        raise ValidationError(
+            f"El formato «{args.get('formato')}» no existe; use excel (Excel en español: «;» "
+            "y marca UTF-8) o rfc4180 (programas: «,»).",
+            field="formato",
+        )
+    return fmt

@@ -10,7 +10,8 @@ from lms.courses.models import Course, Site
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.indicators import counting, drilldown, exports
-from lms.indicators.services import parse_dimension, parse_filters
+from lms.indicators.responses import csv_download
+from lms.indicators.services import parse_csv_format, parse_dimension, parse_filters
 from lms.people.models import ZONES
 from lms.timeutil import utcnow
 from lms.web import requires
@@ -127,10 +128,14 @@ def export_xlsx():
 
 @requires(Role.ADMIN, Role.ANALYST)
 def export_csv():
-    """The dashboard's tables as one long CSV (aggregates only)."""
+    """The dashboard's tables as one long CSV (aggregates only); Excel in Spanish by default."""
     filters = parse_filters(request.args)
-    return Response(
-        exports.tables_csv(filters),
-        mimetype="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f"attachment; filename=indicadores-{_stamp()}.csv"},
-    )
+    fmt = parse_csv_format(request.args, "excel")
+    return csv_download(exports.tables_csv(filters, fmt), f"indicadores-{_stamp()}.csv")
+
+
+@requires(Role.ADMIN, Role.ANALYST)
+def export_dictionary():
+    """What each column of the staff CSV means."""
+    fmt = parse_csv_format(request.args, "excel")
+    return csv_download(exports.dictionary_csv(fmt), "diccionario-indicadores-tablero.csv")

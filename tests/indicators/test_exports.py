@@ -63,7 +63,7 @@ def test_xlsx_for_analyst_has_no_people_sheet(client, login, analyst, plan):
 def test_csv_has_the_same_tables(client, login, analyst, plan):
     login(analyst)
     _data(plan)
-    res = client.get("/indicadores/exportar.csv?zone=urbana")
+    res = client.get("/indicadores/exportar.csv?zone=urbana&formato=rfc4180")
     assert res.status_code == 200 and res.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(res.get_data(as_text=True))))
     basic = [r for r in rows if r["indicador"] == "PDM-2301031"]
@@ -72,6 +72,6 @@ def test_csv_has_the_same_tables(client, login, analyst, plan):
     assert get[("resumen", "periodo")] == "2020-01-01 a 2023-12-31"
     generated = datetime.strptime(get[("resumen", "generado")], "%Y-%m-%d %H:%M UTC")
     assert abs(generated - utcnow()) < timedelta(minutes=2)
-    assert get[("anio", "2021")] == "2" and get[("sex", "F")] == "2"
-    assert get[("site", "CAC-ATALAYA")] == "3"
+    assert get[("anio", "2021")] == "2" and get[("sexo", "F")] == "2"
+    assert get[("sede", "CAC-ATALAYA")] == "3"
     assert "Persona0" not in res.get_data(as_text=True)

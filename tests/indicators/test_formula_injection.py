@@ -53,7 +53,10 @@ def _xlsx_values(data: bytes):
 
 
 def _csv_values(text: str):
-    return [value for row in csv.reader(io.StringIO(text)) for value in row]
+    # The staff CSV is for Excel in Spanish (byte order mark, «;»); open data is RFC 4180.
+    delimiter = ";" if text.startswith("\ufeff") else ","
+    rows = csv.reader(io.StringIO(text.removeprefix("\ufeff")), delimiter=delimiter)
+    return [value for row in rows for value in row]
 
 
 @pytest.mark.parametrize("role", ["admin", "analyst"])
@@ -70,17 +73,19 @@ def test_staff_xlsx_keeps_typed_text_as_text(client, login, hostile, role):
             assert "'" + typed in values
 
 
-def test_staff_csv_keeps_typed_text_as_text(client, login, analyst, hostile):
+@pytest.mark.parametrize("fmt", ["excel", "rfc4180"])
+def test_staff_csv_keeps_typed_text_as_text(client, login, analyst, hostile, fmt):
     login(analyst)
-    response = client.get("/indicadores/exportar.csv")
+    response = client.get(f"/indicadores/exportar.csv?formato={fmt}")
     values = _csv_values(response.get_data(as_text=True))
     _assert_inert(values, "csv")
     for typed in (SITE, COURSE, AREA, INDICATOR):
         assert "'" + typed in values
 
 
-def test_open_data_csv_keeps_typed_text_as_text(client, hostile):
-    response = client.get("/datos-abiertos/indicadores.csv")
+@pytest.mark.parametrize("fmt", ["excel", "rfc4180"])
+def test_open_data_csv_keeps_typed_text_as_text(client, hostile, fmt):
+    response = client.get(f"/datos-abiertos/indicadores.csv?formato={fmt}")
     values = _csv_values(response.get_data(as_text=True))
     _assert_inert(values, "open data")
     for typed in (SITE, COURSE, INDICATOR):
