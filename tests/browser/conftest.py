@@ -92,17 +92,57 @@ def phone_page(browser):
 _axe = Axe()
 
 
-def assert_accessible(page) -> None:
-    """Fail on any serious or critical axe-core violation (WCAG 2.1 AA) on the current page."""
-    # Measure the finished page: colours read before the stylesheets apply are not its own.
-    page.wait_for_load_state("load")
+DESKTOP_WIDTH = 1366
+# The page's scroll width, the window's width, and the innermost elements sticking out.
+_OVERFLOW_JS = """() => {
+  const inner = window.innerWidth;
+  const clipped = el => {
+    for (let p = el.parentElement; p; p = p.parentElement)
+      if (getComputedStyle(p).overflowX !== 'visible') return true;
+    return false;
+  };
+  const wide = [...document.body.querySelectorAll('*')]
+    .filter(el => el.getBoundingClientRect().right > inner + 0.5 && !clipped(el))
+    .filter(el => ![...el.children].some(c => c.getBoundingClientRect().right > inner + 0.5))
+    .slice(0, 5)
+    .map(el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+         + (typeof el.className === 'string' && el.className.trim()
+            ? '.' + el.className.trim().split(/\\s+/).join('.') : ''));
+  return [document.documentElement.scrollWidth, inner, wide];
+}"""
+
+
+def _axe_violations(page) -> list[str]:
+    """Serious or critical axe-core violations (WCAG 2.1 AA) on the page as it is now."""
     tags = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": tags}})
-    bad = [
+    return [
         f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
         for v in results.response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
+
+
+def assert_accessible(page) -> None:
+    """Fail on any serious or critical axe-core violation at a 390-px phone width and a
+    1366-px desktop width, and on a whole-page horizontal scroll at 390 px (tables must
+    stack or scroll inside their own region, so no button leaves the screen)."""
+    # Measure the finished page: colours read before the stylesheets apply are not its own.
+    page.wait_for_load_state("load")
+    original = page.viewport_size
+    bad = []
+    try:
+        for width in (PHONE["width"], DESKTOP_WIDTH):
+            page.set_viewport_size({"width": width, "height": original["height"]})
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => r()))")
+            if width == PHONE["width"]:
+                scroll, inner, wide = page.evaluate(_OVERFLOW_JS)
+                if scroll > inner:
+                    bad.append(f"horizontal scroll at {width} px: scrollWidth {scroll}"
+                               f" > innerWidth {inner}; too wide: {wide}")
+            bad += [f"[{width} px] {v}" for v in _axe_violations(page)]
+    finally:
+        page.set_viewport_size(original)
     assert not bad, f"axe on {page.url}:\n" + "\n".join(bad)
 
 
