@@ -96,15 +96,16 @@ def _load(code: str, *roles: str) -> tuple[Certificate, str | None]:
 @doc("Emitir el documento de una inscripción", body=IssueForm, response=CERTIFICATE,
      status=201, tags=("certificates",))
 def certificates_issue():
-    """Issue one document (admin); 422 if the enrollment is not eligible."""
+    """Issue one document (admin): 201, or 200 with the live one it already holds; 422 if
+    the enrollment is not eligible."""
     require_role("admin")
     form = validated(IssueForm)
     enrollment = db.session.get(Enrollment, form.enrollment_id.data)
     if enrollment is None:
         abort(404, "No existe esa inscripción.")
-    cert = issue.issue_for(enrollment, current_user.id)
+    cert, created = issue.issue_one(enrollment, current_user.id)
     db.session.commit()
-    return jsonify(certificate_json(cert)), 201
+    return jsonify(certificate_json(cert)), 201 if created else 200
 
 
 @bp.route("/certificates/<code>", methods=["GET"])

@@ -9,9 +9,12 @@ documents and their audit entries written in two bulk inserts).
 import hashlib
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import exists, insert, select
+from sqlalchemy import exists, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lms.audit.services import record_bulk
 from lms.auth.models import User
@@ -137,10 +140,23 @@ def frozen_from_enrollments(ids: list[int]) -> list[dict]:
     ]
 
 
-def materialize(records: list[dict], issued_by_id: int | None = None) -> list[int]:
-    """Sign, render and insert documents for frozen ``records``; return the new ids in order."""
+class Stored(NamedTuple):
+    """What ``materialize`` stored: the live document of each record, in the records' order,
+    and which of them this call created (the others were there first)."""
+
+    ids: list[int]
+    created: set[int]
+
+
+def materialize(records: list[dict], issued_by_id: int | None = None) -> Stored:
+    """Sign, render and insert documents for frozen ``records``, one live each.
+
+    An enrollment that already holds a live document (issued meanwhile by a concurrent
+    request, job or the automatic issue) keeps it: the unique index on live documents
+    refuses the second one and its id is returned instead, never an error.
+    """
     if not records:
-        return []
+        return Stored([], set())
     ring = signing.keyring()
     key, kid = ring.keys[ring.current].private_key, ring.thumbprint_prefix(ring.current)
     base = current_app.config["BASE_URL"]
@@ -171,13 +187,36 @@ def materialize(records: list[dict], issued_by_id: int | None = None) -> list[in
         )
     # Matched back by code: asking the driver to keep parameter order would make
     # SQLAlchemy fall back to one INSERT per row on SQLite.
-    by_code = dict(
-        db.session.execute(insert(Certificate).returning(Certificate.code, Certificate.id), rows)
-        .all()
+    by_code = dict(db.session.execute(_insert_live(), rows).all())
+    created = [row for row in rows if row["code"] in by_code]
+    _audit_created([by_code[row["code"]] for row in created], created)
+    if len(created) == len(rows):
+        ids = [by_code[row["code"]] for row in rows]
+    else:
+        live = live_ids([row["enrollment_id"] for row in rows])
+        ids = [by_code.get(row["code"]) or live[row["enrollment_id"]] for row in rows]
+    return Stored(ids, set(by_code.values()))
+
+
+def _insert_live():
+    # The conflict target names the partial index, so only "already has a live document"
+    # is absorbed; any other clash (code, status bit) still raises.
+    dialect = db.session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    return (
+        insert(Certificate)
+        .on_conflict_do_nothing(index_elements=[Certificate.enrollment_id],
+                                index_where=Certificate.is_valid)
+        .returning(Certificate.code, Certificate.id)
     )
-    ids = [by_code[row["code"]] for row in rows]
-    _audit_created(ids, rows)
-    return ids
+
+
+def live_ids(enrollment_ids: list[int]) -> dict[int, int]:
+    """The live document's id of each of these enrollments that has one."""
+    return dict(db.session.execute(
+        select(Certificate.enrollment_id, Certificate.id)
+        .where(Certificate.enrollment_id.in_(enrollment_ids), Certificate.is_valid)
+    ).all())
 
 
 def _audit_created(ids: list[int], rows: list[dict]) -> None:
@@ -191,11 +230,31 @@ def _audit_created(ids: list[int], rows: list[dict]) -> None:
     ])
 
 
+class Issued(NamedTuple):
+    """The enrollment's live document, and whether this request created it."""
+
+    certificate: Certificate
+    created: bool
+
+
 def issue_for(enrollment: Enrollment, issued_by_id: int | None = None) -> Certificate:
     """Issue one document for an eligible enrollment (web, API, automatic issue)."""
+    return issue_one(enrollment, issued_by_id).certificate
+
+
+def issue_one(enrollment: Enrollment, issued_by_id: int | None = None) -> Issued:
+    """Issue one document, or hand back the live one the enrollment already holds.
+
+    Issuing twice (a double click, a retried API call, two admins at once) is "already
+    issued", answered with the same document, never an error nor a second document.
+    """
+    existing = live_ids([enrollment.id]).get(enrollment.id)
+    if existing is not None:
+        return Issued(db.session.get(Certificate, existing), False)
     check_eligible(enrollment)
-    (cert_id,) = materialize(frozen_from_enrollments([enrollment.id]), issued_by_id)
-    return db.session.get(Certificate, cert_id)
+    stored = materialize(frozen_from_enrollments([enrollment.id]), issued_by_id)
+    (cert_id,) = stored.ids
+    return Issued(db.session.get(Certificate, cert_id), cert_id in stored.created)
 
 
 def issue_pending(ids: list[int], issued_by_id: int | None = None, chunk: int = 200):
@@ -203,7 +262,7 @@ def issue_pending(ids: list[int], issued_by_id: int | None = None, chunk: int = 
     for start in range(0, len(ids), chunk):
         # Re-check: another job or the automatic issue may have covered some meanwhile.
         part = _still_pending(ids[start : start + chunk])
-        yield len(materialize(frozen_from_enrollments(part), issued_by_id))
+        yield len(materialize(frozen_from_enrollments(part), issued_by_id).created)
 
 
 def issue_cohort(cohort: Cohort, issued_by_id: int | None = None) -> list[Certificate]:
@@ -215,7 +274,8 @@ def issue_cohort(cohort: Cohort, issued_by_id: int | None = None) -> list[Certif
     for _ in issue_pending(ids, issued_by_id):
         pass
     return list(db.session.scalars(
-        select(Certificate).where(Certificate.enrollment_id.in_(ids)).order_by(Certificate.id)
+        select(Certificate).where(Certificate.enrollment_id.in_(ids), Certificate.is_valid)
+        .order_by(Certificate.id)
     ))
 
 

@@ -5,7 +5,7 @@ A document is never deleted: indicators count chains of corrections and the
 verification page must keep answering for every code ever printed.
 """
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 
 from lms.attendance.signals import documents_held, enrollment_completed
 from lms.audit.services import record
@@ -58,7 +58,8 @@ def supersede(cert: Certificate, changes: dict, issued_by_id: int | None = None)
     if all(frozen[k] == v for k, v in fixed.items()):
         raise ValidationError("No cambió ningún dato: no hay nada que corregir.")
     frozen.update(fixed)
-    (new_id,) = issue.materialize([frozen], issued_by_id)
+    _retire(cert)
+    (new_id,) = issue.materialize([frozen], issued_by_id).ids
     new = db.session.get(Certificate, new_id)
     cert.superseded_by_id = new.id
     db.session.flush()
@@ -67,6 +68,22 @@ def supersede(cert: Certificate, changes: dict, issued_by_id: int | None = None)
                                "fields": sorted(fixed)})
     db.session.flush()
     return new
+
+
+def _retire(cert: Certificate) -> None:
+    # Take the document out of the live index before its correction goes in (one live
+    # document per enrollment), and claim it: of two corrections at once, the second finds
+    # it taken here and is refused. Pointing it at itself is a placeholder the caller
+    # replaces with the correction's id in the same transaction; the ORM keeps its loaded
+    # value, so the audit records the real change (none -> the correction).
+    claimed = db.session.execute(
+        update(Certificate)
+        .where(Certificate.id == cert.id, Certificate.is_valid)
+        .values(superseded_by_id=cert.id)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not claimed:
+        raise ValidationError("Este documento ya fue reemplazado o revocado; recargue la página.")
 
 
 def reissue(cert: Certificate, issued_by_id: int | None = None) -> Certificate:

@@ -5,7 +5,7 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, LargeBinary, Numeric, String, Text, and_
+from sqlalchemy import ForeignKey, Index, LargeBinary, Numeric, String, Text, and_, text
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import ColumnElement
@@ -14,6 +14,9 @@ from lms.courses.models import Enrollment
 from lms.extensions import db
 from lms.timeutil import utcnow
 
+#: A live document: neither revoked nor superseded (the SQL of ``Certificate.is_valid``).
+LIVE = "revoked_at IS NULL AND superseded_by_id IS NULL"
+
 
 class Certificate(db.Model):
     """A document as printed, never edited after issue; corrections supersede it."""
@@ -21,6 +24,12 @@ class Certificate(db.Model):
     __tablename__ = "certificates"
     __audited__ = True
     __audit_exclude__ = ("pdf", "jws", "download_token_hash")
+    __table_args__ = (
+        # One live document per enrollment, whatever races: issue paths insert with
+        # ON CONFLICT DO NOTHING on this index and hand back the document that won.
+        Index("uq_certificates_live_enrollment", "enrollment_id", unique=True,
+              sqlite_where=text(LIVE), postgresql_where=text(LIVE)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Public verification code: 80+ random bits in Crockford base32.

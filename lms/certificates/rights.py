@@ -6,6 +6,7 @@ from sqlalchemy import exists, select, update
 
 from lms.audit.models import AuditEntry
 from lms.audit.services import record_bulk
+from lms.certificates import issue
 from lms.certificates.lifecycle import ANONYMIZED_NAME
 from lms.certificates.models import Certificate
 from lms.courses import hooks
@@ -65,16 +66,29 @@ def holds_valid_document(person: Person, cohort: Cohort) -> str | None:
 
 @hooks.joins_enrollments
 def follow_joined_enrollment(winner_id: int, loser_id: int) -> dict:
-    """Documents of the losing enrollment now certify the kept one (they are never deleted)."""
+    """Documents of the losing enrollment now certify the kept one (they are never deleted).
+
+    When both hold a live document, the kept enrollment's stays live and the loser's is
+    superseded by it (one live document per enrollment), audited and undone by the split.
+    """
     ids = db.session.scalars(
         select(Certificate.id).where(Certificate.enrollment_id == loser_id)).all()
+    kept = issue.live_ids([winner_id]).get(winner_id)
+    retired = issue.live_ids([loser_id]).get(loser_id) if kept else None
+    if retired:
+        db.session.execute(
+            update(Certificate).where(Certificate.id == retired)
+            .values(superseded_by_id=kept).execution_options(synchronize_session=False)
+        )
+        record_bulk("certificates",
+                    [(retired, "supersede", {"superseded_by_id": [None, kept]})])
     db.session.execute(
         update(Certificate)
         .where(Certificate.enrollment_id == loser_id)
         .values(enrollment_id=winner_id)
         .execution_options(synchronize_session=False)
     )
-    return {"certificates": list(ids)}
+    return {"certificates": list(ids), "retired": retired, "kept": kept}
 
 
 @hooks.splits_enrollments(follow_joined_enrollment)
@@ -85,6 +99,13 @@ def split_documents(winner_id: int, loser_id: int, undo: dict) -> None:
             update(Certificate).where(Certificate.id.in_(undo["certificates"]))
             .values(enrollment_id=loser_id).execution_options(synchronize_session=False)
         )
+    if undo.get("retired"):
+        db.session.execute(
+            update(Certificate).where(Certificate.id == undo["retired"])
+            .values(superseded_by_id=None).execution_options(synchronize_session=False)
+        )
+        record_bulk("certificates", [(undo["retired"], "update",
+                                      {"superseded_by_id": [undo["kept"], None]})])
 
 
 def scrub_holder(person: Person, **_kwargs) -> None:

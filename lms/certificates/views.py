@@ -62,10 +62,13 @@ def issue_one():
         return redirect(url_for(".index"))
     enrollment = get_or_404(Enrollment, form.enrollment_id.data)
     with attempt() as done:
-        cert = issue.issue_for(enrollment, current_user.id)
+        cert, created = issue.issue_one(enrollment, current_user.id)
     if not done:
         return redirect(url_for(".index"))
-    flash(f"Documento {cert.code} emitido.", "success")
+    if created:
+        flash(f"Documento {cert.code} emitido.", "success")
+    else:
+        flash(f"Esta inscripción ya tenía el documento {cert.code}; no se emitió otro.", "info")
     return redirect(url_for(".detail", code=cert.code))
 
 

@@ -34,10 +34,10 @@ def test_admin_issues_one_from_the_pending_list(client, login, admin, completed)
                                                             entity_id=cert.id))
     assert audit.action == "create" and audit.actor_id == admin.id
     assert "pdf" not in audit.changes and "jws" not in audit.changes
-    # A second issue for the same enrollment is refused with a clear message.
+    # A second issue for the same enrollment answers with the document it already holds.
     again = client.post("/admin/certificados/emitir", data={"enrollment_id": completed.id},
                         follow_redirects=True)
-    assert "ya tiene el documento" in again.get_data(as_text=True)
+    assert f"ya tenía el documento {cert.code}" in again.get_data(as_text=True)
     assert _count(enrollment_id=completed.id) == 1
 
 
