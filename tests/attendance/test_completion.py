@@ -147,9 +147,10 @@ def test_only_a_valid_document_keeps_a_completion(client, login, group, db, admi
     login(group["trainer"])
     for i in range(4):
         _mark(client, s[i], e, "presente")
-    first = _certificate(db, e)
+    # A correction: the first one leaves the live index before its replacement goes in.
+    first = _certificate(db, e, revoked=True)
     corrected = _certificate(db, e, code=f"FIX{e.id}")
-    first.superseded_by_id = corrected.id
+    first.superseded_by_id, first.revoked_at = corrected.id, None
     db.session.commit()
     assert not first.is_valid and corrected.is_valid
     _mark(client, s[0], e, "ausente")
