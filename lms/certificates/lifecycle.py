@@ -5,6 +5,8 @@ A document is never deleted: indicators count chains of corrections and the
 verification page must keep answering for every code ever printed.
 """
 
+from decimal import Decimal
+
 from sqlalchemy import exists, select, update
 
 from lms.attendance.signals import documents_held, enrollment_completed
@@ -14,7 +16,8 @@ from lms.certificates.models import Certificate
 from lms.courses.models import Enrollment
 from lms.errors import ValidationError
 from lms.extensions import db
-from lms.timeutil import utcnow
+from lms.people.documents import normalize_document
+from lms.timeutil import local_today, utcnow
 
 #: What an anonymised holder's name becomes on the record and on public pages.
 ANONYMIZED_NAME = "[anonimizado]"
@@ -55,7 +58,11 @@ def supersede(cert: Certificate, changes: dict, issued_by_id: int | None = None)
     frozen = {k: getattr(cert, k) for k in issue.FROZEN}
     frozen["enrollment_id"] = cert.enrollment_id
     fixed = {k: v for k, v in changes.items() if k in CORRECTABLE and v not in (None, "")}
-    if all(frozen[k] == v for k, v in fixed.items()):
+    # Only what changes is checked: a document printed before a rule existed stays
+    # correctable in its other fields.
+    fixed = check_correction(cert, {k: v for k, v in fixed.items() if frozen[k] != v})
+    fixed = {k: v for k, v in fixed.items() if frozen[k] != v}
+    if not fixed:
         raise ValidationError("No cambió ningún dato: no hay nada que corregir.")
     frozen.update(fixed)
     _retire(cert)
@@ -68,6 +75,56 @@ def supersede(cert: Certificate, changes: dict, issued_by_id: int | None = None)
                                "fields": sorted(fixed)})
     db.session.flush()
     return new
+
+
+#: Longest text each printed field takes (the columns' widths; trainers: a few names).
+TEXT_LIMITS = {"holder_name": 240, "course_name": 200, "site_name": 160, "trainer_name": 1000}
+#: Shortest holder name that can be a real one.
+MIN_NAME = 3
+
+
+def check_correction(cert: Certificate, fixed: dict) -> dict:
+    """The corrected fields, cleaned, or a Spanish ValidationError naming the first bad one.
+
+    A correction prints and signs a new document, so it may not say more than happened:
+    at most the course's hours, a completion date neither in the future nor before the
+    cohort started. Every path (admin form, API, CLI re-issue) goes through here.
+    """
+    enrollment = db.session.get(Enrollment, cert.enrollment_id)
+    cohort = enrollment.cohort
+    out = dict(fixed)
+    for field, limit in TEXT_LIMITS.items():
+        if field in out:
+            out[field] = " ".join(str(out[field]).split())
+            if len(out[field]) > limit:
+                raise ValidationError(f"El campo no puede tener más de {limit} caracteres.", field)
+    if len(out.get("holder_name", cert.holder_name)) < MIN_NAME:
+        raise ValidationError("Escriba el nombre completo del titular.", "holder_name")
+    if "document_type" in out or "document_number" in out:
+        out["document_type"], out["document_number"] = normalize_document(
+            out.get("document_type", cert.document_type),
+            out.get("document_number", cert.document_number))
+    if "hours" in out:
+        hours = Decimal(str(out["hours"]))
+        if not hours.is_finite() or hours <= 0 or hours > cohort.course.hours:
+            raise ValidationError(
+                f"Las horas deben ser mayores que 0 y no pasar de las {_hours_text(cohort)} "
+                "del curso.", "hours")
+        out["hours"] = hours
+    completed = out.get("completed_on")
+    if completed is not None:
+        if completed > local_today():
+            raise ValidationError("La fecha de finalización no puede ser futura.", "completed_on")
+        if cohort.start_date and completed < cohort.start_date:
+            raise ValidationError(
+                f"La fecha de finalización no puede ser anterior al inicio del grupo "
+                f"({cohort.start_date.isoformat()}).", "completed_on")
+    return out
+
+
+def _hours_text(cohort) -> str:
+    """The course's hours as a person writes them (20, 12,5)."""
+    return str(issue.hours_value(cohort.course.hours)).replace(".", ",")
 
 
 def _retire(cert: Certificate) -> None:
