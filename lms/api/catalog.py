@@ -27,7 +27,7 @@ INDICATOR = Shape(
 COURSE = Shape(
     Course,
     "id code name description hours min_attendance_pct grants_document document_kind"
-    " auto_issue product_code active",
+    " auto_issue one_document_per_product product_code active",
 )
 
 

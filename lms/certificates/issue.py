@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lms.audit.services import record_bulk
 from lms.auth.models import User
-from lms.certificates import compact, layout, qr, signing, statuslist
+from lms.certificates import achievement, compact, layout, qr, signing, statuslist
 from lms.certificates.codes import new_code
 from lms.certificates.models import Certificate
 from lms.courses.models import Cohort, Course, Enrollment, Site, cohort_trainers
@@ -58,6 +58,8 @@ def eligible_filter():
         Enrollment.completed_on.is_not(None)
         & Course.grants_document.is_(True)
         & Person.anonymized_at.is_(None)
+        & ~achievement.held(Enrollment.person_id, Course.id, Course.product_code,
+                            Course.one_document_per_product, Enrollment.id).exists()
     )
 
 
@@ -97,6 +99,14 @@ def check_eligible(enrollment: Enrollment) -> None:
     )
     if live:
         raise ValidationError(f"Esta inscripción ya tiene el documento {live}.", "enrollment_id")
+    course = enrollment.cohort.course
+    other = achievement.held_by(enrollment.person_id, course, enrollment.id)
+    if other:
+        scope = (f"del producto {course.product_code}" if course.one_document_per_product
+                 else f"del curso {course.code}")
+        raise ValidationError(
+            f"La persona ya tiene un documento vigente {scope} (código {other}): no se emite "
+            "otro por el mismo logro.", "enrollment_id")
 
 
 def frozen_from_enrollments(ids: list[int]) -> list[dict]:
@@ -248,6 +258,7 @@ def issue_one(enrollment: Enrollment, issued_by_id: int | None = None) -> Issued
     Issuing twice (a double click, a retried API call, two admins at once) is "already
     issued", answered with the same document, never an error nor a second document.
     """
+    achievement.lock_holders([enrollment.id])
     existing = live_ids([enrollment.id]).get(enrollment.id)
     if existing is not None:
         return Issued(db.session.get(Certificate, existing), False)
@@ -260,8 +271,10 @@ def issue_one(enrollment: Enrollment, issued_by_id: int | None = None) -> Issued
 def issue_pending(ids: list[int], issued_by_id: int | None = None, chunk: int = 200):
     """Issue documents for many enrollment ids, a chunk at a time; yields how many each did."""
     for start in range(0, len(ids), chunk):
-        # Re-check: another job or the automatic issue may have covered some meanwhile.
-        part = _still_pending(ids[start : start + chunk])
+        # Re-check, holders locked: another job or the automatic issue may have covered
+        # some meanwhile; and one document per person and achievement within the chunk too.
+        achievement.lock_holders(ids[start : start + chunk])
+        part = achievement.one_per_achievement(_still_pending(ids[start : start + chunk]))
         yield len(materialize(frozen_from_enrollments(part), issued_by_id).created)
 
 

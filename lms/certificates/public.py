@@ -125,7 +125,7 @@ def portal_lookup(document_type: str, number: str, birth_date: date) -> list[tup
         )
     )
     out = []
-    for cert in certs:
+    for cert in _distinct(certs):
         token = None
         if cert.is_valid:
             token = secrets.token_urlsafe(24)
@@ -133,6 +133,16 @@ def portal_lookup(document_type: str, number: str, birth_date: date) -> list[tup
         out.append((cert, token))
     db.session.flush()
     return out
+
+
+def _distinct(certs: list[Certificate]) -> list[Certificate]:
+    # Never two identical valid documents (two held from before the one-per-course rule,
+    # or joined by a merge): the first one issued for a course is the one listed.
+    first = {}
+    for cert in reversed(certs):
+        if cert.is_valid:
+            first.setdefault((cert.course_code, cert.kind), cert.id)
+    return [c for c in certs if not c.is_valid or first[(c.course_code, c.kind)] == c.id]
 
 
 def by_token(token: str) -> Certificate | None:

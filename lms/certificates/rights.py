@@ -6,7 +6,7 @@ from sqlalchemy import exists, select, update
 
 from lms.audit.models import AuditEntry
 from lms.audit.services import record_bulk
-from lms.certificates import issue
+from lms.certificates import achievement, issue
 from lms.certificates.lifecycle import ANONYMIZED_NAME
 from lms.certificates.models import Certificate
 from lms.courses import hooks
@@ -48,14 +48,7 @@ def enrollment_has_documents(enrollment: Enrollment) -> str | None:
 @hooks.warns_enrollment
 def holds_valid_document(person: Person, cohort: Cohort) -> str | None:
     """Someone enrolled into a course they already hold a valid document of is warned about."""
-    code = db.session.scalar(
-        select(Certificate.code)
-        .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
-        .join(Cohort, Cohort.id == Enrollment.cohort_id)
-        .where(Enrollment.person_id == person.id, Cohort.course_id == cohort.course_id,
-               Certificate.is_valid)
-        .limit(1)
-    )
+    code = achievement.held_by(person.id, cohort.course)
     if code is None:
         return None
     return (

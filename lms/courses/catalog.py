@@ -122,6 +122,7 @@ def clean_course(data: dict, course: Course | None = None) -> dict:
         "product_code": problems.text(data, "product_code", "Producto del plan", 20),
         "grants_document": bool(data.get("grants_document")),
         "auto_issue": bool(data.get("auto_issue")),
+        "one_document_per_product": bool(data.get("one_document_per_product")),
         "active": bool(data.get("active", True)),
         "document_kind": data.get("document_kind") or None,
     }

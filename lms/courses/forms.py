@@ -147,6 +147,11 @@ class CourseForm(FlaskForm):
         _l("Emisión automática al completar"),
         description=_l("Si no se marca, un administrador emite el documento manualmente."),
     )
+    one_document_per_product = BooleanField(
+        _l("Un solo documento vigente por producto"),
+        description=_l("Quien ya tiene un documento vigente de otro curso del mismo producto "
+                       "(que también lo indique) no recibe otro. Sin marcar: uno por curso."),
+    )
     # Any code is accepted here; the service explains in Spanish when no indicator has it.
     product_code = SelectField(_l("Producto del plan"), validate_choice=False)
     active = BooleanField(_l("Activo"), default=True)

@@ -110,6 +110,9 @@ class Course(db.Model):
     document_kind: Mapped[str | None] = mapped_column(String(20))
     #: Issue the document as soon as the enrollment completes (default: manual).
     auto_issue: Mapped[bool] = mapped_column(default=False)
+    #: A person holds at most one valid document per course; with this set, at most one
+    #: among all the courses of its product that say so (the office's choice).
+    one_document_per_product: Mapped[bool] = mapped_column(default=False)
     #: MGA product code the course reports to (see PlanIndicator.product_code).
     product_code: Mapped[str] = mapped_column(String(20), index=True)
     #: Inactive courses are hidden from new cohorts.

@@ -216,7 +216,13 @@ def add_documents(w, rng: random.Random, completions, people: dict, mode: str) -
     writes the same rows with an empty PDF and JWS (for benchmarks), plus a few revoked
     documents and corrections so the chain rules are exercised.
     """
-    chosen = [c for c in completions if rng.random() < 0.95]
+    # One valid document per person and course (a person may complete it twice): the
+    # first completion is the one certified, as issuing would decide.
+    chosen, holders = [], set()
+    for completion in completions:
+        if rng.random() < 0.95 and completion[1] not in holders:
+            holders.add(completion[1])
+            chosen.append(completion)
     if mode in ("auto", "service"):
         try:
             from lms.certificates.issue import issue_pending

@@ -1,6 +1,6 @@
 """``flask lms demo --people N``: realistic, consistent, deterministic synthetic data."""
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -52,6 +52,9 @@ def test_demo_command_builds_consistent_data(runner, db):
         c.enrollment.completed_on == c.completed_on and c.course_code == "ALFA-DIGITAL"
         for c in certified
     )
+    # One valid document per person and course, as issuing decides (issue 9 part 18).
+    held = Counter((c.enrollment.person_id, c.course_code) for c in certified if c.is_valid)
+    assert held and max(held.values()) == 1
     again = runner.invoke(args=["lms", "demo", "--people", "5", "--seed", "11"])
     assert again.exit_code != 0 and "semilla 11" in again.output
 
