@@ -84,7 +84,7 @@ def test_migration_keeps_the_oldest_and_supersedes_the_rest(tmp_path):
         _db.session.commit()
         ids = (first.id, other.id, first.enrollment_id)
         _db.session.close()
-        downgrade(revision="0006")
+        downgrade(revision="0007")
         # Two later duplicates of the first enrollment's document, as the race left them.
         for n in (1, 2):
             _db.session.execute(text(

@@ -5,8 +5,8 @@ duplicates are reported and resolved before the unique partial index is created:
 oldest document stays live, every later one is superseded by it, and each change is
 audited ("supersede", no actor: the migration did it).
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-12-02 03:10:00
 
 """
@@ -18,8 +18,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007'
-down_revision = '0006'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 
@@ -65,7 +65,7 @@ def resolve_duplicates(bind) -> list[tuple[int, str, list[str]]]:
         entries.append({'at': now, 'actor_id': None, 'action': 'supersede',
                         'entity': 'certificates', 'entity_id': cert_id,
                         'changes': {'superseded_by_id': [None, kept[enrollment_id][0]],
-                                    'reason': 'duplicate live document (migration 0007)'}})
+                                    'reason': 'duplicate live document (migration 0008)'}})
     if entries:
         bind.execute(sa.insert(audit), entries)
     return [(e, kept[e][1], codes) for e, codes in report.items()]
