@@ -5,34 +5,54 @@ from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-NAV_ITEMS = (
-    ("courses.cohorts", _l("Grupos")),
-    ("attendance.today", _l("Hoy")),
-    ("people.index", _l("Personas")),
-    ("courses.sites", _l("Sedes")),
-    ("courses.catalog", _l("Catálogo")),
-    ("attendance.import_planilla", _l("Planillas")),
-    ("attendance.conflicts", _l("Conflictos")),
-    ("certificates.index", _l("Certificados")),
-    ("indicators.dashboard", _l("Indicadores")),
-    ("auth.users", _l("Usuarios")),
-    ("auth.tokens", _l("API")),
-    ("audit.index", _l("Auditoría")),
-    ("ops.index", _l("Tareas")),
-    ("lti.platforms", _l("LMS")),
+#: The menu by role of work: (group, ((endpoint, label), ...)). A group with one entry the
+#: user may open is shown as that entry; otherwise as a drop-down named by the group.
+NAV_GROUPS = (
+    (_l("Formación"), (
+        ("courses.cohorts", _l("Grupos")),
+        ("attendance.today", _l("Hoy")),
+        ("people.index", _l("Personas")),
+        ("courses.sites", _l("Sedes")),
+        ("courses.catalog", _l("Catálogo")),
+        ("attendance.import_planilla", _l("Planillas")),
+        ("attendance.conflicts", _l("Conflictos")),
+    )),
+    (_l("Certificados"), (("certificates.index", _l("Certificados")),)),
+    (_l("Indicadores"), (("indicators.dashboard", _l("Indicadores")),)),
+    (_l("Administración"), (
+        ("auth.users", _l("Usuarios")),
+        ("auth.tokens", _l("API")),
+        ("audit.index", _l("Auditoría")),
+        ("ops.index", _l("Tareas")),
+        ("lti.platforms", _l("LMS")),
+    )),
 )
+#: Every menu entry, in order.
+NAV_ITEMS = tuple(item for _group, items in NAV_GROUPS for item in items)
+
+
+def _allowed(endpoint: str) -> bool:
+    view = current_app.view_functions.get(endpoint)
+    return current_user.role in getattr(view, "required_roles", ())
 
 
 def menu() -> list[tuple[str, str]]:
     """The (endpoint, label) entries the current user may open."""
     if not current_user.is_authenticated:
         return []
-    views = current_app.view_functions
-    return [
-        (endpoint, label)
-        for endpoint, label in NAV_ITEMS
-        if current_user.role in getattr(views.get(endpoint), "required_roles", ())
-    ]
+    return [(endpoint, label) for endpoint, label in NAV_ITEMS if _allowed(endpoint)]
+
+
+def menu_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """The menu's groups with the entries the current user may open (empty groups left out)."""
+    if not current_user.is_authenticated:
+        return []
+    groups = []
+    for group, items in NAV_GROUPS:
+        allowed = [(endpoint, label) for endpoint, label in items if _allowed(endpoint)]
+        if allowed:
+            groups.append((group, allowed))
+    return groups
 
 
 def aria_attrs(field) -> dict:
@@ -47,4 +67,5 @@ def aria_attrs(field) -> dict:
 def register(app: Flask) -> None:
     """Expose the menu and the form helpers to every template."""
     app.jinja_env.globals["menu"] = menu
+    app.jinja_env.globals["menu_groups"] = menu_groups
     app.jinja_env.globals["aria_attrs"] = aria_attrs
