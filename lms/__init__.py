@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lms import log, navigation, security, tasks, web
+from lms import log, mail, navigation, security, tasks, web
 from lms.config import INSTANCE, Config
 
 BLUEPRINTS = (
@@ -30,6 +30,7 @@ HOOKS = (
     "lms.courses.rights",
     "lms.attendance.rights",
     "lms.certificates.rights",
+    "lms.certificates.notify",
 )
 
 
@@ -87,6 +88,7 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     limiter.init_app(app)
     tasks.init_app(app)
+    mail.init_app(app)
     web.install(app)
     security.install(app)
     if app.config.get("PROXY_FIX_X_FOR"):

@@ -48,10 +48,20 @@ class Config:
     TASK_QUEUE_IMMEDIATE = False
     #: A task sent or started this long ago without finishing is sent again.
     TASK_STALL_SECONDS = int(os.environ.get("TASK_STALL_SECONDS", "300"))
-    #: Where e-mail goes: file://DIR writes .eml files, smtp://[user:pass@]host:port sends.
-    MAIL_URL = os.environ.get("MAIL_URL", f"file://{INSTANCE / 'mail'}")
+    #: E-mail backend (Flask-Mailman): "file" writes each message into MAIL_FILE_PATH (the
+    #: embedded default); "smtp" sends through MAIL_SERVER, the default once MAIL_SERVER is set.
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp" if "MAIL_SERVER" in os.environ else "file")
+    MAIL_FILE_PATH = os.environ.get("MAIL_FILE_PATH", str(INSTANCE / "mail"))
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "587"))
+    MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "1") == "1"  # STARTTLS
+    MAIL_USE_SSL = os.environ.get("MAIL_USE_SSL", "0") == "1"  # TLS from the start (port 465)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "30"))
     #: Sender address of outgoing e-mail.
-    MAIL_FROM = os.environ.get("MAIL_FROM", "Oficina TIC <no-responder@localhost>")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER",
+                                         "Oficina TIC <no-responder@localhost>")
     RATELIMIT_HEADERS_ENABLED = True
     BABEL_DEFAULT_LOCALE = "es_CO"
     #: Catalogs from `pybabel compile -d translations` (see README), at the repository root.
@@ -80,3 +90,5 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     BASE_URL = "http://localhost"
     TASK_QUEUE_IMMEDIATE = True
+    #: Kept in memory (flask_mailman's outbox); tests that read mail point it elsewhere.
+    MAIL_BACKEND = "locmem"

@@ -83,6 +83,7 @@ ACCESS = {
     "certificates.job_status": ("A", False),
     "certificates.portal": ("", True),
     "certificates.download": ("", True),
+    "certificates.resend": ("", True),
     "certificates.verify": ("", True),
     "certificates.verify_json": ("", True),
     "certificates.verify_qr": ("", True),
@@ -165,7 +166,7 @@ QUERY = {
     "api.indicator_breakdown": "?by=sex",
 }
 #: Public endpoints whose answer for the world's data is not 200.
-PUBLIC_STATUS = {"certificates.download": 404,
+PUBLIC_STATUS = {"certificates.download": 404, "certificates.resend": 404,
                  # The platform's login and launch without their parameters are refused (400);
                  # the LTI landing page answers only a session opened by a launch (403).
                  "lti.login": 400, "lti.launch": 400, "lti.home": 403,

@@ -55,5 +55,7 @@ bp.add_url_rule("/.well-known/status-list", "status_list", public_views.status_l
 bp.add_url_rule("/certificados", "portal",
                 limiter.limit(PORTAL_LIMIT, methods=["POST"])(public_views.portal),
                 methods=["GET", "POST"])
+bp.add_url_rule("/certificados/enviar/<token>", "resend",
+                limiter.limit(PORTAL_LIMIT)(public_views.resend), methods=["POST"])
 bp.add_url_rule("/certificados/descargar/<token>", "download",
                 verify_limit(public_views.download))

@@ -18,7 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lms.audit.services import record_bulk
 from lms.auth.models import User
-from lms.certificates import achievement, compact, layout, qr, signing, statuslist
+from lms.certificates import achievement, compact, layout, qr, signals, signing, statuslist
 from lms.certificates.codes import new_code
 from lms.certificates.models import Certificate
 from lms.courses.models import Cohort, Course, Enrollment, Site, cohort_trainers
@@ -265,6 +265,7 @@ def issue_one(enrollment: Enrollment, issued_by_id: int | None = None) -> Issued
     check_eligible(enrollment)
     stored = materialize(frozen_from_enrollments([enrollment.id]), issued_by_id)
     (cert_id,) = stored.ids
+    signals.documents_issued.send(Certificate, ids=sorted(stored.created))
     return Issued(db.session.get(Certificate, cert_id), cert_id in stored.created)
 
 
@@ -275,7 +276,9 @@ def issue_pending(ids: list[int], issued_by_id: int | None = None, chunk: int = 
         # some meanwhile; and one document per person and achievement within the chunk too.
         achievement.lock_holders(ids[start : start + chunk])
         part = achievement.one_per_achievement(_still_pending(ids[start : start + chunk]))
-        yield len(materialize(frozen_from_enrollments(part), issued_by_id).created)
+        created = materialize(frozen_from_enrollments(part), issued_by_id).created
+        signals.documents_issued.send(Certificate, ids=sorted(created))
+        yield len(created)
 
 
 def issue_cohort(cohort: Cohort, issued_by_id: int | None = None) -> list[Certificate]:

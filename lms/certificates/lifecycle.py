@@ -11,7 +11,7 @@ from sqlalchemy import exists, select, update
 
 from lms.attendance.signals import documents_held, enrollment_completed
 from lms.audit.services import record
-from lms.certificates import issue, status
+from lms.certificates import issue, signals, status
 from lms.certificates.models import Certificate
 from lms.courses.models import Enrollment
 from lms.errors import ValidationError
@@ -44,6 +44,7 @@ def revoke(cert: Certificate, reason: str) -> Certificate:
     status.changed()
     record("revoke", cert, {"code": cert.code, "reason": reason})
     db.session.flush()
+    signals.document_revoked.send(Certificate, cert_id=cert.id)
     return cert
 
 
@@ -74,6 +75,7 @@ def supersede(cert: Certificate, changes: dict, issued_by_id: int | None = None)
     record("supersede", cert, {"code": cert.code, "replaced_by": new.code,
                                "fields": sorted(fixed)})
     db.session.flush()
+    signals.document_superseded.send(Certificate, old_id=cert.id, new_id=new.id)
     return new
 
 

@@ -6,16 +6,27 @@ a full document number.
 
 import json
 
-from flask import Response, abort, current_app, jsonify, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from lms.certificates import compact, credential, public, signing, status, statuslist
+from lms.certificates import compact, credential, notify, public, signing, status, statuslist
 from lms.certificates.forms import PortalForm, UploadForm
 from lms.certificates.lifecycle import is_anonymized
 from lms.certificates.models import Certificate
 from lms.certificates.responses import pdf_response
 from lms.extensions import db
+from lms.web import attempt
 
 
 def verify_limit() -> str:
@@ -118,6 +129,20 @@ def portal():
     status = 422 if request.method == "POST" and form.errors else 200
     return render_template("certificates/portal.html", form=form, results=results,
                            linkedin=credential.linkedin_url), status
+
+
+def resend(token: str):
+    """A citizen's "send it to my e-mail": the document again, to the address on file."""
+    cert = public.by_token(token)
+    if cert is None:
+        abort(404, "El enlace no es válido o ya fue reemplazado. Consulte de nuevo sus "
+                   "documentos.")
+    with attempt() as done:
+        address = notify.resend(cert)
+    if done:
+        flash(f"Enviamos el documento {cert.code} a su correo registrado ({address}). "
+              "Puede tardar unos minutos en llegar.", "success")
+    return redirect(url_for(".portal"))
 
 
 def download(token: str):

@@ -29,7 +29,7 @@ def register(group: AppGroup) -> None:
     @group.command("send-test-mail")
     @click.argument("address")
     def send_test_mail(address):
-        """Encola un correo de prueba para ADDRESS (comprueba MAIL_URL y el consumidor)."""
+        """Encola un correo de prueba para ADDRESS (comprueba MAIL_* y el consumidor)."""
         message = run_once(lambda: mail.send(
             address, "Prueba de correo — Formación TIC",
             "Este es un mensaje de prueba del servicio de formación TIC."))

@@ -7,6 +7,7 @@ from sqlalchemy import select, text
 from lms import tasks
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.mail import MailMessage
 from lms.tasks import TaskRecord
 
 #: Rows shown per group on the page.
@@ -27,6 +28,13 @@ def overview() -> list[tuple[str, str, list[TaskRecord]]]:
             select(TaskRecord).where(condition).order_by(TaskRecord.id.desc()).limit(LIMIT))))
         for key, heading, condition in GROUPS
     ]
+
+
+def undelivered() -> list[MailMessage]:
+    """The newest e-mails that bounced or ran out of retries."""
+    return list(db.session.scalars(
+        select(MailMessage).where(MailMessage.status.in_(("bounced", "failed")))
+        .order_by(MailMessage.id.desc()).limit(LIMIT)))
 
 
 def retry(record: TaskRecord) -> None:

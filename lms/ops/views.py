@@ -4,7 +4,7 @@ blueprint.py)."""
 from flask import flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 
-from lms import tasks
+from lms import mail, tasks
 from lms.auth.models import Role
 from lms.ops import services
 from lms.tasks import TaskRecord
@@ -14,7 +14,9 @@ from lms.web import attempt, loads, requires
 @requires(Role.ADMIN)
 def index():
     """Running, scheduled, failed and retried background tasks, with their errors."""
-    return render_template("ops/tasks.html", groups=services.overview(), label=tasks.label)
+    return render_template("ops/tasks.html", groups=services.overview(), label=tasks.label,
+                           undelivered=services.undelivered(), mail_states=mail.STATES,
+                           masked=mail.masked)
 
 
 @requires(Role.ADMIN)

@@ -182,3 +182,29 @@ def test_a_document_of_the_earlier_jws_form_still_verifies(live_server, live_app
     expect(page.locator("#veredicto")).to_contain_text("AUTÉNTICO Y VIGENTE")
     expect(page.locator("#firma-datos")).to_contain_text("Ana Lucía Peñaranda Ruíz")
     assert_accessible(page)
+
+
+def test_citizen_gets_the_document_again_by_email(live_server, live_app, page, tmp_path,
+                                                  monkeypatch):
+    from lms.certificates.issue import issue_for
+    from tests.ops.conftest import mail_to_folder
+
+    mail_to_folder(monkeypatch, live_app.config, tmp_path)
+    with live_app.app_context():
+        person = factories.person(document_number="1093444888", birth_date=date(1979, 2, 3),
+                                  email="rosa.parra@example.org")
+        enrollment = factories.enrollment(person_=person, status="completo", hours_credited=20,
+                                          completed_on=date(2023, 3, 1))
+        code = issue_for(enrollment).code
+        db.session.commit()
+    page.goto(live_server + "/certificados")
+    page.get_by_label("Tipo de documento").select_option("CC")
+    page.get_by_label("Número de documento").fill("1093444888")
+    page.get_by_label("Fecha de nacimiento").fill("1979-02-03")
+    page.get_by_role("button", name="Consultar").click()
+    page.get_by_role("button", name=f"Enviar a mi correo {code}").click()
+    expect(page.get_by_text(f"Enviamos el documento {code} a su correo registrado "
+                            "(ro***@example.org)")).to_be_visible()
+    assert_accessible(page)
+    sent = [p.read_bytes() for p in tmp_path.glob("mail-*.eml")]
+    assert any(b"rosa.parra@example.org" in m and code.encode() in m for m in sent)

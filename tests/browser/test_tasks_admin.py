@@ -9,7 +9,7 @@ from lms.extensions import db
 from tests import factories
 from tests.browser.conftest import assert_accessible, log_in, make_user
 from tests.certificates.conftest import completed_enrollment
-from tests.ops.conftest import run_due_retries
+from tests.ops.conftest import mail_to_folder, mail_to_nobody, run_due_retries
 
 pytestmark = pytest.mark.browser
 
@@ -32,19 +32,19 @@ def test_batch_issue_shows_its_progress_page(live_server, live_app, page):
 
 def test_admin_retries_a_failed_task(live_server, live_app, page, tmp_path, monkeypatch):
     make_user(live_app, "admin", "admin@example.org")
-    monkeypatch.setitem(live_app.config, "MAIL_URL", "smtp://127.0.0.1:1")  # nobody listens
+    mail_to_nobody(monkeypatch, live_app.config)  # nobody listens
     with live_app.app_context():
         mail.send("ana@example.org", "Hola", "Cuerpo")
         tasks.commit()
         run_due_retries()
         record_id = db.session.scalar(db.select(tasks.TaskRecord.id))
-    monkeypatch.setitem(live_app.config, "MAIL_URL", f"file://{tmp_path}")
+    mail_to_folder(monkeypatch, live_app.config, tmp_path)
 
     log_in(page, live_server, "admin@example.org")
     page.get_by_role("link", name="Tareas").first.click()
     expect(page.get_by_role("heading", name="Tareas en segundo plano")).to_be_visible()
     failed = page.locator("#tareas-failed")
-    expect(failed.get_by_role("cell", name="Enviar un correo")).to_be_visible()
+    expect(failed.get_by_role("cell", name="Enviar correos")).to_be_visible()
     expect(failed.get_by_text("ConnectionRefusedError")).to_be_visible()
     assert_accessible(page)
 

@@ -5,11 +5,24 @@ import pytest
 from lms import tasks
 
 
+def mail_to_folder(monkeypatch, config, folder) -> None:
+    """Deliver e-mail as files into ``folder`` (the embedded default's backend)."""
+    monkeypatch.setitem(config, "MAIL_BACKEND", "file")
+    monkeypatch.setitem(config, "MAIL_FILE_PATH", str(folder))
+
+
+def mail_to_nobody(monkeypatch, config) -> None:
+    """Deliver e-mail by SMTP to a port where nobody listens."""
+    for key, value in {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": 1,
+                       "MAIL_USE_TLS": False, "MAIL_TIMEOUT": 5}.items():
+        monkeypatch.setitem(config, key, value)
+
+
 @pytest.fixture
 def mailbox(app, tmp_path, monkeypatch):
-    """MAIL_URL pointing at an empty folder; yields the folder."""
+    """E-mail written into an empty folder (created on the first message); yields it."""
     folder = tmp_path / "mail"
-    monkeypatch.setitem(app.config, "MAIL_URL", f"file://{folder}")
+    mail_to_folder(monkeypatch, app.config, folder)
     return folder
 
 

@@ -127,7 +127,8 @@ def _health(port: int) -> dict | None:
 
 def test_make_run_serves_the_app_and_a_consumer_and_ctrl_c_stops_both(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in (
-        "DATABASE_URL", "TASK_QUEUE_URL", "RATELIMIT_STORAGE_URI", "MAIL_URL", "SECRET_KEY")}
+        "DATABASE_URL", "TASK_QUEUE_URL", "RATELIMIT_STORAGE_URI", "MAIL_BACKEND", "MAIL_SERVER",
+        "SECRET_KEY")}
     env.update(LMS_INSTANCE_PATH=str(tmp_path), LMS_ADMIN_PASSWORD="clave-de-prueba-123",
                LMS_SIGNING_KEY_DIR=str(tmp_path / "keys"))
     port = _free_port()

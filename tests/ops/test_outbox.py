@@ -33,7 +33,7 @@ def test_commit_sends_and_rollback_sends_nothing(db, mailbox):
 
 def test_requests_send_after_their_commit_and_failed_requests_send_nothing(tmp_path, own_queue):
     folder = tmp_path / "mail"
-    with standalone_app(tmp_path, MAIL_URL=f"file://{folder}") as app:
+    with standalone_app(tmp_path, MAIL_BACKEND="file", MAIL_FILE_PATH=str(folder)) as app:
 
         @app.post("/_prueba/<int:status>")
         def enqueue_then_answer(status):
@@ -115,9 +115,9 @@ def test_sweep_sends_what_a_dead_process_left_behind(app, db, mailbox, monkeypat
 
 
 def test_failures_are_retried_with_backoff_then_marked_failed(app, db, monkeypatch):
-    from tests.ops.conftest import run_due_retries
+    from tests.ops.conftest import mail_to_nobody, run_due_retries
 
-    monkeypatch.setitem(app.config, "MAIL_URL", "smtp://127.0.0.1:1")  # nobody listens
+    mail_to_nobody(monkeypatch, app.config)  # nobody listens
     message = mail.send("ana@example.org", "Hola", "Cuerpo")
     tasks.commit()
     record = _db.session.scalar(select(TaskRecord))

@@ -6,11 +6,11 @@ from lms import mail, tasks
 from lms.extensions import db as _db
 from lms.mail import MailMessage
 from lms.tasks import TaskRecord
-from tests.ops.conftest import run_due_retries
+from tests.ops.conftest import mail_to_folder, mail_to_nobody, run_due_retries
 
 
 def _failed_mail(app, monkeypatch):
-    monkeypatch.setitem(app.config, "MAIL_URL", "smtp://127.0.0.1:1")
+    mail_to_nobody(monkeypatch, app.config)
     message = mail.send("ana@example.org", "Hola", "Cuerpo")
     tasks.commit()
     run_due_retries()
@@ -23,13 +23,13 @@ def test_page_lists_failed_and_retried_tasks_and_retries_one(app, client, login,
     login(admin)
     page = client.get("/admin/tareas").get_data(as_text=True)
     failed = page.split('id="tareas-failed"')[1].split("</table>")[0]
-    assert f"<td>{record.id}</td>" in failed and "Enviar un correo" in failed
+    assert f"<td>{record.id}</td>" in failed and "Enviar correos" in failed
     assert "ConnectionRefusedError" in failed and "Reintentar" in failed
     retried = page.split('id="tareas-retried"')[1].split("</table>")[0]
     assert f"<td>{record.id}</td>" in retried and "<td>9</td>" in retried
     assert "ana@example.org" not in page  # arguments are ids, never personal data
 
-    monkeypatch.setitem(app.config, "MAIL_URL", f"file://{mailbox}")
+    mail_to_folder(monkeypatch, app.config, mailbox)
     response = client.post(f"/admin/tareas/{record.id}/reintentar", follow_redirects=True)
     assert f"La tarea {record.id} se volvió a enviar." in response.get_data(as_text=True)
     _db.session.expire_all()
@@ -58,7 +58,7 @@ def test_tasks_command_lists_the_same(runner, app, db, monkeypatch):
     result = runner.invoke(args=["lms", "tasks"])
     assert result.exit_code == 0
     assert "== Fallidas: 1" in result.output
-    assert f"#{record.id} Enviar un correo [failed, 9 intento(s)] · ConnectionRefusedError" \
+    assert f"#{record.id} Enviar correos [failed, 9 intento(s)] · ConnectionRefusedError" \
         in result.output
 
 
