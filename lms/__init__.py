@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "lms.people.blueprint",
     "lms.courses.blueprint",
     "lms.attendance.blueprint",
+    "lms.attendance.offline_blueprint",
     "lms.certificates.blueprint",
     "lms.indicators.blueprint",
     "lms.api",

@@ -62,6 +62,9 @@ class Config:
     #: Sender address of outgoing e-mail.
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER",
                                          "Oficina TIC <no-responder@localhost>")
+    #: Offline marks against a mark changed on the server meanwhile: "later" (the later
+    #: mark by the time it was made wins, the office's rule), "server" or "device".
+    OFFLINE_CONFLICT_RULE = os.environ.get("LMS_OFFLINE_CONFLICT_RULE", "later")
     RATELIMIT_HEADERS_ENABLED = True
     BABEL_DEFAULT_LOCALE = "es_CO"
     #: Catalogs from `pybabel compile -d translations` (see README), at the repository root.

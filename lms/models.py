@@ -1,6 +1,7 @@
 """Import every domain's models so Alembic and the app see the whole schema."""
 
 from lms.attendance.models import Attendance, CheckinRequest
+from lms.attendance.offline_models import OfflineMark
 from lms.audit.models import AuditEntry
 from lms.auth.models import ApiToken, User
 from lms.certificates.models import Certificate, IssueJob
@@ -33,6 +34,7 @@ __all__ = [
     "LtiLoginState",
     "LtiPlatform",
     "MailMessage",
+    "OfflineMark",
     "Person",
     "PersonSensitive",
     "PlanIndicator",

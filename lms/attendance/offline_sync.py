@@ -1,0 +1,248 @@
+"""Applying an offline queue exactly once: marks and walk-ins, in the order they were made.
+
+Each item carries the client's ``mark_id`` (a UUID), the device id and the time it was
+made. An item already settled (``OfflineMark``) is a replay: it answers as before and
+writes nothing. A mark whose session changed on the server since the roster was
+downloaded (its ``base`` no longer matches) is a conflict, settled by the office's rule
+``OFFLINE_CONFLICT_RULE`` ("later": the later mark by the time it was made wins; "server";
+"device") and audited with both values. Marks go through ``marks.record_marks`` and
+walk-ins through ``roster.walk_in``, the same rules as online.
+"""
+
+from datetime import UTC, datetime
+
+from flask import current_app
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from lms.attendance import roster as roster_service
+from lms.attendance.marks import Mark, record_marks
+from lms.attendance.models import STATUSES, Attendance
+from lms.attendance.offline_models import OfflineMark
+from lms.audit.services import record_bulk
+from lms.courses.models import CourseSession, Enrollment
+from lms.errors import ValidationError
+from lms.extensions import db
+from lms.people.consent import check_notice_shown
+from lms.timeutil import utcnow
+
+#: Most items one request may carry (the app sends 100 at a time).
+MAX_ITEMS = 500
+RULES = ("later", "server", "device")
+ORPHAN = "La persona o la sesión ya no existe en el sistema; la marca no se aplicó."
+FORBIDDEN = "Esta marca es de un grupo que su cuenta no tiene a cargo."
+FOREIGN = "Esta marca pertenece a otra cuenta y no se puede enviar desde esta."
+#: What a walk-in may carry about the person: the fields of the online walk-in form.
+_PERSON_FIELDS = ("document_type", "document_number", "first_names", "last_names",
+                  "birth_date", "sex", "zone", "phone", "email")
+WAITING = "Espera a que se corrija la inscripción de esta persona (ingreso rechazado)."
+
+
+def _made_at(value, now: datetime) -> datetime:
+    """The device time as naive UTC; a clock ahead of the server counts as now."""
+    try:
+        when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        raise ValidationError("Hora de la marca no válida.", "made_at") from None
+    if when.tzinfo is not None:
+        when = when.astimezone(UTC).replace(tzinfo=None)
+    return min(when, now)
+
+
+def stamp(at: datetime | None) -> str | None:
+    """How a mark's time travels to the app and back (the conflict check compares it)."""
+    return at.isoformat(timespec="microseconds") if at is not None else None
+
+
+class _Batch:
+    """The state of one queue being applied: what the server holds, what was decided."""
+
+    def __init__(self, user, device_id: str, items: list, allowed: set[int], via: str):
+        self.user, self.device_id, self.items, self.allowed, self.via = (
+            user, device_id, items, allowed, via)
+        self.now = utcnow()
+        self.rule = current_app.config.get("OFFLINE_CONFLICT_RULE", "later")
+        ids = [str(i.get("mark_id")) for i in items if isinstance(i, dict)]
+        self.settled = {r.mark_id: r for r in db.session.scalars(
+            select(OfflineMark).where(OfflineMark.mark_id.in_(ids)))} if ids else {}
+        session_ids = {i.get("session_id") for i in items if isinstance(i, dict)}
+        self.sessions = {s.id: s for s in db.session.scalars(select(CourseSession).where(
+            CourseSession.id.in_([s for s in session_ids if isinstance(s, int)])))}
+        enrollment_ids = [i.get("enrollment_id") for i in items if isinstance(i, dict)]
+        self.cohort_of = dict(db.session.execute(select(Enrollment.id, Enrollment.cohort_id).where(
+            Enrollment.id.in_([e for e in enrollment_ids if isinstance(e, int)]))).all())
+        self.current = {(a.session_id, a.enrollment_id): a for a in db.session.scalars(
+            select(Attendance).where(Attendance.session_id.in_(list(self.sessions))))}
+        self.decided: dict[tuple[int, int], tuple[str, datetime, int | None]] = {}
+        self.marks: list[Mark] = []
+        self.times: dict[tuple[int, int], datetime] = {}
+        self.rows: list[dict] = []
+        self.audit: list[tuple[int, str, dict]] = []
+        self.walk_ins: dict[str, int] = {}
+
+    def holding(self, key):
+        """(status, time made, by whom) of the mark at ``key`` as this batch left it."""
+        if key in self.decided:
+            return self.decided[key]
+        row = self.current.get(key)
+        return (row.status, row.marked_at, row.marked_by_id) if row is not None else None
+
+
+def apply_queue(user, device_id: str, items: list, *, allowed: set[int],
+                via: str = "sync") -> list[dict]:
+    """Settle ``items`` in order for ``user``; return one result per item.
+
+    ``allowed``: the sessions the caller's access check lets this user mark.
+    Outcomes: applied, replay, kept (a later mark on the server won), orphan, refused.
+    """
+    if not isinstance(items, list) or len(items) > MAX_ITEMS:
+        raise ValidationError(f"Envíe una lista de hasta {MAX_ITEMS} marcas.", "items", status=400)
+    device_id = str(device_id or "")[:64]
+    if not device_id:
+        raise ValidationError("Falta el identificador del dispositivo.", "device_id", status=400)
+    batch = _Batch(user, device_id, items, allowed, via)
+    results = [_one(batch, item) for item in items]
+    _flush(batch)
+    return results
+
+
+def _one(batch: _Batch, item) -> dict:
+    if not isinstance(item, dict) or not isinstance(item.get("mark_id"), str) \
+            or not 8 <= len(item["mark_id"]) <= 64:
+        return {"mark_id": None, "outcome": "refused", "message": "Marca sin mark_id válido."}
+    mark_id = item["mark_id"]
+    if mark_id in batch.settled:
+        done = batch.settled[mark_id]
+        return {"mark_id": mark_id, "outcome": "replay", "was": done.outcome,
+                "enrollment_id": done.enrollment_id}
+    try:
+        if item.get("user_id") != batch.user.id:
+            raise ValidationError(FOREIGN, "user_id")
+        if item.get("status") not in STATUSES:
+            raise ValidationError("Estado no válido: use presente, tarde, excusa o ausente.",
+                                  "status")
+        made_at = _made_at(item.get("made_at"), batch.now)
+        session = batch.sessions.get(item.get("session_id"))
+        if session is not None and session.id not in batch.allowed:
+            raise ValidationError(FORBIDDEN, "session_id")
+        if item.get("kind") == "walk_in":
+            return _walk_in(batch, item, session, made_at)
+        return _mark(batch, item, session, made_at)
+    except ValidationError as exc:
+        return {"mark_id": mark_id, "outcome": "refused", "message": exc.message,
+                "fields": exc.fields or ({exc.field: [exc.message]} if exc.field else {})}
+
+
+def _settle(batch: _Batch, item: dict, kind: str, session_id, enrollment_id, made_at,
+            outcome: str) -> None:
+    batch.rows.append({
+        "mark_id": item["mark_id"], "device_id": batch.device_id, "user_id": batch.user.id,
+        "kind": kind, "session_id": session_id if isinstance(session_id, int) else 0,
+        "enrollment_id": enrollment_id, "status": item["status"], "made_at": made_at,
+        "received_at": batch.now, "outcome": outcome, "via": batch.via})
+
+
+def _enrollment_of(batch: _Batch, item: dict) -> int | None:
+    ref = item.get("walk_in_ref")
+    if ref:
+        if ref in batch.walk_ins:
+            return batch.walk_ins[ref]
+        done = batch.settled.get(ref) or db.session.get(OfflineMark, str(ref))
+        if done is None:
+            raise ValidationError(WAITING, "walk_in_ref")
+        return done.enrollment_id
+    return item.get("enrollment_id") if isinstance(item.get("enrollment_id"), int) else None
+
+
+def _mark(batch: _Batch, item: dict, session, made_at: datetime) -> dict:
+    enrollment_id = _enrollment_of(batch, item)
+    if session is None or enrollment_id is None or \
+            batch.cohort_of.get(enrollment_id, session.cohort_id if item.get("walk_in_ref")
+                                else None) != session.cohort_id:
+        _settle(batch, item, "mark", item.get("session_id"), enrollment_id, made_at, "orphan")
+        return {"mark_id": item["mark_id"], "outcome": "orphan", "message": ORPHAN}
+    key = (session.id, enrollment_id)
+    held = batch.holding(key)
+    result = {"mark_id": item["mark_id"], "outcome": "applied", "enrollment_id": enrollment_id}
+    # The trainer's own earlier marks (this queue, or an earlier sync) are no conflict.
+    own = held is not None and held[2] == batch.user.id and held[1] <= made_at
+    changed = held is not None and stamp(held[1]) != item.get("base") and not own
+    if changed and held[0] != item["status"]:
+        device_wins = {"later": made_at > held[1], "server": False, "device": True}[batch.rule]
+        row = batch.current.get(key)
+        batch.audit.append((row.id if row is not None else 0, "conflict", {
+            "status": [held[0], item["status"]], "made_at": [held[1], made_at],
+            "winner": [None, "device" if device_wins else "server"]}))
+        result["conflict"] = {"server": held[0], "server_at": stamp(held[1]),
+                              "device": item["status"], "device_at": stamp(made_at),
+                              "winner": "device" if device_wins else "server",
+                              "by_other": held[2] != batch.user.id}
+        if not device_wins:
+            result["outcome"] = "kept"
+            _settle(batch, item, "mark", session.id, enrollment_id, made_at, "kept")
+            return result
+    if held is None or held[0] != item["status"]:
+        batch.times[key] = made_at  # the mark changes: it carries the device's time
+    batch.decided[key] = (item["status"], made_at, batch.user.id)
+    batch.marks.append(Mark(session.id, enrollment_id, item["status"], item["mark_id"]))
+    _settle(batch, item, "mark", session.id, enrollment_id, made_at, "applied")
+    return result
+
+
+def _walk_in(batch: _Batch, item: dict, session, made_at: datetime) -> dict:
+    if session is None:
+        _settle(batch, item, "walk_in", item.get("session_id"), None, made_at, "orphan")
+        return {"mark_id": item["mark_id"], "outcome": "orphan", "message": ORPHAN}
+    data = item.get("person") if isinstance(item.get("person"), dict) else {}
+    data = {k: (str(v).strip() if v is not None else None) for k, v in data.items()
+            if k in _PERSON_FIELDS}
+    data.setdefault("document_type", "")
+    data.setdefault("document_number", "")
+    if data.get("birth_date"):
+        try:
+            data["birth_date"] = datetime.fromisoformat(data["birth_date"]).date()
+        except ValueError:
+            raise ValidationError("Fecha de nacimiento no válida.", "birth_date") from None
+    _flush(batch)  # the walk-in's own mark must come after the marks queued before it
+    with db.session.begin_nested():  # a refusal undoes only this walk-in
+        if not item.get("notice_version"):
+            raise ValidationError("Falta la versión del aviso de privacidad que se mostró.",
+                                  "consent")
+        check_notice_shown(str(item["notice_version"]))
+        row = roster_service.walk_in(
+            session, data, consent=item.get("consent") is True,
+            guardian_name=item.get("guardian_name") or None,
+            guardian_document=item.get("guardian_document") or None)
+    enrollment_id = row.enrollment.id
+    batch.walk_ins[item["mark_id"]] = enrollment_id
+    batch.cohort_of[enrollment_id] = session.cohort_id
+    key = (session.id, enrollment_id)
+    batch.decided[key] = ("presente", made_at, batch.user.id)
+    batch.times[key] = made_at
+    _settle(batch, item, "walk_in", session.id, enrollment_id, made_at, "applied")
+    return {"mark_id": item["mark_id"], "outcome": "applied", "enrollment_id": enrollment_id,
+            "name": row.person.full_name}
+
+
+def _flush(batch: _Batch) -> None:
+    """Write what the batch decided so far: the marks, their device times, the record."""
+    if batch.marks:
+        record_marks(batch.marks, source="api", actor_id=batch.user.id)
+        batch.marks = []
+    for (session_id, enrollment_id), made_at in batch.times.items():
+        db.session.execute(update(Attendance).where(
+            Attendance.session_id == session_id, Attendance.enrollment_id == enrollment_id,
+        ).values(marked_at=made_at))
+    batch.times = {}
+    if batch.audit:
+        record_bulk("attendance", batch.audit, actor_id=batch.user.id, at=batch.now)
+        batch.audit = []
+    if batch.rows:
+        db.session.execute(_insert_ignoring_replays(), batch.rows)
+        batch.rows = []
+
+
+def _insert_ignoring_replays():
+    dialect = postgresql if db.engine.dialect.name == "postgresql" else sqlite
+    return dialect.insert(OfflineMark.__table__).on_conflict_do_nothing(
+        index_elements=["mark_id"])
