@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.attendance import roster as roster_service
-from lms.attendance.marks import Mark, record_marks
+from lms.attendance.marks import Mark, check_not_future, record_marks
 from lms.attendance.models import STATUSES, Attendance
 from lms.attendance.offline_models import OfflineMark
 from lms.audit.services import record_bulk
@@ -79,6 +79,18 @@ class _Batch:
         self.rows: list[dict] = []
         self.audit: list[tuple[int, str, dict]] = []
         self.walk_ins: dict[str, int] = {}
+        self.refusals: dict[int, ValidationError | None] = {}
+
+    def check_session(self, session) -> None:
+        """The marks rule's own checks of a session (not in the future), once per session."""
+        if session.id not in self.refusals:
+            try:
+                check_not_future([session.id])
+                self.refusals[session.id] = None
+            except ValidationError as exc:
+                self.refusals[session.id] = exc
+        if self.refusals[session.id] is not None:
+            raise self.refusals[session.id]
 
     def holding(self, key):
         """(status, time made, by whom) of the mark at ``key`` as this batch left it."""
@@ -125,6 +137,8 @@ def _one(batch: _Batch, item) -> dict:
         session = batch.sessions.get(item.get("session_id"))
         if session is not None and session.id not in batch.allowed:
             raise ValidationError(FORBIDDEN, "session_id")
+        if session is not None:
+            batch.check_session(session)
         if item.get("kind") == "walk_in":
             return _walk_in(batch, item, session, made_at)
         return _mark(batch, item, session, made_at)

@@ -196,3 +196,15 @@ def test_bad_requests_are_named_in_spanish(client, login, trainer, body, message
     response = client.post("/app/sincronizar", json=body)
     assert response.status_code == 400
     assert message in response.get_json()["message"]
+
+
+def test_a_mark_for_a_future_session_stays_queued_with_its_reason(client, login, trainer,
+                                                                 today_group, db):
+    login(trainer)
+    today, ahead = today_group["sessions"][:2]
+    a = today_group["enrollments"][0]
+    results = _sync(client, [_item(ahead, a.id, "presente", trainer),
+                             _item(today, a.id, "presente", trainer)]).get_json()["results"]
+    assert [r["outcome"] for r in results] == ["refused", "applied"]
+    assert "aún no ha ocurrido" in results[0]["message"]
+    assert _count(db, OfflineMark) == 1

@@ -99,8 +99,12 @@ function renderSession(session, queued) {
   $("session-title").textContent = label(session);
   $("session-meta").textContent = `${session.date}${session.start_time ? ` ${session.start_time}` : ""} · ${session.cohort.site} · ${session.hours} h`;
   const rows = rowsOf(session, queued);
+  const future = session.date > new Date().toLocaleDateString("en-CA");
   state.rows = rows;
-  $("roster-list").replaceChildren(...rows.map(rowElement));
+  $("roster-list").replaceChildren(...rows.map((row) => rowElement({ ...row, disabled: future })));
+  $("all-present").hidden = future;
+  $("walk-in").hidden = future;
+  $("future").hidden = !future;
   const missing = rows.filter((r) => !r.status).length;
   $("unmarked").textContent = missing ? `${missing} sin marcar de ${rows.length}` : `Todas las ${rows.length} personas están marcadas`;
   filter();

@@ -56,7 +56,7 @@ export function progressText(credited, cohort) {
 }
 
 /** One roster row: name, document, progress and the four status buttons. */
-export function rowElement({ id, name, document, status, queued, progress }) {
+export function rowElement({ id, name, document, status, queued, progress, disabled }) {
   const li = document_.createElement("li");
   li.id = id;
   li.className = `card mb-2 roster-row${queued ? " is-queued" : ""}`;
@@ -78,6 +78,7 @@ export function rowElement({ id, name, document, status, queued, progress }) {
     button.dataset.status = key;
     button.className = `btn btn-status ${status === key ? `active-${key}` : "btn-outline-secondary"}`;
     button.setAttribute("aria-pressed", status === key ? "true" : "false");
+    button.disabled = Boolean(disabled);
     button.append(label, span("visually-hidden", ` — ${name}`));
     group.append(button);
   }
