@@ -18,12 +18,24 @@ class IssueForm(FlaskForm):
 
 
 class BatchForm(FlaskForm):
-    """Issue every pending document of a course and/or a cohort."""
+    """Issue every pending document of a course and/or a cohort, picked from lists."""
 
-    course = StringField("Código del curso", validators=[Optional(), Length(max=30)],
-                         description="Déjelo vacío para todos los cursos.")
-    cohort = StringField("Código del grupo", validators=[Optional(), Length(max=40)],
-                         description="Déjelo vacío para todos los grupos.")
+    # The lists name what has documents pending; the service checks the codes exist.
+    course = SelectField("Curso", validate_choice=False, validators=[Optional()])
+    cohort = SelectField("Grupo", validate_choice=False, validators=[Optional()])
+
+    def offer(self, pending: list) -> "BatchForm":
+        """Fill the lists from ``issue.pending_counts()`` rows, each with its count."""
+        courses: dict[str, list] = {}
+        for _cohort, code, name, count in pending:
+            courses.setdefault(code, [name, 0])[1] += count
+        self.course.choices = [("", "Todos los cursos")] + [
+            (code, f"{code} · {name} ({count} pendientes)")
+            for code, (name, count) in courses.items()]
+        self.cohort.choices = [("", "Todos los grupos")] + [
+            (cohort, f"{cohort} · {name} ({count} pendientes)")
+            for cohort, _code, name, count in pending]
+        return self
 
 
 class RevokeForm(FlaskForm):

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -82,6 +82,16 @@ def pending_ids(course_code: str | None = None, cohort_code: str | None = None) 
     if cohort_code:
         query = query.where(Cohort.code == cohort_code)
     return list(db.session.scalars(query.order_by(Enrollment.id)))
+
+
+def pending_counts() -> list:
+    """Documents pending per cohort, as (cohort code, course code, course name, how many)."""
+    return db.session.execute(
+        _base_query().with_only_columns(Cohort.code, Course.code, Course.name,
+                                        func.count(Enrollment.id), maintain_column_froms=True)
+        .where(eligible_filter(), ~exists().where(Certificate.enrollment_id == Enrollment.id))
+        .group_by(Cohort.code, Course.code, Course.name).order_by(Course.code, Cohort.code)
+    ).all()
 
 
 def check_eligible(enrollment: Enrollment) -> None:

@@ -47,7 +47,8 @@ def index():
     recent_jobs = db.session.scalars(select(IssueJob).order_by(IssueJob.id.desc()).limit(5)).all()
     return render_template(
         "certificates/index.html", certs=certs, q=q, page=page, pending=pending,
-        pending_total=len(ids), jobs=recent_jobs, batch=BatchForm(), issue_form=IssueForm(),
+        pending_total=len(ids), jobs=recent_jobs, batch=BatchForm().offer(issue.pending_counts()),
+        issue_form=IssueForm(),
         has_more=len(certs) == PER_PAGE,
         total=db.session.scalar(select(func.count(Certificate.id))),
     )

@@ -46,7 +46,7 @@ def test_citizen_downloads_and_verifies_offline(live_server, live_app, page, tmp
     page.goto(live_server + "/admin/certificados")
     expect(page.get_by_role("heading", name="Pendientes de emisión")).to_be_visible()
     assert_accessible(page)
-    page.get_by_label("Código del grupo").fill(cohort)
+    page.get_by_label("Grupo", exact=True).select_option(cohort)
     page.get_by_role("button", name="Emitir pendientes").click()
     expect(page.get_by_role("status").filter(has_text="2 / 2 · terminado")).to_be_visible()
     assert_accessible(page)

@@ -23,7 +23,7 @@ def test_batch_issue_shows_its_progress_page(live_server, live_app, page):
         db.session.commit()
     log_in(page, live_server, "admin@example.org")
     page.goto(live_server + "/admin/certificados")
-    page.get_by_label("Código del grupo").fill("TIC-2021-07")
+    page.get_by_label("Grupo", exact=True).select_option("TIC-2021-07")
     page.get_by_role("button", name="Emitir pendientes").click()
     page.wait_for_url("**/admin/certificados/lotes/*")
     expect(page.get_by_role("status")).to_have_text("3 / 3 · terminado")

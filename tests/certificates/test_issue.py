@@ -56,10 +56,17 @@ def test_not_eligible_is_refused(client, login, admin, db):
 
 def test_cohort_batch_shows_progress_and_issues_all(client, login, admin, db):
     login(admin)
-    cohort = factories.cohort(course=factories.course(document_kind="certificado"))
+    course = factories.course(code="ALF-01", name="Alfabetización digital",
+                              document_kind="certificado")
+    cohort = factories.cohort(course=course)
     for _ in range(5):
         completed_enrollment(cohort)
     factories.enrollment(cohort=cohort)  # not complete: left alone
+    # The admin picks from lists that say what is pending, instead of typing codes.
+    lists = client.get("/admin/certificados").get_data(as_text=True)
+    assert f'<option value="{cohort.code}">{cohort.code} · Alfabetización digital (5 pendientes)' \
+        in lists
+    assert '<option value="ALF-01">ALF-01 · Alfabetización digital (5 pendientes)' in lists
     response = client.post("/admin/certificados/lotes", data={"cohort": cohort.code})
     assert response.status_code == 302
     job = _db.session.scalar(select(IssueJob).order_by(IssueJob.id.desc()))
@@ -74,6 +81,7 @@ def test_cohort_batch_shows_progress_and_issues_all(client, login, admin, db):
     bad = client.post("/admin/certificados/lotes", data={"cohort": "NO-EXISTE"},
                       follow_redirects=True)
     assert "No existe el grupo NO-EXISTE" in bad.get_data(as_text=True)
+    assert f'<option value="{cohort.code}">' not in bad.get_data(as_text=True)  # none left
 
 
 def test_cli_issues_pending_and_prints_count(runner, db):
