@@ -32,6 +32,7 @@ HOOKS = (
     "lms.attendance.rights",
     "lms.certificates.rights",
     "lms.certificates.notify",
+    "lms.lti.grades",
 )
 
 

@@ -165,6 +165,7 @@ ACCESS = {
     "lti.learner": ("", True),
     "lti.platforms": ("A", False),
     "lti.platform_new": ("A", False),
+    "lti.failed_grades": ("A", False),
 }
 SKIP = {"static", "bootstrap.static"}
 #: Query strings the endpoint needs to get past input validation.

@@ -13,7 +13,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session as OrmSession
 
 from lms.attendance.models import CREDITING, Attendance
-from lms.attendance.signals import documents_held, enrollment_completed
+from lms.attendance.signals import documents_held, enrollment_completed, enrollments_recomputed
 from lms.audit.services import changes_between, record_bulk
 from lms.courses.models import Cohort, Course, CourseSession, Enrollment, required_hours
 from lms.courses.signals import cohort_course_changed, course_rule_changed, session_changed
@@ -51,6 +51,8 @@ def recompute(enrollment_ids, *, notify: bool = True, audit: bool = True) -> lis
                 enrollment_completed.send(
                     Enrollment, enrollment_id=enrollment_id, completed_on=completed_on
                 )
+    if notify and ids and enrollments_recomputed.receivers:
+        enrollments_recomputed.send(Enrollment, enrollment_ids=ids)
     return [enrollment_id for enrollment_id, _ in completed]
 
 

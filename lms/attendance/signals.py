@@ -10,6 +10,12 @@ _signals = Namespace()
 #: whatever they add is committed (or rolled back) with the attendance change.
 enrollment_completed = _signals.signal("enrollment-completed")
 
+#: Sent by the completion rule after it recomputed enrollments, whatever the source of the
+#: change (roster, QR, planilla, API, a session's hours). ``sender`` is the Enrollment
+#: class; keyword argument ``enrollment_ids`` (a list of ints). Receivers run inside the
+#: caller's transaction (the LMS plug-in queues grade posts, sent after the commit).
+enrollments_recomputed = _signals.signal("enrollments-recomputed")
+
 #: Asked before the completion rule undoes a completion: which of ``enrollment_ids``
 #: (keyword argument, a list of ints) hold a valid document? ``sender`` is the Enrollment
 #: class; each receiver returns the set of those ids it knows to hold one. The documents

@@ -3,7 +3,7 @@
 from flask import flash, redirect, render_template, url_for
 
 from lms.auth.models import Role
-from lms.lti import platforms
+from lms.lti import grades, platforms
 from lms.lti.forms import PlatformForm
 from lms.lti.launch import redirect_uri
 from lms.web import attempt, requires
@@ -27,3 +27,9 @@ def new():
             flash(f"Plataforma registrada (id {platform.id}).", "success")
             return redirect(url_for("lti.platforms"))
     return render_template("lti/platform_form.html", form=form)
+
+
+@requires(Role.ADMIN)
+def failed_grades():
+    """Grade posts to LMSs that failed (retried automatically, or by hand once exhausted)."""
+    return render_template("lti/grades.html", records=grades.failed_posts())

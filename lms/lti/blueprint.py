@@ -23,4 +23,5 @@ bp.add_url_rule("/lti/mi-avance", "learner",
                 limiter.limit(PORTAL_LIMIT, methods=["POST"])(framed_views.learner),
                 methods=["GET", "POST"])
 bp.add_url_rule("/admin/lti", "platforms", admin_views.index)
+bp.add_url_rule("/admin/lti/notas", "failed_grades", admin_views.failed_grades)
 bp.add_url_rule("/admin/lti/nueva", "platform_new", admin_views.new, methods=["GET", "POST"])

@@ -13,6 +13,7 @@ from lms.certificates.public import portal_lookup
 from lms.courses.models import CourseSession, Enrollment
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.lti.grades import attendance_pct, queue_for
 from lms.lti.models import Account
 from lms.people.documents import normalize_document
 from lms.people.models import Person
@@ -22,15 +23,6 @@ DOCUMENT_TYPE_KEYS = ("document_type", "tipo_documento")
 DOCUMENT_NUMBER_KEYS = ("document_number", "numero_documento")
 NOT_FOUND = ("No encontramos un registro con esos datos. Revise el tipo y número de documento "
              "y la fecha de nacimiento, o acérquese a la Oficina TIC.")
-
-
-def attendance_pct(enrollment: Enrollment) -> Decimal:
-    """Hours credited as a share of the course's hours (0–100), the LMS grade."""
-    hours = Decimal(enrollment.cohort.course.hours or 0)
-    if hours <= 0:
-        return Decimal(0)
-    return min(Decimal(100), (Decimal(enrollment.hours_credited) * 100 / hours)).quantize(
-        Decimal("0.01"))
 
 
 def _person_by_document(document_type: str, number: str) -> Person | None:
@@ -69,6 +61,8 @@ def _link(account: Account, person: Person, how: str) -> None:
     account.person_id = person.id
     db.session.flush()
     record("lti_link", account, {"person_id": person.id, "by": how})
+    queue_for(list(db.session.scalars(select(Enrollment.id).where(
+        Enrollment.person_id == person.id))))
 
 
 @dataclass

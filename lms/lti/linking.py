@@ -5,10 +5,11 @@ from sqlalchemy import select
 
 from lms import policy
 from lms.audit.services import record
-from lms.courses.models import Cohort
+from lms.courses.models import Cohort, Enrollment
 from lms.courses.services import save_cohort
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.lti.grades import queue_for
 from lms.lti.models import Context
 
 
@@ -26,6 +27,8 @@ def link(context: Context, cohort_id, user) -> Cohort:
     context.cohort_id = cohort.id
     db.session.flush()
     record("lti_link", context, {"cohort_id": cohort.id})
+    queue_for(list(db.session.scalars(select(Enrollment.id).where(
+        Enrollment.cohort_id == cohort.id))))
     return cohort
 
 

@@ -111,6 +111,8 @@ class Context(db.Model):
     cohort_id: Mapped[int | None] = mapped_column(ForeignKey("cohorts.id", ondelete="SET NULL"))
     #: AGS line items URL of the context, when the platform granted the scopes.
     lineitems_url: Mapped[str | None] = mapped_column(String(500))
+    #: The "Asistencia (%)" line item, once created or found (resourceId = cohort code).
+    lineitem_url: Mapped[str | None] = mapped_column(String(500))
     #: AGS scopes granted (space-separated).
     ags_scopes: Mapped[str] = mapped_column(Text, default="")
     #: NRPS membership URL, when the platform offers it.
