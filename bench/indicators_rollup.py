@@ -119,7 +119,7 @@ def run(url: str, label: str, people: int, sample: int) -> None:
         upgrade()
         print(f"\n== {label}")
         start = time.perf_counter()
-        counts = build(people, seed=7, documents="placeholder", chunk=10_000)
+        counts = build(people, seed=7, documents="placeholder", chunk=10_000, period=(2020, 2023))
         db.session.commit()
         print(f"datos: {time.perf_counter() - start:.1f} s — personas {counts['people']:,}, "
               f"inscripciones {counts['enrollments']:,}, asistencia {counts['attendance']:,}, "

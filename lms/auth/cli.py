@@ -1,4 +1,4 @@
-"""Account commands: create-admin, create-token, ensure-admin."""
+"""Account commands: create-admin, create-user, create-token, ensure-admin."""
 
 import os
 
@@ -7,8 +7,27 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from lms.auth import services
-from lms.auth.models import User
+from lms.auth.models import Role, User
 from lms.extensions import db
+
+#: The role names people type, in Spanish, and the role each one is.
+ROLE_NAMES = {"formador": Role.TRAINER, "analista": Role.ANALYST, "admin": Role.ADMIN}
+
+
+def _commit(action):
+    """Run an account change and commit it; an account rule broken is the command's error."""
+    try:
+        result = action()
+    except services.AuthError as exc:
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+    return result
+
+
+def _report(done: str, generated: str | None) -> None:
+    click.echo(done)
+    if generated:
+        click.echo(f"Contraseña generada (se muestra una sola vez): {generated}")
 
 
 def register(group: AppGroup) -> None:
@@ -29,6 +48,20 @@ def register(group: AppGroup) -> None:
         db.session.commit()
         click.echo(f"Administrador listo: {services.normalize_email(email)}")
 
+    @group.command("create-user")
+    @click.argument("email")
+    @click.option("--role", "role", required=True, type=click.Choice(list(ROLE_NAMES)),
+                  help="Rol de la cuenta: formador, analista o admin.")
+    @click.option("--name", help="Nombre visible; por defecto, lo que va antes de @ en el correo.")
+    @click.option("--password", help="Contraseña; si falta se genera una y se muestra una vez.")
+    def create_user(email: str, role: str, name: str | None, password: str | None) -> None:
+        """Crea una cuenta de formador, analista o administrador."""
+        generated = None if password else services.generate_password()
+        user = _commit(lambda: services.create_user(
+            email, name or email.split("@")[0], ROLE_NAMES[role], password or generated
+        ))
+        _report(f"Cuenta creada: {user.email} ({user.role_label})", generated)
+
     @group.command("ensure-admin")
     def ensure_admin() -> None:
         """Make sure an admin exists (LMS_ADMIN_EMAIL/PASSWORD, or admin@localhost)."""
@@ -43,14 +76,8 @@ def register(group: AppGroup) -> None:
         if ready and not password:
             click.echo(f"Administrador existente: {email}")
             return
-        try:
-            _, generated = services.ensure_admin(email, password)
-        except services.AuthError as exc:
-            raise click.ClickException(exc.message) from None
-        db.session.commit()
-        click.echo(f"Administrador listo: {email}")
-        if generated:
-            click.echo(f"Contraseña generada (se muestra una sola vez): {generated}")
+        _, generated = _commit(lambda: services.ensure_admin(email, password))
+        _report(f"Administrador listo: {email}", generated)
 
     @group.command("create-token")
     @click.argument("email")

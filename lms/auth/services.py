@@ -97,6 +97,11 @@ def update_user(user: User, *, name: str, role: str, active: bool, password: str
     db.session.flush()
 
 
+def generate_password() -> str:
+    """A random password to print once, long enough for the password rules."""
+    return secrets.token_urlsafe(12)
+
+
 def ensure_admin(email: str, password: str | None) -> tuple[User, str | None]:
     """Make sure an admin with this email exists; return it and a generated password if any."""
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
@@ -110,7 +115,7 @@ def ensure_admin(email: str, password: str | None) -> tuple[User, str | None]:
         return user, None
     generated = None
     if not password:
-        generated = password = secrets.token_urlsafe(12)
+        generated = password = generate_password()
     return create_user(email, "Administrador", "admin", password), generated
 
 

@@ -1,4 +1,5 @@
-"""``lms demo``: realistic synthetic data across 2020–2023 for demos and benchmarks."""
+"""``lms demo``: realistic synthetic data for demos and benchmarks, up to today or in a plan's
+period, with a trainer and an analyst who can sign in."""
 
 import time
 
@@ -22,6 +23,16 @@ LABELS = {
 }
 
 
+def _period(_ctx, _param, value: str | None) -> tuple[int, int] | None:
+    """``AAAA-AAAA`` as (first year, last year)."""
+    if value is None:
+        return None
+    first, _, last = value.partition("-")
+    if not (first.isdigit() and last.isdigit() and 2000 <= int(first) <= int(last) <= 2100):
+        raise click.BadParameter(f"«{value}» no es un periodo AAAA-AAAA, p. ej. 2020-2023.")
+    return int(first), int(last)
+
+
 def register(group: AppGroup) -> None:
     """Add the demo command to the ``lms`` group."""
 
@@ -30,15 +41,20 @@ def register(group: AppGroup) -> None:
                   help="Número de personas a crear.")
     @click.option("--seed", type=int, default=2020, show_default=True,
                   help="Semilla: la misma semilla sobre la misma base produce los mismos datos.")
+    @click.option("--period", callback=_period, metavar="AAAA-AAAA",
+                  help="Años del plan (p. ej. 2020-2023); por defecto, los cuatro años hasta hoy.")
     @click.option("--fast-documents", is_flag=True,
                   help="Certificados sin PDF ni firma (solo para pruebas de rendimiento).")
-    def demo(people: int, seed: int, fast_documents: bool) -> None:
-        """Build synthetic sites, cohorts, sessions, people, attendance and certificates."""
+    def demo(people: int, seed: int, period, fast_documents: bool) -> None:
+        """Crea sedes, grupos, sesiones, personas, asistencia y certificados de demostración."""
+        from lms.demo.accounts import activate
         from lms.demo.build import DemoError, build
 
         started = time.perf_counter()
         try:
-            counts = build(people, seed, documents="placeholder" if fast_documents else "auto")
+            counts = build(people, seed, period=period,
+                           documents="placeholder" if fast_documents else "auto")
+            accounts = activate(seed)
         except DemoError as exc:
             db.session.rollback()
             raise click.ClickException(str(exc)) from None
@@ -48,6 +64,9 @@ def register(group: AppGroup) -> None:
                    f"(semilla {seed}):")
         for table, label in LABELS.items():
             click.echo(f"  {counts.get(table, 0):>9}  {label}")
+        click.echo("Cuentas para entrar (las contraseñas se muestran una sola vez):")
+        for label, email, password in accounts:
+            click.echo(f"  {label}: {email} · contraseña: {password}")
         if made == "placeholder":
             click.echo("  (certificados sin PDF firmado: servicio de emisión no disponible o "
                        "--fast-documents)")

@@ -1,5 +1,6 @@
-"""Realistic synthetic data for 2020–2023: sites, trainers, cohorts, sessions, people with
-consent, enrollments, attendance and documents. Deterministic for a given seed and database.
+"""Realistic synthetic data (the four years up to today, or a plan's period): sites,
+trainers, cohorts, sessions, people with consent, enrollments, attendance and documents.
+Deterministic for a given seed, database and day (or period).
 
 Written with bulk Core inserts (no ORM objects, no audit rows) so the benchmarks can build
 hundreds of thousands of people in seconds. Hours credited and completion are then computed
@@ -22,9 +23,12 @@ from lms.demo.records import add_attendance, add_documents, complete, person_row
 from lms.demo.writer import BulkWriter
 from lms.extensions import db
 from lms.people.models import Person, PrivacyNotice
+from lms.timeutil import local_today
 
 COURSES = {"TIC-BASICO": (5, 0.5), "ALFA-DIGITAL": (10, 0.25), "GOB-DIGITAL": (6, 0.25)}
-FIRST_START, LAST_START = date(2020, 1, 13), date(2023, 10, 16)
+#: The plan period's first and last cohort starts, as (month, day) of its first and last year.
+PERIOD_STARTS = ((1, 13), (10, 16))
+RELATIVE_YEARS = 4
 LOCKDOWN = (date(2020, 3, 20), date(2020, 8, 31))
 PATTERNS = ((0, 2), (1, 3), (5,))  # Mon/Wed, Tue/Thu, Saturdays
 ENROLLMENTS_PER_PERSON = 1.5
@@ -49,8 +53,21 @@ class CohortPlan:
     people: list[int] = field(default_factory=list)
 
 
-def build(people: int, seed: int = 2020, *, documents: str = "auto", chunk: int = 5000) -> dict:
-    """Write the demo data in the current transaction and return the row counts."""
+def span(period: tuple[int, int] | None, today: date) -> tuple[date, date]:
+    """The first and last cohort start: inside a plan's years, or the years up to today."""
+    if period:
+        (m1, d1), (m2, d2) = PERIOD_STARTS
+        return date(period[0], m1, d1), date(period[1], m2, d2)
+    return today - timedelta(days=365 * RELATIVE_YEARS), today - timedelta(days=10)
+
+
+def build(people: int, seed: int = 2020, *, documents: str = "auto", chunk: int = 5000,
+          period: tuple[int, int] | None = None) -> dict:
+    """Write the demo data in the current transaction and return the row counts.
+
+    Without ``period`` the cohorts fall in the four years up to today and the first trainer
+    has a cohort meeting today; marks stop at today, so later sessions are still ahead.
+    """
     if people < 1:
         raise DemoError("--people debe ser un número entero positivo.")
     prefix = f"D{seed}"
@@ -62,10 +79,13 @@ def build(people: int, seed: int = 2020, *, documents: str = "auto", chunk: int 
     w = BulkWriter(chunk)
     sites = _sites(w, rng, prefix, people)
     trainers = _trainers(w, rng, prefix, max(4, len(sites) // 2))
-    cohorts = _cohorts(w, rng, prefix, courses, sites, trainers, people)
+    today = local_today()
+    first, last = span(period, today)
+    cohorts = _cohorts(w, rng, prefix, courses, sites, trainers, people, (first, last),
+                       None if period else today)
     person_ids = _allocate(w, rng, cohorts, people)
     info = _people(w, rng, person_ids, cohorts, notice_id)
-    completions = complete(w, add_attendance(w, rng, cohorts), cohorts)
+    completions = complete(w, add_attendance(w, rng, cohorts, today), cohorts)
     made, issued = add_documents(w, rng, completions, info, documents)
     counts = w.finish()
     counts["documents_made_by"] = made
@@ -79,39 +99,13 @@ def _catalog() -> dict[str, Course]:
     try:
         from lms.courses.catalog import seed_catalog
     except ImportError:
-        seed_catalog = _seed_minimal_catalog
+        from lms.demo.catalog import seed_minimal_catalog as seed_catalog
     seed_catalog()
     found = {c.code: c for c in db.session.scalars(select(Course).where(Course.code.in_(COURSES)))}
     missing = set(COURSES) - set(found)
     if missing:
         raise DemoError(f"Faltan los cursos del catálogo: {', '.join(sorted(missing))}.")
     return found
-
-
-def _seed_minimal_catalog() -> None:
-    """The issue 2 seed rows, for trees where the catalog service is not there."""
-    from lms.courses.models import PlanIndicator
-
-    period = {"period_start": date(2020, 1, 1), "period_end": date(2023, 12, 31)}
-    for product, name, goal, rule in (
-        ("2301031", "Personas capacitadas", 3200, "completed"),
-        ("2301034", "Personas certificadas en alfabetización digital", 350, "certified"),
-        ("2302033", "Personas capacitadas", 315, "completed"),
-    ):
-        if not db.session.scalar(select(PlanIndicator.id).where(PlanIndicator.code == product)):
-            db.session.add(PlanIndicator(code=product, name=name, product_code=product,
-                                         goal=goal, rule=rule, **period))
-    for code, name, product, hours, kind in (
-        ("TIC-BASICO", "Uso básico de las TIC", "2301031", 20, "constancia"),
-        ("ALFA-DIGITAL", "Alfabetización digital", "2301034", 40, "certificado"),
-        ("GOB-DIGITAL", "Gobierno Digital para la ciudadanía", "2302033", 12, "constancia"),
-    ):
-        if not db.session.scalar(select(Course.id).where(Course.code == code)):
-            db.session.add(Course(code=code, name=name, product_code=product,
-                                  hours=Decimal(hours), document_kind=kind))
-    if not db.session.scalar(select(PrivacyNotice.id)):
-        db.session.add(PrivacyNotice(version="demo", text="Aviso de privacidad (demostración)."))
-    db.session.flush()
 
 
 def _notice_id() -> int:
@@ -192,27 +186,30 @@ def _session_days(rng: random.Random, start: date, sessions: int) -> list[date]:
     return days
 
 
-def _cohorts(w, rng, prefix, courses, sites, trainers, people) -> list[CohortPlan]:
+def _cohorts(w, rng, prefix, courses, sites, trainers, people, starts,
+             today) -> list[CohortPlan]:
+    """Cohorts starting between ``starts``; with ``today``, the first one meets weekly on
+    today's weekday around it, given to the first trainer (the one ``lms demo`` activates)."""
     total = int(people * ENROLLMENTS_PER_PERSON / sum(COHORT_SIZE) * 2) + 1
-    span = (LAST_START - FIRST_START).days
+    days_span = (starts[1] - starts[0]).days
     physical = [s for s in sites if s["kind"] != "virtual"]
     weights = [0.5 if s["zone"] == "rural" else 1.0 for s in physical]
     codes = list(COURSES)
     plans = []
     for i in range(total):
         code = rng.choices(codes, [COURSES[c][1] for c in codes])[0]
-        start = FIRST_START + timedelta(days=rng.randrange(span))
+        start = starts[0] + timedelta(days=rng.randrange(days_span))
         lockdown = LOCKDOWN[0] <= start <= LOCKDOWN[1]
         site = sites[-1] if lockdown or rng.random() < 0.05 else rng.choices(physical, weights)[0]
         course = courses[code]
-        plan = CohortPlan(
-            w.new_id("cohorts"),
-            f"{prefix}-{code}-{start.year}-{i + 1:05d}",
-            course,
-            site,
-            rng.choice(trainers),
-            _session_days(rng, start, COURSES[code][0]),
-        )
+        days = _session_days(rng, start, COURSES[code][0])
+        trainer = rng.choice(trainers)
+        if today and i == 0:
+            sessions = COURSES[code][0]
+            days = [today + timedelta(weeks=n - sessions // 2) for n in range(sessions)]
+            trainer, start = trainers[0], days[0]
+        plan = CohortPlan(w.new_id("cohorts"), f"{prefix}-{code}-{start.year}-{i + 1:05d}",
+                          course, site, trainer, days)
         w.add(
             "cohorts",
             {

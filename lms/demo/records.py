@@ -127,12 +127,12 @@ def _status(rng: random.Random, p: float) -> str:
     return "excusa" if r < p + (1 - p) / 3 else "ausente"
 
 
-def add_attendance(w, rng: random.Random, cohorts) -> range:
-    """Enrollments and their marks; returns the ids of the enrollments written.
+def add_attendance(w, rng: random.Random, cohorts, today: date) -> range:
+    """Enrollments and their marks up to ``today``; returns the ids of the enrollments written.
 
     Hours and completion are left to lms.attendance.completion.recompute (see complete):
-    the rule lives in one place. Every enrollment starts as retirado, which the rule keeps
-    unless the person completed: the demo's cohorts are all over.
+    the rule lives in one place. An enrollment in a cohort that is over starts as retirado,
+    which the rule keeps unless the person completed; one in a running cohort as inscrito.
     """
     first = w.next_ids["enrollments"]
     for plan in cohorts:
@@ -143,6 +143,8 @@ def add_attendance(w, rng: random.Random, cohorts) -> range:
             leaves_after = len(plan.days) if stays else rng.randrange(len(plan.days) - 1)
             marks = []
             for n, (sid, day) in enumerate(zip(plan.session_ids, plan.days, strict=True)):
+                if day > today:
+                    break
                 status = _status(rng, 0.94 if stays else 0.85) if n < leaves_after else "ausente"
                 source = rng.choices(("planilla", "web", "qr"), (0.45, 0.4, 0.15))[0]
                 delay = timedelta(days=rng.randint(1, 6)) if source == "planilla" else timedelta()
@@ -153,7 +155,8 @@ def add_attendance(w, rng: random.Random, cohorts) -> range:
                         "status": status,
                         "source": source,
                         "marked_by_id": None if source == "qr" else trainer_id,
-                        "marked_at": datetime.combine(day + delay, time(16, rng.randint(0, 59))),
+                        "marked_at": datetime.combine(min(day + delay, today),
+                                                  time(16, rng.randint(0, 59))),
                     }
                 )
             w.add(
@@ -162,7 +165,7 @@ def add_attendance(w, rng: random.Random, cohorts) -> range:
                     "id": eid,
                     "person_id": pid,
                     "cohort_id": plan.id,
-                    "status": "retirado",
+                    "status": "retirado" if plan.days[-1] < today else "inscrito",
                     "enrolled_at": datetime.combine(
                         plan.days[0] - timedelta(days=rng.randint(1, 10)), time(10)
                     ),
@@ -237,7 +240,9 @@ def add_documents(w, rng: random.Random, completions, people: dict, mode: str) -
     indexes = iter(rng.sample(range(STATUS_LIST_SIZE), min(2 * len(chosen), STATUS_LIST_SIZE)))
     for eid, pid, completed_on, plan in chosen:
         name, kind, number = people[pid]
-        issued = datetime.combine(completed_on + timedelta(days=rng.randint(3, 60)), time(10))
+        issued = datetime.combine(
+            min(completed_on + timedelta(days=rng.randint(3, 60)), date.today()), time(10)
+        )
         row = {
             "enrollment_id": eid,
             "kind": "certificado",

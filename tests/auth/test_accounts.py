@@ -96,3 +96,29 @@ def test_login_is_limited_per_account_across_clients(tmp_path):
         finally:
             # The limiter is one object for every app in the process: switch it back off.
             limiter.enabled = False
+
+
+def test_create_user_command_for_each_role(runner, db):
+    from werkzeug.security import check_password_hash
+
+    from lms.auth.models import User
+
+    for spanish, role in (("formador", "trainer"), ("analista", "analyst"), ("admin", "admin")):
+        email = f"{spanish}@example.org"
+        result = runner.invoke(args=["lms", "create-user", email, "--role", spanish])
+        assert result.exit_code == 0, result.output
+        password = result.output.strip().splitlines()[-1].split(": ", 1)[1]
+        user = db.session.query(User).filter_by(email=email).one()
+        assert user.role == role and user.active
+        assert check_password_hash(user.password_hash, password)
+    given = runner.invoke(args=["lms", "create-user", "otra@example.org", "--role", "analista",
+                                "--name", "Otra Analista", "--password", "clave-segura-1234"])
+    assert given.exit_code == 0 and "contraseña" not in given.output.lower()
+    twice = runner.invoke(args=["lms", "create-user", "formador@example.org", "--role", "admin"])
+    assert twice.exit_code == 1 and "correo" in twice.output
+    wrong = runner.invoke(args=["lms", "create-user", "x@example.org", "--role", "trainer"])
+    assert wrong.exit_code == 2 and "formador" in wrong.output
+    weak = runner.invoke(args=["lms", "create-user", "y@example.org", "--role", "formador",
+                               "--password", "123"])
+    assert weak.exit_code == 1
+    assert not db.session.query(User).filter_by(email="y@example.org").count()

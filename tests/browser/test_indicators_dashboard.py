@@ -17,7 +17,7 @@ def _seed(app):
     from lms.indicators import counting
 
     with app.app_context():
-        build(300, seed=21, documents="placeholder")
+        build(300, seed=21, documents="placeholder", period=(2020, 2023))
         db.session.commit()
         ind = counting.list_indicators()[0]
         urban = counting.summary(ind, counting.Filters(zone="urbana"))

@@ -89,3 +89,38 @@ def test_demo_accounts_use_the_apps_password_hashing(runner, db):
     assert result.exit_code == 0, result.output
     hashes = db.session.scalars(select(User.password_hash)).all()
     assert hashes and all(h.startswith("scrypt:") for h in hashes)
+
+
+def test_demo_is_relative_to_today_and_prints_two_accounts(runner, db, client):
+    from lms.attendance.models import Attendance as Mark
+    from lms.auth.models import User
+    from lms.timeutil import local_today
+
+    result = runner.invoke(args=["lms", "demo", "--people", "80", "--seed", "31",
+                                 "--fast-documents"])
+    assert result.exit_code == 0, result.output
+    today = local_today()
+    trainer = db.session.scalars(select(User).where(User.role == "trainer", User.active)).one()
+    mine = select(CourseSession.id).join(Cohort).where(
+        CourseSession.date == today, Cohort.trainers.any(User.id == trainer.id))
+    assert db.session.scalars(mine).all()
+    years = {d.year for d in db.session.scalars(select(CourseSession.date))}
+    assert today.year in years
+    marked = select(func.max(CourseSession.date)).join(Mark, Mark.session_id == CourseSession.id)
+    assert db.session.scalar(marked) <= today
+    for role in ("Formador", "Analista"):
+        line = next(x for x in result.output.splitlines() if x.strip().startswith(role + ":"))
+        email, password = line.split(": ", 1)[1].split(" · contraseña: ")
+        response = client.post("/login", data={"email": email, "password": password})
+        assert response.status_code == 302, (role, response.status_code)
+        client.post("/logout")
+
+
+def test_demo_keeps_the_plan_period(runner, db):
+    result = runner.invoke(args=["lms", "demo", "--people", "60", "--seed", "32",
+                                 "--period", "2020-2023", "--fast-documents"])
+    assert result.exit_code == 0, result.output
+    years = {d.year for d in db.session.scalars(select(CourseSession.date))}
+    assert min(years) == 2020 and max(years) <= 2024
+    bad = runner.invoke(args=["lms", "demo", "--people", "5", "--period", "2023"])
+    assert bad.exit_code != 0 and "AAAA-AAAA" in bad.output
