@@ -65,7 +65,7 @@ def child(url: str, path: str) -> None:
         usage = resource.getrusage(resource.RUSAGE_SELF)
         baseline, cpu = usage.ru_maxrss, usage.ru_utime + usage.ru_stime
         start = time.perf_counter()
-        result = import_planilla(path, Path(path).name)
+        result = import_planilla(path, Path(path).name, create_new=True)
         db.session.commit()
         seconds = time.perf_counter() - start
     usage = resource.getrusage(resource.RUSAGE_SELF)

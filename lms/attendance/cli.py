@@ -16,8 +16,11 @@ def register(group: AppGroup) -> None:
     @group.command("import-attendance")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--dry-run", is_flag=True, help="Validar y contar sin guardar nada.")
+    @click.option("--create-new", is_flag=True,
+                  help="Crear grupos y sesiones nuevos (sin esta opción, un grupo o una fecha "
+                       "sin sesión que no existen son errores de fila).")
     @click.option("--as", "actor", metavar="EMAIL", help="Usuario al que se atribuyen los cambios.")
-    def import_attendance(file: Path, dry_run: bool, actor: str | None) -> None:
+    def import_attendance(file: Path, dry_run: bool, create_new: bool, actor: str | None) -> None:
         """Import a planilla (CSV or XLSX): all rows or none.
 
         Header: curso,grupo,sede,fecha,horas,tipo_documento,numero_documento,nombres,
@@ -27,12 +30,14 @@ def register(group: AppGroup) -> None:
 
         def attempt_import():
             try:
-                return import_planilla(file, file.name, dry_run=dry_run)
+                return import_planilla(file, file.name, dry_run=dry_run, create_new=create_new)
             except TabularError as exc:
                 # Every row's problem, one a line; run_once then writes nothing.
                 for error in exc.errors:
                     click.echo(str(error), err=True)
-                click.echo(f"No se importó nada: {len(exc.errors)} error(es).", err=True)
+                if exc.more:
+                    click.echo(f"… y {exc.more} error(es) más.", err=True)
+                click.echo(f"No se importó nada: {exc.count} error(es).", err=True)
                 raise SystemExit(1) from None
 
         with acting_as(actor):
@@ -44,5 +49,9 @@ def register(group: AppGroup) -> None:
             click.echo(f"Advertencia: {warning}")
         if result.warning_count > len(result.warnings):
             click.echo(f"… y {result.warning_count - len(result.warnings)} advertencias más.")
+        for name in result.new_cohorts:
+            click.echo(f"Grupo nuevo: {name}")
+        for name in result.new_sessions:
+            click.echo(f"Sesión nueva: {name}")
         for label, value in result.summary():
             click.echo(f"{label}: {value}")

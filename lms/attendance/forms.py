@@ -74,6 +74,11 @@ class ImportForm(FlaskForm):
         FileAllowed(["csv", "xlsx"], "El archivo debe ser CSV o XLSX."),
     ])
     dry_run = BooleanField("Solo validar (no guardar nada)")
+    create_new = BooleanField(
+        "Crear grupos y sesiones nuevos",
+        description="Sin esta opción, una fila con un código de grupo que no existe o con una "
+                    "fecha en la que el grupo no tiene sesión es un error (suele ser un error de "
+                    "digitación). Valide primero: el resultado nombra cada grupo y sesión nuevos.")
 
 
 class ResolveForm(FlaskForm):

@@ -11,7 +11,6 @@ in two chunks is written once, with the last status, so a second import writes n
 import re
 import uuid
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
 
@@ -20,7 +19,14 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, and_, bindparam
 from lms.attendance.completion import recompute
 from lms.attendance.marks import Mark, pair_filter, record_marks
 from lms.attendance.planilla_bulk import create_enrollments, create_people
-from lms.attendance.planilla_rows import COLUMN_OF, OPTIONAL, REQUIRED, PlanillaRow, parse_row
+from lms.attendance.planilla_rows import (
+    COLUMN_OF,
+    OPTIONAL,
+    REQUIRED,
+    ImportResult,
+    PlanillaRow,
+    parse_row,
+)
 from lms.attendance.planilla_sessions import SessionPlacer
 from lms.audit.services import current_actor_id
 from lms.courses.enrollments import get_or_enroll, has_seats, make_room
@@ -31,13 +37,11 @@ from lms.extensions import db
 from lms.people.consent import check_consent
 from lms.people.models import Person
 from lms.people.services import clean_person_data
-from lms.tabular import RowError, TabularError, read_table
+from lms.tabular import RowError, RowErrors, read_table
 from lms.text import fold
 from lms.timeutil import local_today
 
 CHUNK = 1000
-#: Warnings kept for display; the rest are only counted.
-WARNING_LIMIT = 500
 _COMPARED = (("first_names", "nombres"), ("last_names", "apellidos"),
              ("birth_date", "fecha_nacimiento"), ("sex", "sexo"), ("zone", "zona"),
              ("email", "correo"), ("phone", "telefono"), ("area", "comuna_corregimiento"))
@@ -45,56 +49,30 @@ _COMPARED = (("first_names", "nombres"), ("last_names", "apellidos"),
 _PHONE_SEPARATORS = re.compile(r"[\s.\-()]+")
 
 
-@dataclass
-class ImportResult:
-    """Counts of what the import created (or would create, in a dry run)."""
-
-    dry_run: bool = False
-    rows: int = 0
-    people: int = 0
-    enrollments: int = 0
-    cohorts: int = 0
-    sessions: int = 0
-    marks: int = 0
-    completions: int = 0
-    warnings: list[str] = field(default_factory=list)
-    warning_count: int = 0
-
-    def warn(self, row: int, column: str | None, message: str) -> None:
-        """Keep a warning (only the first WARNING_LIMIT are stored)."""
-        self.warning_count += 1
-        if len(self.warnings) < WARNING_LIMIT:
-            self.warnings.append(str(RowError(row, column, message)))
-
-    def summary(self) -> list[tuple[str, int]]:
-        """Labelled counts, as the CLI prints them and the page shows them."""
-        return [("Filas", self.rows), ("Personas creadas", self.people),
-                ("Inscripciones", self.enrollments), ("Grupos creados", self.cohorts),
-                ("Sesiones", self.sessions), ("Marcas", self.marks),
-                ("Finalizaciones", self.completions)]
-
-
-def import_planilla(stream_or_path, filename: str, *, dry_run: bool = False) -> ImportResult:
+def import_planilla(stream_or_path, filename: str, *, dry_run: bool = False,
+                    create_new: bool = False) -> ImportResult:
     """Import a planilla; raise TabularError listing every problem (the caller rolls back).
 
     ``dry_run``: check and count everything, then undo it, so the caller may commit.
+    ``create_new``: create the cohorts and sessions the file names and the database lacks
+    (otherwise their rows are errors).
     """
     rows = read_table(stream_or_path, filename, REQUIRED, OPTIONAL)
     if not dry_run:
-        return _Importer(dry_run).run(rows)
+        return _Importer(dry_run, create_new).run(rows)
     savepoint = db.session.begin_nested()
     try:
-        return _Importer(dry_run).run(rows)
+        return _Importer(dry_run, create_new).run(rows)
     finally:
         savepoint.rollback()
 
 
 class _Importer:
-    def __init__(self, dry_run: bool):
+    def __init__(self, dry_run: bool, create_new: bool):
         self.result = ImportResult(dry_run=dry_run)
-        self.errors: list[RowError] = []
+        self.errors = RowErrors()
         self.today: date = local_today()
-        self.placer = SessionPlacer(self)
+        self.placer = SessionPlacer(self, create_new)
         #: People registered by the current chunk.
         self.fresh: set[int] = set()
         self.seen = Table(f"planilla_seen_{uuid.uuid4().hex[:12]}", MetaData(),
@@ -125,11 +103,12 @@ class _Importer:
                 if len(chunk) >= CHUNK:
                     self._chunk(chunk)
                     chunk = []
+
             if chunk:
                 self._chunk(chunk)
             if self.errors:
-                # Chunks report by stage (sessions, people, …): list them in file order.
-                raise TabularError(sorted(self.errors, key=lambda e: e.row or 0))
+                # Chunks report by stage (sessions, people, …): listed in file order.
+                raise self.errors.refusal()
             self._write_marks()
             ids = db.session.scalars(select(self.seen.c.enrollment_id).distinct()).all()
             self.result.completions = len(recompute(ids, notify=not self.result.dry_run))

@@ -1,6 +1,7 @@
-"""Reading one planilla row: formats only, no database (see planilla_import for the rest)."""
+"""Reading one planilla row, and the import's result: formats only, no database (see
+planilla_import for the rest)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
@@ -31,6 +32,8 @@ STATUS_CODES = {"p": "presente", "t": "tarde", "e": "excusa", "a": "ausente",
 SEX_CODES = {"f": "F", "m": "M", "i": "I", "mujer": "F", "hombre": "M"}
 ZONE_CODES = {"urbana": "urbana", "rural": "rural"}
 YES_NO = {"si": True, "no": False}
+#: Warnings kept for display; the rest are only counted.
+WARNING_LIMIT = 500
 
 
 @dataclass(slots=True)
@@ -71,6 +74,38 @@ class PlanillaRow:
             "birth_date": self.birth_date, "sex": self.sex, "zone": self.zone,
             "area": self.area or None, "email": self.email or None, "phone": self.phone or None,
         }
+
+
+@dataclass
+class ImportResult:
+    """Counts of what the import created (or would create, in a dry run)."""
+
+    dry_run: bool = False
+    rows: int = 0
+    people: int = 0
+    enrollments: int = 0
+    cohorts: int = 0
+    sessions: int = 0
+    marks: int = 0
+    completions: int = 0
+    warnings: list[str] = field(default_factory=list)
+    warning_count: int = 0
+    #: Each cohort and session created (or that a dry run would create), named.
+    new_cohorts: list[str] = field(default_factory=list)
+    new_sessions: list[str] = field(default_factory=list)
+
+    def warn(self, row: int, column: str | None, message: str) -> None:
+        """Keep a warning (only the first WARNING_LIMIT are stored)."""
+        self.warning_count += 1
+        if len(self.warnings) < WARNING_LIMIT:
+            self.warnings.append(str(RowError(row, column, message)))
+
+    def summary(self) -> list[tuple[str, int]]:
+        """Labelled counts, as the CLI prints them and the page shows them."""
+        return [("Filas", self.rows), ("Personas creadas", self.people),
+                ("Inscripciones", self.enrollments), ("Grupos creados", self.cohorts),
+                ("Sesiones", self.sessions), ("Marcas", self.marks),
+                ("Finalizaciones", self.completions)]
 
 
 def parse_date(text: str) -> date | None:

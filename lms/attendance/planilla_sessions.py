@@ -4,6 +4,11 @@ Cohorts are looked up (and their sessions read) once per chunk with one IN query
 new cohorts are written by one flush, and new sessions go through the courses domain's
 batch rule (``add_sessions``), so a chunk of 1,000 rows costs a few statements instead
 of several per session. The session rule itself stays in lms.courses.
+
+A cohort or session the file names but the database lacks is usually a typo (a group code
+one digit off, a date with no meeting), so one is created only when the import is asked to
+(``create_new``, the «crear grupos y sesiones nuevos» choice); otherwise each such row is an
+error naming the code or date. Every cohort and session created is named in the result.
 """
 
 from collections import defaultdict
@@ -18,6 +23,14 @@ from lms.courses.services import add_sessions
 from lms.errors import ValidationError
 from lms.extensions import db
 
+#: The choice that lets an import create cohorts and sessions (form and CLI say it so).
+CREATE_NEW = "crear grupos y sesiones nuevos"
+
+
+def _hours(hours: Decimal) -> str:
+    # 4.00 as "4", 2.50 as "2,5".
+    return f"{hours.normalize():f}".replace(".", ",")
+
 
 class SessionPlacer:
     """Finds or creates the cohort and session of each row; reports problems to ``report``.
@@ -26,8 +39,9 @@ class SessionPlacer:
     ``rule_error(row, exc, default_column)`` and ``result`` (the counts).
     """
 
-    def __init__(self, report):
+    def __init__(self, report, create_new: bool = False):
         self.report = report
+        self.create_new = create_new
         self.courses: dict[str, int | None] = {}
         self.sites: dict[str, int | None] = {}
         self.cohorts: dict[str, Cohort] = {}
@@ -65,7 +79,9 @@ class SessionPlacer:
         self._create_cohorts(valid)
         placed = []
         for row, course_id, site_id in valid:
-            cohort = self.cohorts[row.cohort]
+            cohort = self.cohorts.get(row.cohort)
+            if cohort is None:
+                continue
             if cohort.course_id != course_id:
                 self.report.error(row.number, "grupo",
                                   f"el grupo «{row.cohort}» ya existe con otro curso "
@@ -87,11 +103,17 @@ class SessionPlacer:
             if cohort is not None:
                 cohort.start_date = min(cohort.start_date, row.day)
                 cohort.end_date = max(cohort.end_date, row.day)
+            elif row.cohort not in self.cohorts and not self.create_new:
+                self.report.error(row.number, "grupo", f"el grupo «{row.cohort}» no existe: "
+                                  f"revise el código o elija «{CREATE_NEW}»")
             elif row.cohort not in self.cohorts:
                 created[row.cohort] = Cohort(code=row.cohort, course_id=course_id,
                                              site_id=site_id, start_date=row.day,
                                              end_date=row.day)
         if created:
+            for code, cohort in created.items():
+                course, site = self._names(cohort)
+                self.report.result.new_cohorts.append(f"{code} ({course} en {site})")
             db.session.add_all(created.values())
             db.session.flush()
             self.cohorts.update(created)
@@ -123,6 +145,11 @@ class SessionPlacer:
                     if self._same_hours(row, known[1]):
                         session_of[row.number] = known[0]
                     continue
+                if not self.create_new:
+                    self.report.error(row.number, "fecha",
+                                      f"el grupo {row.cohort} no tiene sesión el "
+                                      f"{row.day:%d/%m/%Y}: revise la fecha o elija «{CREATE_NEW}»")
+                    continue
                 first.setdefault(key, (row, cohort))
                 if first[key][0].hours == row.hours:
                     same[key].append(row)
@@ -146,10 +173,16 @@ class SessionPlacer:
                     continue
                 self.sessions[key] = (outcome.id, outcome.hours)
                 self.report.result.sessions += 1
+                self.report.result.new_sessions.append(
+                    f"{first[key][1].code}, {outcome.date:%d/%m/%Y} ({_hours(outcome.hours)} h)")
                 session_of.update((row.number, outcome.id) for row in same[key])
                 for row, _ in other[key]:
                     self._same_hours(row, outcome.hours)
         return session_of
+
+    def _names(self, cohort: Cohort) -> tuple[str, str]:
+        codes = {v: k for k, v in self.courses.items()}, {v: k for k, v in self.sites.items()}
+        return codes[0][cohort.course_id], codes[1][cohort.site_id]
 
     def _same_hours(self, row: PlanillaRow, hours: Decimal) -> bool:
         if hours == row.hours:

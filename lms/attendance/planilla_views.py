@@ -14,18 +14,19 @@ from lms.web import fail_request, requires
 def import_planilla_view():
     """Upload a planilla; show every row error, or the counts (dry run: nothing saved)."""
     form = ImportForm()
-    result = errors = None
+    result = failure = None
     status = 200
     if form.validate_on_submit():
         upload = form.file.data
         try:
-            result = import_planilla(upload, upload.filename or "", dry_run=form.dry_run.data)
+            result = import_planilla(upload, upload.filename or "", dry_run=form.dry_run.data,
+                                     create_new=form.create_new.data)
         except TabularError as exc:
             # Every row's problem in a list, not one message on the file field.
             fail_request()
-            errors = [str(e) for e in exc.errors]
+            failure = exc
             status = 422
     elif form.is_submitted():
         status = 422
     return render_template("attendance/import.html", form=form, result=result,
-                           errors=errors), status
+                           failure=failure), status

@@ -50,7 +50,9 @@ def register(group: AppGroup) -> None:
             except TabularError as exc:
                 for error in exc.errors:
                     click.echo(str(error), err=True)
-                raise ValidationError(f"No se importó nada: {len(exc.errors)} error(es).") from exc
+                if exc.more:
+                    click.echo(f"… y {exc.more} error(es) más.", err=True)
+                raise ValidationError(f"No se importó nada: {exc.count} error(es).") from exc
 
         result = run_once(action)
         click.echo(

@@ -26,7 +26,7 @@ def _sites(_saved=None) -> str:
     return url_for("courses.sites")
 
 
-def _sites_page(import_form: SiteImportForm, import_errors=(), status: int = 200):
+def _sites_page(import_form: SiteImportForm, import_failure=None, status: int = 200):
     sites = db.session.scalars(select(Site).order_by(Site.active.desc(), Site.code)).all()
     return (
         render_template(
@@ -34,7 +34,7 @@ def _sites_page(import_form: SiteImportForm, import_errors=(), status: int = 200
             sites=sites,
             kinds=SITE_KINDS,
             import_form=import_form,
-            import_errors=import_errors,
+            import_failure=import_failure,
         ),
         status,
     )
@@ -57,7 +57,7 @@ def import_sites():
         result = services.import_sites(upload.stream, upload.filename or "")
     except TabularError as exc:
         fail_request()
-        return _sites_page(form, [str(e) for e in exc.errors], status=422)
+        return _sites_page(form, exc, status=422)
     flash(
         _(
             "Importación completa: %(created)s sedes creadas, %(updated)s actualizadas.",

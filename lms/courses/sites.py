@@ -7,7 +7,7 @@ from lms.courses.rules import Problems, code_of, delete, store, unique_code
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people.models import ZONES, Area
-from lms.tabular import RowError, TabularError, match_choice, read_table
+from lms.tabular import RowError, RowErrors, TabularError, match_choice, read_table
 from lms.text import fold
 
 #: Import header -> Site attribute; the header is a contract (issue 2, item 4).
@@ -103,7 +103,7 @@ def import_sites(stream, filename: str) -> dict:
 
     Returns {"created": n, "updated": n}; raises TabularError listing every problem.
     """
-    errors: list[RowError] = []
+    errors = RowErrors()
     rows: dict[str, tuple[int, dict]] = {}
     areas = area_lookup()
     existing = {s.code: s for s in db.session.scalars(select(Site))}
@@ -127,7 +127,7 @@ def import_sites(stream, filename: str) -> dict:
             continue
         rows[code] = (number, clean)
     if errors:
-        raise TabularError(errors)
+        raise errors.refusal()
     if not rows:
         raise TabularError([RowError(None, None, "el archivo no tiene filas de datos")])
     for code, (_number, clean) in rows.items():

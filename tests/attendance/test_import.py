@@ -42,7 +42,7 @@ def _write(tmp_path, text, name="planilla.csv"):
 
 
 def _run(runner, path, *extra):
-    return runner.invoke(args=["lms", "import-attendance", str(path), *extra])
+    return runner.invoke(args=["lms", "import-attendance", str(path), "--create-new", *extra])
 
 
 def _count(db, model):
@@ -268,11 +268,12 @@ def test_web_upload_shows_errors_then_counts(client, login, db, catalog, admin, 
     assert "fila 2, columna estado: estado no válido «Z»" in r.get_data(as_text=True)
     assert _count(db, Person) == 0
     r = client.post("/planillas/importar", data={
-        "file": (io.BytesIO(GOOD.encode()), "p.csv"), "dry_run": "y"},
+        "file": (io.BytesIO(GOOD.encode()), "p.csv"), "dry_run": "y", "create_new": "y"},
         content_type="multipart/form-data")
     assert r.status_code == 200 and "se crearían" in r.get_data(as_text=True)
     assert _count(db, Person) == 0
-    r = client.post("/planillas/importar", data={"file": (io.BytesIO(GOOD.encode()), "p.csv")},
+    r = client.post("/planillas/importar", data={"file": (io.BytesIO(GOOD.encode()), "p.csv"),
+                                                 "create_new": "y"},
                     content_type="multipart/form-data")
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and "Planilla importada" in html

@@ -35,7 +35,18 @@ def test_admin_uploads_a_bad_then_a_good_planilla(live_server, live_app, page, t
     assert_accessible(page)
     with live_app.app_context():
         assert _db.session.scalar(select(func.count(Attendance.id))) == 0
+    page.get_by_text("el grupo «G-PAPEL» no existe").first.wait_for()
+    # A new group is created only when asked; the dry run names it and its sessions first.
     page.get_by_label("Archivo de la planilla").set_input_files(tmp_path / "buena.csv")
+    page.get_by_label("Crear grupos y sesiones nuevos").check()
+    page.get_by_label("Solo validar").check()
+    page.get_by_role("button", name="Importar").click()
+    page.get_by_role("heading", name="Grupos y sesiones que se crearían").wait_for()
+    assert "G-PAPEL, 02/03/2021 (4 h)" in page.locator("#new-sessions").inner_text()
+    assert_accessible(page)
+    page.get_by_label("Archivo de la planilla").set_input_files(tmp_path / "buena.csv")
+    page.get_by_label("Crear grupos y sesiones nuevos").check()
+    page.get_by_label("Solo validar").uncheck()
     page.get_by_role("button", name="Importar").click()
     page.get_by_role("heading", name="Planilla importada").wait_for()
     counts = page.locator("#import-counts").inner_text()

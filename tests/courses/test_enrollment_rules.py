@@ -167,7 +167,7 @@ def test_a_full_cohort_is_full_for_every_channel(client, login, admin, trainer, 
         f"TIC-CUPO,{cohort.code},CAC-CUPO,{TODAY.isoformat()},4,{person.document_type},"
         f"{person.document_number},{person.first_names},{person.last_names},F,1990-01-01,"
         "urbana,P,si\n", encoding="utf-8")
-    result = runner.invoke(args=["lms", "import-attendance", str(planilla)])
+    result = runner.invoke(args=["lms", "import-attendance", str(planilla), "--create-new"])
     assert result.exit_code != 0 and "fila 2" in result.output and "lleno" in result.output
     assert _enrolled(db, cohort) == cohort.capacity
 

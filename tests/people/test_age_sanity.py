@@ -137,13 +137,13 @@ def test_planilla_refuses_by_row_and_warns(runner, db, seeded, tmp_path):
     factories.course(code="TIC-BASICO")
     factories.site(code="CAC-ATALAYA")
     db.session.commit()
-    refused = runner.invoke(args=["lms", "import-attendance",
+    refused = runner.invoke(args=["lms", "import-attendance", "--create-new",
                                   str(_planilla(tmp_path, "TI", date(1980, 5, 5)))])
     assert refused.exit_code != 0
     assert "fila 2, columna fecha_nacimiento" in refused.output
     assert "no puede tener" in refused.output
     assert _people(db) == 0
-    edge = runner.invoke(args=["lms", "import-attendance",
+    edge = runner.invoke(args=["lms", "import-attendance", "--create-new",
                                str(_planilla(tmp_path, "TI", _years_ago(18, 10)))])
     assert edge.exit_code == 0, edge.output
     assert "Advertencia" in edge.output and "Revise el documento" in edge.output

@@ -48,7 +48,7 @@ def test_the_planilla_refuses_the_same_email(runner, seeded, db, tmp_path, email
     course, site = factories.course(code="TIC-VAL"), factories.site(code="CAC-VAL")
     path = tmp_path / "planilla.csv"
     path.write_text(PLANILLA.format(course=course.code, site=site.code, email=email))
-    result = runner.invoke(args=["lms", "import-attendance", str(path)])
+    result = runner.invoke(args=["lms", "import-attendance", str(path), "--create-new"])
     assert result.exit_code == 1
     assert "fila 2, columna correo: Correo electrónico no válido." in result.output
     assert db.session.scalar(select(Person).where(Person.document_number == "1090555777")) is None
@@ -62,7 +62,7 @@ def test_a_good_email_passes_everywhere(client, login, admin, seeded, db, runner
     course, site = factories.course(code="TIC-VAL"), factories.site(code="CAC-VAL")
     path = tmp_path / "planilla.csv"
     path.write_text(PLANILLA.format(course=course.code, site=site.code, email="ana@correo.co"))
-    result = runner.invoke(args=["lms", "import-attendance", str(path)])
+    result = runner.invoke(args=["lms", "import-attendance", str(path), "--create-new"])
     assert result.exit_code == 0, result.output
     assert services.find_person("CC", "1090555777").email == "ana@correo.co"
 
