@@ -1,6 +1,7 @@
 """The attendance domain's URLs: rosters, QR self check-in, planillas and conflicts."""
 
-from flask import Blueprint, request
+from flask import Blueprint, g, request
+from flask_limiter.util import get_remote_address
 
 from lms.attendance import checkin_views, conflict_views, planilla_views, views
 from lms.extensions import limiter
@@ -8,14 +9,20 @@ from lms.extensions import limiter
 bp = Blueprint("attendance", __name__)
 
 
-def _per_session() -> str:
-    # One centre shares one IP address: limit per session scanned, never per address.
-    return f"checkin:{request.view_args.get('session_id')}"
+def _per_client() -> str:
+    # Per session and client: a flood from one address does not lock out the others.
+    # A whole centre may share one address, hence the generous limit below.
+    return f"checkin:{request.view_args.get('session_id')}:{get_remote_address()}"
 
 
 def _per_document() -> str:
     number = request.form.get("document_number", "").strip()
     return f"checkin:{request.view_args.get('session_id')}:{number}"
+
+
+def _ticket_checked(_response) -> bool:
+    # Counted only once the ticket proved a recent scan: anonymous junk costs nothing.
+    return bool(g.get("checkin_counted"))
 
 
 bp.add_url_rule("/sesiones/<int:session_id>/asistencia", "roster", views.roster)
@@ -32,8 +39,10 @@ bp.add_url_rule("/sesiones/<int:session_id>/qr.json", "qr_json", checkin_views.q
 bp.add_url_rule(
     "/asistencia/<int:session_id>/<code>",
     "checkin_form",
-    limiter.limit("240 per minute", key_func=_per_session, methods=["POST"])(
-        limiter.limit("6 per minute", key_func=_per_document, methods=["POST"])(
+    limiter.limit("240 per minute", key_func=_per_client, methods=["POST"],
+                  deduct_when=_ticket_checked)(
+        limiter.limit("6 per minute", key_func=_per_document, methods=["POST"],
+                      deduct_when=_ticket_checked)(
             checkin_views.checkin_form
         )
     ),

@@ -3,11 +3,14 @@
 The code is an HMAC of the session id and a 20-second time window, so it needs no
 storage and cannot be guessed; a code photographed and sent to someone at home
 stops working within seconds. The check-in form then carries a short-lived signed
-ticket, so a participant who types slowly is not refused.
+ticket, so a participant who types slowly is not refused. The ticket names the code it
+was issued for (the URL's code is checked against it on POST) and carries a random part
+whose hash is stored when it is used: one ticket marks one person, once.
 """
 
 import hashlib
 import hmac
+import secrets
 import time
 from base64 import b32encode
 from dataclasses import dataclass
@@ -18,12 +21,15 @@ import qrcode.image.svg
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from lms.attendance.marks import Mark, record_marks
-from lms.attendance.models import CheckinRequest
+from lms.attendance.models import CheckinRequest, CheckinTicket
 from lms.courses.models import CourseSession, Enrollment
+from lms.database import unique
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.people.models import mask_document
 from lms.people.services import find_person, normalize_document
 
 #: Seconds each code is shown.
@@ -36,6 +42,10 @@ TICKET_AGE = 300
 EXPIRED = (
     "El código QR ya venció. Escanee de nuevo el código que se muestra en la pantalla "
     "del formador."
+)
+USED = (
+    "Este registro ya se hizo. Para registrar a otra persona, escanee de nuevo el código "
+    "que se muestra en la pantalla del formador."
 )
 
 
@@ -79,31 +89,62 @@ def _serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="attendance-checkin")
 
 
-def issue_ticket(session_id: int) -> str:
-    """A signed ticket letting the form that follows a good scan be submitted."""
-    return _serializer().dumps(session_id)
+def issue_ticket(session_id: int, code: str) -> str:
+    """A signed ticket letting the form that follows a good scan of ``code`` be submitted."""
+    return _serializer().dumps([session_id, code, secrets.token_urlsafe(16)])
 
 
-def ticket_is_valid(session_id: int, ticket: str) -> bool:
-    """Whether the ticket was issued for this session within TICKET_AGE seconds."""
+def read_ticket(session_id: int, code: str, ticket: str) -> str | None:
+    """The ticket's random part if it was issued for this session and this URL's code
+    within TICKET_AGE seconds, else None."""
     try:
-        return _serializer().loads(ticket, max_age=TICKET_AGE) == session_id
-    except (BadSignature, SignatureExpired):
-        return False
+        issued_for, issued_code, nonce = _serializer().loads(ticket, max_age=TICKET_AGE)
+    except (BadSignature, SignatureExpired, TypeError, ValueError):
+        return None
+    if issued_for != session_id or not hmac.compare_digest(str(issued_code), code):
+        return None
+    return str(nonce)
+
+
+def _ticket_hash(nonce: str) -> str:
+    return hashlib.sha256(nonce.encode()).hexdigest()
+
+
+def ticket_used(nonce: str) -> bool:
+    """Whether the ticket already marked someone."""
+    return db.session.get(CheckinTicket, _ticket_hash(nonce)) is not None
+
+
+def _spend_ticket(session_id: int, nonce: str) -> None:
+    if ticket_used(nonce):
+        raise ValidationError(USED, "ticket", status=409)
+    with unique(USED, "ticket"):  # two submits of one form at once: one wins
+        db.session.add(CheckinTicket(ticket_hash=_ticket_hash(nonce), session_id=session_id))
 
 
 @dataclass
 class CheckinResult:
-    """``marked`` when the person was enrolled, ``queued`` when the trainer must decide."""
+    """What the participant's phone is told.
+
+    ``marked``: present now; ``already``: was present already; ``conflict``: the trainer
+    had marked them otherwise (kept, and the trainer is told); ``queued``: not enrolled,
+    the trainer decides. ``name`` is the masked name of the person marked, if enrolled.
+    """
 
     outcome: str
     request: CheckinRequest | None = None
+    name: str | None = None
+    document: str = ""
 
 
-def self_checkin(session: CourseSession, document_type: str, document_number: str):
-    """Mark an enrolled person present (source qr), or queue the document for the trainer."""
+def self_checkin(session: CourseSession, nonce: str, document_type: str,
+                 document_number: str) -> CheckinResult:
+    """Spend the ticket, then mark an enrolled person present (source qr) unless the trainer
+    marked them otherwise, or queue the document for the trainer."""
     doc_type, number = normalize_document(document_type, document_number)
+    _spend_ticket(session.id, nonce)
     person = find_person(doc_type, number)
+    masked = mask_document(doc_type, number)
     enrollment = None
     if person is not None:
         enrollment = db.session.scalar(
@@ -112,30 +153,43 @@ def self_checkin(session: CourseSession, document_type: str, document_number: st
             )
         )
     if enrollment is not None and enrollment.status != "retirado":
-        record_marks([Mark(session.id, enrollment.id, "presente")], source="qr")
-        return CheckinResult("marked")
+        result = record_marks([Mark(session.id, enrollment.id, "presente")], source="qr")
+        outcome = "marked" if result.written else "already"
+        request = None
+        if result.kept:
+            outcome = "conflict"
+            request = _pending(session.id, doc_type, number, enrollment_id=enrollment.id)
+        return CheckinResult(outcome, request, person.masked_name, masked)
+    return CheckinResult("queued", _pending(session.id, doc_type, number), document=masked)
+
+
+def _pending(session_id: int, doc_type: str, number: str,
+             enrollment_id: int | None = None) -> CheckinRequest:
+    # One pending request per document and session: scanning twice asks the trainer once.
     pending = db.session.scalar(
         select(CheckinRequest).where(
-            CheckinRequest.session_id == session.id,
+            CheckinRequest.session_id == session_id,
             CheckinRequest.document_type == doc_type,
             CheckinRequest.document_number == number,
             CheckinRequest.status == "pending",
         )
     )
     if pending is None:
-        pending = CheckinRequest(session_id=session.id, document_type=doc_type,
-                                 document_number=number)
+        pending = CheckinRequest(session_id=session_id, document_type=doc_type,
+                                 document_number=number, enrollment_id=enrollment_id,
+                                 kind="unknown" if enrollment_id is None else "conflict")
         db.session.add(pending)
         db.session.flush()
-    return CheckinResult("queued", pending)
+    return pending
 
 
 def pending_requests(session_id: int) -> list[CheckinRequest]:
-    """Self check-ins waiting for the trainer, oldest first."""
+    """Self check-ins waiting for the trainer, oldest first (conflicts with their person)."""
     return list(
         db.session.scalars(
             select(CheckinRequest)
             .where(CheckinRequest.session_id == session_id, CheckinRequest.status == "pending")
+            .options(selectinload(CheckinRequest.enrollment).joinedload(Enrollment.person))
             .order_by(CheckinRequest.created_at)
         )
     )
@@ -149,9 +203,12 @@ def reject_request(request: CheckinRequest) -> None:
     db.session.flush()
 
 
-def close_request(session_id: int, document_type: str, document_number: str) -> None:
-    """Mark pending requests for this document as confirmed (the person was just marked)."""
+def close_request(session_id: int, document_type: str, document_number: str,
+                  enrollment_id: int | None = None) -> None:
+    """Mark pending requests for this document (or enrollment) as confirmed: the trainer
+    just marked the person."""
     for request in pending_requests(session_id):
-        if (request.document_type, request.document_number) == (document_type, document_number):
+        if ((request.document_type, request.document_number) == (document_type, document_number)
+                or (enrollment_id is not None and request.enrollment_id == enrollment_id)):
             request.status = "confirmed"
     db.session.flush()

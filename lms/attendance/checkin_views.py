@@ -1,7 +1,7 @@
 """The rotating-QR self check-in: the trainer's QR screen, the public form, and the queue
 of requests the trainer settles (URLs and rate limits in blueprint.py)."""
 
-from flask import abort, flash, jsonify, redirect, render_template, url_for
+from flask import abort, flash, g, jsonify, redirect, render_template, url_for
 
 from lms import policy
 from lms.attendance import checkin
@@ -34,29 +34,34 @@ def qr_json(session: CourseSession):
     return response
 
 
-def _expired(session: CourseSession):
-    return render_template("attendance/checkin.html", session=session, expired=True,
-                           form=None), 410
+def _expired(session: CourseSession, used: bool = False):
+    return render_template("attendance/checkin.html", session=session, expired=not used,
+                           used=used, form=None), 409 if used else 410
 
 
 @loads("session_id", CourseSession)
 def checkin_form(session: CourseSession, code: str):
-    """Public page opened from the QR: no account, just the document."""
+    """Public page opened from the QR: no account, just the document; one person a scan."""
     form = CheckinForm()
     if not form.is_submitted():
         if not checkin.code_is_valid(session.id, code):
             return _expired(session)
-        form.ticket.data = checkin.issue_ticket(session.id)
+        form.ticket.data = checkin.issue_ticket(session.id, code)
         return render_template("attendance/checkin.html", session=session, form=form)
-    if not checkin.ticket_is_valid(session.id, form.ticket.data or ""):
+    nonce = checkin.read_ticket(session.id, code, form.ticket.data or "")
+    if nonce is None:
         return _expired(session)
+    g.checkin_counted = True  # the rate limits count only requests with a good ticket
+    if checkin.ticket_used(nonce):
+        return _expired(session, used=True)
     if form.validate():
         with attempt(form) as done:
-            result = checkin.self_checkin(session, form.document_type.data,
+            result = checkin.self_checkin(session, nonce, form.document_type.data,
                                           form.document_number.data)
         if done:
-            return render_template("attendance/checkin.html", session=session,
-                                   outcome=result.outcome, form=None)
+            return render_template("attendance/checkin.html", session=session, result=result,
+                                   form=None, again=url_for(".checkin_form",
+                                                            session_id=session.id, code=code))
     return render_template("attendance/checkin.html", session=session, form=form), 422
 
 

@@ -56,6 +56,8 @@ class MarkResult:
     enrollment_ids: set[int] = field(default_factory=set)
     #: Enrollments the change completed.
     completed: list[int] = field(default_factory=list)
+    #: (session, enrollment, status) of QR marks that met a mark someone set: kept as it is.
+    kept: list[tuple[int, int, str]] = field(default_factory=list)
 
     @property
     def written(self) -> int:
@@ -72,6 +74,8 @@ def record_marks(
     notify: bool = True,
 ) -> MarkResult:
     """Upsert marks, audit each change with who/when/old/new/source, then apply the rule.
+
+    A ``qr`` mark never replaces a mark of another source: it lands in ``result.kept``.
 
     ``actor_id`` defaults to the current user (None for anonymous self check-in).
     ``recompute=False`` lets a bulk import run the completion rule once at the end.
@@ -163,6 +167,11 @@ def _write_chunk(marks: list[Mark], source: str, actor: int | None, result: Mark
         elif row.status == wanted[key]:
             # A concurrent writer already set the same status: not written, not audited.
             result.unchanged += 1
+            continue
+        elif source == "qr" and row.source != "qr":
+            # A self check-in never overrides what a trainer (or a planilla) recorded.
+            result.unchanged += 1
+            result.kept.append((row.session_id, row.enrollment_id, row.status))
             continue
         else:
             result.updated += 1

@@ -64,7 +64,9 @@ class AttendanceMarkId(db.Model):
 
 
 class CheckinRequest(db.Model):
-    """A self check-in by a document not enrolled in the cohort, waiting for the trainer."""
+    """A self check-in the trainer settles: a document not enrolled in the cohort
+    (``unknown``), or an enrolled person whose QR check-in met a mark the trainer set
+    (``conflict``: the trainer's mark was kept)."""
 
     __tablename__ = "checkin_requests"
 
@@ -79,3 +81,23 @@ class CheckinRequest(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: pending, confirmed or rejected.
     status: Mapped[str] = mapped_column(String(10), default="pending")
+    #: unknown (not enrolled) or conflict (the trainer had marked the person otherwise).
+    kind: Mapped[str] = mapped_column(String(10), default="unknown", server_default="unknown")
+    #: The enrollment whose mark the check-in met (conflicts only).
+    enrollment_id: Mapped[int | None] = mapped_column(
+        ForeignKey("enrollments.id", ondelete="CASCADE"))
+
+    enrollment: Mapped[Enrollment | None] = relationship()
+
+
+class CheckinTicket(db.Model):
+    """A spent self check-in ticket: one ticket marks one person once."""
+
+    __tablename__ = "checkin_tickets"
+
+    #: SHA-256 of the ticket's random part (never the ticket itself).
+    ticket_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: The session it was issued for.
+    session_id: Mapped[int] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"))
+    #: When it was used (UTC).
+    used_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,10 +1,11 @@
-"""Attendance's answers to the domains below it: marks in a person's export, marks that
+"""Attendance's answers to the domains below it: marks and self check-in requests in a
+person's export, check-in requests scrubbed when the person is anonymised, marks that
 keep an enrollment or a session from being deleted, and marks moving when a merge joins
 two enrollments of one cohort (loaded at start by ``lms.HOOKS``)."""
 
-from sqlalchemy import delete, exists, select, update
+from sqlalchemy import and_, delete, exists, or_, select, update
 
-from lms.attendance.models import Attendance, AttendanceMarkId
+from lms.attendance.models import Attendance, AttendanceMarkId, CheckinRequest
 from lms.audit.services import plain
 from lms.courses import hooks
 from lms.courses.cohorts import fmt
@@ -12,6 +13,7 @@ from lms.courses.models import CourseSession, Enrollment
 from lms.extensions import db
 from lms.people import registry
 from lms.people.models import Person
+from lms.people.rights import anonymous_document
 
 
 @registry.export_part("attendance")
@@ -32,6 +34,34 @@ def export_marks(person: Person) -> list[dict]:
         }
         for mark, day, hours in rows
     ]
+
+
+def _checkin_requests_of(person: Person):
+    # Requests name a document (the person typed it), conflicts also the enrollment.
+    return or_(
+        and_(CheckinRequest.document_type == person.document_type,
+             CheckinRequest.document_number == person.document_number),
+        CheckinRequest.enrollment_id.in_(
+            select(Enrollment.id).where(Enrollment.person_id == person.id)),
+    )
+
+
+@registry.export_part("checkin_requests")
+def export_checkin_requests(person: Person) -> list[dict]:
+    """The person's self check-ins that waited for a trainer, with their outcome."""
+    rows = db.session.scalars(
+        select(CheckinRequest).where(_checkin_requests_of(person)).order_by(CheckinRequest.id))
+    return [registry.record_data(row) for row in rows]
+
+
+@registry.anonymize_part
+def scrub_checkin_requests(person: Person) -> None:
+    """Check-in requests keep the anonymous number instead of the typed document."""
+    db.session.execute(
+        update(CheckinRequest).where(_checkin_requests_of(person))
+        .values(document_number=anonymous_document(person))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _has_marks(condition) -> bool:

@@ -86,6 +86,8 @@ def mark_one(session: CourseSession, enrollment_id: int, status: str) -> Enrollm
     if enrollment is None or enrollment.cohort_id != session.cohort_id:
         raise ValidationError("La persona no está inscrita en este grupo.", "enrollment_id")
     record_marks([Mark(session.id, enrollment.id, status)], source="web")
+    person = enrollment.person  # a QR conflict of this person is settled by the tap
+    close_request(session.id, person.document_type, person.document_number, enrollment.id)
     return enrollment
 
 

@@ -57,6 +57,11 @@ class Area(db.Model):
     zone: Mapped[str] = mapped_column(String(10))
 
 
+def mask_document(document_type: str, number: str) -> str:
+    """Document type and only its last four characters, for public pages."""
+    return f"{document_type} ****{number[-4:]}"
+
+
 class Person(db.Model):
     """A participant, identified by document type and number: one document, one person."""
 
@@ -107,9 +112,16 @@ class Person(db.Model):
         return f"{self.first_names} {self.last_names}".strip()
 
     @property
+    def masked_name(self) -> str:
+        """Each name cut to its first letters ("Ma*** Pé***"): enough for the person to
+        recognise themselves on a shared phone, too little for a stranger to learn it."""
+        return " ".join(f"{word[:2] if len(word) > 3 else word[:1]}***"
+                        for word in self.full_name.split())
+
+    @property
     def masked_document(self) -> str:
         """Document type and only its last four characters, for public pages."""
-        return f"{self.document_type} ****{self.document_number[-4:]}"
+        return mask_document(self.document_type, self.document_number)
 
 
 class PersonSensitive(db.Model):

@@ -12,7 +12,9 @@ the rights need from it:
   survivor before the duplicate is deleted, noting what it did in ``detail`` (audited), and
   what undoing it needs in ``detail["undo"]``;
 - ``unmerge_part(merge_fn)``: ``fn(survivor, restored, detail)`` undoes ``merge_fn`` from
-  that detail, once the duplicate's record is back (``lms.people.merging.unmerge``).
+  that detail, once the duplicate's record is back (``lms.people.merging.unmerge``);
+- ``anonymize_part``: ``fn(person)`` scrubs records that name the person by document
+  rather than by id, run before the person's own document is removed.
 
 Anonymising announces itself with ``signals.person_anonymized``; receivers scrub their
 frozen copies of the identity.
@@ -33,6 +35,8 @@ EXPORTS: dict[str, Callable[[Person], list]] = {}
 EVENT_DATES: list[Callable[[Person], Iterable[date]]] = []
 #: fn(survivor, duplicate, detail): move the duplicate's records to the survivor.
 MERGERS: list[Callable[[Person, Person, dict], None]] = []
+#: fn(person): scrub records holding the person's document, before it is removed.
+ANONYMIZERS: list[Callable[[Person], None]] = []
 #: merge fn -> fn(survivor, restored, detail) that undoes it.
 UNMERGERS: dict[Callable, Callable[[Person, Person, dict], None]] = {}
 
@@ -58,6 +62,13 @@ def merge_part(fn):
     """Register ``fn(survivor, duplicate, detail)``, run when two records are merged."""
     if fn not in MERGERS:
         MERGERS.append(fn)
+    return fn
+
+
+def anonymize_part(fn):
+    """Register ``fn(person)``, run while anonymising, before the document is removed."""
+    if fn not in ANONYMIZERS:
+        ANONYMIZERS.append(fn)
     return fn
 
 

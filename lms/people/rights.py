@@ -64,6 +64,11 @@ def export_person(person: Person) -> dict:
     return data
 
 
+def anonymous_document(person: Person) -> str:
+    """The document number an anonymised person keeps (unique, meaningless)."""
+    return f"ANON-{person.id}"
+
+
 def anonymize_person(person: Person) -> Person:
     """Remove the identity but keep the counts: enrollments, attendance and documents stay.
 
@@ -75,8 +80,10 @@ def anonymize_person(person: Person) -> Person:
     """
     if person.anonymized_at is not None:
         raise ValidationError("Esta persona ya fue anonimizada.")
+    for scrub in registry.ANONYMIZERS:  # records that name the person by document
+        scrub(person)
     person.first_names, person.last_names = ANONYMOUS_NAME, ""
-    person.document_number = f"ANON-{person.id}"
+    person.document_number = anonymous_document(person)
     person.phone = person.email = person.barrio = person.gender_identity = None
     if person.birth_date is not None:
         person.birth_date = _coarse_birth_date(person)

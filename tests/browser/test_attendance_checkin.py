@@ -42,3 +42,37 @@ def test_participant_checks_in_through_the_rotating_qr(live_server, live_app, pa
         mark = _db.session.scalar(select(Attendance).where(
             Attendance.enrollment_id == enrollment_id))
         assert (mark.status, mark.source, mark.marked_by_id) == ("presente", "qr", None)
+
+
+def test_shared_phone_shows_whose_attendance_and_registers_another(live_server, live_app,
+                                                                   phone_page, monkeypatch):
+    from lms.attendance import checkin
+
+    now = checkin.clock()
+    monkeypatch.setattr(checkin, "clock", lambda: now)  # the code stays valid all along
+    with live_app.app_context():
+        cohort = factories.cohort()
+        session = factories.session(cohort)
+        first = factories.enrollment(cohort, factories.person(
+            document_number="60111222", first_names="María José", last_names="Pérez"))
+        second = factories.enrollment(cohort, factories.person(
+            document_number="60333444", first_names="Luis", last_names="Rojas"))
+        _db.session.commit()
+        ids = {first.id, second.id}
+        with live_app.test_request_context():
+            code, _ = checkin.current_code(session.id)
+        label = f"{cohort.code} · {cohort.course.name} · {session.date.strftime('%d/%m/%Y')}"
+    phone_page.goto(f"{live_server}/asistencia/{session.id}/{code}")
+    for number, masked in (("60111222", "Ma*** Jo*** Pé***"), ("60333444", "Lu*** Ro***")):
+        phone_page.get_by_label("Número de documento").fill(number)
+        phone_page.get_by_role("button", name="Registrar mi asistencia").click()
+        expect(phone_page.get_by_text("Su asistencia quedó registrada")).to_be_visible()
+        expect(phone_page.locator("#checkin-name")).to_have_text(masked)
+        expect(phone_page.locator("#checkin-session")).to_have_text(label)
+        assert "Pérez" not in phone_page.content()
+        assert_accessible(phone_page)
+        phone_page.get_by_role("link", name="Registrar a otra persona").click()
+        expect(phone_page.get_by_label("Número de documento")).to_have_value("")
+    with live_app.app_context():
+        marked = set(_db.session.scalars(select(Attendance.enrollment_id)))
+        assert marked == ids
