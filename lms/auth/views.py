@@ -31,7 +31,9 @@ def login():
             session.clear()
             login_user(user)
             sessions.stamp()
-            return redirect(local_path(request.args.get("next")) or url_for("auth.home"))
+            # A trainer's home is the offline app's "Hoy" (its start page when installed).
+            home = url_for("offline.today") if user.role == Role.TRAINER else url_for("auth.home")
+            return redirect(local_path(request.args.get("next")) or home)
         form.password.errors.append(_("Correo o contraseña incorrectos."))
     return render_template("auth/login.html", form=form)
 

@@ -208,3 +208,55 @@ def test_a_mark_for_a_future_session_stays_queued_with_its_reason(client, login,
     assert [r["outcome"] for r in results] == ["refused", "applied"]
     assert "aún no ha ocurrido" in results[0]["message"]
     assert _count(db, OfflineMark) == 1
+
+
+def _export_file(user, items, device="tel-1", key=None):
+    import hashlib
+    import hmac
+    import io
+    import json
+
+    from lms.attendance.offline import device_key
+
+    payload = json.dumps({"format": "lms-pendientes-1", "user_id": user.id,
+                          "device_id": device, "items": items})
+    key = key or device_key(user.id, device)
+    signature = hmac.new(key.encode(), payload.encode(), hashlib.sha256).hexdigest()
+    return (io.BytesIO(json.dumps({"payload": payload, "signature": signature}).encode()),
+            "pendientes.json")
+
+
+def test_an_admin_imports_a_signed_export_once(client, login, admin, trainer, today_group, db):
+    login(admin)
+    session, a = today_group["sessions"][0], today_group["enrollments"][0]
+    items = [_item(session, a.id, "presente", trainer)]
+    first = client.post("/app/importar", data={"file": _export_file(trainer, items)})
+    assert first.status_code == 200 and "Aplicadas: 1" in first.get_data(as_text=True)
+    again = client.post("/app/importar", data={"file": _export_file(trainer, items)})
+    assert "Aplicadas: 0 · ya recibidas: 1" in again.get_data(as_text=True)
+    mark = db.session.scalar(select(Attendance))
+    assert mark.marked_by_id == trainer.id and _count(db, Attendance) == 1
+
+
+@pytest.mark.parametrize("build, message", [
+    (lambda t, i: _export_file(t, i, key="otra-clave"), "La firma del archivo no corresponde"),
+    (lambda t, i: (__import__("io").BytesIO(b"no es json"), "pendientes.json"),
+     "no es una exportación de pendientes válida"),
+    (lambda t, i: (__import__("io").BytesIO(b"{}"), "pendientes.csv"), "debe ser el .json"),
+])
+def test_a_bad_export_file_is_refused_and_changes_nothing(client, login, admin, trainer,
+                                                          today_group, db, build, message):
+    login(admin)
+    session, a = today_group["sessions"][0], today_group["enrollments"][0]
+    response = client.post("/app/importar",
+                           data={"file": build(trainer, [_item(session, a.id, "tarde", trainer)])})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert _count(db, Attendance) == 0 and _count(db, OfflineMark) == 0
+
+
+def test_a_trainer_lands_on_the_offline_hoy(client, trainer):
+    from tests.factories import PASSWORD
+
+    response = client.post("/login", data={"email": trainer.email, "password": PASSWORD})
+    assert response.headers["Location"].endswith("/app/hoy")

@@ -279,6 +279,7 @@ async function exportQueue() {
 function guardSignOut() {
   const form = document.querySelector('form[action$="/logout"]');
   if (!form) return;
+  $("sign-out").addEventListener("click", () => form.requestSubmit());
   form.addEventListener("submit", async (event) => {
     if (form.dataset.confirmed) return;
     event.preventDefault();
