@@ -87,6 +87,7 @@ ACCESS = {
     "certificates.issue_one": ("A", False),
     "certificates.start_batch": ("A", False),
     "certificates.job": ("A", False),
+    "certificates.signer": ("A", False),
     "certificates.job_status": ("A", False),
     "certificates.portal": ("", True),
     "certificates.download": ("", True),

@@ -4,7 +4,7 @@ status list and citizen portal (rate limits are set here, next to each rule)."""
 from flask import Blueprint
 from werkzeug.routing import BaseConverter
 
-from lms.certificates import public_views, views
+from lms.certificates import public_views, signer_views, views
 from lms.certificates.codes import normalize
 from lms.extensions import limiter
 
@@ -29,6 +29,8 @@ verify_limit = limiter.limit(public_views.verify_limit)
 
 bp.add_url_rule("/admin/certificados", "index", views.index)
 bp.add_url_rule("/admin/certificados/emitir", "issue_one", views.issue_one, methods=["POST"])
+bp.add_url_rule("/admin/certificados/firma", "signer", signer_views.signer,
+                methods=["GET", "POST"])
 bp.add_url_rule("/admin/certificados/lotes", "start_batch", views.start_batch, methods=["POST"])
 bp.add_url_rule("/admin/certificados/lotes/<int:job_id>", "job", views.job)
 bp.add_url_rule("/admin/certificados/lotes/<int:job_id>.json", "job_status", views.job_status)

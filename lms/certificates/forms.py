@@ -83,3 +83,16 @@ class UploadForm(FlaskForm):
     """A verifier uploads a PDF to compare it with the issued file."""
 
     pdf = FileField("Archivo PDF", validators=[FileRequired("Elija el archivo PDF.")])
+
+
+class SignerForm(FlaskForm):
+    """The office sets who signs the documents issued from now on."""
+
+    name = StringField("Nombre de quien firma", validators=[
+        DataRequired("Escriba el nombre de quien firma."), Length(max=120)])
+    title = StringField("Cargo", validators=[
+        DataRequired("Escriba el cargo de quien firma."), Length(max=160)],
+        description="Por ejemplo: Jefe Oficina TIC.")
+    image = FileField("Imagen de la firma (PNG o JPG, opcional)",
+                      description="Firma manuscrita escaneada, idealmente con fondo "
+                                  "transparente. Si no elige una, se conserva la actual.")

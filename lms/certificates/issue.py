@@ -18,7 +18,16 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lms.audit.services import record_bulk
 from lms.auth.models import User
-from lms.certificates import achievement, compact, layout, qr, signals, signing, statuslist
+from lms.certificates import (
+    achievement,
+    compact,
+    layout,
+    qr,
+    signals,
+    signers,
+    signing,
+    statuslist,
+)
 from lms.certificates.codes import new_code
 from lms.certificates.models import Certificate
 from lms.courses.models import Cohort, Course, Enrollment, Site, cohort_trainers
@@ -182,6 +191,8 @@ def materialize(records: list[dict], issued_by_id: int | None = None) -> Stored:
     base = current_app.config["BASE_URL"]
     issuer = current_app.config["ISSUER_NAME"]
     logo = logo_path()
+    signer = signers.current()
+    signature = signer and layout.Signature(signer.name, signer.title, signers.image_path(signer))
     # Second precision, like every date shown of the document.
     now = utcnow().replace(microsecond=0)
     indexes = statuslist.pick_indexes(len(records))
@@ -193,7 +204,7 @@ def materialize(records: list[dict], issued_by_id: int | None = None) -> Stored:
         text = compact.build(base, record["code"], values, key, kid)
         printed = layout.Printed(**{k: record[k] for k in layout.Printed.__dataclass_fields__})
         document = layout.render(printed, f"{base}/v/{record['code']}", qr.matrix(text),
-                                 issuer, logo)
+                                 issuer, logo, signature)
         rows.append(
             {
                 **record,
@@ -203,6 +214,7 @@ def materialize(records: list[dict], issued_by_id: int | None = None) -> Stored:
                 "jws": text.rsplit("#", 1)[1],
                 "kid": ring.current,
                 "status_index": index,
+                "signer_id": signer.id if signer else None,
             }
         )
     # Matched back by code: asking the driver to keep parameter order would make

@@ -138,7 +138,17 @@ def _qr(c: Canvas, x: float, y: float, size: float):
     c.raw(f"q 0 0 0 rg {size:.2f} 0 0 {size:.2f} {x:.2f} {y:.2f} cm /QR Do Q")
 
 
-def render(p: Printed, address: str, modules: tuple[int, bytes], issuer: str, logo: str) -> bytes:
+@dataclass(frozen=True)
+class Signature:
+    """Who signs, as printed: name, title and the image file (or None)."""
+
+    name: str
+    title: str
+    image: str | None = None
+
+
+def render(p: Printed, address: str, modules: tuple[int, bytes], issuer: str, logo: str,
+           signature: Signature | None = None) -> bytes:
     """The PDF bytes of one document; ``address`` is the lower-case one printed under the QR."""
     c = Canvas()
     cx = pdf.WIDTH / 2
@@ -173,10 +183,20 @@ def render(p: Printed, address: str, modules: tuple[int, bytes], issuer: str, lo
                       max_lines=1)
     issued = long_date(local_date(p.issued_at))
     c.centered(cx, y - 4, f"Expedido en San José de Cúcuta el {issued}.", "regular", 10, GREY)
-    # Signature block, left.
+    # Signature block, left: the image over the line, then name, title and organisation.
+    if signature and signature.image:
+        sw, sh = pdf.logo_size(signature.image)
+        scale = min(200 / sw, 52 / sh)
+        c.raw(f"q {sw * scale:.2f} 0 0 {sh * scale:.2f} {220 - sw * scale / 2:.2f} 113 cm "
+              "/Sig Do Q")
     c.raw(f"q {INK} RG 0.7 w 110 112 m 330 112 l S Q")
-    c.centered(220, 98, "Jefe Oficina TIC", "bold", 11, NAVY, 220)
-    c.centered(220, 84, org, "regular", 9, GREY, 220)
+    if signature:
+        c.centered(220, 99, signature.name, "bold", 11, NAVY, 220)
+        c.centered(220, 87, signature.title, "regular", 9, INK, 220)
+        c.centered(220, 76, org, "regular", 8, GREY, 220)
+    else:
+        c.centered(220, 98, "Jefe Oficina TIC", "bold", 11, NAVY, 220)
+        c.centered(220, 84, org, "regular", 9, GREY, 220)
     # QR and code, right.
     qr_size, qr_x, qr_y = 122.0, 666.0, 60.0
     _qr(c, qr_x, qr_y, qr_size)
@@ -189,4 +209,5 @@ def render(p: Printed, address: str, modules: tuple[int, bytes], issuer: str, lo
     content = "\n".join(c.ops).encode("ascii")
     chars = fonts.charset_for(c.texts)
     title = f"{TITLES.get(p.kind, p.kind)} {p.code}"
-    return pdf.build(content, chars, logo, title, p.issued_at, modules)
+    return pdf.build(content, chars, logo, title, p.issued_at, modules,
+                     signature.image if signature else None)

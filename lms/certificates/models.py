@@ -85,6 +85,9 @@ class Certificate(db.Model):
     status_index: Mapped[int] = mapped_column(unique=True)
     #: The correction that replaced it.
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
+    #: Who signs it: the certificate_signers row current when it was issued (those rows are
+    #: never changed nor deleted; no database foreign key, so SQLite adds the column in place).
+    signer_id: Mapped[int | None]
 
     enrollment: Mapped[Enrollment] = relationship()
     superseded_by: Mapped["Certificate | None"] = relationship(remote_side=[id])
@@ -149,3 +152,25 @@ class PublishedStatusList(db.Model):
     digest: Mapped[str] = mapped_column(String(64))
     #: When it was signed (UTC).
     signed_at: Mapped[datetime]
+
+
+class Signer(db.Model):
+    """Who signs the documents: name, title and signature image, as the office set them.
+
+    Rows are never changed: setting a new signer adds a row, so every document keeps the
+    signer it was issued with (its PDF is frozen anyway; the row says who it was).
+    """
+
+    __tablename__ = "certificate_signers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Full name printed under the signature line.
+    name: Mapped[str] = mapped_column(String(120))
+    #: Title (cargo) printed under the name.
+    title: Mapped[str] = mapped_column(String(160))
+    #: The handwritten signature as a PNG (transparent background), or none.
+    image: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    #: When it was set (UTC).
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The admin who set it.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

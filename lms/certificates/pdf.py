@@ -52,12 +52,16 @@ def _font_objects(face: str, chars: frozenset[str], first: int) -> list[bytes]:
 
 
 @lru_cache(maxsize=16)
-def _resources(chars: frozenset[str], logo: str, logo_stamp: float) -> tuple[bytes, ...]:
-    """Every shared object (fonts, logo), numbered from 5, built once per charset and logo."""
+def _resources(chars: frozenset[str], logo: str, logo_stamp: float,
+               signature: str | None = None) -> tuple[bytes, ...]:
+    """Every shared object (fonts, logo, signature image), numbered from 5, built once per
+    charset, logo and signature."""
     objects: list[bytes] = []
     for face in ("regular", "bold"):
         objects += _font_objects(face, chars, _FIRST_RESOURCE + len(objects))
     objects += _logo_objects(logo, _FIRST_RESOURCE + len(objects))
+    if signature:
+        objects += _logo_objects(signature, _FIRST_RESOURCE + len(objects))
     return tuple(objects)
 
 
@@ -100,10 +104,15 @@ def build(
     title: str,
     when: datetime,
     qr: tuple[int, bytes],
+    signature: str | None = None,
 ) -> bytes:
-    """Assemble the file: catalog, page, content stream, shared resources, info, xref."""
-    resources = _resources(chars, logo, Path(logo).stat().st_mtime)
+    """Assemble the file: catalog, page, content stream, shared resources, info, xref.
+
+    ``signature`` is the signer's image file (named by its content), drawn as /Sig.
+    """
+    resources = _resources(chars, logo, Path(logo).stat().st_mtime, signature)
     reg, bold, img = _FIRST_RESOURCE, _FIRST_RESOURCE + 5, _FIRST_RESOURCE + 10
+    sig = f"/Sig {img + 2} 0 R " if signature else ""
     info = len(resources) + _FIRST_RESOURCE
     stamp = when.strftime("D:%Y%m%d%H%M%SZ")
     objects = [
@@ -112,7 +121,7 @@ def build(
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {WIDTH} {HEIGHT}] /Resources "
         f"<< /Font << /F1 {reg} 0 R /F2 {bold} 0 R >> "
-        f"/XObject << /Logo {img} 0 R /QR {info + 1} 0 R >> >> "
+        f"/XObject << /Logo {img} 0 R {sig}/QR {info + 1} 0 R >> >> "
         f"/Contents 4 0 R >>".encode(),
         _stream("/Filter /FlateDecode", zlib.compress(content, 3)),
         *resources,

@@ -41,6 +41,7 @@ def test_admin_builds_a_cohort_with_a_series_of_sessions(live_server, live_app, 
     expect(page.get_by_role("cell", name="CAC La Atalaya")).to_be_visible()
     assert_accessible(page)
 
+    page.get_by_role("button", name="Formación").click()  # the menu's group
     page.get_by_role("link", name="Grupos").first.click()
     page.get_by_role("link", name="Nuevo grupo").click()
     page.wait_for_url("**/grupos/nuevo")
@@ -77,6 +78,7 @@ def test_admin_builds_a_cohort_with_a_series_of_sessions(live_server, live_app, 
     expect(page.get_by_role("link", name=re.compile(r"^Asistencia"))).to_have_count(10)
     assert_accessible(page)
 
+    page.get_by_role("button", name="Formación").click()  # the menu's group
     page.get_by_role("link", name="Grupos").first.click()
     expect(page.get_by_role("link", name="TIC-2021-01")).to_be_visible()
     expect(page.get_by_role("cell", name="Formadora Uno")).to_be_visible()

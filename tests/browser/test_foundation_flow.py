@@ -33,6 +33,7 @@ def test_admin_creates_site_cohort_sessions_and_enrolls_a_person(live_server, li
     expect(page.get_by_role("cell", name="Biblioteca San Faustino")).to_be_visible()
     assert_accessible(page)
 
+    page.get_by_role("button", name="Formación").click()  # the menu's group
     page.get_by_role("link", name="Grupos").first.click()
     page.wait_for_url("**/grupos")
     assert_accessible(page)
