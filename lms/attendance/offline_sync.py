@@ -12,7 +12,7 @@ walk-ins through ``roster.walk_in``, the same rules as online.
 from datetime import UTC, datetime
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.attendance import roster as roster_service
@@ -243,10 +243,13 @@ def _flush(batch: _Batch) -> None:
     if batch.marks:
         record_marks(batch.marks, source="api", actor_id=batch.user.id)
         batch.marks = []
-    for (session_id, enrollment_id), made_at in batch.times.items():
-        db.session.execute(update(Attendance).where(
-            Attendance.session_id == session_id, Attendance.enrollment_id == enrollment_id,
-        ).values(marked_at=made_at))
+    if batch.times:
+        table = Attendance.__table__
+        db.session.execute(  # one executemany
+            update(table).where(table.c.session_id == bindparam("s"),
+                                table.c.enrollment_id == bindparam("e"))
+            .values(marked_at=bindparam("m")),
+            [{"s": s, "e": e, "m": m} for (s, e), m in batch.times.items()])
     batch.times = {}
     if batch.audit:
         record_bulk("attendance", batch.audit, actor_id=batch.user.id, at=batch.now)
