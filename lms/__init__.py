@@ -22,6 +22,7 @@ BLUEPRINTS = (
     "lms.indicators.blueprint",
     "lms.api",
     "lms.lti.blueprint",
+    "lms.api.docs",
 )
 
 #: Modules that answer lower domains' hooks and registries (a person's rights, what keeps

@@ -1,5 +1,7 @@
 """Error pages: HTML for people, JSON for API clients."""
 
+import json
+
 from flask import Flask, g, has_app_context, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError
@@ -15,11 +17,16 @@ MESSAGES = {
     405: _l("Método no permitido."),
     413: _l("El archivo es demasiado grande."),
     422: _l("Los datos enviados no son válidos."),
+    412: _l("El registro cambió desde que lo leyó; vuelva a leerlo e intente de nuevo."),
     409: _l("El registro ya existe o cambió mientras tanto; recargue e intente de nuevo."),
     429: _l("Demasiadas solicitudes. Intente de nuevo en un momento."),
     500: _l("Ocurrió un error interno. El equipo técnico fue notificado."),
     503: _l("El servicio está ocupado en este momento. Intente de nuevo en unos segundos."),
 }
+#: Media type of the API's error bodies (RFC 9457).
+PROBLEM_JSON = "application/problem+json"
+#: Problem types are named after the error code: ``/api/problems/<code>``.
+PROBLEM_BASE = "/api/problems/"
 #: PostgreSQL states of contention: deadlock, serialization failure, lock not available.
 CONTENTION_STATES = {"40P01", "40001", "55P03"}
 #: Of those, the ones where the server gave up the whole transaction (run it again).
@@ -96,15 +103,22 @@ def take_warnings() -> list[str]:
 
 
 def api_error(status: int, message: str | None = None, fields: dict | None = None, code=None):
-    """Build the API's JSON error body: {"error": {"code", "message", "fields"}}."""
+    """Build the API's RFC 9457 problem: {"type", "title", "status", "detail", "code", "fields"}.
+
+    ``detail`` is the Spanish message for people, ``fields`` names each field at fault.
+    """
+    code = code or _code(status)
     body = {
-        "error": {
-            "code": code or _code(status),
-            "message": str(message or MESSAGES.get(status, _l("Error."))),
-            "fields": fields or {},
-        }
+        "type": f"{PROBLEM_BASE}{code}",
+        "title": str(MESSAGES.get(status, _l("Error."))),
+        "status": status,
+        "detail": str(message or MESSAGES.get(status, _l("Error."))),
+        "code": code,
+        "fields": fields or {},
     }
-    return jsonify(body), status
+    response = jsonify(body)
+    response.mimetype = PROBLEM_JSON
+    return response, status
 
 
 def _code(status: int) -> str:
@@ -115,6 +129,7 @@ def _code(status: int) -> str:
         404: "not_found",
         405: "method_not_allowed",
         409: "conflict",
+        412: "precondition_failed",
         503: "unavailable",
         413: "too_large",
         422: "invalid",
@@ -136,7 +151,11 @@ def register(app: Flask) -> None:
         if getattr(exc, "description", None) and exc.description != type(exc).description:
             message = exc.description
         if _wants_json():
-            return api_error(status, message)
+            response, status = api_error(status, message)
+            for name, value in exc.get_headers():
+                if name in ("Allow", "Retry-After", "WWW-Authenticate"):
+                    response.headers[name] = value
+            return response, status
         return render_template("errors.html", status=status, message=message), status
 
     @app.errorhandler(ValidationError)
@@ -175,9 +194,9 @@ def register(app: Flask) -> None:
         log.failure("request.failed", method=request.method, endpoint=request.endpoint)
         if _wants_json():
             response, status = api_error(500)
-            body = response.get_json()
-            body["error"]["request_id"] = log.request_id()
-            return jsonify(body), status
+            body = response.get_json() | {"request_id": log.request_id()}
+            response.set_data(json.dumps(body))
+            return response, status
         return render_template(
             "errors.html", status=500, message=MESSAGES[500], request_id=log.request_id()
         ), 500

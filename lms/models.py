@@ -1,5 +1,6 @@
 """Import every domain's models so Alembic and the app see the whole schema."""
 
+from lms.api.models import IdempotencyKey
 from lms.attendance.models import Attendance, CheckinRequest
 from lms.attendance.offline_models import OfflineMark
 from lms.audit.models import AuditEntry
@@ -27,6 +28,7 @@ __all__ = [
     "Course",
     "CourseSession",
     "Enrollment",
+    "IdempotencyKey",
     "IssueJob",
     "LtiAccount",
     "LtiContext",

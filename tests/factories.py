@@ -116,3 +116,6 @@ def enrollment(cohort=None, person_=None, **kw):
     return _save(
         Enrollment(cohort=cohort or globals()["cohort"](), person=person_ or person(), **kw)
     )
+
+#: The keys of every API error body (RFC 9457 problem details plus ``code`` and ``fields``).
+PROBLEM_KEYS = {"type", "title", "status", "detail", "code", "fields"}

@@ -109,6 +109,7 @@ ACCESS = {
     "indicators.open_data_csv": ("", True),
     "indicators.open_data_dictionary": ("", True),
     "api.openapi": ("", True),
+    "api_docs.page": ("", True),
     "api.me": (ALL, False),
     "api.sites_list": (ALL, False),
     "api.sites_get": (ALL, False),

@@ -70,7 +70,7 @@ def test_500_page_and_log_show_the_request_id_but_no_parameters(broken_client, c
 def test_api_500_is_json_with_the_request_id(broken_client):
     response = broken_client.get("/api/v1/_boom", headers={"X-Request-ID": "req-00000003"})
     assert response.status_code == 500
-    assert response.json["error"]["request_id"] == "req-00000003"
+    assert response.json["request_id"] == "req-00000003"
 
 
 def test_lock_timeout_is_503_with_retry_after_and_a_unique_clash_409(broken_client):
@@ -78,4 +78,4 @@ def test_lock_timeout_is_503_with_retry_after_and_a_unique_clash_409(broken_clie
     assert locked.status_code == 503 and locked.headers["Retry-After"] == "2"
     assert "ocupado" in locked.get_data(as_text=True)
     clash = broken_client.post("/api/v1/_duplicate")
-    assert clash.status_code == 409 and clash.json["error"]["code"] == "conflict"
+    assert clash.status_code == 409 and clash.json["code"] == "conflict"

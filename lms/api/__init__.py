@@ -8,6 +8,7 @@ from importlib import import_module
 
 from flask import Blueprint, g, request
 
+from lms.api import conventions
 from lms.auth.services import user_for_token
 from lms.errors import api_error
 from lms.extensions import csrf
@@ -30,7 +31,12 @@ def _authenticate():
         return api_error(401, "Token ausente, inválido o revocado.")
     # Flask-Login reads the current user from here; the token acts with its user's role.
     g._login_user = user
-    return None
+    return conventions.before()
+
+
+@bp.after_request
+def _conventions(response):
+    return conventions.after(response)
 
 
 for _module in (

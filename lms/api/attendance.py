@@ -12,6 +12,7 @@ from lms import policy
 from lms.api import bp
 from lms.api.core import require_role
 from lms.api.openapi import doc
+from lms.api.serialize import to_json
 from lms.attendance.marks import Mark, record_marks
 from lms.attendance.models import STATUSES
 from lms.attendance.roster import roster
@@ -75,7 +76,7 @@ def session_roster(session_id: int):
             "document_number": person.document_number, "first_names": person.first_names,
             "last_names": person.last_names, "status": mark.status if mark else None,
             "source": mark.source if mark else None,
-            "marked_at": mark.marked_at.isoformat() if mark else None,
+            "marked_at": to_json(mark.marked_at) if mark else None,
             "hours_credited": float(enrollment.hours_credited or 0),
             "completed": enrollment.is_complete,
         })
@@ -153,6 +154,5 @@ def put_attendance(session_id: int):
         culprit = next((i for m, i in index_of.items() if f"«{m}»" in exc.message), None)
         name = f"items[{culprit}].mark_id" if culprit is not None else "items"
         raise ValidationError(exc.message, fields={name: [exc.message]}) from None
-    db.session.commit()
     return jsonify({"created": result.created, "updated": result.updated,
                     "unchanged": len(marks) - result.written, "completed": len(result.completed)})

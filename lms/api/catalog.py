@@ -8,9 +8,10 @@ from flask import jsonify
 from sqlalchemy import select
 
 from lms.api import bp
+from lms.api.conventions import paginated
 from lms.api.core import STAFF, json_body, require_role, validated
 from lms.api.openapi import doc
-from lms.api.serialize import STR, Shape, page_schema, paginated
+from lms.api.serialize import STR, Shape, page_schema
 from lms.courses import services
 from lms.courses.forms import CourseForm, IndicatorForm, SiteForm
 from lms.courses.models import SITE_KINDS, Course, PlanIndicator, Site
@@ -50,7 +51,6 @@ def sites_create():
     # An omitted check box reads as "unchecked"; JSON clients expect the model's default.
     form = validated(SiteForm, json_body(active=True))
     site = services.create_site(form.data)
-    db.session.commit()
     return jsonify(SITE.dump(site)), 201
 
 
@@ -70,7 +70,6 @@ def sites_update(site_id: int):
     site = db.get_or_404(Site, site_id)
     form = validated(SiteForm, obj=site)
     services.update_site(site, form.data)
-    db.session.commit()
     return jsonify(SITE.dump(site))
 
 
@@ -80,7 +79,6 @@ def sites_delete(site_id: int):
     """Delete a site no cohort uses."""
     require_role("admin")
     services.delete_site(db.get_or_404(Site, site_id))
-    db.session.commit()
     return "", 204
 
 
@@ -108,7 +106,6 @@ def indicators_create():
     """Create a plan indicator."""
     require_role("admin")
     indicator = services.save_indicator(validated(IndicatorForm).data)
-    db.session.commit()
     return jsonify(INDICATOR.dump(indicator)), 201
 
 
@@ -130,7 +127,6 @@ def indicators_update(indicator_id: int):
     indicator = db.get_or_404(PlanIndicator, indicator_id)
     form = validated(IndicatorForm, obj=indicator)
     services.save_indicator(form.data, indicator)
-    db.session.commit()
     return jsonify(INDICATOR.dump(indicator))
 
 
@@ -140,7 +136,6 @@ def indicators_delete(indicator_id: int):
     """Delete a plan indicator no course depends on."""
     require_role("admin")
     services.delete_indicator(db.get_or_404(PlanIndicator, indicator_id))
-    db.session.commit()
     return "", 204
 
 
@@ -163,7 +158,6 @@ def courses_create():
     payload = json_body(active=True)
     payload.setdefault("grants_document", bool(payload.get("document_kind")))
     course = services.save_course(validated(CourseForm, payload).data)
-    db.session.commit()
     return jsonify(COURSE.dump(course)), 201
 
 
@@ -183,7 +177,6 @@ def courses_update(course_id: int):
     course = db.get_or_404(Course, course_id)
     form = validated(CourseForm, obj=course)
     services.save_course(form.data, course)
-    db.session.commit()
     return jsonify(COURSE.dump(course))
 
 
@@ -193,5 +186,4 @@ def courses_delete(course_id: int):
     """Delete a course no cohort uses."""
     require_role("admin")
     services.delete_course(db.get_or_404(Course, course_id))
-    db.session.commit()
     return "", 204

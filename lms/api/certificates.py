@@ -13,6 +13,7 @@ from lms import policy
 from lms.api import bp
 from lms.api.core import require_role, validated
 from lms.api.openapi import doc
+from lms.api.serialize import to_json
 from lms.certificates import issue, lifecycle, public
 from lms.certificates.codes import normalize
 from lms.certificates.forms import IssueForm, RevokeForm
@@ -50,7 +51,6 @@ BATCH = {
     "type": "object",
     "properties": {"count": {"type": "integer"}, "issued": {"type": "array", "items": CERTIFICATE}},
 }
-PDF = {"type": "string", "format": "binary", "description": "application/pdf"}
 
 
 def certificate_json(cert: Certificate, replaced_by: str | None = None) -> dict:
@@ -64,7 +64,7 @@ def certificate_json(cert: Certificate, replaced_by: str | None = None) -> dict:
         "hours": body["hours"], "completed": body["completed"], "site": cert.site_name,
         "trainer": cert.trainer_name, "issued": body["issued"], "sha256": cert.sha256,
         "kid": cert.kid,
-        "revoked_at": cert.revoked_at.isoformat() + "Z" if cert.revoked_at else None,
+        "revoked_at": to_json(cert.revoked_at),
         "revoked_reason": cert.revoked_reason, "replaced_by": replaced_by,
         "verify_url": f"{public.base_url()}/v/{cert.code}",
     }
@@ -104,7 +104,6 @@ def certificates_issue():
     if enrollment is None:
         abort(404, "No existe esa inscripción.")
     cert, created = issue.issue_one(enrollment, current_user.id)
-    db.session.commit()
     return jsonify(certificate_json(cert)), 201 if created else 200
 
 
@@ -117,7 +116,8 @@ def certificates_get(code: str):
 
 
 @bp.route("/certificates/<code>/pdf", methods=["GET"])
-@doc("El PDF emitido, byte a byte", response=PDF, tags=("certificates",))
+@doc("El PDF emitido, byte a byte", media="application/pdf", errors=(410,),
+     tags=("certificates",))
 def certificates_pdf(code: str):
     """The issued PDF (admins, and trainers for their cohorts)."""
     cert, _ = _load(code, "admin", "trainer")
@@ -136,7 +136,6 @@ def certificates_revoke(code: str):
     cert, replaced_by = _load(code, "admin")
     form = validated(RevokeForm)
     lifecycle.revoke(cert, form.reason.data)
-    db.session.commit()
     return jsonify(certificate_json(cert, replaced_by))
 
 
@@ -148,7 +147,6 @@ def certificates_correct(code: str):
     """Re-issue from current data (admin); the old code then verifies as superseded."""
     cert, _ = _load(code, "admin")
     new = lifecycle.reissue(cert, current_user.id)
-    db.session.commit()
     return jsonify(certificate_json(new)), 201
 
 
@@ -160,7 +158,6 @@ def cohort_certificates_issue(cohort_id: int):
     require_role("admin")
     cohort = db.get_or_404(Cohort, cohort_id)
     issued = issue.issue_cohort(cohort, current_user.id)
-    db.session.commit()
     return jsonify({"count": len(issued), "issued": [certificate_json(c) for c in issued]}), 201
 
 

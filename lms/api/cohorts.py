@@ -5,16 +5,17 @@ writes are for admins; sessions may also be added by the cohort's own trainers, 
 the web page, while editing or deleting a session is for admins.
 """
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from lms import policy
 from lms.api import bp
+from lms.api.conventions import int_arg, paginated
 from lms.api.core import STAFF, json_body, require_role, validated
-from lms.api.openapi import doc
-from lms.api.serialize import BOOL, DATE, INT, STR, Shape, array, page_schema, paginated
+from lms.api.openapi import doc, query
+from lms.api.serialize import BOOL, DATE, INT, STR, Shape, array, page_schema
 from lms.auth.decorators import forbid_unless
 from lms.courses import services
 from lms.courses.forms import CohortForm, SeriesForm, SessionForm
@@ -53,6 +54,8 @@ def _visible_cohort(cohort_id: int) -> Cohort:
     "Listar grupos (un formador ve solo los suyos)",
     response=page_schema(COHORT.schema),
     tags=("grupos",),
+    params=(query("course_id", description="Solo este curso."),
+            query("site_id", description="Solo esta sede.")),
 )
 def cohorts_list():
     """List the cohorts the token's user may see; filter with ?course_id= and ?site_id=."""
@@ -60,7 +63,7 @@ def cohorts_list():
     query = services.cohort_list(policy.cohorts_seen(current_user))
     query = query.options(selectinload(Cohort.trainers))
     for arg, column in (("course_id", Cohort.course_id), ("site_id", Cohort.site_id)):
-        value = request.args.get(arg, type=int)
+        value = int_arg(arg)
         if value is not None:
             query = query.where(column == value)
     body = paginated(query)
@@ -75,7 +78,6 @@ def cohorts_create():
     """Create a cohort with its trainers."""
     require_role("admin")
     cohort = services.save_cohort(validated(CohortForm).data)
-    db.session.commit()
     return jsonify(COHORT.dump(cohort, enrolled=0)), 201
 
 
@@ -96,7 +98,6 @@ def cohorts_update(cohort_id: int):
     payload = json_body(trainer_ids=[t.id for t in cohort.trainers])
     form = validated(CohortForm, payload, obj=cohort, cohort=cohort)
     services.save_cohort(form.data, cohort)
-    db.session.commit()
     return jsonify(COHORT.dump(cohort))
 
 
@@ -106,7 +107,6 @@ def cohorts_delete(cohort_id: int):
     """Delete a cohort nobody is enrolled in."""
     require_role("admin")
     services.delete_cohort(db.get_or_404(Cohort, cohort_id))
-    db.session.commit()
     return "", 204
 
 
@@ -140,7 +140,6 @@ def sessions_create(cohort_id: int):
     session = services.add_session(
         cohort, form.date.data, form.hours.data, form.start_time.data, form.topic.data or ""
     )
-    db.session.commit()
     return jsonify(SESSION.dump(session)), 201
 
 
@@ -166,7 +165,6 @@ def sessions_series(cohort_id: int):
         form.start_time.data,
         form.topic.data or "",
     )
-    db.session.commit()
     body = {
         "created": [SESSION.dump(s) for s in created],
         "skipped": [d.isoformat() for d in skipped],
@@ -198,7 +196,6 @@ def sessions_update(session_id: int):
     services.update_session(
         session, form.date.data, form.hours.data, form.start_time.data, form.topic.data or ""
     )
-    db.session.commit()
     return jsonify(SESSION.dump(session))
 
 
@@ -208,5 +205,4 @@ def sessions_delete(session_id: int):
     """Delete a session that has no attendance marks."""
     require_role("admin")
     services.delete_session(_session(session_id))
-    db.session.commit()
     return "", 204

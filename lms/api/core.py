@@ -1,6 +1,7 @@
-"""Shared plumbing for API resources: role checks, JSON input through WTForms, paging.
+"""Shared plumbing for API resources: role checks, JSON input through WTForms.
 
-JSON output (dumps, their schemas, paginated lists) lives in lms/api/serialize.py.
+JSON output (dumps and their schemas) lives in lms/api/serialize.py; the HTTP conventions
+(ETag, If-Match, Idempotency-Key, cursor pages) in lms/api/conventions.py.
 """
 
 from flask import abort, request
@@ -9,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import fields as wtf
 
 from lms.errors import ValidationError, take_warnings
+from lms.web import MAX_ID
 
 STAFF = ("admin", "trainer", "analyst")
 
@@ -49,9 +51,9 @@ def type_errors(payload: dict, form_class, tristate: tuple[str, ...] = ()) -> di
             continue
         if isinstance(field, wtf.BooleanField):
             ok, message = isinstance(value, bool), "Debe ser true o false."
-        elif isinstance(field, wtf.IntegerField):
-            ok = isinstance(value, int) and not isinstance(value, bool)
-            message = "Debe ser un número entero."
+        elif isinstance(field, wtf.IntegerField) or _int_select(field):
+            ok = isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_ID
+            message = f"Debe ser un número entero entre -{MAX_ID} y {MAX_ID}."
         elif isinstance(field, wtf.DecimalField | wtf.FloatField):
             ok = isinstance(value, int | float | str) and not isinstance(value, bool)
             message = "Debe ser un número."
@@ -70,6 +72,12 @@ def type_errors(payload: dict, form_class, tristate: tuple[str, ...] = ()) -> di
         if not ok:
             errors[name] = [message]
     return errors
+
+
+def _int_select(field) -> bool:
+    """Whether ``field`` picks one row by its integer id (a select coercing to a number)."""
+    return (isinstance(field, wtf.SelectField) and not isinstance(field, wtf.SelectMultipleField)
+            and getattr(field, "coerce", str) is not str)
 
 
 def _formdata(payload: dict) -> MultiDict:
@@ -115,8 +123,3 @@ def with_warnings(body: dict) -> dict:
     return {**body, "warnings": warnings} if warnings else body
 
 
-def page_args() -> tuple[int, int]:
-    """Read ?page= and ?per_page= (max 200)."""
-    page = max(request.args.get("page", 1, type=int), 1)
-    per_page = min(max(request.args.get("per_page", 50, type=int), 1), 200)
-    return page, per_page

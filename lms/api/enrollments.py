@@ -1,14 +1,15 @@
 """API resource: enrollments (imported by lms/api/people.py, its sibling resource)."""
 
-from flask import abort, jsonify, request
+from flask import abort, jsonify
 from flask_login import current_user
 from sqlalchemy import select
 
 from lms import policy
 from lms.api import bp
+from lms.api.conventions import int_arg, paginated
 from lms.api.core import require_role, validated, with_warnings
-from lms.api.openapi import doc
-from lms.api.serialize import BOOL, NUM, STR, Shape, page_schema, paginated
+from lms.api.openapi import doc, query
+from lms.api.serialize import BOOL, NUM, STR, Shape, page_schema
 from lms.courses import enrollments as services
 from lms.courses.forms import EnrollmentApiForm, StatusForm
 from lms.courses.models import Cohort, Enrollment
@@ -41,16 +42,16 @@ def _load(enrollment_id: int, *, manage: bool = False) -> Enrollment:
     "Inscripciones (?cohort_id=, ?person_id=)",
     response=page_schema(ENROLLMENT.schema),
     tags=("enrollments",),
+    params=(query("cohort_id", description="Solo este grupo."),
+            query("person_id", description="Solo esta persona.")),
 )
 def enrollments_list():
     """List enrollments; a trainer only those of their cohorts."""
     require_role("admin", "trainer")
     query = select(Enrollment).order_by(Enrollment.id)
     for arg, column in (("cohort_id", Enrollment.cohort_id), ("person_id", Enrollment.person_id)):
-        if arg in request.args:
-            value = request.args.get(arg, type=int)
-            if value is None:
-                raise ValidationError("Debe ser un número entero.", arg, status=400)
+        value = int_arg(arg)
+        if value is not None:
             query = query.where(column == value)
     if not current_user.is_admin:
         query = query.where(policy.enrollments_seen(current_user))
@@ -82,7 +83,6 @@ def enrollments_create():
         abort(403)
     reason = form.reason.data if policy.can_enroll_after_end(current_user) else None
     enrollment = services.enroll(person, cohort, reason=reason)
-    db.session.commit()
     return jsonify(with_warnings(ENROLLMENT.dump(enrollment))), 201
 
 
@@ -109,7 +109,6 @@ def enrollments_update(enrollment_id: int):
     enrollment = _load(enrollment_id, manage=True)
     form = validated(StatusForm)
     services.set_status(enrollment, form.status.data)
-    db.session.commit()
     return jsonify(ENROLLMENT.dump(enrollment))
 
 
@@ -122,5 +121,4 @@ def enrollments_delete(enrollment_id: int):
     if not policy.can_delete_enrollment(current_user, enrollment):
         abort(403)
     services.delete_enrollment(enrollment)
-    db.session.commit()
     return "", 204

@@ -6,7 +6,7 @@ from flask import Response, abort, request
 
 from lms.api import bp
 from lms.api.core import require_role
-from lms.api.openapi import doc
+from lms.api.openapi import doc, query
 from lms.indicators import counting
 from lms.indicators.services import parse_dimension, parse_filters
 
@@ -60,6 +60,14 @@ BREAKDOWN = {
 }
 
 
+FILTERS = (
+    query("year", {"type": "integer", "minimum": 1900, "maximum": 2999}, "Año."),
+    query("site", {"type": "string"}, "Código de sede."),
+    query("zone", {"type": "string", "enum": ["urbana", "rural"]}, "Zona."),
+    query("course", {"type": "string"}, "Código de curso."),
+)
+
+
 def _json(data: dict) -> Response:
     # Keys keep the contract's order (jsonify would sort them).
     return Response(json.dumps(data, ensure_ascii=False), mimetype="application/json")
@@ -71,6 +79,7 @@ def _json(data: dict) -> Response:
     "(filtros opcionales year, site, zone, course)",
     response=REPORT,
     tags=("indicators",),
+    params=FILTERS,
 )
 def indicators_report():
     """The same JSON as ``flask lms indicators --json``."""
@@ -84,6 +93,9 @@ def indicators_report():
     "victim|migrant (filtros opcionales year, site, zone, course)",
     response=BREAKDOWN,
     tags=("indicators",),
+    params=(query("by", {"type": "string", "enum": list(counting.DIMENSIONS)},
+                  "Dimensión del desglose."), *FILTERS),
+    errors=(422,),
 )
 def indicator_breakdown(code: str):
     """People of one indicator shared out along one dimension; the rows sum to achieved."""

@@ -1,125 +1,168 @@
-"""The OpenAPI 3 document, built from the routes themselves.
+"""The OpenAPI 3.1 document, built from the routes themselves.
 
-Each API view is decorated with ``@doc(...)``; request bodies are derived from the
-same WTForms classes that validate them, so the document cannot drift from the code.
+Each API view is decorated with ``@doc(...)``; request bodies come from the same WTForms
+classes that validate them (``spec_forms``), responses from the same ``Shape`` that dumps
+them, and the conventions (``conventions``: ETag, If-Match, Idempotency-Key, cursor pages,
+problem details) are added to every operation here, so the document cannot drift.
 """
 
 from flask import current_app, jsonify
 from werkzeug.routing import IntegerConverter
-from wtforms import fields as wtf
 
 from lms.api import bp
+from lms.api.spec_forms import ID, schema_from_form
+from lms.web import MAX_ID
 
-_TYPES = {
-    wtf.IntegerField: {"type": "integer"},
-    wtf.DecimalField: {"type": "number"},
-    wtf.FloatField: {"type": "number"},
-    wtf.BooleanField: {"type": "boolean"},
-    wtf.DateField: {"type": "string", "format": "date"},
-    wtf.TimeField: {"type": "string", "format": "time"},
-    wtf.DateTimeField: {"type": "string", "format": "date-time"},
-    wtf.EmailField: {"type": "string", "format": "email"},
-}
-ERROR = {
+PROBLEM = {
     "type": "object",
+    "description": "RFC 9457 problem details; ``fields`` names each field at fault.",
+    "required": ["type", "title", "status", "detail", "code", "fields"],
     "properties": {
-        "error": {
-            "type": "object",
-            "properties": {
-                "code": {"type": "string"},
-                "message": {"type": "string"},
-                "fields": {"type": "object", "additionalProperties": {"type": "array"}},
-            },
-        }
+        "type": {"type": "string", "format": "uri-reference"},
+        "title": {"type": "string"},
+        "status": {"type": "integer", "minimum": 400, "maximum": 599},
+        "detail": {"type": "string"},
+        "code": {"type": "string"},
+        "fields": {"type": "object",
+                   "additionalProperties": {"type": "array", "items": {"type": "string"}}},
+        "request_id": {"type": "string"},
     },
+    "examples": [{
+        "type": "/api/problems/invalid", "title": "Los datos enviados no son válidos.",
+        "status": 422, "detail": "Este campo es obligatorio.", "code": "invalid",
+        "fields": {"name": ["Este campo es obligatorio."]},
+    }],
 }
+_ERRORS = {
+    400: "Solicitud mal formada", 401: "Token ausente, inválido o revocado",
+    403: "El rol del token no permite esta operación", 404: "No existe",
+    409: "Conflicto: el registro ya existe o cambió (también dos usos simultáneos de una "
+         "Idempotency-Key)",
+    410: "Ya no está disponible", 412: "If-Match no coincide con la versión actual",
+    422: "Datos no válidos o una regla del servicio los rechaza (mensaje en ``detail``, "
+         "campos en ``fields``)",
+    429: "Demasiadas solicitudes", 503: "Ocupado; reintente tras Retry-After",
+}
+_HEADERS = {
+    "If-None-Match": "ETag de una lectura anterior: si no cambió, la respuesta es 304.",
+    "If-Match": "ETag de la versión leída: si cambió, la respuesta es 412 y nada cambia.",
+    "Idempotency-Key": "Clave única por operación: repetir la misma solicitud devuelve la "
+                       "primera respuesta; otra solicitud con la misma clave es 422.",
+}
+LIST = ({"name": "limit", "schema": {"type": "integer", "minimum": 1, "maximum": 200,
+                                     "default": 50}, "description": "Elementos por página."},
+        {"name": "cursor", "schema": {"type": "string"},
+         "description": "Cursor opaco del enlace ``next`` de la página anterior."})
 
 
-def doc(
-    summary: str,
-    *,
-    body=None,
-    response: dict | None = None,
-    status: int = 200,
-    tags: tuple[str, ...] = (),
-):
-    """Describe an API view for the OpenAPI document; ``body`` is a form class or a schema."""
+def query(name: str, schema: dict | None = None, description: str = "") -> dict:
+    """A documented query parameter (default: an id, 1 to MAX_ID)."""
+    return {"name": name, "schema": schema or dict(ID), "description": description}
+
+
+def doc(summary: str, *, body=None, response: dict | None = None, status: int = 200,
+        tags: tuple[str, ...] = (), params: tuple[dict, ...] = (), errors: tuple[int, ...] = (),
+        media: str = "application/json"):
+    """Describe an API view: ``body`` (form class or schema), ``params`` (query), ``errors``
+    (statuses its rules may answer, beyond the conventions'), ``media`` of the response."""
 
     def decorator(view):
-        view._openapi = {
-            "summary": summary,
-            "body": body,
-            "response": response,
-            "status": status,
-            "tags": list(tags),
-        }
+        view._openapi = {"summary": summary, "body": body, "response": response,
+                         "status": status, "tags": list(tags), "params": list(params),
+                         "errors": set(errors), "media": media}
         return view
 
     return decorator
 
 
-def schema_from_form(form_class) -> dict:
-    """JSON schema of a WTForms class: one property per field, required where it must be."""
-    form = form_class(meta={"csrf": False})
-    props, required = {}, []
-    for name, field in form._fields.items():
-        schema = dict(
-            next((v for k, v in _TYPES.items() if isinstance(field, k)), {"type": "string"})
-        )
-        if isinstance(field, wtf.SelectMultipleField):
-            schema = {"type": "array", "items": {"type": "string"}}
-        elif isinstance(field, wtf.SelectField) and field.choices:
-            schema["enum"] = [c[0] for c in field.iter_choices() if c[0] not in ("", None)]
-        schema["description"] = str(field.label.text)
-        props[name] = schema
-        if field.flags.required or _select_without_blank(field):
-            required.append(name)
-    return {"type": "object", "properties": props, "required": required}
+def _nullable(schema):
+    """OpenAPI 3.0's ``nullable: true`` becomes 3.1's ``type: [T, "null"]``, at any depth."""
+    if isinstance(schema, list):
+        return [_nullable(s) for s in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {k: _nullable(v) for k, v in schema.items() if k != "nullable"}
+    if schema.get("nullable") and isinstance(out.get("type"), str):
+        out["type"] = [out["type"], "null"]
+        if "enum" in out:
+            out["enum"] = [*out["enum"], None]
+    return out
 
 
-def _select_without_blank(field) -> bool:
-    # A select with no empty option refuses a missing value, so the field is required.
-    if not isinstance(field, wtf.SelectField) or isinstance(field, wtf.SelectMultipleField):
-        return False
-    return bool(field.choices) and all(c[0] not in ("", None) for c in field.iter_choices())
+def _problem(description: str) -> dict:
+    return {"description": description, "content": {
+        "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+
+
+def _success(spec: dict, method: str, paged: bool) -> dict:
+    out: dict = {"description": "OK"}
+    if spec["status"] == 204:
+        return {"description": "Hecho, sin contenido"}
+    if spec["media"] == "application/json":
+        out["content"] = {"application/json": {"schema": _nullable(spec["response"] or {})}}
+    else:
+        out["content"] = {spec["media"]: {"schema": {"type": "string",
+                                                     "contentMediaType": spec["media"]}}}
+    headers = {}
+    if method == "GET":
+        headers["ETag"] = {"schema": {"type": "string"}, "description": "Versión del recurso."}
+    if paged:
+        headers["Link"] = {"schema": {"type": "string"}, "description": 'rel="next"'}
+    if headers:
+        out["headers"] = headers
+    return out
 
 
 def _operation(rule, method: str, spec: dict) -> dict:
-    op = {
-        "summary": spec["summary"],
-        "tags": spec["tags"],
-        "operationId": f"{rule.endpoint.split('.')[-1]}_{method.lower()}",
-        "responses": {
-            str(spec["status"]): {
-                "description": "OK",
-                "content": {"application/json": {"schema": spec["response"] or {}}},
-            },
-            "default": {
-                "description": "Error",
-                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}},
-            },
-        },
-    }
-    params = [
-        {
-            "name": arg,
-            "in": "path",
-            "required": True,
-            "schema": {
-                "type": "integer"
-                if isinstance(rule._converters[arg], IntegerConverter)
-                else "string"
-            },
-        }
-        for arg in rule.arguments
-    ]
-    if params:
-        op["parameters"] = params
+    public = rule.endpoint in ("api.openapi",)
+    response = spec["response"] or {}
+    paged = method == "GET" and "next" in response.get("properties", {})
+    responses = {str(spec["status"]): _success(spec, method, paged)}
+    codes = set(spec["errors"]) | ({400, 401, 403, 429, 503} if not public else set())
+    params = []
+    for arg in rule.arguments:
+        converter = rule._converters[arg]
+        schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID} \
+            if isinstance(converter, IntegerConverter) else {"type": "string"}
+        params.append({"name": arg, "in": "path", "required": True, "schema": schema})
+        codes.add(404)
+    for param in [*spec["params"], *(LIST if paged else ())]:
+        params.append({"in": "query", "required": False, **param})
+        codes.add(422)
+    if method == "GET":
+        responses["304"] = {"description": "No cambió desde el ETag de If-None-Match"}
+        params.append(_header("If-None-Match"))
+    if method in ("PUT", "PATCH", "DELETE"):
+        params.append(_header("If-Match"))
+        codes.add(412)
+    if method != "GET" and not public:
+        codes |= {409, 422}  # a rule of the service may refuse any write
+    if method == "POST":
+        params.append(_header("Idempotency-Key", {"type": "string", "minLength": 1,
+                                                  "maxLength": 255}))
     body = spec["body"]
     if body is not None and method in ("POST", "PUT", "PATCH"):
-        schema = body if isinstance(body, dict) else schema_from_form(body)
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": schema}}}
+        schema = body if isinstance(body, dict) else schema_from_form(body, method == "PATCH")
+        op_body = {"required": True, "content": {"application/json": {"schema": schema}}}
+        codes |= {400, 422}
+    for code in sorted(codes):
+        responses[str(code)] = _problem(_ERRORS[code])
+    responses["default"] = _problem("Error")
+    op = {"summary": spec["summary"], "tags": spec["tags"],
+          "operationId": f"{rule.endpoint.split('.')[-1]}_{method.lower()}",
+          "responses": responses}
+    if params:
+        op["parameters"] = params
+    if body is not None and method in ("POST", "PUT", "PATCH"):
+        op["requestBody"] = _nullable(op_body)
+    if public:
+        op["security"] = []
     return op
+
+
+def _header(name: str, schema: dict | None = None) -> dict:
+    return {"name": name, "in": "header", "required": False,
+            "schema": schema or {"type": "string"}, "description": _HEADERS[name]}
 
 
 def build() -> dict:
@@ -135,16 +178,16 @@ def build() -> dict:
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(rule, method, spec)
     return {
-        "openapi": "3.0.3",
-        "info": {
-            "title": "Formación TIC API",
-            "version": "1.0.0",
-            "description": "API del servicio de formación en TIC (Oficina TIC).",
-        },
+        "openapi": "3.1.0",
+        "info": {"title": "Formación TIC API", "version": "1.0.0",
+                 "description": "API del servicio de formación en TIC (Oficina TIC). Errores "
+                                "RFC 9457; lecturas con ETag; escrituras con If-Match; POST "
+                                "con Idempotency-Key; listas con cursor (limit, cursor, next)."},
         "servers": [{"url": current_app.config["BASE_URL"]}],
         "components": {
-            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Error": ERROR},
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
+                                           "description": "Token de API de un usuario."}},
+            "schemas": {"Problem": PROBLEM},
         },
         "security": [{"bearer": []}],
         "paths": dict(sorted(paths.items())),
@@ -154,5 +197,5 @@ def build() -> dict:
 @bp.route("/openapi.json")
 @doc("Este documento OpenAPI (público)", response={"type": "object"}, tags=("meta",))
 def openapi():
-    """Serve the OpenAPI 3 document (public, so LMS administrators can read it)."""
+    """Serve the OpenAPI 3.1 document (public, so LMS administrators can read it)."""
     return jsonify(build())

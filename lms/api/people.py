@@ -9,9 +9,10 @@ from flask_login import current_user
 
 from lms import policy
 from lms.api import bp
+from lms.api.conventions import paginated
 from lms.api.core import check_types, json_body, require_role, validated, with_warnings
-from lms.api.openapi import doc
-from lms.api.serialize import BOOL, STR, Shape, array, page_schema, paginated
+from lms.api.openapi import doc, query
+from lms.api.serialize import BOOL, STR, Shape, array, page_schema
 from lms.extensions import db
 from lms.people import rights, search, services
 from lms.people.forms import SENSITIVE_FIELDS, PersonForm, RegisterForm
@@ -63,6 +64,7 @@ def _load_person(person_id: int) -> Person:
     "Buscar personas (?q= documento o nombre)",
     response=page_schema(PERSON.schema),
     tags=("people",),
+    params=(query("q", {"type": "string"}, "Documento o nombre."),),
 )
 def people_search():
     """Search people; a trainer only sees the people of their cohorts."""
@@ -84,7 +86,6 @@ def people_create():
     require_role("admin", "trainer")
     form = validated(RegisterForm, _person_payload(RegisterForm))
     person = services.register_person(channel="api", **form.registration())
-    db.session.commit()
     return jsonify(with_warnings(person_json(person))), 201
 
 
@@ -110,7 +111,6 @@ def people_update(person_id: int):
         answers = form.sensitive_data()
         sensitive.update({key: answers[key] for key in SENSITIVE_FIELDS if key in payload})
     services.update_person(person, form.person_data(), sensitive=sensitive)
-    db.session.commit()
     return jsonify(with_warnings(person_json(person)))
 
 
@@ -121,7 +121,6 @@ def people_delete(person_id: int):
     require_role("admin")
     person = db.get_or_404(Person, person_id)
     rights.anonymize_person(person)
-    db.session.commit()
     return jsonify(person_json(person))
 
 

@@ -5,14 +5,11 @@ body and the OpenAPI schema that describes it come from the same place and canno
 """
 
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date, datetime, time
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, Time, func, select
+from sqlalchemy import Boolean, Date, DateTime, Integer, Numeric, String, Time
 from sqlalchemy import inspect as sa_inspect
-
-from lms.api.core import page_args
-from lms.extensions import db
 
 STR, INT, NUM, BOOL = ({"type": t} for t in ("string", "integer", "number", "boolean"))
 DATE = {"type": "string", "format": "date"}
@@ -39,7 +36,10 @@ def to_json(value):
     """A column value as JSON: Decimal -> float, dates -> ISO 8601, times -> "HH:MM"."""
     if isinstance(value, Decimal):
         return float(value)
-    if isinstance(value, date):  # datetime too
+    if isinstance(value, datetime):
+        # Stored as naive UTC: said so with a "Z", as RFC 3339 date-time requires.
+        return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, time):
         return value.strftime("%H:%M")
@@ -83,25 +83,14 @@ class Shape:
 
 
 def page_schema(item: dict) -> dict:
-    """Schema of a paginated list of ``item``."""
+    """Schema of one page of ``item``: {"items", "limit", "total", "next"}."""
     return {
         "type": "object",
+        "required": ["items", "limit", "total", "next"],
         "properties": {
             "items": array(item),
-            "page": INT,
-            "per_page": INT,
+            "limit": INT,
             "total": INT,
+            "next": {"type": ["string", "null"], "format": "uri-reference"},
         },
     }
-
-
-def paginated(query, dump: Callable | None = None) -> dict:
-    """Run ``query`` for the requested page: {"items", "page", "per_page", "total"}.
-
-    Without ``dump`` the items are the rows themselves, for callers that dump them in bulk.
-    """
-    page, per_page = page_args()
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)).unique())
-    items = [dump(r) for r in rows] if dump else rows
-    return {"items": items, "page": page, "per_page": per_page, "total": total}

@@ -1,5 +1,7 @@
 import re
 
+from tests.factories import PROBLEM_KEYS
+
 
 def _api_rules(app):
     return [r for r in app.url_map.iter_rules() if r.endpoint.startswith("api.")]
@@ -23,9 +25,8 @@ def test_documented_operations_have_unique_ids_and_error_schema(client):
     assert len(ids) == len(set(ids))
     for ops in doc["paths"].values():
         for op in ops.values():
-            assert op["responses"]["default"]["content"]["application/json"]["schema"] == {
-                "$ref": "#/components/schemas/Error"
-            }
+            assert op["responses"]["default"]["content"]["application/problem+json"][
+                "schema"] == {"$ref": "#/components/schemas/Problem"}
 
 
 def test_request_bodies_come_from_the_forms(client):
@@ -39,4 +40,44 @@ def test_request_bodies_come_from_the_forms(client):
 def test_json_error_shape_for_unknown_api_path(client):
     response = client.get("/api/v1/no-existe")
     assert response.status_code == 404
-    assert set(response.get_json()["error"]) == {"code", "message", "fields"}
+    assert set(response.get_json()) == PROBLEM_KEYS
+
+
+def test_the_document_is_valid_openapi_3_1(client):
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.validation import OpenAPIV31SpecValidator
+
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert doc["openapi"] == "3.1.0"
+    validate(doc, cls=OpenAPIV31SpecValidator)
+
+
+def test_conventions_are_documented_on_every_operation(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            names = {p["name"] for p in op.get("parameters", [])}
+            if method == "get":
+                assert "If-None-Match" in names and "304" in op["responses"], path
+            if method in ("patch", "put", "delete"):
+                assert "If-Match" in names and "412" in op["responses"], path
+            if method == "post":
+                assert "Idempotency-Key" in names and "422" in op["responses"], path
+            if method == "patch" and "requestBody" in op:
+                schema = op["requestBody"]["content"]["application/json"]["schema"]
+                assert "required" not in schema, path
+
+
+def test_ids_pdfs_and_empty_responses_are_declared_as_they_are(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    body = doc["paths"]["/api/v1/cohorts"]["post"]["requestBody"]["content"]
+    course = body["application/json"]["schema"]["properties"]["course_id"]
+    assert course["type"] == "integer" and "enum" not in course
+    assert course["maximum"] == 2**31 - 1
+    pdf = doc["paths"]["/api/v1/certificates/{code}/pdf"]["get"]["responses"]["200"]
+    assert list(pdf["content"]) == ["application/pdf"]
+    deleted = doc["paths"]["/api/v1/sites/{site_id}"]["delete"]["responses"]["204"]
+    assert "content" not in deleted
+    listing = doc["paths"]["/api/v1/enrollments"]["get"]
+    assert {"cohort_id", "person_id", "limit", "cursor"} <= {
+        p["name"] for p in listing["parameters"]}

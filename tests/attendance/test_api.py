@@ -32,6 +32,7 @@ def test_roster_and_idempotent_marks(client, login, db, group):
     assert roster.status_code == 200
     items = {i["enrollment_id"]: i for i in roster.json["items"]}
     assert items[a.id]["status"] == "presente" and items[a.id]["source"] == "api"
+    assert items[a.id]["marked_at"].endswith("Z")  # RFC 3339: the time zone is said
     assert items[b.id]["hours_credited"] == 4.0 and items[_c.id]["status"] is None
     # A web change keeps the API's key: retrying that API mark does not undo the change.
     client.post(f"/sesiones/{s.id}/asistencia/marcar", data={"enrollment_id": a.id,
@@ -55,7 +56,7 @@ def test_bad_items_are_named_and_nothing_is_written(client, db, group):
     ]
     r = client.put(f"/api/v1/sessions/{s.id}/attendance", json=body, headers=headers)
     assert r.status_code == 422
-    fields = r.json["error"]["fields"]
+    fields = r.json["fields"]
     assert set(fields) == {"items[1].status", "items[2].document_type",
                            "items[3].document_number", "items[4].mark_id", "items[5]"}
     assert db.session.scalar(select(func.count(Attendance.id))) == 0
@@ -65,7 +66,7 @@ def test_bad_items_are_named_and_nothing_is_written(client, db, group):
                headers=headers)
     r = client.put(f"/api/v1/sessions/{s.id}/attendance", json=[_item(b, mark_id="used")],
                    headers=headers)
-    assert r.status_code == 422 and "items[0].mark_id" in r.json["error"]["fields"]
+    assert r.status_code == 422 and "items[0].mark_id" in r.json["fields"]
 
 
 def test_trainer_token_reaches_own_cohorts_only(client, db, group):
@@ -114,4 +115,4 @@ def test_a_late_retry_is_a_replay_even_after_newer_marks(client, db, group):
     assert status() == "presente"
     # A retry never moves a key to someone else.
     r = client.put(url, json=[_item(b, "presente", "k-a")], headers=headers)
-    assert r.status_code == 422 and "items[0].mark_id" in r.json["error"]["fields"]
+    assert r.status_code == 422 and "items[0].mark_id" in r.json["fields"]

@@ -101,7 +101,7 @@ def test_no_source_marks_a_future_session(client, login, db, group):
                      json=[{"document_type": e.person.document_type,
                             "document_number": e.person.document_number,
                             "status": "presente", "mark_id": "f-1"}])
-    assert api.status_code == 422 and wanted in api.json["error"]["message"]
+    assert api.status_code == 422 and wanted in api.json["detail"]
     walk = client.post(f"/sesiones/{future.id}/asistencia/ingreso", data={
         "document_type": e.person.document_type, "document_number": e.person.document_number,
         "birth_year": e.person.birth_date.year})

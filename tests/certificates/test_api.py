@@ -3,6 +3,7 @@
 from lms.auth.services import create_token
 from tests import factories
 from tests.certificates.conftest import completed_enrollment
+from tests.factories import PROBLEM_KEYS
 
 
 def _auth(user):
@@ -25,7 +26,7 @@ def test_admin_issues_reads_downloads_and_revokes(client, admin, completed):
     pdf = client.get(f"/api/v1/certificates/{code}/pdf", headers=headers)
     assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
     empty = client.post(f"/api/v1/certificates/{code}/revoke", json={}, headers=headers)
-    assert empty.status_code == 422 and "reason" in empty.get_json()["error"]["fields"]
+    assert empty.status_code == 422 and "reason" in empty.get_json()["fields"]
     revoked = client.post(f"/api/v1/certificates/{code}/revoke",
                           json={"reason": "Emitido por error"}, headers=headers)
     assert revoked.status_code == 200 and revoked.get_json()["status"] == "revoked"
@@ -40,7 +41,7 @@ def test_not_eligible_is_422(client, admin, db):
     response = client.post("/api/v1/certificates", json={"enrollment_id": unfinished.id},
                            headers=_auth(admin))
     assert response.status_code == 422
-    assert "no ha completado" in response.get_json()["error"]["message"]
+    assert "no ha completado" in response.get_json()["detail"]
     assert client.post("/api/v1/certificates", json={}, headers=_auth(admin)).status_code == 422
     assert client.post("/api/v1/certificates", json={"enrollment_id": 999999},
                        headers=_auth(admin)).status_code == 404
@@ -56,7 +57,7 @@ def test_data_too_long_for_any_qr_is_422_not_500(client, admin, db, app, monkeyp
     response = client.post("/api/v1/certificates", json={"enrollment_id": enrollment.id},
                            headers=_auth(admin))
     assert response.status_code == 422
-    assert "demasiado largos para su código QR" in response.get_json()["error"]["message"]
+    assert "demasiado largos para su código QR" in response.get_json()["detail"]
 
 
 def test_roles(client, issued, completed, analyst, db):
@@ -123,7 +124,7 @@ def test_api_correct_reissues_and_supersedes(client, admin, issued, completed, d
     url = f"/api/v1/certificates/{issued.code}/correct"
     unchanged = client.post(url, headers=headers)
     assert unchanged.status_code == 422
-    assert unchanged.get_json()["error"]["message"].startswith("No cambió ningún dato")
+    assert unchanged.get_json()["detail"].startswith("No cambió ningún dato")
     completed.person.last_names = "Núñez de Ibáñez"
     db.session.flush()
     created = client.post(url, json={}, headers=headers)
@@ -135,8 +136,8 @@ def test_api_correct_reissues_and_supersedes(client, admin, issued, completed, d
     assert old["status"] == "superseded" and old["replaced_by"] == new["code"]
     again = client.post(url, headers=headers)
     assert again.status_code == 422
-    assert set(again.get_json()["error"]) == {"code", "message", "fields"}
-    assert "ya fue reemplazado" in again.get_json()["error"]["message"]
+    assert set(again.get_json()) == PROBLEM_KEYS
+    assert "ya fue reemplazado" in again.get_json()["detail"]
     assert client.post("/api/v1/certificates/nada/correct", headers=headers).status_code == 404
     trainer = _auth(completed.cohort.trainers[0])
     assert client.post(f"/api/v1/certificates/{new['code']}/correct",
@@ -146,7 +147,7 @@ def test_api_correct_reissues_and_supersedes(client, admin, issued, completed, d
     db.session.flush()
     gone = client.post(f"/api/v1/certificates/{new['code']}/correct", headers=headers)
     assert gone.status_code == 422 and "ya no figura como completada" in \
-        gone.get_json()["error"]["message"]
+        gone.get_json()["detail"]
 
 
 def test_api_issues_a_cohorts_pending_documents(client, admin, analyst, db):
@@ -166,7 +167,7 @@ def test_api_issues_a_cohorts_pending_documents(client, admin, analyst, db):
     assert {c["kind"] for c in body["issued"]} == {"certificado"}
     assert client.post(url, headers=_auth(admin)).get_json() == {"count": 0, "issued": []}
     missing = client.post("/api/v1/cohorts/999999/certificates", headers=_auth(admin))
-    assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
+    assert missing.status_code == 404 and missing.get_json()["code"] == "not_found"
     assert client.post("/api/v1/cohorts/abc/certificates",
                        headers=_auth(admin)).status_code == 404
 
@@ -178,4 +179,5 @@ def test_openapi_documents_correct_and_cohort_issue(client, db):
     batch = paths["/api/v1/cohorts/{cohort_id}/certificates"]["post"]
     schema = batch["responses"]["201"]["content"]["application/json"]["schema"]
     assert set(schema["properties"]) == {"count", "issued"}
-    assert batch["parameters"][0]["schema"] == {"type": "integer"}
+    assert batch["parameters"][0]["schema"] == {"type": "integer", "minimum": 1,
+                                                "maximum": 2**31 - 1}

@@ -63,8 +63,8 @@ def test_api_and_cli_refuse_a_reissue_with_impossible_dates(client, runner, admi
     _db.session.flush()
     refused = client.post(f"/api/v1/certificates/{issued.code}/correct", headers=headers)
     assert refused.status_code == 422
-    error = refused.get_json()["error"]
-    assert "completed_on" in error["fields"] and "no puede ser futura" in error["message"]
+    error = refused.get_json()
+    assert "completed_on" in error["fields"] and "no puede ser futura" in error["detail"]
     _unchanged(issued)
     completed.completed_on = date(2020, 12, 1)
     _db.session.flush()

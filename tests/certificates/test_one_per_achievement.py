@@ -43,7 +43,7 @@ def test_api_refuses_a_second_document_of_the_same_course(client, admin, db):
     refused = client.post("/api/v1/certificates", json={"enrollment_id": second.id},
                           headers=headers)
     assert refused.status_code == 422
-    message = refused.get_json()["error"]["message"]
+    message = refused.get_json()["detail"]
     assert f"ya tiene un documento vigente del curso {first.cohort.course.code}" in message
     assert ok.get_json()["code"] in message and _valid(first.person_id) == [ok.get_json()["code"]]
     # Once that document is revoked, the other completion may be certified.

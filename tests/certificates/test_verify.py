@@ -49,7 +49,7 @@ def test_hours_in_the_record_are_the_signed_claim(client, db):
 def test_unknown_code_is_a_clear_404(client, db):
     response = client.get("/v/ABCD-EFGH-JKMN-PQRS-T.json")
     assert response.status_code == 404
-    assert "No existe un documento con el código" in response.get_json()["error"]["message"]
+    assert "No existe un documento con el código" in response.get_json()["detail"]
     page = client.get("/v/ABCD-EFGH-JKMN-PQRS-T")
     assert page.status_code == 404
     assert "No existe un documento con el código" in page.get_data(as_text=True)
@@ -226,7 +226,7 @@ def test_verification_is_rate_limited(tmp_path):
         try:
             codes = [client.get("/v/ABCD-EFGH-JKMN-PQRS-T.json").status_code for _ in range(125)]
             assert codes[0] == 404 and codes[-1] == 429
-            assert client.get("/v/ABCD-EFGH-JKMN-PQRS-T.json").get_json()["error"]["code"] == \
+            assert client.get("/v/ABCD-EFGH-JKMN-PQRS-T.json").get_json()["code"] == \
                 "rate_limited"
             pages = [client.get("/v/ABCD-EFGH-JKMN-PQRS-T").status_code for _ in range(125)]
             assert pages[0] == 404 and pages[-1] == 429

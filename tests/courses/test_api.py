@@ -13,7 +13,7 @@ def test_requests_without_token_get_401(client, db):
     for url in ("/api/v1/sites", "/api/v1/courses", "/api/v1/cohorts", "/api/v1/plan-indicators"):
         response = client.get(url)
         assert response.status_code == 401
-        assert response.get_json()["error"]["code"] == "unauthorized"
+        assert response.get_json()["code"] == "unauthorized"
 
 
 def test_site_crud(client, admin, bearer, catalog, db):
@@ -35,8 +35,8 @@ def test_site_crud(client, admin, bearer, catalog, db):
     assert changed.status_code == 200
     assert (changed.get_json()["name"], changed.get_json()["active"]) == ("CAC 9", False)
     assert changed.get_json()["zone"] == "rural"
-    listing = client.get("/api/v1/sites?per_page=1&page=1", headers=headers).get_json()
-    assert (listing["page"], listing["per_page"], listing["total"]) == (1, 1, 1)
+    listing = client.get("/api/v1/sites?limit=1", headers=headers).get_json()
+    assert (listing["limit"], listing["total"], listing["next"]) == (1, 1, None)
     assert client.delete(url, headers=headers).status_code == 204
     assert client.get(url, headers=headers).status_code == 404
 
@@ -45,7 +45,7 @@ def test_site_errors_are_422_with_fields_or_400(client, admin, bearer, catalog, 
     headers = bearer(admin)
     response = client.post("/api/v1/sites", json={"code": "X", "zone": "lunar"}, headers=headers)
     assert response.status_code == 422
-    fields = response.get_json()["error"]["fields"]
+    fields = response.get_json()["fields"]
     assert "name" in fields
     response = client.post(
         "/api/v1/sites",
@@ -53,7 +53,7 @@ def test_site_errors_are_422_with_fields_or_400(client, admin, bearer, catalog, 
         headers=headers,
     )
     assert response.status_code == 422
-    assert response.get_json()["error"]["fields"]["zone"] == [
+    assert response.get_json()["fields"]["zone"] == [
         "Zona no válida: «lunar»; use urbana o rural."
     ]
     response = client.post(
@@ -90,7 +90,7 @@ def test_course_crud_and_bad_input(client, admin, bearer, catalog, db):
     }
     response = client.post("/api/v1/courses", json=body, headers=headers)
     assert response.status_code == 422
-    fields = response.get_json()["error"]["fields"]
+    fields = response.get_json()["fields"]
     assert fields["hours"] == ["Las horas del curso deben ser un número mayor que 0."]
     assert fields["min_attendance_pct"] == [
         "La asistencia mínima debe ser un porcentaje entre 1 y 100."
@@ -100,7 +100,7 @@ def test_course_crud_and_bad_input(client, admin, bearer, catalog, db):
         json={**body, "hours": "veinte", "min_attendance_pct": 80},
         headers=headers,
     )
-    assert response.status_code == 422 and "hours" in response.get_json()["error"]["fields"]
+    assert response.status_code == 422 and "hours" in response.get_json()["fields"]
     response = client.post(
         "/api/v1/courses", json={**body, "hours": 16, "min_attendance_pct": 75}, headers=headers
     )
@@ -130,14 +130,14 @@ def test_indicator_crud(client, admin, bearer, db):
     }
     response = client.post("/api/v1/plan-indicators", json=body, headers=headers)
     assert response.status_code == 422
-    assert "period_end" in response.get_json()["error"]["fields"]
+    assert "period_end" in response.get_json()["fields"]
     body["period_start"], body["period_end"] = "2024-01-01", "2027-12-31"
     response = client.post("/api/v1/plan-indicators", json=body, headers=headers)
     assert response.status_code == 201
     url = f"/api/v1/plan-indicators/{response.get_json()['id']}"
     assert client.patch(url, json={"goal": 4500}, headers=headers).get_json()["goal"] == 4500
     response = client.patch(url, json={"goal": "muchas"}, headers=headers)
-    assert response.status_code == 422 and "goal" in response.get_json()["error"]["fields"]
+    assert response.status_code == 422 and "goal" in response.get_json()["fields"]
     assert client.delete(url, headers=headers).status_code == 204
 
 
@@ -159,12 +159,12 @@ def test_cohort_crud_and_trainer_visibility(
     }
     response = client.post("/api/v1/cohorts", json=body, headers=headers)
     assert response.status_code == 422
-    assert "end_date" in response.get_json()["error"]["fields"]
+    assert "end_date" in response.get_json()["fields"]
     response = client.post(
         "/api/v1/cohorts", json={**body, "course_id": "abc", "capacity": "x"}, headers=headers
     )
     assert response.status_code == 422
-    assert {"course_id", "capacity"} <= set(response.get_json()["error"]["fields"])
+    assert {"course_id", "capacity"} <= set(response.get_json()["fields"])
     body["end_date"] = "2022-05-31"
     response = client.post("/api/v1/cohorts", json=body, headers=headers)
     assert response.status_code == 201, response.get_json()
@@ -191,9 +191,9 @@ def test_sessions_api(client, admin, trainer, other_trainer, bearer, db):
     headers = bearer(trainer)
     response = client.post(url, json={"date": "2021-04-02", "hours": 3}, headers=headers)
     assert response.status_code == 422
-    assert "fuera de las fechas del grupo" in response.get_json()["error"]["fields"]["date"][0]
+    assert "fuera de las fechas del grupo" in response.get_json()["fields"]["date"][0]
     response = client.post(url, json={"date": "2021-03-02"}, headers=headers)
-    assert response.status_code == 422 and "hours" in response.get_json()["error"]["fields"]
+    assert response.status_code == 422 and "hours" in response.get_json()["fields"]
     response = client.post(
         url, json={"date": "2021-03-02", "hours": 3, "start_time": "08:00"}, headers=headers
     )
@@ -277,7 +277,7 @@ def test_wrong_json_types_are_a_422_naming_the_field(client, admin, bearer, cata
     before = {m: db.session.scalar(select(func.count()).select_from(m)) for m in (Site, Course)}
     response = client.post(url, json={field: value}, headers=bearer(admin))
     assert response.status_code == 422, response.get_json()
-    error = response.get_json()["error"]
+    error = response.get_json()
     assert error["fields"][field][0].startswith("Debe ser")
     assert {m: db.session.scalar(select(func.count()).select_from(m)) for m in (Site, Course)} \
         == before

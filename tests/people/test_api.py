@@ -9,6 +9,7 @@ from lms.attendance.models import Attendance
 from lms.auth.services import create_token
 from lms.people import services
 from tests import factories
+from tests.factories import PROBLEM_KEYS
 from tests.people.helpers import counts
 
 
@@ -60,7 +61,7 @@ def test_post_with_a_notice_other_than_the_current_one_is_422(client, admin, see
         "/api/v1/people", json=_payload(notice_version="1999-01"), headers=_headers(admin)
     )
     assert stale.status_code == 422
-    assert "El aviso de privacidad cambió" in stale.json["error"]["message"]
+    assert "El aviso de privacidad cambió" in stale.json["detail"]
     assert counts(db) == (0, 0, 0, 0)
     current = client.post(
         "/api/v1/people", json=_payload(notice_version="2024-01"), headers=_headers(admin)
@@ -76,7 +77,7 @@ def test_post_duplicate_document_is_422(client, admin, seeded, db):
         "/api/v1/people", json=_payload(document_number="AB 1234567"), headers=headers
     )
     assert response.status_code == 422
-    assert response.json["error"]["fields"] == {
+    assert response.json["fields"] == {
         "document_number": ["Ya existe una persona con ese documento."]
     }
     assert counts(db) == before
@@ -102,7 +103,7 @@ def test_post_bad_input_is_422_with_fields(client, admin, seeded, db, change, fi
     before = counts(db)
     response = client.post("/api/v1/people", json=_payload(**change), headers=_headers(admin))
     assert response.status_code == 422, response.json
-    error = response.json["error"]
+    error = response.json
     assert error["code"] == "invalid"
     assert any(message.lower() in m.lower() for m in error["fields"][field]), error
     assert counts(db) == before
@@ -120,7 +121,7 @@ def test_post_minor_with_guardian_is_accepted(client, admin, seeded, db):
 def test_non_json_body_is_400(client, admin, db):
     response = client.post("/api/v1/people", data="x", headers=_headers(admin))
     assert response.status_code == 400
-    assert set(response.json["error"]) == {"code", "message", "fields"}
+    assert set(response.json) == PROBLEM_KEYS
 
 
 def test_get_search_patch_and_delete_person(client, admin, seeded, db):
@@ -140,7 +141,7 @@ def test_get_search_patch_and_delete_person(client, admin, seeded, db):
     assert patched.json["first_names"] == "Ánderson"
     assert patched.json["sensitive"]["disability"] is True
     bad = client.patch(f"/api/v1/people/{person.id}", json={"zone": "norte"}, headers=headers)
-    assert bad.status_code == 422 and "zone" in bad.json["error"]["fields"]
+    assert bad.status_code == 422 and "zone" in bad.json["fields"]
     deleted = client.delete(f"/api/v1/people/{person.id}", headers=headers)
     assert deleted.status_code == 200
     assert deleted.json["first_names"] == "Persona anonimizada"
@@ -165,7 +166,7 @@ def test_enrollments_create_get_patch_delete(client, admin, db):
         json={"person_id": person.id, "cohort_id": cohort.id},
         headers=headers,
     )
-    assert again.status_code == 422 and "ya está inscrita" in again.json["error"]["message"]
+    assert again.status_code == 422 and "ya está inscrita" in again.json["detail"]
     listed = client.get(f"/api/v1/enrollments?cohort_id={cohort.id}", headers=headers).json
     assert [e["id"] for e in listed["items"]] == [enrollment_id]
     got = client.get(f"/api/v1/enrollments/{enrollment_id}", headers=headers).json
@@ -178,7 +179,7 @@ def test_enrollments_create_get_patch_delete(client, admin, db):
     wrong = client.patch(
         f"/api/v1/enrollments/{enrollment_id}", json={"status": "completo"}, headers=headers
     )
-    assert wrong.status_code == 422 and "status" in wrong.json["error"]["fields"]
+    assert wrong.status_code == 422 and "status" in wrong.json["fields"]
     assert client.delete(f"/api/v1/enrollments/{enrollment_id}", headers=headers).status_code == 204
     assert client.get(f"/api/v1/enrollments/{enrollment_id}", headers=headers).status_code == 404
 
@@ -192,7 +193,7 @@ def test_enrollment_without_consent_is_422(client, admin, db):
         headers=_headers(admin),
     )
     assert response.status_code == 422
-    assert "autorización de tratamiento de datos" in response.json["error"]["fields"]["consent"][0]
+    assert "autorización de tratamiento de datos" in response.json["fields"]["consent"][0]
     assert counts(db)[3] == before[3]
 
 
@@ -209,7 +210,7 @@ def test_enrollment_without_consent_is_422(client, admin, db):
 def test_enrollment_bad_fields_are_422(client, admin, db, payload, field):
     response = client.post("/api/v1/enrollments", json=payload, headers=_headers(admin))
     assert response.status_code == 422
-    assert field in response.json["error"]["fields"]
+    assert field in response.json["fields"]
 
 
 def test_enrollment_with_attendance_cannot_be_deleted(client, admin, db):
@@ -222,7 +223,7 @@ def test_enrollment_with_attendance_cannot_be_deleted(client, admin, db):
     db.session.flush()
     response = client.delete(f"/api/v1/enrollments/{enrollment.id}", headers=_headers(admin))
     assert response.status_code == 422
-    assert "ya tiene asistencia registrada" in response.json["error"]["message"]
+    assert "ya tiene asistencia registrada" in response.json["detail"]
     got = client.get(f"/api/v1/enrollments/{enrollment.id}", headers=_headers(admin)).json
     assert got["hours_credited"] == 4
 

@@ -54,9 +54,9 @@ def test_eight_simultaneous_registrations_create_one_person(committed, log_lines
     assert codes.count(201) == 1 and all(c in (409, 422) for c in codes if c != 201), codes
     for r in responses:
         if r.status_code != 201:
-            error = r.get_json()["error"]
-            assert error["message"] == "Ya existe una persona con ese documento."
-            assert error["fields"] == {"document_number": [error["message"]]}
+            error = r.get_json()
+            assert error["detail"] == "Ya existe una persona con ese documento."
+            assert error["fields"] == {"document_number": [error["detail"]]}
     with app.app_context():
         assert _db.session.scalar(select(func.count(Person.id))) == 1
     logged = log_lines()

@@ -39,7 +39,7 @@ def test_the_form_and_the_api_refuse_the_same_email(client, login, admin, seeded
         "/api/v1/people", json=payload, headers={"Authorization": f"Bearer {token}"}
     )
     assert response.status_code == 422
-    assert response.json["error"]["fields"]["email"] == ["Correo electrónico no válido."]
+    assert response.json["fields"]["email"] == ["Correo electrónico no válido."]
     assert counts(db) == (0, 0, 0, 0)
 
 
@@ -76,7 +76,7 @@ def test_the_api_explains_a_document_too_long_like_the_form(client, admin, seede
         headers={"Authorization": f"Bearer {token}"},
     )
     assert response.status_code == 422
-    assert response.json["error"]["fields"]["document_number"] == [
+    assert response.json["fields"]["document_number"] == [
         "El número de documento debe tener entre 3 y 20 caracteres."
     ]
 

@@ -62,5 +62,5 @@ def test_an_enrollment_with_a_document_cannot_be_deleted(client, admin, db):
     headers = {"Authorization": f"Bearer {create_token(admin, 'pruebas')}"}
     response = client.delete(f"/api/v1/enrollments/{enrollment.id}", headers=headers)
     assert response.status_code == 422
-    assert "documentos expedidos" in response.json["error"]["message"]
+    assert "documentos expedidos" in response.json["detail"]
     assert db.session.scalar(select(Enrollment.id).where(Enrollment.id == enrollment.id))
