@@ -30,6 +30,9 @@ class Config:
     #: The LTI tool's private keys (JWK files, rotated with `lms lti-rotate-key`); apart
     #: from the certificate keys so that either can be rotated alone.
     LTI_KEY_DIR = os.environ.get("LMS_LTI_KEY_DIR", str(INSTANCE / "lti-keys"))
+    #: Accept LMS URLs over plain http on this machine (127.0.0.1, localhost): a platform
+    #: under test. Off in production, where /lti/registro must not reach local services.
+    LTI_ALLOW_LOCAL_HTTP = os.environ.get("LMS_LTI_ALLOW_LOCAL_HTTP", "") == "1"
     #: Logo printed on certificates (PNG/JPEG); the bundled one is used when unset.
     CERT_LOGO_PATH = os.environ.get("LMS_CERT_LOGO", "")
     ISSUER_NAME = os.environ.get("LMS_ISSUER_NAME", "Alcaldía de San José de Cúcuta — Oficina TIC")
@@ -98,5 +101,6 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     BASE_URL = "http://localhost"
     TASK_QUEUE_IMMEDIATE = True
+    LTI_ALLOW_LOCAL_HTTP = True
     #: Kept in memory (flask_mailman's outbox); tests that read mail point it elsewhere.
     MAIL_BACKEND = "locmem"

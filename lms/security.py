@@ -15,7 +15,7 @@ from flask import Flask, current_app, request, session
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
-    "form-action 'self'; frame-ancestors {ancestors}"
+    "form-action 'self'{form_targets}; frame-ancestors {ancestors}"
 )
 PERMISSIONS = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 STATIC_ENDPOINTS = {"static", "bootstrap.static"}
@@ -34,6 +34,18 @@ def frameable(origins: Callable[[], list[str]]):
     return decorator
 
 
+def policy(ancestors: list[str], form_targets: list[str] = ()) -> str:
+    """The Content-Security-Policy for these framers and extra form targets (an LMS that
+    receives a deep-linking answer); a view may set it itself, the hook keeps it."""
+    extra = "".join(f" {t}" for t in form_targets)
+    return CSP.format(ancestors=" ".join(ancestors) or "'none'", form_targets=extra)
+
+
+def current_ancestors() -> list[str]:
+    """The origins allowed to frame the current response."""
+    return _ancestors()
+
+
 def _ancestors() -> list[str]:
     view = current_app.view_functions.get(request.endpoint or "")
     source = getattr(view, "frame_ancestors", None)
@@ -50,9 +62,7 @@ def install(app: Flask) -> None:
     def _headers(response):
         headers = response.headers
         ancestors = _ancestors()
-        headers.setdefault(
-            "Content-Security-Policy", CSP.format(ancestors=" ".join(ancestors) or "'none'")
-        )
+        headers.setdefault("Content-Security-Policy", policy(ancestors))
         if not ancestors:
             headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("X-Content-Type-Options", "nosniff")

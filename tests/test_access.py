@@ -164,6 +164,10 @@ ACCESS = {
     "lti.config_json": ("", True),
     "lti.home": ("", True),
     "lti.link": ("", False),
+    "lti.deep_link": ("", False),
+    "lti.roster": ("", False),
+    "lti.register_start": ("", True),
+    "lti.approve": ("A", False),
     "lti.learner": ("", True),
     "lti.platforms": ("A", False),
     "lti.platform_new": ("A", False),
@@ -180,7 +184,7 @@ PUBLIC_STATUS = {"certificates.download": 404, "certificates.resend": 404,
                  # The platform's login and launch without their parameters are refused (400);
                  # the LTI landing page answers only a session opened by a launch (403).
                  "lti.login": 400, "lti.launch": 400, "lti.home": 403,
-                 "lti.learner": 403}
+                 "lti.learner": 403, "lti.register_start": 400}
 # Notes on decisions the matrix pins down:
 # - trainers add sessions to their own cohorts (web and API) and change the status of
 #   their enrollments; they enroll only by exact document at a walk-in, and never delete (issue 9);
@@ -223,6 +227,7 @@ def world(db):
         "record_id": record.id,
         "request_id": 999999,
         "entry_id": 999999,
+        "platform_id": 999999,
         "token": "token-inexistente",
     }
     return users, tokens, args, indicator

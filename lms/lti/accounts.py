@@ -9,6 +9,7 @@ from sqlalchemy import select
 from lms.audit.services import record
 from lms.auth.models import Role, User
 from lms.auth.services import create_user
+from lms.courses.models import Cohort
 from lms.extensions import db
 from lms.lti import learners
 from lms.lti.launch import LTI, Launch
@@ -89,6 +90,11 @@ def admit(launch: Launch) -> tuple[Account, User | None, Context | None]:
         "context": context.id if context else None,
     })
     return account, user, context
+
+
+def cohort_by_code(code: str | None) -> Cohort | None:
+    """The cohort a deep-linked launch names (its custom ``cohort``), if it exists."""
+    return db.session.scalar(select(Cohort).where(Cohort.code == code)) if code else None
 
 
 def return_origin(launch: Launch) -> str | None:

@@ -4,7 +4,7 @@ from flask import Blueprint
 
 from lms.certificates.blueprint import PORTAL_LIMIT
 from lms.extensions import csrf, limiter
-from lms.lti import admin_views, frame, framed_views, views
+from lms.lti import admin_views, frame, framed_views, registration_views, views
 
 bp = Blueprint("lti", __name__)
 bp.record_once(lambda state: frame.install(state.app))
@@ -17,11 +17,19 @@ bp.add_url_rule("/lti/launch", "launch", csrf.exempt(views.launch), methods=["PO
 bp.add_url_rule("/lti/jwks", "jwks", views.jwks)
 bp.add_url_rule("/lti/config.json", "config_json", views.config_json)
 bp.add_url_rule("/lti/inicio", "home", views.home)
+bp.add_url_rule("/lti/enlace-profundo", "deep_link", framed_views.deep_link,
+                methods=["GET", "POST"])
 bp.add_url_rule("/lti/enlazar", "link", framed_views.link, methods=["GET", "POST"])
 # The one-time match by document and birth date: the citizen portal's limits.
 bp.add_url_rule("/lti/mi-avance", "learner",
                 limiter.limit(PORTAL_LIMIT, methods=["POST"])(framed_views.learner),
                 methods=["GET", "POST"])
+bp.add_url_rule("/lti/participantes", "roster", framed_views.roster, methods=["POST"])
+# Dynamic Registration: an LMS opens it once per registration; each one writes a row.
+bp.add_url_rule("/lti/registro", "register_start",
+                limiter.limit("10 per minute")(registration_views.start))
+bp.add_url_rule("/admin/lti/<int:platform_id>/aprobar", "approve", registration_views.approve,
+                methods=["POST"])
 bp.add_url_rule("/admin/lti", "platforms", admin_views.index)
 bp.add_url_rule("/admin/lti/notas", "failed_grades", admin_views.failed_grades)
 bp.add_url_rule("/admin/lti/nueva", "platform_new", admin_views.new, methods=["GET", "POST"])

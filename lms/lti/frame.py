@@ -15,6 +15,7 @@ from flask_login import login_user
 
 from lms.auth import sessions
 from lms.lti import platforms
+from lms.lti.deep_linking import COHORT_PARAM, settings_of
 from lms.lti.launch import LOGIN_MINUTES, STATE_COOKIE
 from lms.security import FRAME_SESSION_KEY
 
@@ -47,6 +48,12 @@ def launch_data() -> dict:
     return session.get(LTI_KEY) or {}
 
 
+def roster_offered() -> bool:
+    """Whether the page is seen by an instructor launched from an LMS course."""
+    data = launch_data()
+    return data.get("role") == "instructor" and bool(data.get("context"))
+
+
 class FramedSessionInterface(SecureCookieSessionInterface):
     """Signed cookie sessions, cross-site-capable for LTI sessions."""
 
@@ -64,14 +71,22 @@ class FramedSessionInterface(SecureCookieSessionInterface):
 
 
 def install(app: Flask) -> None:
-    """Use the framed session interface."""
+    """Use the framed session interface; offer the roster import in the menu of a framed
+    instructor (templates name their own ``session`` variables, so a function asks)."""
     app.session_interface = FramedSessionInterface()
+    app.jinja_env.globals["lti_roster_offered"] = roster_offered
 
 
 def set_state_cookie(response, state: str) -> None:
     """Bind a login's state to this browser (sent back on the platform's cross-site POST)."""
     response.set_cookie(STATE_COOKIE + state, state, max_age=LOGIN_MINUTES * 60, secure=True,
                         httponly=True, samesite="None", partitioned=True, path="/lti/")
+
+
+def cohort_code(launch) -> str | None:
+    """The cohort a deep-linked resource link names (custom parameter), if any."""
+    value = (launch.claim("custom") or {}).get(COHORT_PARAM)
+    return str(value)[:40] if value else None
 
 
 def start(launch, account, user, context, return_origin: str | None) -> None:
@@ -90,4 +105,8 @@ def start(launch, account, user, context, return_origin: str | None) -> None:
         "context": context.id if context else None,
         "role": "instructor" if user is not None else "learner",
         "message_type": launch.message_type,
+        "deployment": launch.deployment_id,
+        "cohort": cohort_code(launch),
     }
+    if launch.message_type == "LtiDeepLinkingRequest":
+        session[LTI_KEY]["deep_link"] = settings_of(launch.claims)

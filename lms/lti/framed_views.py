@@ -1,15 +1,18 @@
 """Pages inside the LMS frame: the instructor links the course to a cohort, the learner
 sees their own record (rules in blueprint.py)."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from lms import security
 from lms.auth.models import Role
 from lms.extensions import db
-from lms.lti import learners, linking
+from lms.lti import deep_linking, learners, linking
+from lms.lti import roster as roster_import
 from lms.lti.forms import LinkForm, MatchForm, NewCohortForm
 from lms.lti.frame import launch_data, launched
 from lms.lti.models import Account, Context
+from lms.lti.platforms import origin
 from lms.people.models import Person
 from lms.web import attempt, requires
 
@@ -64,3 +67,43 @@ def learner():
         "lti/learner.html", person=person,
         progress=learners.progress(person, context.cohort_id if context else None),
         documents=learners.documents(person))
+
+
+@requires(Role.TRAINER)
+@launched("instructor")
+def deep_link():
+    """Deep Linking: pick the cohort the LMS link will open, and hand it to the platform."""
+    data = launch_data()
+    settings = data.get("deep_link") or {}
+    if not settings.get("return_url"):
+        return render_template("lti/error.html", message=(
+            "La plataforma no pidió un enlace (deep linking).")), 400
+    cohorts = linking.cohorts_to_pick(current_user)
+    form = LinkForm(cohorts=cohorts)
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            token = deep_linking.answer(data["platform"], data["deployment"], settings,
+                                        form.cohort_id.data, current_user)
+        if done:
+            response = make_response(render_template(
+                "lti/deep_link_return.html", url=settings["return_url"], token=token))
+            response.headers["Content-Security-Policy"] = security.policy(
+                security.current_ancestors(), [origin(settings["return_url"])])
+            return response
+    status = 422 if request.method == "POST" else 200
+    return render_template("lti/deep_link.html", form=form, cohorts=cohorts), status
+
+
+@requires(Role.TRAINER)
+@launched("instructor")
+def roster():
+    """NRPS: import the LMS course's learners into the linked cohort."""
+    context = _context()
+    if context is None or not context.cohort_id:
+        return redirect(url_for("lti.home"))
+    result = None
+    with attempt() as done:
+        result = roster_import.import_roster(context)
+    if not done:
+        return redirect(url_for("courses.cohort", cohort_id=context.cohort_id))
+    return render_template("lti/roster.html", result=result, context=context)

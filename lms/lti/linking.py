@@ -19,11 +19,17 @@ def cohorts_to_pick(user) -> list[Cohort]:
                                    .order_by(Cohort.start_date.desc(), Cohort.id.desc())))
 
 
-def link(context: Context, cohort_id, user) -> Cohort:
-    """Open ``context`` on the cohort ``cohort_id``, which ``user`` must manage."""
+def managed_cohort(cohort_id, user) -> Cohort:
+    """The cohort ``cohort_id`` if ``user`` manages it, else a ValidationError on the field."""
     cohort = db.session.get(Cohort, cohort_id) if isinstance(cohort_id, int) else None
     if cohort is None or not policy.can_manage_cohort(user, cohort):
         raise ValidationError("Elija uno de sus grupos.", field="cohort_id")
+    return cohort
+
+
+def link(context: Context, cohort_id, user) -> Cohort:
+    """Open ``context`` on the cohort ``cohort_id``, which ``user`` must manage."""
+    cohort = managed_cohort(cohort_id, user)
     context.cohort_id = cohort.id
     db.session.flush()
     record("lti_link", context, {"cohort_id": cohort.id})

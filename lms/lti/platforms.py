@@ -2,13 +2,14 @@
 
 from urllib.parse import urlsplit
 
+from flask import current_app
 from sqlalchemy import select
 
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.lti.models import Deployment, Platform
 
-#: Hosts allowed over plain http (a platform on the same machine, tests).
+#: Hosts allowed over plain http when LTI_ALLOW_LOCAL_HTTP is on (a platform under test).
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 URL_FIELDS = {
     "issuer": "emisor (issuer)",
@@ -22,7 +23,7 @@ def check_url(value: str, field: str) -> str:
     """``value`` if it is an https URL (http only on this machine), else a ValidationError."""
     value = (value or "").strip()
     parts = urlsplit(value)
-    local = parts.hostname in LOCAL_HOSTS
+    local = parts.hostname in LOCAL_HOSTS and current_app.config.get("LTI_ALLOW_LOCAL_HTTP")
     if parts.scheme not in ("https", "http") or not parts.hostname or (
         parts.scheme == "http" and not local
     ):

@@ -57,8 +57,13 @@ def home():
     if not data:
         return render_template("lti/error.html", message=(
             "Esta página se abre desde la plataforma de aprendizaje (LMS).")), 403
+    if data.get("deep_link") and data["role"] == "instructor":
+        return redirect(url_for("lti.deep_link"))
     if data["role"] == "learner":
         return redirect(url_for("lti.learner"))
+    cohort = accounts.cohort_by_code(data.get("cohort"))
+    if cohort is not None:
+        return redirect(url_for("courses.cohort", cohort_id=cohort.id))
     context = db.session.get(Context, data["context"]) if data.get("context") else None
     if context is not None and context.cohort_id:
         return redirect(url_for("courses.cohort", cohort_id=context.cohort_id))

@@ -29,7 +29,7 @@ class Platform:
     """The platform: registration values, users, and what its services received."""
 
     def __init__(self, tool_base: str, client_id: str = "cliente-123",
-                 deployment_id: str = "dep-1"):
+                 deployment_id: str = "dep-1", host: str = "127.0.0.1"):
         self.key = RSAKey.generate_key(2048, parameters={"alg": "RS256", "use": "sig"},
                                        private=True)
         self.kid = self.key.thumbprint()
@@ -45,8 +45,11 @@ class Platform:
         self.tokens_issued = 0
         self.fail_scores = 0  # answer 500 to this many score posts
         self.members: list[dict] = []
+        self.registrations: list[dict] = []
+        self.registration_auth: str | None = None
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        self.base = f"http://127.0.0.1:{self.server.server_port}"
+        # ``host="localhost"`` puts the platform on another site than a tool on 127.0.0.1.
+        self.base = f"http://{host}:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     # Registration values, as an LMS shows them to its admin.
@@ -151,6 +154,14 @@ def _handler(platform: Platform):
             query = {k: v[0] for k, v in parse_qs(url.query).items()}
             if url.path == "/jwks":
                 return self._send(200, platform.jwks())
+            if url.path == "/.well-known/openid-configuration":
+                return self._send(200, {
+                    "issuer": platform.issuer, "authorization_endpoint": platform.base + "/auth",
+                    "token_endpoint": platform.base + "/token", "jwks_uri": platform.base + "/jwks",
+                    "registration_endpoint": platform.base + "/register",
+                    "scopes_supported": ["openid", *SCOPES],
+                    "https://purl.imsglobal.org/spec/lti-platform-configuration": {
+                        "product_family_code": "moodle", "version": "4.3"}})
             if url.path == "/auth":
                 token = platform.authorize(query)
                 page = (f'<!doctype html><html lang="es"><head><title>Plataforma</title></head>'
@@ -185,6 +196,13 @@ def _handler(platform: Platform):
         def do_POST(self):  # noqa: N802
             url = urlsplit(self.path)
             body = self._body()
+            if url.path == "/register":
+                platform.registration_auth = self.headers.get("Authorization")
+                platform.registrations.append(json.loads(body))
+                return self._send(200, {
+                    "client_id": platform.client_id, **platform.registrations[-1],
+                    "https://purl.imsglobal.org/spec/lti-tool-configuration": {
+                        "deployment_id": platform.deployment_id}})
             if url.path == "/token":
                 form = {k: v[0] for k, v in parse_qs(body.decode()).items()}
                 assert form["grant_type"] == "client_credentials"

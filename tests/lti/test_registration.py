@@ -61,3 +61,11 @@ def test_admin_form_keeps_the_input_and_names_the_field(client, login, admin, db
     assert "JWKS URL" in body and "debe ser una URL https" in body
     assert 'value="10000000000001"' in body
     assert db.session.scalar(select(func.count()).select_from(Platform)) == 0
+
+
+def test_local_http_urls_only_when_allowed(app, runner, db, monkeypatch):
+    local = [a.replace("https://moodle.ejemplo.edu.co", "http://127.0.0.1:8081") for a in ARGS]
+    monkeypatch.setitem(app.config, "LTI_ALLOW_LOCAL_HTTP", False)
+    assert runner.invoke(args=local).exit_code == 1
+    monkeypatch.setitem(app.config, "LTI_ALLOW_LOCAL_HTTP", True)
+    assert runner.invoke(args=local).exit_code == 0

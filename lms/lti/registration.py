@@ -1,0 +1,78 @@
+"""LTI Dynamic Registration 1.0: the LMS opens our registration URL with its OpenID
+configuration and a one-time token; we register ourselves with it and keep the platform
+waiting for an admin's approval before any launch is accepted."""
+
+import json
+
+from flask import current_app
+
+from lms.errors import ValidationError
+from lms.lti import platforms
+from lms.lti.accounts import TOOL_SCOPES
+from lms.lti.models import Platform
+from lms.lti.platform_keys import fetch_json
+
+PLATFORM_CONFIG = "https://purl.imsglobal.org/spec/lti-platform-configuration"
+TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
+
+
+def tool_registration(base: str, scopes: list[str]) -> dict:
+    """The client registration the tool sends to the platform."""
+    host = base.split("://", 1)[1].split("/", 1)[0]
+    return {
+        "application_type": "web", "response_types": ["id_token"],
+        "grant_types": ["implicit", "client_credentials"],
+        "initiate_login_uri": f"{base}/lti/login", "redirect_uris": [f"{base}/lti/launch"],
+        "client_name": "Formación TIC Cúcuta", "jwks_uri": f"{base}/lti/jwks",
+        "token_endpoint_auth_method": "private_key_jwt", "scope": " ".join(scopes),
+        TOOL_CONFIG: {
+            "domain": host, "target_link_uri": f"{base}/lti/launch",
+            "claims": ["iss", "sub", "name"],
+            "messages": [{"type": "LtiDeepLinkingRequest", "target_link_uri":
+                          f"{base}/lti/launch", "label": "Asistencia y certificado del grupo"}],
+            "custom_parameters": {},
+        },
+    }
+
+
+def register(openid_configuration: str, registration_token: str | None) -> Platform:
+    """Register with the platform whose configuration URL the LMS gave; pending approval."""
+    url = platforms.check_url(openid_configuration, "openid_configuration")
+    try:
+        status, config, _ = fetch_json(url)
+    except Exception as exc:  # network errors: a clear message, nothing written
+        raise ValidationError("No se pudo leer la configuración de la plataforma.") from exc
+    issuer = str(config.get("issuer") or "")
+    if status != 200 or not issuer or not url.startswith(issuer.rstrip("/")):
+        raise ValidationError("La configuración de la plataforma no es válida (issuer).")
+    offered = set(config.get("scopes_supported") or TOOL_SCOPES)
+    body = tool_registration(current_app.config["BASE_URL"],
+                             [s for s in TOOL_SCOPES if s in offered])
+    headers = {"Content-Type": "application/json", "Accept": "application/json"}
+    if registration_token:
+        headers["Authorization"] = f"Bearer {registration_token}"
+    try:
+        status, answer, _ = fetch_json(platforms.check_url(
+            str(config.get("registration_endpoint") or ""), "registration_endpoint"),
+            data=json.dumps(body).encode(), headers=headers)
+    except ValidationError:
+        raise
+    except Exception as exc:
+        raise ValidationError("La plataforma no respondió al registro.") from exc
+    client_id = answer.get("client_id") if status in (200, 201) else None
+    if not client_id:
+        raise ValidationError(f"La plataforma rechazó el registro (HTTP {status}).")
+    deployment = (answer.get(TOOL_CONFIG) or {}).get("deployment_id")
+    product = (config.get(PLATFORM_CONFIG) or {}).get("product_family_code") or ""
+    return platforms.register(
+        issuer=issuer, client_id=str(client_id), deployment_ids=[str(deployment or "1")],
+        auth_login_url=str(config.get("authorization_endpoint") or ""),
+        token_url=str(config.get("token_endpoint") or ""),
+        jwks_url=str(config.get("jwks_uri") or ""), name=str(product), approved=False)
+
+
+def approve(platform: Platform) -> None:
+    """Accept launches from a dynamically registered platform."""
+    if platform.approved:
+        raise ValidationError("La plataforma ya estaba aprobada.")
+    platform.approved = True
