@@ -88,6 +88,8 @@ ACCESS = {
     "certificates.start_batch": ("A", False),
     "certificates.job": ("A", False),
     "certificates.signer": ("A", False),
+    "certificates.request_job_file": ("A", False),
+    "certificates.job_file": ("A", False),
     "certificates.job_status": ("A", False),
     "certificates.portal": ("", True),
     "certificates.download": ("", True),
@@ -229,15 +231,19 @@ def world(db):
         "entry_id": 999999,
         "platform_id": 999999,
         "token": "token-inexistente",
+        "kind": "zip",
     }
     return users, tokens, args, indicator
 
 
 def _job(db, user):
-    from lms.certificates.models import IssueJob
+    from lms.certificates.models import IssueJob, IssueJobFile
+    from lms.timeutil import utcnow
 
-    job = IssueJob(created_by_id=user.id)
+    job = IssueJob(created_by_id=user.id, state="done")
     db.session.add(job)
+    db.session.flush()
+    db.session.add(IssueJobFile(job_id=job.id, kind="zip", content=b"PK", ready_at=utcnow()))
     return job
 
 

@@ -34,6 +34,10 @@ bp.add_url_rule("/admin/certificados/firma", "signer", signer_views.signer,
 bp.add_url_rule("/admin/certificados/lotes", "start_batch", views.start_batch, methods=["POST"])
 bp.add_url_rule("/admin/certificados/lotes/<int:job_id>", "job", views.job)
 bp.add_url_rule("/admin/certificados/lotes/<int:job_id>.json", "job_status", views.job_status)
+bp.add_url_rule("/admin/certificados/lotes/<int:job_id>/archivo", "request_job_file",
+                views.request_job_file, methods=["POST"])
+bp.add_url_rule("/admin/certificados/lotes/<int:job_id>/archivo.<kind>",
+                "job_file", views.job_file)
 bp.add_url_rule("/admin/certificados/<code:code>", "detail", views.detail)
 bp.add_url_rule("/admin/certificados/<code:code>/pdf", "pdf", views.pdf)
 bp.add_url_rule("/admin/certificados/<code:code>/revocar", "revoke", views.revoke,

@@ -5,7 +5,17 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, Numeric, String, Text, and_, text
+from sqlalchemy import (
+    ForeignKey,
+    Index,
+    LargeBinary,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    text,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from sqlalchemy.sql.expression import ColumnElement
@@ -174,3 +184,24 @@ class Signer(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: The admin who set it.
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class IssueJobFile(db.Model):
+    """A batch's documents in one file, built in the background: a ZIP of the PDFs, or one
+    merged PDF for printing. One per batch and kind (a second request finds this one)."""
+
+    __tablename__ = "issue_job_files"
+    __table_args__ = (UniqueConstraint("job_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The batch.
+    job_id: Mapped[int] = mapped_column(ForeignKey("issue_jobs.id", ondelete="CASCADE"))
+    #: zip (one PDF per document) or pdf (every document in one file, to print).
+    kind: Mapped[str] = mapped_column(String(3))
+    #: The file; empty while it is being built.
+    content: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    #: How many documents it holds.
+    documents: Mapped[int] = mapped_column(default=0)
+    #: When it was asked for, and when it was ready (UTC).
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    ready_at: Mapped[datetime | None]

@@ -3,16 +3,16 @@
 URLs are in blueprint.py; the public pages are in public_views.py.
 """
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from lms.audit.models import AuditEntry
 from lms.auth.models import Role
-from lms.certificates import issue, jobs, lifecycle
+from lms.certificates import bundles, issue, jobs, lifecycle
 from lms.certificates.codes import normalize
 from lms.certificates.forms import BatchForm, CorrectForm, IssueForm, RevokeForm
-from lms.certificates.models import Certificate, IssueJob
+from lms.certificates.models import Certificate, IssueJob, IssueJobFile
 from lms.certificates.responses import pdf_response
 from lms.courses.models import Cohort, Course, Enrollment
 from lms.extensions import db
@@ -91,7 +91,33 @@ def start_batch():
 @loads("job_id", IssueJob)
 def job(job: IssueJob):
     """Progress page of a batch (polls the JSON below)."""
-    return render_template("certificates/job.html", job=job, progress=jobs.progress(job))
+    return render_template("certificates/job.html", job=job, progress=jobs.progress(job),
+                           files=bundles.files(job), kinds=bundles.KINDS)
+
+
+@requires(Role.ADMIN)
+@loads("job_id", IssueJob)
+def request_job_file(job: IssueJob):
+    """Ask for the batch's documents as a ZIP or one PDF, built in the background."""
+    with attempt() as done:
+        bundles.request(job, request.form.get("kind", ""))
+    if done:
+        flash("El archivo se está preparando; aparecerá aquí cuando esté listo.", "success")
+    return redirect(url_for(".job", job_id=job.id))
+
+
+@requires(Role.ADMIN)
+@loads("job_id", IssueJob)
+def job_file(job: IssueJob, kind: str):
+    """Download a batch's ZIP or merged PDF once it is ready."""
+    found = bundles.files(job).get(kind)
+    if found is None or found.ready_at is None:
+        abort(404, "El archivo del lote no está listo; pídalo en la página del lote.")
+    content = db.session.scalar(select(IssueJobFile.content).filter_by(id=found.id))
+    mimetype = "application/zip" if kind == "zip" else "application/pdf"
+    return Response(content, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="lote-{job.id}.{kind}"',
+        "Cache-Control": "private, no-store"})
 
 
 @requires(Role.ADMIN)

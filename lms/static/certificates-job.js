@@ -14,7 +14,10 @@
         bar.value = j.total ? j.done : (j.state === "done" ? 1 : 0);
         text.textContent = j.done + " / " + j.total + " · " + (labels[j.state] || j.state) +
           (j.error ? " · " + j.error : "");
-        if (j.state !== "done" && j.state !== "failed") setTimeout(tick, 1000);
+        if (j.state === "done") {
+          var files = document.getElementById("job-files");
+          if (files) files.hidden = false;
+        } else if (j.state !== "failed") setTimeout(tick, 1000);
       })
       .catch(function () { setTimeout(tick, 3000); });
   }

@@ -28,6 +28,13 @@ def test_batch_issue_shows_its_progress_page(live_server, live_app, page):
     page.wait_for_url("**/admin/certificados/lotes/*")
     expect(page.get_by_role("status")).to_have_text("3 / 3 · terminado")
     assert_accessible(page)
+    # The finished batch as one PDF for printing, built in the background.
+    page.get_by_role("button", name="Preparar: Un solo PDF para imprimir").click()
+    expect(page.get_by_text("El archivo se está preparando")).to_be_visible()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Descargar: Un solo PDF para imprimir").click()
+    assert info.value.suggested_filename.endswith(".pdf")
+    assert_accessible(page)
 
 
 def test_admin_retries_a_failed_task(live_server, live_app, page, tmp_path, monkeypatch):
