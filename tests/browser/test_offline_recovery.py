@@ -178,3 +178,29 @@ def test_a_site_that_never_connects_exports_and_an_admin_imports_once(
     expect(page.locator("#pending")).to_have_text("0 sin sincronizar", timeout=20_000)
     assert _count(live_app, Attendance) == 4
     assert _count(live_app, OfflineMark, OfflineMark.via == "import") == 4
+
+
+def test_a_refused_walk_in_stays_queued_until_the_trainer_fixes_it(live_server, live_app,
+                                                                   phone):  # noqa: F811
+    from tests import factories
+    from tests.browser.test_offline_app import fill_walk_in
+
+    page, session_id, _ids = _offline_roster(live_server, live_app, phone, size=2)
+    fill_walk_in(page, "CC", "1090777333", "Yorgelis", "Contreras", "1995-04-03")
+    with live_app.app_context():  # the office publishes a new notice meanwhile
+        factories.notice(version="2026-nuevo")
+        _db.session.commit()
+    _go_online(page, phone)
+    errors = page.locator("#errors-list > li")
+    expect(errors).to_have_count(1, timeout=20_000)
+    expect(errors).to_contain_text("El aviso de privacidad cambió")
+    expect(page.locator("#pending")).to_have_text("1 sin sincronizar")
+    assert_accessible(page)
+    errors.get_by_role("button", name="Corregir").click()
+    expect(page.locator("#w-notice-version")).to_have_text("(versión 2026-nuevo)")
+    page.get_by_label("La persona leyó el aviso").check()
+    page.get_by_role("button", name="Inscribir y marcar presente").click()
+    page.get_by_role("button", name="Sincronizar").click()
+    expect(page.locator("#pending")).to_have_text("0 sin sincronizar", timeout=20_000)
+    expect(errors).to_have_count(0)
+    assert _count(live_app, Attendance) == 1
