@@ -171,6 +171,7 @@ ACCESS = {
     "lti.register_start": ("", True),
     "lti.approve": ("A", False),
     "lti.learner": ("", True),
+    "lti.learner_register": ("", True),
     "lti.platforms": ("A", False),
     "lti.platform_new": ("A", False),
     "lti.failed_grades": ("A", False),
@@ -186,7 +187,7 @@ PUBLIC_STATUS = {"certificates.download": 404, "certificates.resend": 404,
                  # The platform's login and launch without their parameters are refused (400);
                  # the LTI landing page answers only a session opened by a launch (403).
                  "lti.login": 400, "lti.launch": 400, "lti.home": 403,
-                 "lti.learner": 403, "lti.register_start": 400}
+                 "lti.learner": 403, "lti.learner_register": 403, "lti.register_start": 400}
 # Notes on decisions the matrix pins down:
 # - trainers add sessions to their own cohorts (web and API) and change the status of
 #   their enrollments; they enroll only by exact document at a walk-in, and never delete (issue 9);

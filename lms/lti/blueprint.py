@@ -30,6 +30,9 @@ bp.add_url_rule("/lti/registro", "register_start",
                 limiter.limit("10 per minute")(registration_views.start))
 bp.add_url_rule("/admin/lti/<int:platform_id>/aprobar", "approve", registration_views.approve,
                 methods=["POST"])
+bp.add_url_rule("/lti/registrarme", "learner_register",
+                limiter.limit(PORTAL_LIMIT, methods=["POST"])(framed_views.learner_register),
+                methods=["GET", "POST"])
 bp.add_url_rule("/admin/lti", "platforms", admin_views.index)
 bp.add_url_rule("/admin/lti/notas", "failed_grades", admin_views.failed_grades)
 bp.add_url_rule("/admin/lti/nueva", "platform_new", admin_views.new, methods=["GET", "POST"])

@@ -13,6 +13,8 @@ from lms.lti.forms import LinkForm, MatchForm, NewCohortForm
 from lms.lti.frame import launch_data, launched
 from lms.lti.models import Account, Context
 from lms.lti.platforms import origin
+from lms.people.consent import current_notice
+from lms.people.forms import RegisterForm
 from lms.people.models import Person
 from lms.web import attempt, requires
 
@@ -107,3 +109,22 @@ def roster():
     if not done:
         return redirect(url_for("courses.cohort", cohort_id=context.cohort_id))
     return render_template("lti/roster.html", result=result, context=context)
+
+
+@launched("learner")
+def learner_register():
+    """A learner with no person record registers, with consent (the registration form)."""
+    account = db.session.get(Account, launch_data()["account"])
+    if account.person_id:
+        return redirect(url_for("lti.learner"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        with attempt(form) as done:
+            learners.register_self(account, form.registration())
+        if done:
+            return redirect(url_for("lti.learner"))
+    notice = current_notice()
+    form.notice_version.data = notice.version
+    status = 422 if request.method == "POST" else 200
+    return render_template("people/register.html", form=form, notice=notice, existing=None,
+                           cohort=None), status

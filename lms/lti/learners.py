@@ -17,6 +17,7 @@ from lms.lti.grades import attendance_pct, queue_for
 from lms.lti.models import Account
 from lms.people.documents import normalize_document
 from lms.people.models import Person
+from lms.people.services import DUPLICATE, register_person
 
 #: Custom claim keys an LMS may send (Moodle/Canvas custom parameters).
 DOCUMENT_TYPE_KEYS = ("document_type", "tipo_documento")
@@ -54,6 +55,20 @@ def match_by_document(account: Account, document_type: str, number: str,
     if person is None or person.birth_date != birth_date:
         raise ValidationError(NOT_FOUND)
     _link(account, person, "document")
+    return person
+
+
+def register_self(account: Account, registration: dict) -> Person:
+    """Register the learner (the registration form's rules and consent) and link them."""
+    try:
+        person = register_person(channel="form", **registration)
+    except ValidationError as exc:
+        if exc.message == DUPLICATE:
+            raise ValidationError("Ese documento ya está registrado: identifíquese con su "
+                                  "fecha de nacimiento.", field="document_number") from exc
+        raise
+    db.session.flush()
+    _link(account, person, "registration")
     return person
 
 

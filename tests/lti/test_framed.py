@@ -110,3 +110,22 @@ def test_learner_pages_need_a_learner_launch(client, db, registered):
     assert client.get("/lti/mi-avance").status_code == 403
     fresh = client.application.test_client()
     assert fresh.get("/lti/mi-avance").status_code == 403
+
+
+def test_learner_without_a_record_registers_with_consent(client, db, registered):
+    from lms.people.models import Consent
+    from tests.people.helpers import form_data
+
+    factories.notice(version="2024-01")
+    launch(client, registered, "estudiante")
+    page = client.get("/lti/registrarme")
+    assert page.status_code == 200 and "Aviso de privacidad" in page.get_data(as_text=True)
+    no_consent = client.post("/lti/registrarme", data=form_data(consent=None, area=None,
+                                                                notice_version="2024-01"))
+    assert no_consent.status_code == 422
+    assert db.session.scalar(select(Account.person_id)) is None
+    done = client.post("/lti/registrarme", data=form_data(area=None, notice_version="2024-01"))
+    assert done.status_code == 302, done.get_data(as_text=True)
+    person_id = db.session.scalar(select(Account.person_id))
+    assert db.session.scalar(select(Consent).where(Consent.person_id == person_id)) is not None
+    assert "Mi avance" in client.get("/lti/mi-avance").get_data(as_text=True)
