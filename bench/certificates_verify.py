@@ -27,7 +27,6 @@ import argparse
 import http.client
 import os
 import random
-import re
 import shutil
 import signal
 import statistics
@@ -43,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import certificates_issue as builder  # noqa: E402
+import load_tools  # noqa: E402
 
 PG_URL = builder.PG_URL
 CONNECTIONS = 32
@@ -112,18 +112,8 @@ def _build(tmp: str) -> list[str]:
 
 
 def _serve(module: str, port: int, tmp: str, env: dict) -> subprocess.Popen:
-    cmd = [str(ROOT / ".venv/bin/gunicorn"), "--pythonpath", f"{tmp},{ROOT}", *GUNICORN,
-           f"127.0.0.1:{port}", f"{module}:app"]
-    proc = subprocess.Popen(cmd, env=env, cwd=tmp, start_new_session=True)
-    for _ in range(100):
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            conn.request("GET", "/")
-            conn.getresponse().read()
-            return proc
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"gunicorn did not start on {port}")
+    return load_tools.serve(module, port, tmp, {**env, "PYTHONPATH": f"{tmp}:{ROOT}"},
+                            GUNICORN[:-1])
 
 
 def _wrk(port: int, paths: list[str], seconds: int, tmp: str) -> tuple[float, float]:
@@ -131,15 +121,7 @@ def _wrk(port: int, paths: list[str], seconds: int, tmp: str) -> tuple[float, fl
     quoted = ", ".join(f'"{p}"' for p in paths)
     script.write_text(f"local paths = {{{quoted}}}\nrequest = function()\n"
                       "  return wrk.format('GET', paths[math.random(#paths)])\nend\n")
-    out = subprocess.run(["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency", "-s",
-                          str(script), f"http://127.0.0.1:{port}"],
-                         capture_output=True, text=True, check=True).stdout
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    value, unit = re.search(r"99%\s+([\d.]+)(us|ms|s)", out).groups()
-    p99 = float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-    if "Non-2xx" in out:
-        raise RuntimeError(f"errors during the run:\n{out}")
-    return rps, p99
+    return load_tools.run_wrk(port, script, seconds)
 
 
 def _python_load(port: int | list[int], paths: list[str], total: int) -> tuple[float, float]:
