@@ -81,6 +81,7 @@ def register_extensions(app: Flask) -> None:
     from lms.auth import services as auth_services
     from lms.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
 
+    database.pool_options(app)
     db.init_app(app)
     database.configure(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))

@@ -22,8 +22,14 @@ class Config:
 
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url()
+    #: Database connections each process keeps: one per gunicorn thread (deploy/ runs 16),
+    #: so no thread waits for one and no request opens a new PostgreSQL session.
+    DB_POOL_SIZE = int(os.environ.get("LMS_DB_POOL_SIZE", "16"))
     # Errors never carry SQL parameters: they would put personal data in the logs.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+    # No pre-ping (a round trip per request); connections are recycled every 30 min
+    # instead, and a connection PostgreSQL dropped fails one request and empties the pool.
+    # (lms/database.py adds the pool settings for PostgreSQL.)
+    SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True}
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
     #: Private ES256 keys for certificates; generated on first signing, never committed.
     SIGNING_KEY_DIR = os.environ.get("LMS_SIGNING_KEY_DIR", str(INSTANCE / "keys"))
@@ -68,7 +74,9 @@ class Config:
     #: Offline marks against a mark changed on the server meanwhile: "later" (the later
     #: mark by the time it was made wins, the office's rule), "server" or "device".
     OFFLINE_CONFLICT_RULE = os.environ.get("LMS_OFFLINE_CONFLICT_RULE", "later")
-    RATELIMIT_HEADERS_ENABLED = True
+    #: No X-RateLimit-* headers: each would cost the limiter more round trips to its
+    #: storage on every public request; a refused client still gets 429 with Retry-After.
+    RATELIMIT_HEADERS_ENABLED = False
     BABEL_DEFAULT_LOCALE = "es_CO"
     #: Catalogs from `pybabel compile -d translations` (see README), at the repository root.
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")

@@ -107,6 +107,31 @@ def unique(message: str, field: str):
         raise ValidationError(message, field, status=409) from None
 
 
+def read_once(statement):
+    """The first row of one read, in one round trip on PostgreSQL: on an autocommit
+    connection of the pool, so no BEGIN before it, no ROLLBACK after it and no session.
+
+    For public lookups that read committed rows and write nothing; each sees every commit
+    made before it, by any worker. Elsewhere (SQLite, the tests' bound session) the
+    request's session runs it.
+    """
+    bind = db.session.get_bind()
+    if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
+        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            return conn.execute(statement).first()
+    return db.session.execute(statement).first()
+
+
+def pool_options(app: Flask) -> None:
+    """Size PostgreSQL's pool to the threads (DB_POOL_SIZE), without pre-ping."""
+    url = str(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
+    if url.startswith("postgresql"):
+        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("pool_size", app.config["DB_POOL_SIZE"])
+        options.setdefault("max_overflow", 4)
+        options.setdefault("pool_recycle", 1800)
+
+
 def configure(app: Flask) -> None:
     """Make SQLite behave like the production database where it matters."""
     with app.app_context():

@@ -141,6 +141,15 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.path.endswith(".json")
 
 
+def _limit_window(exc: HTTPException) -> int:
+    # The refused limit's window in seconds, an upper bound of the wait: asking the
+    # limiter's storage for the exact reset would cost every request a round trip.
+    try:
+        return int(exc.limit.limit.get_expiry())
+    except AttributeError:
+        return 60
+
+
 def register(app: Flask) -> None:
     """Install the handlers on the app."""
 
@@ -151,12 +160,16 @@ def register(app: Flask) -> None:
         if getattr(exc, "description", None) and exc.description != type(exc).description:
             message = exc.description
         if _wants_json():
-            response, status = api_error(status, message)
+            response = app.make_response(api_error(status, message))
             for name, value in exc.get_headers():
                 if name in ("Allow", "Retry-After", "WWW-Authenticate"):
                     response.headers[name] = value
-            return response, status
-        return render_template("errors.html", status=status, message=message), status
+        else:
+            response = app.make_response(
+                (render_template("errors.html", status=status, message=message), status))
+        if status == 429:
+            response.headers["Retry-After"] = str(_limit_window(exc))
+        return response
 
     @app.errorhandler(ValidationError)
     def _validation(exc: ValidationError):

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    case,
     text,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -116,12 +117,18 @@ class Certificate(db.Model):
     def _is_valid_condition(cls) -> ColumnElement[bool]:
         return and_(cls.revoked_at.is_(None), cls.superseded_by_id.is_(None))
 
-    @property
+    @hybrid_property
     def status(self) -> str:
-        """valid, revoked or superseded."""
+        """valid, revoked or superseded (also a SQL expression, for one-row public reads)."""
         if self.revoked_at is not None:
             return "revoked"
         return "valid" if self.is_valid else "superseded"
+
+    @status.inplace.expression
+    @classmethod
+    def _status_expression(cls) -> ColumnElement[str]:
+        return case((cls.revoked_at.is_not(None), "revoked"),
+                    (cls.superseded_by_id.is_(None), "valid"), else_="superseded")
 
 
 class IssueJob(db.Model):

@@ -17,6 +17,7 @@ from lms.certificates.layout import local_date
 from lms.certificates.lifecycle import is_anonymized
 from lms.certificates.models import Certificate
 from lms.courses.models import Enrollment
+from lms.database import read_once
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people.models import Person
@@ -46,8 +47,34 @@ def find(code_text: str) -> tuple[Certificate, str | None] | None:
     return (row[0], row[1]) if row else None
 
 
+#: What the public verification reads of a document: everything but the file, the signed
+#: payload and the download secret.
+_PUBLIC_COLUMNS = [c for c in Certificate.__table__.c
+                   if c.key not in ("pdf", "jws", "download_token_hash")]
+
+
+def lookup(code_text: str):
+    """The public verification's row for a typed or scanned code, or None.
+
+    One indexed SELECT of the columns the pages show, with the document's status and its
+    replacement's code, in one round trip (``database.read_once``): no ORM objects, no
+    transaction. Read on every request, never cached per process, so a revocation
+    committed by any worker shows on the very next read.
+    """
+    code = normalize(code_text) or from_symbols(code_text)
+    if code is None:
+        return None
+    return read_once(
+        select(*_PUBLIC_COLUMNS, Certificate.status.label("status"),
+               _Replacement.code.label("replaced_by"))
+        .outerjoin(_Replacement, _Replacement.id == Certificate.superseded_by_id)
+        .where(Certificate.code == code)
+    )
+
+
 def record(cert: Certificate, replaced_by: str | None) -> dict:
-    """The JSON verification record (contract of issue 4, section 6), document masked."""
+    """The JSON verification record (issue 4, section 6) of a document or of its ``lookup``
+    row, document masked."""
     anonymous = is_anonymized(cert)
     return {
         "code": cert.code,
@@ -72,10 +99,10 @@ def record_json(code_text: str) -> bytes | None:
     Read from the database on every request, never from a per-process cache: a revocation
     committed by any worker or machine shows on the very next read (bench/scale_out.py).
     """
-    found = find(code_text)
-    if found is None:
+    row = lookup(code_text)
+    if row is None:
         return None
-    return json.dumps(record(*found), ensure_ascii=False).encode()
+    return json.dumps(record(row, row.replaced_by), ensure_ascii=False).encode()
 
 
 def carried_fields(cert: Certificate) -> dict:

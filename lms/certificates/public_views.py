@@ -58,7 +58,10 @@ def verify_json(code: str):
 
 def verify(code: str):
     """Public verification page; a POST compares an uploaded PDF with the issued one."""
-    cert, replaced_by = _found(code)
+    cert = public.lookup(code)
+    if cert is None:
+        abort(404, NOT_FOUND.format(code=code[:40]))
+    replaced_by = cert.replaced_by
     form = UploadForm()
     match = None
     if request.method == "POST" and form.validate_on_submit():

@@ -12,7 +12,7 @@ import base64
 import json
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -59,9 +59,16 @@ class KeyRing:
 
     keys: dict[str, ECKey]
     current: str
+    _published: dict | None = field(default=None, repr=False, compare=False)
 
     def jwks(self) -> dict:
-        """The public keys, current first, as a JWK Set."""
+        """The public keys, current first, as a JWK Set (built once per ring: a ring is
+        cached until the key directory changes)."""
+        if self._published is None:
+            self._published = self._build_jwks()
+        return self._published
+
+    def _build_jwks(self) -> dict:
         order = [self.current] + sorted(k for k in self.keys if k != self.current)
         return {
             "keys": [

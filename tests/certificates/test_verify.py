@@ -226,8 +226,9 @@ def test_verification_is_rate_limited(tmp_path):
         try:
             codes = [client.get("/v/ABCD-EFGH-JKMN-PQRS-T.json").status_code for _ in range(125)]
             assert codes[0] == 404 and codes[-1] == 429
-            assert client.get("/v/ABCD-EFGH-JKMN-PQRS-T.json").get_json()["code"] == \
-                "rate_limited"
+            refused = client.get("/v/ABCD-EFGH-JKMN-PQRS-T.json")
+            assert refused.get_json()["code"] == "rate_limited"
+            assert refused.headers["Retry-After"] == "60"  # the minute of the limit
             pages = [client.get("/v/ABCD-EFGH-JKMN-PQRS-T").status_code for _ in range(125)]
             assert pages[0] == 404 and pages[-1] == 429
             form = {"document_type": "CC", "document_number": "123456",

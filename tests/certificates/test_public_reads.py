@@ -1,0 +1,57 @@
+"""Public verification reads (issue 16 part 3): one indexed SELECT in one round trip on an
+autocommit connection (no BEGIN, no ROLLBACK, no pre-ping), a pool sized to the threads,
+and a revocation seen by the very next request (no per-process cache)."""
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from lms.certificates import lifecycle
+from lms.extensions import db as _db
+from tests.certificates.conftest import completed_enrollment
+
+
+def test_pool_is_sized_to_the_threads_without_pre_ping():
+    from lms import create_app
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@127.0.0.1/x",
+                      "SECRET_KEY": "x", "DB_POOL_SIZE": 16})
+    with app.app_context():
+        pool = _db.engine.pool
+        assert pool.size() == 16 and not pool._pre_ping
+        _db.engine.dispose()
+
+
+@pytest.mark.postgres
+def test_json_lookup_is_one_autocommit_statement_and_sees_revocations(committed):
+    from lms.certificates.issue import issue_for
+
+    app = committed
+    with app.app_context():
+        cert = issue_for(completed_enrollment())
+        _db.session.commit()
+        code, cert_id = cert.code, cert.id
+        engine = _db.engine
+    seen = []
+
+    def count(conn, _cursor, statement, *_args):
+        seen.append((statement.split()[0], conn.connection.dbapi_connection.autocommit))
+
+    client = FlaskClient(app, app.response_class)  # a real request context each time
+    client.get(f"/v/{code}.json")  # warm-up: the pool's first connection
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        first = client.get(f"/v/{code}.json")
+        assert first.status_code == 200 and first.get_json()["status"] == "valid"
+        assert seen == [("SELECT", True)], seen  # psycopg sends no BEGIN in autocommit
+        page = client.get(f"/v/{code}")
+        assert page.status_code == 200 and "REGISTRADO" in page.get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    with app.app_context():
+        from lms.certificates.models import Certificate
+
+        lifecycle.revoke(_db.session.get(Certificate, cert_id), "Emitido por error")
+        _db.session.commit()
+    assert client.get(f"/v/{code}.json").get_json()["status"] == "revoked"
+    assert "REVOCADO" in client.get(f"/v/{code}").get_data(as_text=True)
