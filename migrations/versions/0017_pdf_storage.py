@@ -4,8 +4,8 @@ A PDF's streams are already deflated; PostgreSQL's default (EXTENDED) storage wo
 compress every 50 KB file again with pglz on each issue, spending the server's CPU for
 nothing. EXTERNAL keeps it out of line, uncompressed. SQLite has no such setting.
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 Create Date: 2026-12-02 03:35:00
 
 """
@@ -13,8 +13,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0016'
-down_revision = '0015'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 
