@@ -165,6 +165,13 @@ def log_in(page, base, email, password="clave-de-prueba-123"):
     page.wait_for_url(lambda url: "/login" not in url)
 
 
+def go_to(page, group, entry):
+    """Open an entry of the main menu's drop-down ``group`` (Formación, Administración)."""
+    menu = page.get_by_role("navigation", name="Menú principal")
+    menu.get_by_role("button", name=group).click()
+    menu.get_by_role("link", name=entry, exact=True).click()
+
+
 def pytest_collection_modifyitems(items):
     """Refuse a browser test without the ``browser`` marker, so ``-m`` selections stay true."""
     unmarked = [

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from lms.courses.services import seed_catalog
 from lms.extensions import db
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, go_to, log_in, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -24,7 +24,7 @@ def test_admin_builds_a_cohort_with_a_series_of_sessions(live_server, live_app, 
     _seed(live_app)
     log_in(page, live_server, "admin@example.org")
 
-    page.get_by_role("link", name="Sedes").first.click()
+    go_to(page, "Formación", "Sedes")
     expect(page.get_by_role("heading", name="Sedes", exact=True)).to_be_visible()
     assert_accessible(page)
     page.get_by_role("link", name="Nueva sede").click()
@@ -41,8 +41,7 @@ def test_admin_builds_a_cohort_with_a_series_of_sessions(live_server, live_app, 
     expect(page.get_by_role("cell", name="CAC La Atalaya")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("button", name="Formación").click()  # the menu's group
-    page.get_by_role("link", name="Grupos").first.click()
+    go_to(page, "Formación", "Grupos")
     page.get_by_role("link", name="Nuevo grupo").click()
     page.wait_for_url("**/grupos/nuevo")
     assert_accessible(page)
@@ -78,8 +77,7 @@ def test_admin_builds_a_cohort_with_a_series_of_sessions(live_server, live_app, 
     expect(page.get_by_role("link", name=re.compile(r"^Asistencia"))).to_have_count(10)
     assert_accessible(page)
 
-    page.get_by_role("button", name="Formación").click()  # the menu's group
-    page.get_by_role("link", name="Grupos").first.click()
+    go_to(page, "Formación", "Grupos")
     expect(page.get_by_role("link", name="TIC-2021-01")).to_be_visible()
     expect(page.get_by_role("cell", name="Formadora Uno")).to_be_visible()
     assert_accessible(page)

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from lms.courses.services import seed_catalog
 from lms.extensions import db
 from lms.people.models import Person
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, go_to, log_in, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ def test_admin_creates_site_cohort_sessions_and_enrolls_a_person(live_server, li
     log_in(page, live_server, "admin@example.org")
     assert_accessible(page)
 
-    page.get_by_role("link", name="Sedes").first.click()
+    go_to(page, "Formación", "Sedes")
     page.get_by_role("link", name="Nueva sede").click()
     page.wait_for_url("**/sedes/nueva")
     assert_accessible(page)
@@ -33,8 +33,7 @@ def test_admin_creates_site_cohort_sessions_and_enrolls_a_person(live_server, li
     expect(page.get_by_role("cell", name="Biblioteca San Faustino")).to_be_visible()
     assert_accessible(page)
 
-    page.get_by_role("button", name="Formación").click()  # the menu's group
-    page.get_by_role("link", name="Grupos").first.click()
+    go_to(page, "Formación", "Grupos")
     page.wait_for_url("**/grupos")
     assert_accessible(page)
     page.get_by_role("link", name="Nuevo grupo").click()

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from lms import mail, tasks
 from lms.extensions import db
 from tests import factories
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, go_to, log_in, make_user
 from tests.certificates.conftest import completed_enrollment
 from tests.ops.conftest import mail_to_folder, mail_to_nobody, run_due_retries
 
@@ -48,7 +48,7 @@ def test_admin_retries_a_failed_task(live_server, live_app, page, tmp_path, monk
     mail_to_folder(monkeypatch, live_app.config, tmp_path)
 
     log_in(page, live_server, "admin@example.org")
-    page.get_by_role("link", name="Tareas").first.click()
+    go_to(page, "Administración", "Tareas")
     expect(page.get_by_role("heading", name="Tareas en segundo plano")).to_be_visible()
     failed = page.locator("#tareas-failed")
     expect(failed.get_by_role("cell", name="Enviar correos")).to_be_visible()
