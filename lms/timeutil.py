@@ -3,6 +3,7 @@
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+import holidays
 from flask import current_app, has_app_context
 
 
@@ -23,3 +24,11 @@ def local_today() -> date:
     if has_app_context():
         zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", zone)
     return datetime.now(ZoneInfo(zone)).date()
+
+
+def public_holidays(first: date, last: date) -> dict[date, str]:
+    """Colombia's public holidays between two dates (Ley Emiliani's Monday moves included),
+    with their Spanish names, from the maintained ``holidays`` package."""
+    years = range(first.year, last.year + 1)
+    calendar = holidays.country_holidays("CO", years=years, language="es")
+    return {day: name for day, name in sorted(calendar.items()) if first <= day <= last}

@@ -39,7 +39,12 @@ SESSION = Shape(
 )
 SERIES = {
     "type": "object",
-    "properties": {"created": array(SESSION.schema), "skipped": array(DATE)},
+    "properties": {
+        "created": array(SESSION.schema),
+        "skipped": array(DATE),
+        "holidays": {"type": "object", "additionalProperties": {"type": "string"},
+                     "description": "Festivos de Colombia entre los días elegidos: fecha → nombre"},
+    },
 }
 
 
@@ -156,18 +161,11 @@ def sessions_series(cohort_id: int):
     cohort = db.get_or_404(Cohort, cohort_id)
     forbid_unless(policy.can_manage_cohort(current_user, cohort))
     form = validated(SeriesForm)
-    created, skipped = services.add_series(
-        cohort,
-        form.first_date.data,
-        form.last_date.data,
-        form.weekdays.data,
-        form.hours.data,
-        form.start_time.data,
-        form.topic.data or "",
-    )
+    created, skipped, festive = services.add_series(cohort, **form.series())
     body = {
         "created": [SESSION.dump(s) for s in created],
         "skipped": [d.isoformat() for d in skipped],
+        "holidays": {d.isoformat(): name for d, name in festive.items()},
     }
     return jsonify(body), 201
 

@@ -227,11 +227,16 @@ class SeriesForm(FlaskForm):
         _l("Duración de cada sesión (horas)"), validators=[InputRequired(REQUIRED)]
     )
     topic = StringField(_l("Tema"), validators=[Optional(), Length(max=200)])
+    include_holidays = BooleanField(
+        _l("Programar también los días festivos"),
+        description=_l("Si no se marca, los festivos de Colombia se omiten de la serie."),
+    )
 
     def series(self) -> dict:
         """The arguments of ``add_series`` after the cohort."""
         days = {"first": self.first_date.data, "last": self.last_date.data}
-        return {**days, "weekdays": self.weekdays.data, **_timing(self)}
+        return {**days, "weekdays": self.weekdays.data, **_timing(self),
+                "include_holidays": bool(self.include_holidays.data)}
 
 
 #: Asked only when the cohort has ended (courses.enrollments.check_open).

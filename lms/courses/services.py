@@ -24,6 +24,7 @@ from lms.courses.cohorts import (
     trainers,
 )
 from lms.courses.sessions import (
+    Series,
     add_series,
     add_session,
     add_sessions,
@@ -41,6 +42,7 @@ from lms.courses.sites import (
 
 __all__ = [
     "WEEKDAYS",
+    "Series",
     "add_series",
     "add_session",
     "add_sessions",

@@ -6,6 +6,7 @@ delete them.
 
 from flask import flash, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from lms import policy
 from lms.auth.models import Role
@@ -49,19 +50,24 @@ def session_new(cohort: Cohort):
     )
 
 
-def _series_saved(result: tuple[list, list]) -> None:
-    created, skipped = result
-    flash(_("Se crearon %(count)s sesiones.", count=len(created)), "success")
+def _series_saved(result: services.Series) -> None:
+    created, skipped, festive = result
+    flash(ngettext("Se creó %(num)d sesión.", "Se crearon %(num)d sesiones.", len(created)),
+          "success")
     if skipped:
         days = ", ".join(fmt(d) for d in skipped)
-        flash(
-            _(
-                "Se omitieron %(count)s fechas que ya tenían sesión: %(days)s.",
-                count=len(skipped),
-                days=days,
-            ),
-            "info",
-        )
+        flash(ngettext("Se omitió %(num)d fecha que ya tenía sesión: %(days)s.",
+                       "Se omitieron %(num)d fechas que ya tenían sesión: %(days)s.",
+                       len(skipped), days=days), "info")
+    if festive:
+        days = ", ".join(f"{fmt(d)} ({name})" for d, name in festive.items())
+        kept = any(s.date in festive for s in created)
+        flash(ngettext("Día festivo en la serie, sin sesión: %(days)s.",
+                       "Días festivos en la serie, sin sesión: %(days)s.", len(festive), days=days)
+              if not kept else
+              ngettext("Atención: se programó una sesión en día festivo: %(days)s.",
+                       "Atención: se programaron sesiones en días festivos: %(days)s.",
+                       len(festive), days=days), "warning")
 
 
 @requires(Role.ADMIN, Role.TRAINER)

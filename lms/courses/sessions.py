@@ -2,6 +2,7 @@
 
 from datetime import date, time, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from sqlalchemy import select
 
@@ -12,6 +13,7 @@ from lms.courses.rules import Problems, delete
 from lms.courses.signals import session_changed
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.timeutil import public_holidays
 
 MAX_SESSION_HOURS = Decimal(12)
 #: A series longer than this is almost surely a typo in the year.
@@ -94,6 +96,15 @@ def delete_session(session: CourseSession) -> None:
     delete(session, hooks.refusal(hooks.SESSION_GUARDS, session))
 
 
+class Series(NamedTuple):
+    """What ``add_series`` did: sessions created, dates that already had one, and the public
+    holidays among the chosen days, {date: name} (left out unless asked for)."""
+
+    created: list[CourseSession]
+    skipped: list[date]
+    holidays: dict[date, str]
+
+
 def add_series(
     cohort: Cohort,
     first: date,
@@ -102,11 +113,13 @@ def add_series(
     hours,
     start_time: time | None = None,
     topic: str = "",
-) -> tuple[list[CourseSession], list[date]]:
+    include_holidays: bool = False,
+) -> Series:
     """Add a session on each chosen weekday (0 = Monday) between two dates.
 
-    Days that already have a session are skipped and returned; everything else follows
-    add_session's rule. Returns (created sessions, skipped dates).
+    Days that already have a session are skipped and returned; Colombian public holidays
+    are left out (or, with ``include_holidays``, kept) and returned for a warning; everything
+    else follows add_session's rule.
     """
     problems = Problems()
     days = sorted({int(d) for d in weekdays if str(d) in WEEKDAYS})
@@ -135,6 +148,9 @@ def add_series(
     ]
     if not wanted:
         raise ValidationError("Ningún día entre esas fechas cae en los días elegidos.", "weekdays")
+    festive = {day: name for day, name in public_holidays(first, last).items() if day in wanted}
+    if not include_holidays:
+        wanted = [day for day in wanted if day not in festive]
     taken = set(
         db.session.scalars(
             select(CourseSession.date).where(
@@ -145,7 +161,7 @@ def add_series(
     created = [
         add_session(cohort, day, hours, start_time, topic) for day in wanted if day not in taken
     ]
-    return created, [day for day in wanted if day in taken]
+    return Series(created, [day for day in wanted if day in taken], festive)
 
 
 def add_sessions(items: list[tuple[Cohort, date, object]]) -> list[CourseSession | ValidationError]:

@@ -237,6 +237,20 @@ def test_sessions_api(client, admin, trainer, other_trainer, bearer, db):
     assert count == 1
 
 
+def test_series_api_names_the_holidays_it_leaves_out(client, trainer, bearer, db):
+    cohort = factories.cohort(
+        trainers=[trainer], start_date=date(2021, 3, 1), end_date=date(2021, 3, 31)
+    )
+    url = f"/api/v1/cohorts/{cohort.id}/sessions/series"
+    body = {"first_date": "2021-03-15", "last_date": "2021-03-28", "weekdays": [0], "hours": 2}
+    festive = client.post(url, json=body, headers=bearer(trainer))
+    assert festive.status_code == 201
+    assert [s["date"] for s in festive.get_json()["created"]] == ["2021-03-15"]
+    assert list(festive.get_json()["holidays"]) == ["2021-03-22"]  # San José, moved to Monday
+    kept = client.post(url, json={**body, "include_holidays": True}, headers=bearer(trainer))
+    assert [s["date"] for s in kept.get_json()["created"]] == ["2021-03-22"]
+
+
 @pytest.mark.parametrize(
     "path",
     [

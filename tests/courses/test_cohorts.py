@@ -211,7 +211,37 @@ def test_recurring_series_skips_existing_dates(client, login, trainer, db):
     assert days == [date(2021, 3, d) for d in (1, 3, 8, 10)]
     html = client.get(f"/grupos/{cohort.id}").get_data(as_text=True)
     assert "Se crearon 3 sesiones." in html
-    assert "Se omitieron 1 fechas que ya tenían sesión: 03/03/2021." in html
+    assert "Se omitió 1 fecha que ya tenía sesión: 03/03/2021." in html
+
+
+def test_series_leaves_out_colombian_public_holidays_unless_asked(client, login, trainer, db):
+    """Mondays of August 2026: the 17th is La Asunción, moved to Monday by Ley Emiliani."""
+    cohort = factories.cohort(
+        trainers=[trainer], start_date=date(2026, 8, 1), end_date=date(2026, 8, 31)
+    )
+    login(trainer)
+    data = {"first_date": "2026-08-01", "last_date": "2026-08-31", "weekdays": ["0", "4"],
+            "hours": "2"}
+    response = client.post(f"/grupos/{cohort.id}/sesiones/serie", data=data)
+    assert response.status_code == 302
+    days = set(db.session.scalars(
+        select(CourseSession.date).where(CourseSession.cohort_id == cohort.id)))
+    # 7 August (Batalla de Boyacá, a Friday) and 17 August (La Asunción) have no session.
+    assert date(2026, 8, 7) not in days and date(2026, 8, 17) not in days
+    assert {date(2026, 8, 3), date(2026, 8, 10), date(2026, 8, 24), date(2026, 8, 31)} <= days
+    html = client.get(f"/grupos/{cohort.id}").get_data(as_text=True)
+    assert "Se crearon 7 sesiones." in html
+    assert "Días festivos en la serie, sin sesión: 07/08/2026 (Batalla de Boyacá)" in html
+    assert "17/08/2026 (La Asunción" in html
+    other = factories.cohort(
+        trainers=[trainer], start_date=date(2026, 8, 1), end_date=date(2026, 8, 31)
+    )
+    client.post(f"/grupos/{other.id}/sesiones/serie",
+                data={**data, "weekdays": ["0"], "include_holidays": "y"})
+    assert date(2026, 8, 17) in set(db.session.scalars(
+        select(CourseSession.date).where(CourseSession.cohort_id == other.id)))
+    html = client.get(f"/grupos/{other.id}").get_data(as_text=True)
+    assert "Atención: se programó una sesión en día festivo: 17/08/2026" in html
 
 
 def test_series_errors(client, login, admin, db):
