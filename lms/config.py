@@ -91,10 +91,15 @@ class Config:
     SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+    #: SQLite: milliseconds a writer waits for the write lock (then 503 with Retry-After).
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "10000"))
     #: Imports (planillas, sites): the first excess stops the reading (lms/tabular).
     IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
     IMPORT_MAX_COLUMNS = int(os.environ.get("IMPORT_MAX_COLUMNS", "60"))
     IMPORT_MAX_CELL_CHARS = int(os.environ.get("IMPORT_MAX_CELL_CHARS", "1000"))
+    #: Bigger files are imported by a background task (lms/tabular/jobs.py), not the request.
+    IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_KB", "2048")) * 1024
+    IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "20000"))
     IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_MB", "400")) * 1024 * 1024
     JSON_SORT_KEYS = False
 

@@ -137,7 +137,7 @@ def configure(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, lambda: app.config["SQLITE_BUSY_TIMEOUT_MS"])
 
 
 def _private_file(path: str | None) -> None:
@@ -153,7 +153,7 @@ def _reads_only() -> bool:
     return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout) -> None:
     # pysqlite's own transaction handling breaks SAVEPOINT; let SQLAlchemy drive it.
     # Writers (form posts, API writes, commands, tasks) BEGIN IMMEDIATE: a deferred
     # transaction that reads and then writes fails at once ("database is locked") when
@@ -165,7 +165,8 @@ def _configure_sqlite(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        # How long a writer waits for the one write lock before its request is a 503.
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout())}")
         _private_file(engine.url.database)
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")

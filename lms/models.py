@@ -14,6 +14,7 @@ from lms.lti.models import LoginState as LtiLoginState
 from lms.lti.models import Platform as LtiPlatform
 from lms.mail import MailMessage
 from lms.people.models import Area, Consent, Person, PersonSensitive, PrivacyNotice
+from lms.tabular.jobs import ImportJob
 from lms.tasks import TaskRecord
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "CourseSession",
     "Enrollment",
     "IdempotencyKey",
+    "ImportJob",
     "IssueJob",
     "LtiAccount",
     "LtiContext",

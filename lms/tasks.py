@@ -18,6 +18,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, has_app_context
 from huey import Huey, crontab
+from huey.constants import EmptyData
 from huey.storage import PostgresStorage, RedisStorage, SqliteStorage
 from sqlalchemy import JSON, String, Text, case, or_, select, update
 from sqlalchemy.orm import Mapped, mapped_column
@@ -232,6 +233,22 @@ def purge() -> int:
                                             TaskRecord.finished_at < utcnow() - KEEP_DONE))
     db.session.commit()
     return result.rowcount
+
+
+def note(key: str, value) -> None:
+    """Keep a small value (a task's progress) in the queue's storage, outside any transaction."""
+    huey.storage.put_data(key, huey.serializer.serialize(value))
+
+
+def noted(key: str, default=None):
+    """The value last ``note``d under ``key``."""
+    data = huey.storage.peek_data(key)
+    return default if data is EmptyData else huey.serializer.deserialize(data)
+
+
+def forget(key: str) -> None:
+    """Drop a ``note``d value."""
+    huey.storage.pop_data(key)
 
 
 def ping() -> None:

@@ -13,6 +13,7 @@ from lms.attendance.checkin import current_code
 from lms.auth.services import create_token
 from lms.auth.sessions import sign_in
 from lms.certificates.issue import issue_for
+from lms.tabular.jobs import ImportJob
 from lms.tasks import TaskRecord
 from tests import factories
 
@@ -64,6 +65,7 @@ ACCESS = {
     "attendance.mark": ("AT", False),
     "attendance.walk_in": ("AT", False),
     "attendance.planilla": ("AT", False),
+    "attendance.planilla_xlsx": ("AT", False),
     "attendance.qr": ("AT", False),
     "attendance.qr_json": ("AT", False),
     "attendance.reject_request": ("AT", False),
@@ -71,6 +73,7 @@ ACCESS = {
     "attendance.conflicts": ("A", False),
     "attendance.resolve": ("A", False),
     "attendance.import_planilla": ("A", False),
+    "attendance.import_job": ("A", False),
     "attendance.checkin_form": ("", True),
     "offline.today": ("ATS", False),
     "offline.session": ("AT", False),
@@ -212,6 +215,9 @@ def world(db):
     tokens = {role: create_token(user, "matriz") for role, user in users.items()}
     token_row = users["A"].tokens[0]
     job = _job(db, users["A"])
+    upload = ImportJob(kind="planilla", filename="p.csv", data=b"", options={},
+                       created_by_id=users["A"].id)
+    db.session.add(upload)
     record = TaskRecord(name="lms.mail.deliver", args=[0], state="failed")
     db.session.add(record)
     db.session.flush()
@@ -227,6 +233,7 @@ def world(db):
         "indicator_id": indicator.id,
         "code": certificate.code,
         "job_id": job.id,
+        "upload_id": upload.id,
         "record_id": record.id,
         "request_id": 999999,
         "entry_id": 999999,

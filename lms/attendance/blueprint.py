@@ -32,6 +32,8 @@ bp.add_url_rule("/sesiones/<int:session_id>/asistencia/buscar", "lookup", views.
 bp.add_url_rule("/sesiones/<int:session_id>/asistencia/ingreso", "walk_in", views.walk_in,
                 methods=["POST"])
 bp.add_url_rule("/sesiones/<int:session_id>/planilla.pdf", "planilla", views.planilla)
+bp.add_url_rule("/sesiones/<int:session_id>/planilla.xlsx", "planilla_xlsx",
+                planilla_views.planilla_xlsx_view)
 bp.add_url_rule("/asistencia/hoy", "today", views.today)
 
 bp.add_url_rule("/sesiones/<int:session_id>/qr", "qr", checkin_views.qr)
@@ -57,3 +59,4 @@ bp.add_url_rule("/asistencia/conflictos/<int:enrollment_id>", "resolve",
 
 bp.add_url_rule("/planillas/importar", "import_planilla", planilla_views.import_planilla_view,
                 methods=["GET", "POST"])
+bp.add_url_rule("/planillas/importaciones/<int:upload_id>", "import_job", planilla_views.import_job)

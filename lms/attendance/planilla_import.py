@@ -50,26 +50,27 @@ _PHONE_SEPARATORS = re.compile(r"[\s.\-()]+")
 
 
 def import_planilla(stream_or_path, filename: str, *, dry_run: bool = False,
-                    create_new: bool = False) -> ImportResult:
+                    create_new: bool = False, progress=None) -> ImportResult:
     """Import a planilla; raise TabularError listing every problem (the caller rolls back).
 
     ``dry_run``: check and count everything, then undo it, so the caller may commit.
     ``create_new``: create the cohorts and sessions the file names and the database lacks
-    (otherwise their rows are errors).
+    (otherwise their rows are errors). ``progress(rows)`` is told after each chunk.
     """
     rows = read_table(stream_or_path, filename, REQUIRED, OPTIONAL)
     if not dry_run:
-        return _Importer(dry_run, create_new).run(rows)
+        return _Importer(dry_run, create_new, progress).run(rows)
     savepoint = db.session.begin_nested()
     try:
-        return _Importer(dry_run, create_new).run(rows)
+        return _Importer(dry_run, create_new, progress).run(rows)
     finally:
         savepoint.rollback()
 
 
 class _Importer:
-    def __init__(self, dry_run: bool, create_new: bool):
+    def __init__(self, dry_run: bool, create_new: bool, progress=None):
         self.result = ImportResult(dry_run=dry_run)
+        self.progress = progress
         self.errors = RowErrors()
         self.today: date = local_today()
         self.placer = SessionPlacer(self, create_new)
@@ -95,6 +96,10 @@ class _Importer:
             chunk: list[PlanillaRow] = []
             for number, cells in rows:
                 self.result.rows += 1
+                if not cells["estado"].strip():
+                    # A pre-filled sheet lists everyone; a row nobody marked records nothing.
+                    self.result.warn(number, "estado", "sin estado: la fila no registra nada")
+                    continue
                 parsed, problems = parse_row(number, cells)
                 if problems:
                     self.errors.extend(problems)
@@ -103,7 +108,8 @@ class _Importer:
                 if len(chunk) >= CHUNK:
                     self._chunk(chunk)
                     chunk = []
-
+                    if self.progress is not None:
+                        self.progress(self.result.rows)
             if chunk:
                 self._chunk(chunk)
             if self.errors:

@@ -19,6 +19,12 @@ from tests.imports.conftest import (
 GIB = 1024 * 1024 * 1024
 
 
+@pytest.fixture(autouse=True)
+def _in_the_request(app, monkeypatch):
+    """Read every file in the request, whatever its size (the queue reads it the same way)."""
+    monkeypatch.setitem(app.config, "IMPORT_BACKGROUND_BYTES", 64 * 1024 * 1024)
+
+
 def _header(write) -> None:
     write(inline_row(1, PLANILLA_HEADER))
 

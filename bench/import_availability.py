@@ -1,0 +1,120 @@
+"""Availability during a big planilla import: does the service keep answering?
+
+Builds a migrated SQLite database with one issued certificate and a staff account, writes a
+planilla of ``--rows`` rows (every person new, like bench/attendance_import.py), and runs
+the import in another process on the background task's code path (one transaction). While
+it runs, this process sends, every 0.2 s through the app: ``GET /v/CODE.json`` (a read),
+``GET /login`` (a page) and ``POST /login`` (a writer: on SQLite it needs the write lock).
+Prints the import's seconds and, per request kind, how many were sent, their median, p95 and
+worst latency, and their status codes. Target: reads answer within 1 s throughout.
+
+    .venv/bin/python bench/import_availability.py [--rows 100000]
+"""
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+from attendance_common import app_for, fresh
+from attendance_import import write_planilla
+
+KINDS = ("GET /v/CODE.json", "GET /login", "POST /login")
+
+
+def child(url: str, path: str) -> None:
+    """Import one file in one transaction, as the background task does."""
+    from lms.attendance.planilla_import import import_planilla
+    from lms.extensions import db
+
+    app = app_for(url)
+    with app.app_context():
+        start = time.perf_counter()
+        result = import_planilla(path, Path(path).name, create_new=True)
+        db.session.commit()
+        print(f"import: {time.perf_counter() - start:.1f} s, {result.rows} filas, "
+              f"{result.marks} marcas")
+
+
+def prepare(url: str) -> str:
+    """A migrated database with the planilla's course and site and one certificate."""
+    from datetime import date
+    from decimal import Decimal
+
+    from lms.auth.models import User
+    from lms.certificates.issue import issue_for
+    from lms.courses.models import Cohort, Course, Enrollment, Site
+    from lms.extensions import db
+    from lms.people.models import Person
+
+    app = fresh(url)
+    with app.app_context():
+        course = Course(code="TIC-BASICO", name="Uso básico de las TIC", hours=Decimal(20),
+                        product_code="2301031", document_kind="constancia")
+        site = Site(code="CAC-ATALAYA", name="CAC La Atalaya", kind="cac", zone="urbana")
+        cohort = Cohort(code="G-BENCH", course=course, site=site, start_date=date(2021, 2, 1),
+                        end_date=date(2021, 3, 1))
+        person = Person(document_type="CC", document_number="900000001", first_names="Ana",
+                        last_names="Pérez", birth_date=date(1990, 1, 1), sex="F", zone="urbana")
+        enrollment = Enrollment(person=person, cohort=cohort, status="completo",
+                                hours_credited=Decimal(20), completed_on=date(2021, 3, 1))
+        db.session.add_all([course, site, cohort, person, enrollment,
+                            User(email="staff@example.org", name="Staff", role="admin",
+                                 password_hash="x")])
+        db.session.flush()
+        code = issue_for(enrollment).code
+        db.session.commit()
+        db.engine.dispose()
+    return code
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--child", nargs=2, metavar=("URL", "FILE"))
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    tmp = Path(tempfile.mkdtemp(prefix="bench-availability-"))
+    url = f"sqlite:///{tmp}/bench.sqlite3"
+    code = prepare(url)
+    planilla = tmp / "planilla.csv"
+    write_planilla(planilla, args.rows)
+    app = app_for(url)
+    client = app.test_client()
+    send = {
+        KINDS[0]: lambda: client.get(f"/v/{code}.json"),
+        KINDS[1]: lambda: client.get("/login"),
+        KINDS[2]: lambda: client.post("/login", data={"email": "staff@example.org",
+                                                      "password": "incorrecta-123456"}),
+    }
+    times = {kind: [] for kind in KINDS}
+    statuses = {kind: Counter() for kind in KINDS}
+    importer = subprocess.Popen([sys.executable, __file__, "--child", url, str(planilla)],
+                                stdout=subprocess.PIPE, text=True)
+    time.sleep(1)  # let it start reading
+    while importer.poll() is None:
+        for kind in KINDS:
+            start = time.perf_counter()
+            status = send[kind]().status_code
+            times[kind].append(time.perf_counter() - start)
+            statuses[kind][status] += 1
+        time.sleep(0.2)
+    print(f"== SQLite, planilla de {args.rows:,} filas".replace(",", "."))
+    print(importer.stdout.read().strip())
+    print(f"{'solicitud':<18} {'n':>5} {'mediana s':>10} {'p95 s':>8} {'peor s':>8}  estados")
+    for kind in KINDS:
+        values = sorted(times[kind]) or [0.0]
+        p95 = values[min(len(values) - 1, int(len(values) * 0.95))]
+        codes = ", ".join(f"{c}: {n}" for c, n in sorted(statuses[kind].items()))
+        print(f"{kind:<18} {len(times[kind]):>5} {statistics.median(values):>10.3f} "
+              f"{p95:>8.3f} {values[-1]:>8.3f}  {codes}")
+
+
+if __name__ == "__main__":
+    main()
