@@ -4,7 +4,9 @@ Builds a migrated SQLite database with one issued certificate and a staff accoun
 planilla of ``--rows`` rows (every person new, like bench/attendance_import.py), and runs
 the import in another process on the background task's code path (one transaction). While
 it runs, this process sends, every 0.2 s through the app: ``GET /v/CODE.json`` (a read),
-``GET /login`` (a page) and ``POST /login`` (a writer: on SQLite it needs the write lock).
+``GET /login`` (a page) and ``POST /login`` (a writer: on SQLite it needs the write lock),
+each from its own thread, from the moment the import starts until it has committed (a
+request still waiting then is counted when it ends).
 Prints the import's seconds and, per request kind, how many were sent, their median, p95 and
 worst latency, and their status codes. Target: reads answer within 1 s throughout.
 
@@ -16,6 +18,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections import Counter
 from pathlib import Path
@@ -33,6 +36,7 @@ def child(url: str, path: str) -> None:
 
     app = app_for(url)
     with app.app_context():
+        print("start", flush=True)
         start = time.perf_counter()
         result = import_planilla(path, Path(path).name, create_new=True)
         db.session.commit()
@@ -86,27 +90,43 @@ def main() -> None:
     planilla = tmp / "planilla.csv"
     write_planilla(planilla, args.rows)
     app = app_for(url)
-    client = app.test_client()
-    send = {
-        KINDS[0]: lambda: client.get(f"/v/{code}.json"),
-        KINDS[1]: lambda: client.get("/login"),
-        KINDS[2]: lambda: client.post("/login", data={"email": "staff@example.org",
-                                                      "password": "incorrecta-123456"}),
+    requests = {
+        KINDS[0]: lambda c: c.get(f"/v/{code}.json"),
+        KINDS[1]: lambda c: c.get("/login"),
+        KINDS[2]: lambda c: c.post("/login", data={"email": "staff@example.org",
+                                                   "password": "incorrecta-123456"}),
     }
     times = {kind: [] for kind in KINDS}
     statuses = {kind: Counter() for kind in KINDS}
     importer = subprocess.Popen([sys.executable, __file__, "--child", url, str(planilla)],
                                 stdout=subprocess.PIPE, text=True)
-    time.sleep(1)  # let it start reading
-    while importer.poll() is None:
-        for kind in KINDS:
+    assert importer.stdout.readline().strip() == "start"
+    committed, report = threading.Event(), []
+
+    def follow() -> None:
+        report.append(importer.stdout.readline().strip())
+        committed.set()
+
+    threading.Thread(target=follow).start()
+
+    def load(kind: str) -> None:
+        # One thread per kind: a writer waiting for the lock does not delay the readers.
+        client = app.test_client()
+        while not committed.is_set():
             start = time.perf_counter()
-            status = send[kind]().status_code
+            status = requests[kind](client).status_code
             times[kind].append(time.perf_counter() - start)
             statuses[kind][status] += 1
-        time.sleep(0.2)
+            time.sleep(0.2)
+
+    threads = [threading.Thread(target=load, args=(kind,)) for kind in KINDS]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
     print(f"== SQLite, planilla de {args.rows:,} filas".replace(",", "."))
-    print(importer.stdout.read().strip())
+    print(report[0])
+    importer.wait()
     print(f"{'solicitud':<18} {'n':>5} {'mediana s':>10} {'p95 s':>8} {'peor s':>8}  estados")
     for kind in KINDS:
         values = sorted(times[kind]) or [0.0]
