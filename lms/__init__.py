@@ -20,6 +20,7 @@ BLUEPRINTS = (
     "lms.attendance.offline_blueprint",
     "lms.certificates.blueprint",
     "lms.indicators.blueprint",
+    "lms.webhooks.blueprint",
     "lms.api",
     "lms.lti.blueprint",
     "lms.api.docs",
@@ -34,6 +35,7 @@ HOOKS = (
     "lms.certificates.rights",
     "lms.certificates.notify",
     "lms.lti.grades",
+    "lms.webhooks.events",
 )
 
 

@@ -74,6 +74,11 @@ class Config:
     #: Offline marks against a mark changed on the server meanwhile: "later" (the later
     #: mark by the time it was made wins, the office's rule), "server" or "device".
     OFFLINE_CONFLICT_RULE = os.environ.get("LMS_OFFLINE_CONFLICT_RULE", "later")
+    #: Webhook URLs may be http:// (never in production: receivers must use https).
+    WEBHOOK_ALLOW_HTTP = os.environ.get("WEBHOOK_ALLOW_HTTP", "") == "1"
+    #: Hosts a webhook may reach although they resolve to private or loopback addresses.
+    WEBHOOK_ALLOWED_HOSTS = [h for h in os.environ.get("WEBHOOK_ALLOWED_HOSTS", "").split(",")
+                             if h.strip()]
     #: No X-RateLimit-* headers: each would cost the limiter more round trips to its
     #: storage on every public request; a refused client still gets 429 with Retry-After.
     RATELIMIT_HEADERS_ENABLED = False
@@ -117,3 +122,4 @@ class TestConfig(Config):
     LTI_ALLOW_LOCAL_HTTP = True
     #: Kept in memory (flask_mailman's outbox); tests that read mail point it elsewhere.
     MAIL_BACKEND = "locmem"
+    WEBHOOK_ALLOW_HTTP = True

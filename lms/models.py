@@ -16,6 +16,7 @@ from lms.mail import MailMessage
 from lms.people.models import Area, Consent, Person, PersonSensitive, PrivacyNotice
 from lms.tabular.jobs import ImportJob
 from lms.tasks import TaskRecord
+from lms.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "ApiToken",
@@ -44,6 +45,8 @@ __all__ = [
     "PlanIndicator",
     "PrivacyNotice",
     "Site",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "TaskRecord",
     "User",
 ]

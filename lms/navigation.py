@@ -22,6 +22,7 @@ NAV_GROUPS = (
     (_l("Administración"), (
         ("auth.users", _l("Usuarios")),
         ("auth.tokens", _l("API")),
+        ("webhooks.index", _l("Webhooks")),
         ("audit.index", _l("Auditoría")),
         ("ops.index", _l("Tareas")),
         ("lti.platforms", _l("LMS")),

@@ -15,6 +15,7 @@ from lms.auth.sessions import sign_in
 from lms.certificates.issue import issue_for
 from lms.tabular.jobs import ImportJob
 from lms.tasks import TaskRecord
+from lms.webhooks.models import WebhookDelivery, WebhookEndpoint
 from tests import factories
 
 ALL = "ATSN"
@@ -29,6 +30,12 @@ ACCESS = {
     "auth.revoke_token": ("A", False),
     "audit.index": ("A", False),
     "ops.index": ("A", False),
+    "webhooks.index": ("A", False),
+    "webhooks.endpoint": ("A", False),
+    "webhooks.toggle": ("A", False),
+    "webhooks.rotate": ("A", False),
+    "webhooks.delete": ("A", False),
+    "webhooks.resend": ("A", False),
     "ops.retry": ("A", False),
     "ops.healthz": ("", True),
     "people.index": ("A", False),
@@ -178,6 +185,14 @@ ACCESS = {
     "lti.platforms": ("A", False),
     "lti.platform_new": ("A", False),
     "lti.failed_grades": ("A", False),
+    "api.webhooks_list": ("A", False),
+    "api.webhooks_create": ("A", False),
+    "api.webhooks_get": ("A", False),
+    "api.webhooks_update": ("A", False),
+    "api.webhooks_delete": ("A", False),
+    "api.webhooks_rotate": ("A", False),
+    "api.webhooks_deliveries": ("A", False),
+    "api.webhooks_resend": ("A", False),
 }
 SKIP = {"static", "bootstrap.static"}
 #: Query strings the endpoint needs to get past input validation.
@@ -220,8 +235,17 @@ def world(db):
     db.session.add(upload)
     record = TaskRecord(name="lms.mail.deliver", args=[0], state="failed")
     db.session.add(record)
+    hook = WebhookEndpoint(url="https://hooks.example.org/lms", secret="whsec_AAAA",
+                           events=["certificate.issued"])
+    db.session.add(hook)
+    db.session.flush()
+    delivery = WebhookDelivery(endpoint_id=hook.id, event_id="msg_1", event_type="x",
+                               payload="{}")
+    db.session.add(delivery)
     db.session.flush()
     args = {
+        "endpoint_id": hook.id,
+        "delivery_id": delivery.id,
         "user_id": users["N"].id,
         "token_id": token_row.id,
         "person_id": enrollment.person_id,

@@ -48,5 +48,6 @@ for _module in (
     "attendance",
     "certificates",
     "indicators",
+    "webhooks",
 ):
     import_module(f"lms.api.{_module}")

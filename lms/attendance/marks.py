@@ -22,6 +22,7 @@ from sqlalchemy import and_, bindparam, literal_column, select, text
 from lms.attendance import completion
 from lms.attendance.ledger import remember, replayed
 from lms.attendance.models import SOURCES, STATUSES, Attendance
+from lms.attendance.signals import attendance_changed
 from lms.audit.services import current_actor_id, record_bulk
 from lms.courses.models import CourseSession
 from lms.database import COPY_MIN, upsert_into
@@ -54,6 +55,8 @@ class MarkResult:
     unchanged: int = 0
     #: Enrollments whose marks changed (their hours were recomputed unless deferred).
     enrollment_ids: set[int] = field(default_factory=set)
+    #: Sessions whose marks changed.
+    session_ids: set[int] = field(default_factory=set)
     #: Enrollments the change completed.
     completed: list[int] = field(default_factory=list)
     #: (session, enrollment, status) of QR marks that met a mark someone set: kept as it is.
@@ -100,6 +103,9 @@ def record_marks(
         _write_chunk([wanted[k] for k in keys[start : start + CHUNK]], source, actor, result)
     if keyed:
         remember([m for m in marks if m.mark_id])
+    if result.written:
+        attendance_changed.send(Attendance, session_ids=set(result.session_ids),
+                                enrollment_ids=set(result.enrollment_ids))
     if recompute and result.enrollment_ids:
         result.completed = completion.recompute(result.enrollment_ids, notify=notify)
     return result
@@ -180,6 +186,7 @@ def _write_chunk(marks: list[Mark], source: str, actor: int | None, result: Mark
                 "status": [row.status, wanted[key]], "source": [row.source, source],
                 "marked_by_id": [row.marked_by_id, actor]}))
         result.enrollment_ids.add(row.enrollment_id)
+        result.session_ids.add(row.session_id)
     if updates:
         _update_rows(updates, {"source": source, "marked_by_id": actor, "marked_at": now})
     record_bulk("attendance", audit, actor_id=actor, at=now)

@@ -21,3 +21,7 @@ enrollments_recomputed = _signals.signal("enrollments-recomputed")
 #: class; each receiver returns the set of those ids it knows to hold one. The documents
 #: live above attendance (certificates), so attendance asks instead of reading their table.
 documents_held = _signals.signal("documents-held")
+
+#: Sent with sender=Attendance after marks were created or changed (any source);
+#: keyword arguments ``session_ids`` and ``enrollment_ids`` (sets of int).
+attendance_changed = _signals.signal("attendance-changed")
