@@ -4,6 +4,8 @@ from importlib import import_module
 
 from flask.cli import AppGroup
 
+from lms import cli_help
+
 lms_group = AppGroup("lms", help="Comandos de administración del servicio.")
 
 for _module in (
@@ -18,3 +20,5 @@ for _module in (
     "lms.demo",
 ):
     import_module(_module).register(lms_group)
+
+cli_help.apply(lms_group)
