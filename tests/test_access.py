@@ -197,7 +197,6 @@ ACCESS = {
 SKIP = {"static", "bootstrap.static"}
 #: Query strings the endpoint needs to get past input validation.
 QUERY = {
-    "attendance.lookup": "?document_type=CC&document_number=1000",
     "api.indicator_breakdown": "?by=sex",
 }
 #: Public endpoints whose answer for the world's data is not 200.

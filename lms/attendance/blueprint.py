@@ -25,10 +25,13 @@ def _ticket_checked(_response) -> bool:
     return bool(g.get("checkin_counted"))
 
 
-bp.add_url_rule("/sesiones/<int:session_id>/asistencia", "roster", views.roster)
+# Searches travel in POST bodies: document numbers never reach URLs or access logs.
+bp.add_url_rule("/sesiones/<int:session_id>/asistencia", "roster", views.roster,
+                methods=["GET", "POST"])
 bp.add_url_rule("/sesiones/<int:session_id>/asistencia/marcar", "mark", views.mark,
                 methods=["POST"])
-bp.add_url_rule("/sesiones/<int:session_id>/asistencia/buscar", "lookup", views.lookup)
+bp.add_url_rule("/sesiones/<int:session_id>/asistencia/buscar", "lookup", views.lookup,
+                methods=["POST"])
 bp.add_url_rule("/sesiones/<int:session_id>/asistencia/ingreso", "walk_in", views.walk_in,
                 methods=["POST"])
 bp.add_url_rule("/sesiones/<int:session_id>/planilla.pdf", "planilla", views.planilla)

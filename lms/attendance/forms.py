@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lms.attendance.models import STATUSES
 from lms.forms import choices
@@ -38,6 +38,12 @@ class DocumentMixin:
 
 class WalkInForm(DocumentMixin, FlaskForm):
     """A person who arrives without being enrolled; new people are registered here."""
+
+    # Asked on the spot: it confirms that a registered document is the person's own.
+    birth_year = IntegerField(
+        "Año de nacimiento (si ya está registrada)",
+        validators=[Optional(), NumberRange(1900, 2100, "Escriba el año con cuatro cifras.")],
+        render_kw={"inputmode": "numeric", "autocomplete": "off"})
 
     first_names = StringField("Nombres", validators=[Optional(), Length(max=120)])
     last_names = StringField("Apellidos", validators=[Optional(), Length(max=120)])

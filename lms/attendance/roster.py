@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from lms import log
 from lms.attendance.checkin import close_request
 from lms.attendance.marks import Mark, record_marks
 from lms.attendance.models import STATUSES, Attendance
@@ -91,28 +92,53 @@ def mark_one(session: CourseSession, enrollment_id: int, status: str) -> Enrollm
     return enrollment
 
 
-def lookup(session: CourseSession, document_type: str, document_number: str) -> dict:
-    """Tell the roster whether a typed document is enrolled, known or new."""
-    doc_type, number = normalize_document(document_type, document_number)
-    person = find_person(doc_type, number)
-    if person is None:
-        return {"state": "unknown", "document_type": doc_type, "document_number": number}
-    enrollment = db.session.scalar(
+def _enrollment(person: Person, session: CourseSession) -> Enrollment | None:
+    return db.session.scalar(
         select(Enrollment).where(
             Enrollment.person_id == person.id, Enrollment.cohort_id == session.cohort_id
         )
     )
-    state = "enrolled" if enrollment is not None else "known"
-    return {"state": state, "name": person.full_name, "document_type": doc_type,
-            "document_number": number,
-            "enrollment_id": enrollment.id if enrollment is not None else None}
+
+
+def lookup(session: CourseSession, document_type: str, document_number: str) -> dict:
+    """Tell the roster whether a typed document is enrolled here (the trainer sees that row
+    anyway), registered, or unknown: never whose it is."""
+    doc_type, number = normalize_document(document_type, document_number)
+    person = find_person(doc_type, number)
+    answer = {"state": "unknown", "document_type": doc_type, "document_number": number}
+    if person is not None:
+        enrollment = _enrollment(person, session)
+        answer["state"] = "registered" if enrollment is None else "enrolled"
+        if enrollment is not None:
+            answer["enrollment_id"] = enrollment.id
+    return answer
+
+
+def confirm_identity(person: Person, birth_year: int | None) -> None:
+    """The birth year the person says on the spot must match the record of the document
+    typed, so a document number alone enrolls (and shows) nobody."""
+    if person.birth_date is None:
+        return  # nothing recorded to compare with: the document is all there is
+    if birth_year is None:
+        raise ValidationError(
+            "Ese documento ya está registrado: pregunte a la persona su año de nacimiento "
+            "y escríbalo para confirmar que es ella.", "birth_year")
+    if birth_year != person.birth_date.year:
+        log.event("attendance.walk_in_mismatch", person_id=person.id)
+        raise ValidationError(
+            "El año de nacimiento no coincide con el registro de ese documento. Revise el "
+            "documento con la persona.", "birth_year")
 
 
 def walk_in(session: CourseSession, data: dict, *, consent: bool,
-            guardian_name: str | None = None, guardian_document: str | None = None):
-    """Enroll (registering first, with consent, if new) and mark present; return the row."""
+            birth_year: int | None = None, guardian_name: str | None = None,
+            guardian_document: str | None = None):
+    """Enroll (registering first, with consent, if new; confirming a registered person by
+    their birth year) and mark present; return the row."""
     doc_type, number = normalize_document(data["document_type"], data["document_number"])
     person = find_person(doc_type, number)
+    if person is not None and _enrollment(person, session) is None:
+        confirm_identity(person, birth_year)
     if person is None:
         missing = [f for f in NEW_PERSON_FIELDS if not data.get(f)]
         if missing:

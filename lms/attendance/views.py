@@ -22,7 +22,7 @@ from lms.people.services import current_notice
 from lms.web import attempt, fail_request, flash_warnings, loads, requires
 
 #: Fields of the walk-in form that are not the person's data.
-_NOT_PERSON = ("csrf_token", "consent", "guardian_name", "guardian_document")
+_NOT_PERSON = ("csrf_token", "consent", "guardian_name", "guardian_document", "birth_year")
 
 
 def _wants_json() -> bool:
@@ -31,7 +31,9 @@ def _wants_json() -> bool:
 
 def _render_roster(session, walk_in=None, status=200, open_walk_in=False):
     rows = roster_service.roster(session)
-    search = request.args.get("q", "").strip()
+    # The search form posts (a document number must not land in a URL); the page itself
+    # is a GET, and a walk-in that failed posts no search.
+    search = request.form.get("q", "").strip() if request.method == "POST" else ""
     shown = roster_service.search(rows, search)
     if walk_in is None:
         walk_in = WalkInForm()
@@ -56,7 +58,7 @@ def _refuse_mark(session, message: str):
 @requires(Role.ADMIN, Role.TRAINER)
 @loads("session_id", CourseSession, can=policy.can_manage_session)
 def roster(session: CourseSession):
-    """Roster of a session: one tap per person."""
+    """Roster of a session: one tap per person (POST: filtered by the search form)."""
     return _render_roster(session)
 
 
@@ -81,11 +83,12 @@ def mark(session: CourseSession):
 @requires(Role.ADMIN, Role.TRAINER)
 @loads("session_id", CourseSession, can=policy.can_manage_session)
 def lookup(session: CourseSession):
-    """Whether a typed document is enrolled, registered or new (JSON for the roster)."""
+    """Whether a typed document is enrolled here, registered or new (JSON for the roster);
+    never whose it is: the walk-in confirms a registered person by their birth year."""
     try:
         return jsonify(roster_service.lookup(
-            session, request.args.get("document_type", ""),
-            request.args.get("document_number", "")))
+            session, request.form.get("document_type", ""),
+            request.form.get("document_number", "")))
     except ValidationError as exc:
         return jsonify({"state": "invalid", "message": exc.message}), 422
 
@@ -109,7 +112,7 @@ def walk_in(session: CourseSession):
         data = {name: field.data for name, field in form._fields.items() if name not in _NOT_PERSON}
         try:
             row = roster_service.walk_in(
-                session, data, consent=form.consent.data,
+                session, data, birth_year=form.birth_year.data, consent=form.consent.data,
                 guardian_name=form.guardian_name.data,
                 guardian_document=form.guardian_document.data)
         except ValidationError as exc:

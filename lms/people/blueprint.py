@@ -11,7 +11,8 @@ bp = Blueprint("people", __name__, url_prefix="/personas")
 
 FORM = ["GET", "POST"]
 
-bp.add_url_rule("/", "index", views.index)
+# The search posts: a document number never lands in a URL or an access log.
+bp.add_url_rule("/", "index", views.index, methods=["GET", "POST"])
 bp.add_url_rule("/nueva", "register", views.register, methods=FORM)
 bp.add_url_rule("/<int:person_id>/editar", "edit", views.edit, methods=FORM)
 bp.add_url_rule("/<int:person_id>/exportar.json", "export", admin_views.export)

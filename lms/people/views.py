@@ -19,9 +19,9 @@ PER_PAGE = 25
 
 @requires(Role.ADMIN)
 def index():
-    """Search people by document or name."""
-    q = request.args.get("q", "").strip()
-    page = request.args.get("page", 1, type=int)
+    """Search people by document or name (the search form posts; GET lists everybody)."""
+    q = request.form.get("q", "").strip() if request.method == "POST" else ""
+    page = request.values.get("page", 1, type=int)
     pagination = db.paginate(search.search_query(q), page=page, per_page=PER_PAGE, error_out=False)
     return render_template("people/index.html", q=q, pagination=pagination)
 

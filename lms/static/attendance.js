@@ -138,22 +138,25 @@
 
   lookupButton.addEventListener("click", function () {
     clearErrors();
-    var params = new URLSearchParams({
-      document_type: walkin.elements.document_type.value,
-      document_number: walkin.elements.document_number.value
+    // POST: a document number never travels in a URL (access logs keep URLs).
+    var body = new FormData();
+    ["csrf_token", "document_type", "document_number"].forEach(function (name) {
+      body.append(name, walkin.elements[name].value);
     });
-    fetch(walkin.dataset.lookup + "?" + params.toString(), {
-      credentials: "same-origin", headers: { "Accept": "application/json" }
+    fetch(walkin.dataset.lookup, {
+      method: "POST", body: body, credentials: "same-origin",
+      headers: { "Accept": "application/json", "X-CSRFToken": body.get("csrf_token") }
     }).then(function (r) { return r.json(); }).then(function (info) {
       walkinStatus.className = "mb-2";
       if (info.state === "enrolled") {
-        walkinStatus.textContent = info.name + " ya está inscrita en este grupo: márquela en la lista.";
+        walkinStatus.textContent = "Esta persona ya está inscrita en este grupo: márquela en la lista.";
         newPerson.hidden = true;
         var row = document.getElementById("e" + info.enrollment_id);
         if (row) { row.hidden = false; row.scrollIntoView({ block: "center" }); }
-      } else if (info.state === "known") {
-        walkinStatus.textContent = info.name + " ya está registrada: se inscribirá en el grupo y quedará presente.";
+      } else if (info.state === "registered") {
+        walkinStatus.textContent = "Documento registrado. Pregunte a la persona su año de nacimiento y escríbalo para confirmar que es ella; luego se inscribirá y quedará presente.";
         newPerson.hidden = true;
+        walkin.elements.birth_year.focus();
       } else if (info.state === "unknown") {
         walkinStatus.textContent = "Documento nuevo: registre sus datos y su autorización.";
         newPerson.hidden = false;

@@ -90,10 +90,14 @@ def test_search_filters_by_document_or_name(client, login, group, db):
     s = group["sessions"][0]
     a, b = group["enrollments"][0].person, group["enrollments"][1].person
     login(group["trainer"])
-    page = client.get(_url(s) + f"?q={a.document_number}").get_data(as_text=True)
+    page = client.post(_url(s), data={"q": a.document_number}).get_data(as_text=True)
     assert a.full_name in page and b.full_name not in page
-    page = client.get(_url(s) + f"?q={b.last_names.lower()}").get_data(as_text=True)
+    page = client.post(_url(s), data={"q": b.last_names.lower()}).get_data(as_text=True)
     assert b.full_name in page and a.full_name not in page
+    # The search form posts; a query string filters nothing (no documents in URLs).
+    assert 'method="post" role="search"' in page
+    page = client.get(_url(s) + f"?q={a.document_number}").get_data(as_text=True)
+    assert a.full_name in page and b.full_name in page
 
 
 def test_search_ignores_separators_and_accents(client, login, group, db):
@@ -103,7 +107,7 @@ def test_search_ignores_separators_and_accents(client, login, group, db):
     db.session.commit()
     login(group["trainer"])
     for query in ("1.090.111-222", "090 111", "jose angel", "PEREZ", "Pérez"):
-        page = client.get(_url(s), query_string={"q": query}).get_data(as_text=True)
+        page = client.post(_url(s), data={"q": query}).get_data(as_text=True)
         assert a.full_name in page and b.full_name not in page, query
         assert 'id="roster-empty" class="text-body-secondary" hidden' in page
 
@@ -111,10 +115,10 @@ def test_search_ignores_separators_and_accents(client, login, group, db):
 def test_unmatched_document_search_prefills_the_walk_in(client, login, group, db):
     s = group["sessions"][0]
     login(group["trainer"])
-    page = client.get(_url(s), query_string={"q": "1.092.333-444"}).get_data(as_text=True)
+    page = client.post(_url(s), data={"q": "1.092.333-444"}).get_data(as_text=True)
     assert not any(e.person.full_name in page for e in group["enrollments"])
     assert re.search(r'<input[^>]*name="document_number"[^>]*value="1092333444"', page)
-    page = client.get(_url(s), query_string={"q": "nadie"}).get_data(as_text=True)
+    page = client.post(_url(s), data={"q": "nadie"}).get_data(as_text=True)
     assert not re.search(r'<input[^>]*name="document_number"[^>]*value="[^"]', page)
 
 
@@ -154,27 +158,38 @@ def test_walk_in_known_person_is_enrolled_and_marked(client, login, group, db):
     s = group["sessions"][0]
     person = factories.person()
     login(group["trainer"])
-    info = client.get(_url(s, "/buscar"), query_string={
-        "document_type": "CC", "document_number": person.document_number}).json
-    assert info["state"] == "known" and info["name"] == person.full_name
-    r = client.post(_url(s, "/ingreso"), data={"document_type": "CC",
-                                                "document_number": person.document_number},
+    doc = {"document_type": "CC", "document_number": person.document_number}
+    # The lookup tells only "registered": never whose the document is.
+    info = client.post(_url(s, "/buscar"), data=doc).json
+    assert info["state"] == "registered"
+    assert person.first_names not in str(info) and person.last_names not in str(info)
+    assert client.get(_url(s, "/buscar"), query_string=doc).status_code == 405
+    # The trainer asks the person's birth year on the spot: a wrong one enrolls nobody.
+    for year, message in ((None, "pregunte a la persona su año"),
+                          (person.birth_date.year + 1, "no coincide")):
+        data = {**doc, "birth_year": year} if year else doc
+        r = client.post(_url(s, "/ingreso"), data=data, headers={"Accept": "application/json"})
+        assert r.status_code == 422 and message in r.json["errors"]["birth_year"][0]
+        assert person.full_name not in r.get_data(as_text=True)
+        page = client.post(_url(s, "/ingreso"), data=data)  # without JS: the form again
+        assert page.status_code == 422 and person.full_name not in page.get_data(as_text=True)
+    assert db.session.scalar(select(Enrollment).where(Enrollment.person_id == person.id)) is None
+    r = client.post(_url(s, "/ingreso"), data={**doc, "birth_year": person.birth_date.year},
                     headers={"Accept": "application/json"})
     assert r.status_code == 200 and person.full_name in r.json["html"]
     enrollment = db.session.scalar(select(Enrollment).where(Enrollment.person_id == person.id))
     assert enrollment.cohort_id == group["cohort"].id
     mark = db.session.scalar(select(Attendance).where(Attendance.enrollment_id == enrollment.id))
     assert mark.status == "presente" and mark.source == "web"
-    info = client.get(_url(s, "/buscar"), query_string={
-        "document_type": "CC", "document_number": person.document_number}).json
-    assert info["state"] == "enrolled"
+    info = client.post(_url(s, "/buscar"), data=doc).json
+    assert info == {**info, "state": "enrolled", "enrollment_id": enrollment.id}
 
 
 def test_walk_in_new_person_needs_data_and_consent(client, login, group, db):
     s = group["sessions"][0]
     login(group["trainer"])
     base = {"document_type": "PPT", "document_number": "ab-123.456"}
-    info = client.get(_url(s, "/buscar"), query_string=base).json
+    info = client.post(_url(s, "/buscar"), data=base).json
     assert info["state"] == "unknown" and info["document_number"] == "AB123456"
     r = client.post(_url(s, "/ingreso"), data=base, headers={"Accept": "application/json"})
     assert r.status_code == 422 and "first_names" in r.json["errors"]
@@ -220,8 +235,14 @@ def test_confirm_and_reject_queued_checkins(client, login, group, db):
     login(group["trainer"])
     page = client.get(_url(s)).get_data(as_text=True)
     assert known.document_number in page and "999888777" in page
-    r = client.post(_url(s, "/ingreso"), data={"document_type": "CC",
-                                                "document_number": known.document_number})
+    doc = {"document_type": "CC", "document_number": known.document_number}
+    # Confirming a registered document asks for the person's birth year first.
+    r = client.post(_url(s, "/ingreso"), data=doc)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 422 and "pregunte a la persona su año de nacimiento" in html
+    assert known.full_name not in html and 'id="walkin"' in html
+    assert db.session.get(CheckinRequest, ok.id).status == "pending"
+    r = client.post(_url(s, "/ingreso"), data={**doc, "birth_year": known.birth_date.year})
     assert r.status_code == 302
     assert db.session.get(CheckinRequest, ok.id).status == "confirmed"
     r = client.post(f"/sesiones/{s.id}/solicitudes/{bad.id}/rechazar")

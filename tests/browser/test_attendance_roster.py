@@ -83,3 +83,29 @@ def test_trainer_marks_a_roster_on_a_phone(live_server, live_app, phone_page):
         assert len(marks) == 4
         assert _db.session.scalar(select(Person).where(
             Person.document_number == "1092333444")) is not None
+
+
+def test_registered_walk_in_is_confirmed_by_birth_year(live_server, live_app, phone_page):
+    trainer_id = make_user(live_app, "trainer", "formadora2@example.org")
+    session_id, _ids = _group(live_app, trainer_id)
+    with live_app.app_context():
+        person = factories.person(first_names="Wilmer", last_names="Quintero",
+                                  document_number="1093555666")
+        _db.session.commit()
+        year = person.birth_date.year
+    page = phone_page
+    log_in(page, live_server, "formadora2@example.org")
+    page.goto(f"{live_server}/sesiones/{session_id}/asistencia")
+    page.get_by_label("Número de documento").fill("1093555666")
+    page.get_by_role("button", name="Buscar documento").tap()
+    page.get_by_text("Documento registrado").wait_for()
+    assert "Wilmer" not in page.content() and "Quintero" not in page.content()
+    assert_accessible(page)
+    page.get_by_label("Año de nacimiento").fill(str(year - 1))
+    page.get_by_role("button", name="Inscribir y marcar presente").tap()
+    page.locator(".js-error", has_text="no coincide").wait_for()
+    assert "Wilmer" not in page.content()
+    page.get_by_label("Año de nacimiento").fill(str(year))
+    page.get_by_role("button", name="Inscribir y marcar presente").tap()
+    page.get_by_text("Wilmer Quintero quedó inscrita y presente.").wait_for()
+    assert_accessible(page)

@@ -54,6 +54,8 @@ def _walk_in(client, session, person=None, **extra):
             "document_number": person.document_number if person else "1090777001",
             "first_names": "Nueva", "last_names": "Persona", "birth_date": "1990-01-01",
             "sex": "F", "zone": "urbana", "consent": "y", **extra}
+    if person is not None and person.birth_date is not None:
+        data.setdefault("birth_year", person.birth_date.year)  # the trainer asks it on the spot
     return client.post(f"/sesiones/{session.id}/asistencia/ingreso", data=data,
                        headers={"Accept": "application/json"})
 
