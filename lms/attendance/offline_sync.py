@@ -223,8 +223,13 @@ def _walk_in(batch: _Batch, item: dict, session, made_at: datetime) -> dict:
             raise ValidationError("Falta la versión del aviso de privacidad que se mostró.",
                                   "consent")
         check_notice_shown(str(item["notice_version"]))
+        # A registered person is confirmed by the birth year they said (or the birth date
+        # typed for them): a document alone enrolls nobody (roster.confirm_identity).
+        year = item.get("birth_year")
+        birth_year = int(year) if str(year or "").isdigit() else (
+            data["birth_date"].year if data.get("birth_date") else None)
         row = roster_service.walk_in(
-            session, data, consent=item.get("consent") is True,
+            session, data, birth_year=birth_year, consent=item.get("consent") is True,
             guardian_name=item.get("guardian_name") or None,
             guardian_document=item.get("guardian_document") or None)
     enrollment_id = row.enrollment.id
