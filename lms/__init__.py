@@ -36,6 +36,7 @@ HOOKS = (
     "lms.certificates.notify",
     "lms.lti.grades",
     "lms.webhooks.events",
+    "lms.indicators.events",
 )
 
 

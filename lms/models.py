@@ -7,6 +7,7 @@ from lms.audit.models import AuditEntry
 from lms.auth.models import ApiToken, User
 from lms.certificates.models import Certificate, IssueJob
 from lms.courses.models import Cohort, Course, CourseSession, Enrollment, PlanIndicator, Site
+from lms.indicators.models import IndicatorEvent
 from lms.lti.models import Account as LtiAccount
 from lms.lti.models import Context as LtiContext
 from lms.lti.models import Deployment as LtiDeployment
@@ -32,6 +33,7 @@ __all__ = [
     "Enrollment",
     "IdempotencyKey",
     "ImportJob",
+    "IndicatorEvent",
     "IssueJob",
     "LtiAccount",
     "LtiContext",

@@ -13,7 +13,12 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session as OrmSession
 
 from lms.attendance.models import CREDITING, Attendance
-from lms.attendance.signals import documents_held, enrollment_completed, enrollments_recomputed
+from lms.attendance.signals import (
+    completions_changed,
+    documents_held,
+    enrollment_completed,
+    enrollments_recomputed,
+)
 from lms.audit.services import changes_between, record_bulk
 from lms.courses.models import Cohort, Course, CourseSession, Enrollment, required_hours
 from lms.courses.signals import cohort_course_changed, course_rule_changed, session_changed
@@ -111,6 +116,9 @@ def _recompute_batch(ids: list[int], audit: bool = True) -> list[tuple[int, date
         if audit:
             record_bulk("enrollments", entries)
         _expire(row["b_id"] for row in updates)
+        moved = [eid for eid, _, changes in entries if "completed_on" in changes]
+        if moved:
+            completions_changed.send(Enrollment, enrollment_ids=moved)
     return newly
 
 

@@ -16,6 +16,11 @@ enrollment_completed = _signals.signal("enrollment-completed")
 #: caller's transaction (the LMS plug-in queues grade posts, sent after the commit).
 enrollments_recomputed = _signals.signal("enrollments-recomputed")
 
+#: Sent by the completion rule with ``enrollment_ids`` (list of ints) whose completion date
+#: changed in any way (set, moved or undone); ``sender`` is the Enrollment class. Receivers
+#: run inside the caller's transaction.
+completions_changed = _signals.signal("completions-changed")
+
 #: Asked before the completion rule undoes a completion: which of ``enrollment_ids``
 #: (keyword argument, a list of ints) hold a valid document? ``sender`` is the Enrollment
 #: class; each receiver returns the set of those ids it knows to hold one. The documents

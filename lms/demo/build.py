@@ -22,6 +22,7 @@ from lms.demo import names
 from lms.demo.records import add_attendance, add_documents, complete, person_rows
 from lms.demo.writer import BulkWriter
 from lms.extensions import db
+from lms.indicators import events
 from lms.people.models import Person, PrivacyNotice
 from lms.timeutil import local_today
 
@@ -88,6 +89,8 @@ def build(people: int, seed: int = 2020, *, documents: str = "auto", chunk: int 
     completions = complete(w, add_attendance(w, rng, cohorts, today), cohorts)
     made, issued = add_documents(w, rng, completions, info, documents)
     counts = w.finish()
+    # Bulk rows bypass the hooks that keep the indicators' first events: compute them all.
+    events.rebuild()
     counts["documents_made_by"] = made
     if issued is not None:
         counts["certificates"] = issued

@@ -5,7 +5,8 @@ import json
 import click
 from flask.cli import AppGroup
 
-from lms.indicators import counting
+from lms.commands import run_once
+from lms.indicators import counting, events
 
 
 def register(group: AppGroup) -> None:
@@ -14,13 +15,38 @@ def register(group: AppGroup) -> None:
     @group.command("indicators")
     @click.option("--json", "as_json", is_flag=True, help="Imprime el JSON del contrato.")
     @click.option("--year", type=click.IntRange(1900, 2999), help="Logro de ese año solamente.")
-    def indicators(as_json: bool, year: int | None) -> None:
+    @click.option("--check", is_flag=True,
+                  help="Compara la tabla de primeros eventos con el cálculo completo.")
+    @click.option("--rebuild", is_flag=True,
+                  help="Recalcula la tabla de primeros eventos desde el cálculo completo.")
+    def indicators(as_json: bool, year: int | None, check: bool, rebuild: bool) -> None:
         """Print the plan indicators: goal, achieved, percent and per-year figures."""
+        if rebuild:
+            run_once(events.rebuild)
+            click.echo(f"Primeros eventos recalculados: {events.count_rows():,} filas.")
+            return
+        if check:
+            _check()
+            return
         data = counting.report(counting.Filters(year=year))
         if as_json:
             click.echo(json.dumps(data, ensure_ascii=False, indent=2))
             return
         click.echo(render_table(data, year))
+
+
+def _check() -> None:
+    """Exit 1, listing a few rows, when the stored first events differ from the computation."""
+    found = events.differences()
+    if not found:
+        click.echo(f"Los primeros eventos guardados coinciden con el cálculo completo "
+                   f"({events.count_rows():,} filas).")
+        return
+    click.echo(f"{len(found):,} filas difieren (origen, indicador, persona, inscripción, grupo, "
+               "fecha); corrija con --rebuild:")
+    for row in found[:20]:
+        click.echo("  " + ", ".join(str(value) for value in row))
+    raise SystemExit(1)
 
 
 def render_table(data: dict, year: int | None) -> str:

@@ -13,6 +13,9 @@ Counting is set-based SQL (SQLAlchemy Core) that runs the same on SQLite and Pos
   event, and breakdowns by person attributes (sex, age group at the event date, zone, area,
   differential-approach flags) read the person record, so every breakdown shares out exactly
   the same people as the total — never more;
+* the per-person first events are computed in full by ``query.first_events`` (the definition)
+  and kept in the ``indicator_events`` table by ``lms.indicators.events``, in the transaction
+  of every change they depend on; the figures below read that table;
 * filters (site, course, zone) select people by that same attribution, so a filtered figure
   equals the matching breakdown cell; the year filter selects people by the year of their
   first event.
@@ -28,6 +31,7 @@ from sqlalchemy import func, select
 
 from lms.courses.models import PlanIndicator
 from lms.extensions import db
+from lms.indicators import events
 from lms.indicators.query import _CO, _P, _S, NO_INFO, Filters, IndicatorQuery
 from lms.people.models import AGE_GROUPS as _AGES
 from lms.people.models import SEXES, ZONES
@@ -127,6 +131,7 @@ def pseudonym(person_id: int) -> str:
 
 def summary(ind: PlanIndicator, filters: Filters = NO_FILTERS) -> Summary:
     """Total, per-year and achieved (that year's count when filtering by year) in one query."""
+    events.settle()
     q = IndicatorQuery(ind, Filters(None, filters.site, filters.zone, filters.course))
     year = q.year.label("year")
     rows = db.session.execute(q.select(year, func.count()).group_by(year)).all()
@@ -145,6 +150,7 @@ def summaries(filters: Filters = NO_FILTERS) -> list[Summary]:
 
 def monthly(ind: PlanIndicator, filters: Filters = NO_FILTERS) -> list[dict]:
     """People per month of their first event, with the running total, over the period."""
+    events.settle()
     q = IndicatorQuery(ind, filters)
     year, month = q.year.label("y"), q.month.label("m")
     counts = {
@@ -164,6 +170,7 @@ def monthly(ind: PlanIndicator, filters: Filters = NO_FILTERS) -> list[dict]:
 def breakdown(ind: PlanIndicator, by: str, filters: Filters = NO_FILTERS) -> list[dict]:
     """Rows {key, label, count} sharing out the indicator's people along one dimension."""
     dim = DIMENSIONS[by]
+    events.settle()
     q = IndicatorQuery(ind, filters, attribution=dim.needs_attribution)
     key, label = q.dimension(by)
     columns = [key.label("key")] + ([label.label("label")] if label is not None else [])
@@ -178,6 +185,7 @@ def breakdowns(ind: PlanIndicator, filters: Filters = NO_FILTERS) -> dict[str, l
     The dashboard and the exports show all ten tables; one pass over the per-person first
     events replaces ten queries that each recomputed them.
     """
+    events.settle()
     q = IndicatorQuery(ind, filters, attribution=True)
     found: dict[str, dict] = {name: {} for name in DIMENSIONS}
     for row in db.session.execute(q.all_dimensions(list(DIMENSIONS))):
@@ -211,6 +219,7 @@ def people(
 ) -> tuple[int, list[dict]]:
     """The people behind a figure (a breakdown cell, a month, or the running total up to a
     month), with a count."""
+    events.settle()
     q = IndicatorQuery(ind, filters, attribution=True)
     if by:
         q.where.append(q.dimension(by)[0] == key)

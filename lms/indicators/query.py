@@ -11,6 +11,7 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from lms.certificates.models import Certificate
 from lms.courses.models import Cohort, Course, Enrollment, PlanIndicator, Site
+from lms.indicators.models import IndicatorEvent
 from lms.people.models import AGE_GROUPS, Person, PersonSensitive
 
 NO_INFO = "no informa"
@@ -71,6 +72,7 @@ _CO = Course.__table__
 _P = Person.__table__
 _PS = PersonSensitive.__table__
 _S = Site.__table__
+_IE = IndicatorEvent.__table__
 
 
 def events_query(ind: PlanIndicator):
@@ -81,6 +83,7 @@ def events_query(ind: PlanIndicator):
             _E.c.id.label("enrollment_id"),
             _E.c.person_id,
             _E.c.completed_on.label("event_date"),
+            _E.c.cohort_id,
             _C.c.site_id,
             _C.c.course_id,
         )
@@ -100,9 +103,16 @@ def events_query(ind: PlanIndicator):
     return query
 
 
-def first_events(ind: PlanIndicator, attribution: bool):
-    """One row per person: the first qualifying event (with its site and course if asked)."""
+def first_events(ind: PlanIndicator, attribution: bool, people=None):
+    """One row per person: the first qualifying event (with its site and course if asked),
+    computed in full from enrollments and documents (only ``people``, if given).
+
+    The definition of the figures; ``lms.indicators.events`` keeps ``indicator_events``
+    equal to it and the figures are read from there (``stored_first_events``).
+    """
     events = events_query(ind)
+    if people is not None:
+        events = events.where(_E.c.person_id.in_(people))
     if not attribution:
         # Cheaper: the minimum date is all the person-level figures need.
         inner = events.subquery("ev")
@@ -122,8 +132,33 @@ def first_events(ind: PlanIndicator, attribution: bool):
             ranked.c.site_id,
             ranked.c.course_id,
             ranked.c.enrollment_id,
+            ranked.c.cohort_id,
         )
         .where(ranked.c.rn == 1)
+        .subquery("first")
+    )
+
+
+def stored_first_events(ind: PlanIndicator, attribution: bool):
+    """The same rows as ``first_events``, read from ``indicator_events``; the site and course
+    are read from the event's cohort now, as the full computation does."""
+    if not attribution:
+        return (
+            select(_IE.c.person_id, _IE.c.event_date)
+            .where(_IE.c.indicator_id == ind.id)
+            .subquery("first")
+        )
+    return (
+        select(
+            _IE.c.person_id,
+            _IE.c.event_date,
+            _C.c.site_id,
+            _C.c.course_id,
+            _IE.c.enrollment_id,
+            _IE.c.cohort_id,
+        )
+        .join(_C, _C.c.id == _IE.c.cohort_id)
+        .where(_IE.c.indicator_id == ind.id)
         .subquery("first")
     )
 
@@ -131,9 +166,10 @@ def first_events(ind: PlanIndicator, attribution: bool):
 class IndicatorQuery:
     """Builds a SELECT over the first events, joining only the tables a figure needs."""
 
-    def __init__(self, ind: PlanIndicator, filters: Filters, attribution: bool = False):
+    def __init__(self, ind: PlanIndicator, filters: Filters, attribution: bool = False,
+                 computed: bool = False):
         attribution = attribution or bool(filters.site or filters.course)
-        self.first = first_events(ind, attribution)
+        self.first = (first_events if computed else stored_first_events)(ind, attribution)
         self.filters = filters
         self.joined: set[str] = set()
         self.source = self.first
