@@ -84,6 +84,8 @@ def settle(session: Session | None = None) -> None:
     if not pending or not any(pending.values()):
         return
     indicators = session.execute(select(PlanIndicator)).scalars().all()
+    if not indicators:
+        return
     whole = {i.id for i in indicators if i.id in pending["indicators"]
              or i.product_code in pending["products"]}
     people = set(pending["people"])

@@ -80,12 +80,38 @@ def _recomputable(counts, small: set, extra: set) -> bool:
     return len(hidden) == 1 or known_sum in (lowest, highest)
 
 
+def published(only: tuple[str, ...] | None = None) -> list[dict]:
+    """Every indicator's tables as published: {indicator, total, tables: [(slug, title,
+    [(category, shown)])]}, ``shown`` being what the CSV and the charts show (suppressed).
+
+    ``only`` names the breakdowns wanted (all by default); each table is suppressed on its
+    own, so a table reads the same whichever others come with it.
+    """
+    out = []
+    for table in _tables(only):
+        s = table["summary"]
+        years = sorted(s.by_year.items())
+        tables = [("anio", "Año del primer evento",
+                   list(zip((str(y) for y, _ in years),
+                            suppress([n for _, n in years], s.total), strict=True)))]
+        for dim, cells in table["breakdowns"]:
+            values = suppress([c["count"] for c in cells], s.total)
+            tables.append((dim.slug, dim.title,
+                           [(c["label"], v) for c, v in zip(cells, values, strict=True)]))
+        out.append({"indicator": s.indicator, "total": shown_total(s.total), "tables": tables})
+    return out
+
+
+def shown_total(total: int) -> str:
+    """A total as published: 1 to 4 people are «<5»."""
+    return SMALL if 0 < total < 5 else str(total)
+
+
 def rows(generated: str) -> list[list]:
     """The open-data table: every indicator's total, per-year and breakdown cells."""
     out = []
-    for table in _tables():
-        s = table["summary"]
-        ind = s.indicator
+    for item in published():
+        ind = item["indicator"]
         base = [
             ind.code,
             ind.name,
@@ -95,22 +121,49 @@ def rows(generated: str) -> list[list]:
             ind.period_end.isoformat(),
             ind.goal,
         ]
-        total = s.total
-        out.append([*base, "total", "total", SMALL if 0 < total < 5 else str(total), generated])
-        years = sorted(s.by_year.items())
-        for (year, _), value in zip(years, suppress([n for _, n in years], total), strict=True):
-            out.append([*base, "anio", str(year), value, generated])
-        for dim, cells in table["breakdowns"]:
-            values = suppress([c["count"] for c in cells], total)
-            for cell, value in zip(cells, values, strict=True):
-                out.append([*base, TABLE_NAMES[dim.name], cell["label"], value, generated])
+        out.append([*base, "total", "total", item["total"], generated])
+        for slug, _, cells in item["tables"]:
+            out.extend([*base, slug, category, value, generated] for category, value in cells)
     return out
 
 
-def _tables() -> list[dict]:
-    from lms.indicators.exports import collect
+def _tables(only: tuple[str, ...] | None) -> list[dict]:
+    if only is None:
+        from lms.indicators.exports import collect
 
-    return collect(counting.Filters())
+        return collect(counting.Filters())
+    return [
+        {"summary": s, "breakdowns": [(counting.DIMENSIONS[name],
+                                       counting.breakdown(s.indicator, name)) for name in only]}
+        for s in counting.summaries()
+    ]
+
+
+#: The breakdowns charted on the open-data page, beside the years.
+CHARTED = ("zone", "sex")
+
+
+def charts() -> list[dict]:
+    """What the open-data page charts, per indicator: the years (with the period's total and
+    the goal) and the CHARTED breakdowns, every value as the CSV publishes it."""
+    out = []
+    for item in published(CHARTED):
+        ind = item["indicator"]
+        (_, _, years), *breakdowns = item["tables"]
+        years = [*years, ("Total del periodo", item["total"])]
+        out.append({
+            "indicator": ind,
+            "years": [*_bars(years), {"label": "Meta", "shown": str(ind.goal),
+                                      "count": ind.goal, "goal": True}],
+            "breakdowns": [(title, _bars(cells)) for _, title, cells in breakdowns],
+        })
+    return out
+
+
+def _bars(cells) -> list[dict]:
+    """Chart cells: the published text and, only when it is a number, that number."""
+    return [{"label": label, "shown": shown, "count": int(shown) if shown.isdigit() else None,
+             "goal": False} for label, shown in cells]
 
 
 def to_csv(generated: str, fmt: str = "rfc4180") -> str:

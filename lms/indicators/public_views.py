@@ -23,6 +23,9 @@ def open_data():
         columns=opendata.COLUMNS,
         tables=opendata.TABLE_NAMES,
         dimensions=counting.DIMENSIONS,
+        charts=opendata.charts(),
+        small=opendata.SMALL,
+        reserved=opendata.RESERVED,
     )
 
 
