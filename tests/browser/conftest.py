@@ -127,7 +127,10 @@ def assert_accessible(page) -> None:
     """Fail on any serious or critical axe-core violation at a 390-px phone width and a
     1366-px desktop width, and on a whole-page horizontal scroll at 390 px (tables must
     stack or scroll inside their own region, so no button leaves the screen)."""
-    # Measure the finished page: colours read before the stylesheets apply are not its own.
+    # Measure the finished page: colours read before the stylesheets apply are not its own,
+    # nor those of a button caught halfway through its colour transition (Bootstrap drops
+    # transitions for people who ask for reduced motion).
+    page.emulate_media(reduced_motion="reduce")
     page.wait_for_load_state("load")
     original = page.viewport_size
     bad = []
