@@ -1,6 +1,7 @@
 """Names and Role Provisioning Services: import the LMS course's learners into its cohort.
 
-Members already linked to a person (a custom claim or an earlier match) are enrolled by the
+Members already linked to a person (an earlier match), or whom the member's custom claim
+(document type and number, the same claim a learner launch reads) names, are enrolled by the
 enrollment rules (consent, seats, dates). The others stay "pendientes de documento y
 autorización": they get an account, count nowhere, and are enrolled once they launch and
 are matched to a person with consent.
@@ -15,11 +16,12 @@ from lms.courses.enrollments import get_or_enroll
 from lms.courses.models import Cohort
 from lms.errors import ValidationError
 from lms.extensions import db
-from lms.lti import services_client
+from lms.lti import learners, services_client
 from lms.lti.models import Account, Context, Platform
 from lms.people.models import Person
 
 SCOPE = "https://purl.imsglobal.org/spec/lti-nrps/scope/contextmembership.readonly"
+CUSTOM_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/custom"
 MEMBERSHIP_TYPE = "application/vnd.ims.lti-nrps.v2.membershipcontainer+json"
 #: Pages of members followed through the Link header at most.
 MAX_PAGES = 50
@@ -58,6 +60,17 @@ def _is_learner(member: dict) -> bool:
         member.get("status", "Active") == "Active")
 
 
+def _member_custom(member: dict) -> dict:
+    """The member's custom claim: NRPS puts it in each ``message`` (or a plain ``custom``)."""
+    custom: dict = {}
+    for message in member.get("message") or []:
+        if isinstance(message, dict) and isinstance(message.get(CUSTOM_CLAIM), dict):
+            custom.update(message[CUSTOM_CLAIM])
+    if isinstance(member.get("custom"), dict):
+        custom.update(member["custom"])
+    return custom
+
+
 def import_roster(context: Context) -> RosterResult:
     """Enroll the course's linked learners into the context's cohort; list the others."""
     if not context.memberships_url or not context.cohort_id:
@@ -73,6 +86,7 @@ def import_roster(context: Context) -> RosterResult:
     for member in filter(_is_learner, members):
         name = str(member.get("name") or member.get("user_id"))[:120]
         account = _account(platform, str(member["user_id"]))
+        learners.match_by_claim(account, _member_custom(member))
         person = db.session.get(Person, account.person_id) if account.person_id else None
         if person is None:
             result.pending.append(name)

@@ -47,3 +47,36 @@ def test_roster_import_enrolls_linked_learners_and_lists_the_others(app, client,
     assert again.status_code == 200
     assert db.session.scalar(select(func.count()).select_from(Enrollment).where(
         Enrollment.cohort_id == cohort.id)) == 1
+
+
+def _claim(number: str) -> list[dict]:
+    """An NRPS member's ``message`` carrying the document custom claim."""
+    return [{"https://purl.imsglobal.org/spec/lti/claim/message_type": "LtiResourceLinkRequest",
+             "https://purl.imsglobal.org/spec/lti/claim/custom": {
+                 "tipo_documento": "CC", "numero_documento": number}}]
+
+
+def test_roster_import_matches_members_by_their_document_claim(app, client, db, registered):
+    services_client.forget_tokens()
+    registered.tool_jwks = client.get("/lti/jwks").get_json()
+    launch(client, registered, "profe")
+    cohort = factories.cohort(trainers=[_lti_trainer(db)])
+    assert client.post("/lti/enlazar", data={"pick-cohort_id": cohort.id}).status_code == 302
+    known = factories.person(document_number="1090777222")
+    registered.members = [
+        {"user_id": "u-claim", "name": "Carla Reclamo", "roles": [LEARNER],
+         "message": _claim("1090777222")},
+        {"user_id": "u-otro", "name": "Omar Desconocido", "roles": [LEARNER],
+         "message": _claim("1090000999")},
+    ]
+    launch(client, registered, "profe")
+    page = client.post("/lti/participantes")
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200, body
+    assert "Carla Reclamo" in body.split('id="h-ok"')[1].split("</section>")[0]
+    pending = body.split('id="h-pending"')[1].split("</section>")[0]
+    assert "Omar Desconocido" in pending and "Carla Reclamo" not in pending
+    assert db.session.scalars(select(Enrollment.person_id).where(
+        Enrollment.cohort_id == cohort.id)).all() == [known.id]
+    linked = db.session.scalar(select(Account).where(Account.sub == "u-claim"))
+    assert linked.person_id == known.id
