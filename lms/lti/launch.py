@@ -3,6 +3,11 @@
 The login stores its state and nonce in the database (``LoginState``); the launch deletes
 that row in the same statement that checks it, so a token is accepted once, on whichever
 worker it arrives. The nonce check comes last: a forged token cannot burn a real login.
+
+The browser binding is the state cookie, or, when the platform offers LTI client-side
+postMessage storage and the cookie is blocked, the state and nonce the tool's page stored in
+the platform's frame at login and read back at launch (``stored``); either way the nonce is
+then consumed by the same single statement.
 """
 
 import json
@@ -29,6 +34,8 @@ LEEWAY = 60
 #: Prefix of the browser cookie that binds a state to the browser that started the login.
 STATE_COOKIE = "lti1p3-state-"
 LTI = "https://purl.imsglobal.org/spec/lti/claim/"
+NONCE_USED = ("Este ingreso ya fue usado o venció (nonce). Vuelva a abrir la actividad desde "
+              "su plataforma.")
 MESSAGE_TYPES = {"LtiResourceLinkRequest", "LtiDeepLinkingRequest"}
 
 
@@ -67,8 +74,8 @@ def redirect_uri() -> str:
     return current_app.config["BASE_URL"] + "/lti/launch"
 
 
-def begin_login(params: dict) -> tuple[str, str]:
-    """Start a login for the platform ``params`` name: (URL to redirect to, state)."""
+def begin_login(params: dict) -> tuple[str, str, str]:
+    """Start a login for the platform ``params`` name: (URL to redirect to, state, nonce)."""
     issuer, hint = params.get("iss"), params.get("login_hint")
     if not issuer or not hint:
         raise LaunchError("La plataforma no envió el emisor (iss) ni el login_hint.",
@@ -89,7 +96,7 @@ def begin_login(params: dict) -> tuple[str, str]:
     if params.get("lti_message_hint"):
         query["lti_message_hint"] = params["lti_message_hint"]
     separator = "&" if "?" in platform.auth_login_url else "?"
-    return platform.auth_login_url + separator + urlencode(query), state
+    return platform.auth_login_url + separator + urlencode(query), state, nonce
 
 
 def _unverified(id_token: str) -> tuple[dict, dict]:
@@ -105,20 +112,40 @@ def _audience(claims: dict) -> list[str]:
     return [aud] if isinstance(aud, str) else list(aud or [])
 
 
-def validate(id_token: str | None, state: str | None, cookies: dict) -> Launch:
-    """Check everything the spec requires of a launch, then consume its state and nonce."""
+def _platform_of(unverified: dict) -> Platform | None:
+    audience = _audience(unverified)
+    platform = next((p for p in (platforms.find(str(unverified.get("iss")), c)
+                                 for c in audience[:5]) if p is not None), None)
+    return platform if platform is not None and platform.approved else None
+
+
+def storage_request(id_token: str | None) -> tuple[str, str]:
+    """For a launch without the state cookie: (platform origin, nonce) the page asks the
+    platform's storage for; the token is only read here, ``validate`` checks it."""
+    _header, unverified = _unverified(id_token or "")
+    platform = _platform_of(unverified)
+    if platform is None:
+        raise LaunchError("El token no está dirigido a este servicio o la plataforma no está "
+                          "registrada (iss/aud).", "audience")
+    return platforms.origin(platform.auth_login_url), str(unverified.get("nonce") or "")
+
+
+def validate(id_token: str | None, state: str | None, cookies: dict,
+             stored: dict | None = None) -> Launch:
+    """Check everything the spec requires of a launch, then consume its state and nonce;
+    ``stored`` holds the state and nonce read back from the platform's postMessage storage."""
     if not id_token or not state:
         raise LaunchError("La plataforma no envió el id_token y el state.", "missing_params")
-    if cookies.get(STATE_COOKIE + state) != state:
+    stored = stored or {}
+    by_storage = cookies.get(STATE_COOKIE + state) != state and stored.get("state") == state
+    if cookies.get(STATE_COOKIE + state) != state and not by_storage:
         raise LaunchError("Este navegador no inició el ingreso (falta la cookie de estado). "
                           "Vuelva a abrir la actividad desde su plataforma; si el navegador "
                           "bloquea cookies de terceros, ábrala en una pestaña nueva.",
                           "state_cookie")
     header, unverified = _unverified(id_token)
-    audience = _audience(unverified)
-    platform = next((p for p in (platforms.find(str(unverified.get("iss")), c)
-                                 for c in audience[:5]) if p is not None), None)
-    if platform is None or not platform.approved:
+    platform = _platform_of(unverified)
+    if platform is None:
         raise LaunchError("El token no está dirigido a este servicio o la plataforma no está "
                           "registrada (iss/aud).", "audience")
     claims = _verified(id_token, header, platform)
@@ -129,6 +156,8 @@ def validate(id_token: str | None, state: str | None, cookies: dict) -> Launch:
                           "deployment")
     if launch.message_type not in MESSAGE_TYPES or launch.claim("version") != "1.3.0":
         raise LaunchError("Tipo de mensaje o versión de LTI no admitidos.", "message_type")
+    if by_storage and stored.get("nonce") != claims.get("nonce"):
+        raise LaunchError(NONCE_USED, "nonce")
     _consume(state, str(claims.get("nonce") or ""), platform)
     return launch
 
@@ -169,5 +198,4 @@ def _consume(state: str, nonce: str, platform: Platform) -> None:
         LoginState.platform_id == platform.id, LoginState.expires_at >= utcnow(),
     )).rowcount
     if deleted != 1:
-        raise LaunchError("Este ingreso ya fue usado o venció (nonce). Vuelva a abrir la "
-                          "actividad desde su plataforma.", "nonce")
+        raise LaunchError(NONCE_USED, "nonce")

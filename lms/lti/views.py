@@ -1,17 +1,26 @@
 """The LTI endpoints platforms call: login initiation, launch, key set, configuration;
 and the landing page of a launched session (rules in blueprint.py)."""
 
-from flask import jsonify, redirect, render_template, request, session, url_for
+from flask import jsonify, make_response, redirect, render_template, request, session, url_for
 
 from lms import log
 from lms.extensions import db
 from lms.lti import accounts, frame, keys, platforms
-from lms.lti.launch import STATE_COOKIE, LaunchError, begin_login, redirect_uri, validate
+from lms.lti.launch import (
+    STATE_COOKIE,
+    LaunchError,
+    begin_login,
+    redirect_uri,
+    storage_request,
+    validate,
+)
 from lms.lti.models import Context
 from lms.security import frameable
 from lms.web import fail_request
 
 framers = frameable(platforms.frame_origins)
+#: The parameter naming the platform's frame for LTI client-side postMessage storage.
+STORAGE_TARGET = "lti_storage_target"
 
 
 def _refused(exc: LaunchError):
@@ -26,10 +35,17 @@ def _refused(exc: LaunchError):
 def login():
     """OIDC login initiation: remember state and nonce, send the browser to the platform."""
     try:
-        url, state = begin_login(request.values)
+        url, state, nonce = begin_login(request.values)
     except LaunchError as exc:
         return _refused(exc)
-    response = redirect(url)
+    target = request.values.get(STORAGE_TARGET)
+    if target:
+        # The platform offers postMessage storage: a page stores state and nonce there too.
+        response = make_response(render_template(
+            "lti/storage_login.html", url=url, state=state, nonce=nonce, target=target[:100],
+            origin=platforms.origin(url)))
+    else:
+        response = redirect(url)
     frame.set_state_cookie(response, state)
     return response
 
@@ -37,15 +53,23 @@ def login():
 @framers
 def launch():
     """The platform posts the id_token here: validate it and open the framed session."""
+    form, state = request.form, request.form.get("state") or ""
     try:
-        message = validate(request.form.get("id_token"), request.form.get("state"),
-                           request.cookies)
+        if (form.get(STORAGE_TARGET) and "lti_storage_checked" not in form
+                and request.cookies.get(STATE_COOKIE + state) != state):
+            # No state cookie (blocked in the frame): read state and nonce back first.
+            origin, nonce = storage_request(form.get("id_token"))
+            return render_template("lti/storage_launch.html", origin=origin, nonce=nonce,
+                                   state=state, target=form[STORAGE_TARGET][:100],
+                                   id_token=form.get("id_token"))
+        message = validate(form.get("id_token"), state, request.cookies, {
+            "state": form.get("lti_storage_state"), "nonce": form.get("lti_storage_nonce")})
     except LaunchError as exc:
         return _refused(exc)
     account, user, context = accounts.admit(message)
     frame.start(message, account, user, context, accounts.return_origin(message))
     response = redirect(url_for("lti.home"))
-    response.delete_cookie(STATE_COOKIE + request.form["state"], path="/lti/", secure=True,
+    response.delete_cookie(STATE_COOKIE + state, path="/lti/", secure=True,
                            samesite="None", partitioned=True)
     return response
 

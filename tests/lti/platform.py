@@ -24,6 +24,26 @@ SCOPES = [
     "https://purl.imsglobal.org/spec/lti-ags/scope/result.readonly",
 ]
 
+#: The platform page's side of LTI client-side postMessage storage: it answers
+#: lti.capabilities, lti.put_data and lti.get_data, keeping values per tool origin.
+STORAGE_SCRIPT = """<script>
+window.ltiStored = {};
+window.addEventListener("message", function (event) {
+  var m = event.data || {}, reply = {message_id: m.message_id, subject: m.subject + ".response"};
+  var key = event.origin + " " + m.key;
+  if (m.subject === "lti.capabilities") {
+    reply.supported_messages = [{subject: "lti.capabilities"}, {subject: "lti.put_data"},
+                                {subject: "lti.get_data"}];
+    return event.source.postMessage(reply, event.origin);
+  }
+  if (m.subject === "lti.put_data") { window.ltiStored[key] = m.value; }
+  if (m.subject !== "lti.put_data" && m.subject !== "lti.get_data") { return; }
+  reply.key = m.key;
+  reply.value = window.ltiStored[key];
+  event.source.postMessage(reply, event.origin);
+});
+</script>"""
+
 
 class Platform:
     """The platform: registration values, users, and what its services received."""
@@ -47,6 +67,8 @@ class Platform:
         self.members: list[dict] = []
         self.registrations: list[dict] = []
         self.registration_auth: str | None = None
+        #: Offer LTI client-side postMessage storage (``lti_storage_target``).
+        self.storage = False
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         # ``host="localhost"`` puts the platform on another site than a tool on 127.0.0.1.
         self.base = f"http://{host}:{self.server.server_port}"
@@ -81,8 +103,9 @@ class Platform:
 
     def login_params(self, user: str = "profe") -> dict:
         """What the platform sends to the tool's login initiation URL."""
-        return {"iss": self.issuer, "login_hint": user, "lti_message_hint": "ctx-42",
-                "target_link_uri": self.tool_base + "/lti/launch", "client_id": self.client_id}
+        params = {"iss": self.issuer, "login_hint": user, "lti_message_hint": "ctx-42",
+                  "target_link_uri": self.tool_base + "/lti/launch", "client_id": self.client_id}
+        return params | ({"lti_storage_target": "_parent"} if self.storage else {})
 
     def claims(self, user: str, nonce: str, message_type: str = "LtiResourceLinkRequest",
                **overrides) -> dict:
@@ -169,7 +192,9 @@ def _handler(platform: Platform):
                         f'action="{escape(query["redirect_uri"])}">'
                         f'<input type="hidden" name="id_token" value="{token}">'
                         f'<input type="hidden" name="state" value="{escape(query["state"])}">'
-                        f'</form><script>document.getElementById("f").submit()</script></body></html>')
+                        + ('<input type="hidden" name="lti_storage_target" value="_parent">'
+                           if platform.storage else '') +
+                        '</form><script>document.getElementById("f").submit()</script></body></html>')
                 return self._send(200, page, "text/html; charset=utf-8")
             if url.path == "/course":
                 params = platform.login_params(query.get("user", "profe"))
@@ -179,7 +204,8 @@ def _handler(platform: Platform):
                         '</head><body><main><h1>Curso</h1>'
                         f'<iframe id="tool" title="Herramienta" src="{src}" '
                         'width="1100" height="800">'
-                        '</iframe></main></body></html>')
+                        '</iframe></main>' + (STORAGE_SCRIPT if platform.storage else '')
+                        + '</body></html>')
                 return self._send(200, page, "text/html; charset=utf-8")
             if not self._authorized():
                 return self._send(401, {"error": "unauthorized"})
