@@ -180,6 +180,7 @@ ACCESS = {
     "lti.roster": ("", False),
     "lti.register_start": ("", True),
     "lti.approve": ("A", False),
+    "lti.registration_link": ("A", False),
     "lti.learner": ("", True),
     "lti.learner_register": ("", True),
     "lti.platforms": ("A", False),

@@ -28,6 +28,8 @@ bp.add_url_rule("/lti/participantes", "roster", framed_views.roster, methods=["P
 # Dynamic Registration: an LMS opens it once per registration; each one writes a row.
 bp.add_url_rule("/lti/registro", "register_start",
                 limiter.limit("10 per minute")(registration_views.start))
+bp.add_url_rule("/admin/lti/enlace-registro", "registration_link", registration_views.new_link,
+                methods=["POST"])
 bp.add_url_rule("/admin/lti/<int:platform_id>/aprobar", "approve", registration_views.approve,
                 methods=["POST"])
 bp.add_url_rule("/lti/registrarme", "learner_register",

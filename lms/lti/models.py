@@ -55,6 +55,25 @@ class Deployment(db.Model):
     platform: Mapped[Platform] = relationship(back_populates="deployments")
 
 
+class RegistrationToken(db.Model):
+    """A one-time Dynamic Registration link an admin created; only its hash is kept."""
+
+    __tablename__ = "lti_registration_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: SHA-256 of the token (the clear token is shown to the admin once).
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    #: The admin who created it.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id",
+                                                                 ondelete="SET NULL"))
+    #: When it was created (UTC).
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: After this it is refused (UTC).
+    expires_at: Mapped[datetime]
+    #: When a registration used it; a used token is refused.
+    used_at: Mapped[datetime | None]
+
+
 class LoginState(db.Model):
     """An OIDC login in flight: its state and nonce, deleted by the launch that uses them."""
 

@@ -1,19 +1,56 @@
 """LTI Dynamic Registration 1.0: the LMS opens our registration URL with its OpenID
 configuration and a one-time token; we register ourselves with it and keep the platform
-waiting for an admin's approval before any launch is accepted."""
+waiting for an admin's approval before any launch is accepted.
 
+The URL is only honoured with a one-time token an admin created on /admin/lti (``invite``):
+the token is spent in the statement that checks it, before any URL is fetched, so nobody
+else can make the server fetch URLs of their choosing."""
+
+import hashlib
 import json
+import secrets
+from datetime import datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import update
 
 from lms.errors import ValidationError
+from lms.extensions import db
 from lms.lti import platforms
 from lms.lti.accounts import TOOL_SCOPES
-from lms.lti.models import Platform
+from lms.lti.models import Platform, RegistrationToken
 from lms.lti.platform_keys import fetch_json
+from lms.timeutil import utcnow
 
 PLATFORM_CONFIG = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
+#: Hours a registration link stays valid.
+TOKEN_HOURS = 24
+REFUSED = ("Este enlace de registro no es válido, ya fue usado o venció. Pida al administrador "
+           "del servicio un enlace de registro nuevo (se crea en Administración → LTI).")
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token(user_id: int) -> tuple[str, datetime]:
+    """Create a one-time registration token: (the clear token, shown once; its expiry)."""
+    token, expires_at = secrets.token_urlsafe(32), utcnow() + timedelta(hours=TOKEN_HOURS)
+    db.session.add(RegistrationToken(token_hash=_digest(token), created_by_id=user_id,
+                                     expires_at=expires_at))
+    return token, expires_at
+
+
+def _spend(token: str | None) -> None:
+    # One statement checks and uses the token: a second registration (any worker) updates
+    # nothing. A refused registration rolls back, so its token can still be used.
+    used = db.session.execute(update(RegistrationToken).where(
+        RegistrationToken.token_hash == _digest(token or ""),
+        RegistrationToken.used_at.is_(None), RegistrationToken.expires_at >= utcnow(),
+    ).values(used_at=utcnow())).rowcount if token else 0
+    if used != 1:
+        raise ValidationError(REFUSED)
 
 
 def tool_registration(base: str, scopes: list[str]) -> dict:
@@ -35,8 +72,11 @@ def tool_registration(base: str, scopes: list[str]) -> dict:
     }
 
 
-def register(openid_configuration: str, registration_token: str | None) -> Platform:
-    """Register with the platform whose configuration URL the LMS gave; pending approval."""
+def register(openid_configuration: str, registration_token: str | None,
+             invite: str | None) -> Platform:
+    """Register with the platform whose configuration URL the LMS gave, pending approval;
+    only with an admin's unused, unexpired one-time token (``invite``)."""
+    _spend(invite)
     url = platforms.check_url(openid_configuration, "openid_configuration")
     try:
         status, config, _ = fetch_json(url)

@@ -67,6 +67,7 @@ class Platform:
         self.members: list[dict] = []
         self.registrations: list[dict] = []
         self.registration_auth: str | None = None
+        self.config_fetches = 0  # GETs of the OpenID configuration
         #: Offer LTI client-side postMessage storage (``lti_storage_target``).
         self.storage = False
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
@@ -178,6 +179,7 @@ def _handler(platform: Platform):
             if url.path == "/jwks":
                 return self._send(200, platform.jwks())
             if url.path == "/.well-known/openid-configuration":
+                platform.config_fetches += 1
                 return self._send(200, {
                     "issuer": platform.issuer, "authorization_endpoint": platform.base + "/auth",
                     "token_endpoint": platform.base + "/token", "jwks_uri": platform.base + "/jwks",
