@@ -126,7 +126,9 @@ def pool_options(app: Flask) -> None:
     """Size PostgreSQL's pool to the threads (DB_POOL_SIZE), without pre-ping."""
     url = str(app.config.get("SQLALCHEMY_DATABASE_URI") or "")
     if url.startswith("postgresql"):
-        options = app.config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        # A copy: the settings class's dict is shared by every app built from it.
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(
+            app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("pool_size", app.config["DB_POOL_SIZE"])
         options.setdefault("max_overflow", 4)
         options.setdefault("pool_recycle", 1800)

@@ -47,6 +47,18 @@ def _database_url(tmp_path_factory, worker: str) -> str:
     return parsed.set(database=name).render_as_string(hide_password=False)
 
 
+@pytest.fixture(autouse=True)
+def _queue_belongs_to_the_session_app(request):
+    """A test that builds an app of its own also configures the one task queue for it
+    (``create_app`` calls ``tasks.init_app``, and a non-test app queues instead of running
+    tasks at once); every test on the session's app gets the queue back first."""
+    if "app" in request.fixturenames:
+        app = request.getfixturevalue("app")
+        if tasks._app is not app:
+            tasks.init_app(app)
+    yield
+
+
 def _reset_schema(app) -> None:
     engine = _db.engine
     if engine.dialect.name == "postgresql":
