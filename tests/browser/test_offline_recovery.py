@@ -1,6 +1,7 @@
 """The offline app when things go wrong: a lost response, a conflict, an expired login, a
 shared phone, and a site that never connects (export, then an admin imports)."""
 
+import time
 from datetime import timedelta
 
 import pytest
@@ -114,6 +115,10 @@ def test_an_expired_login_keeps_the_queue_and_a_shared_phone_keeps_it_private(
     page.get_by_role("button", name="Entrar").click()
     page.wait_for_url("**/app/hoy")
     expect(page.locator("#pending")).to_have_text("0 sin sincronizar", timeout=20_000)
+    # The badge may read 0 before the page has loaded its queue: wait for the marks to land.
+    deadline = time.monotonic() + 20
+    while _count(live_app, Attendance) < 2 and time.monotonic() < deadline:
+        page.wait_for_timeout(200)
     assert _count(live_app, Attendance) == 2
 
     page.goto(f"{live_server}/app/sesiones/{session_id}")
