@@ -53,7 +53,8 @@ def open_ready(page, url):
     page.goto(url)
     expect(page.locator("#ready")).to_contain_text("Listo para trabajar sin conexión",
                                                    timeout=20_000)
-    page.wait_for_function("document.getElementById('offline-app').dataset.ready === '1'")
+    # A locator, not wait_for_function: the page's CSP forbids the eval a string predicate needs.
+    expect(page.locator("#offline-app")).to_have_attribute("data-ready", "1", timeout=20_000)
 
 
 def fill_walk_in(page, doc_type, number, first, last, birth, guardian=None):
