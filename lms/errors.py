@@ -102,10 +102,12 @@ def take_warnings() -> list[str]:
     return g.pop("warnings", []) if has_app_context() else []
 
 
-def api_error(status: int, message: str | None = None, fields: dict | None = None, code=None):
+def api_error(status: int, message: str | None = None, fields: dict | None = None, code=None,
+              extra: dict | None = None):
     """Build the API's RFC 9457 problem: {"type", "title", "status", "detail", "code", "fields"}.
 
-    ``detail`` is the Spanish message for people, ``fields`` names each field at fault.
+    ``detail`` is the Spanish message for people, ``fields`` names each field at fault;
+    ``extra`` adds extension members (an import's row errors).
     """
     code = code or _code(status)
     body = {
@@ -115,6 +117,7 @@ def api_error(status: int, message: str | None = None, fields: dict | None = Non
         "detail": str(message or MESSAGES.get(status, _l("Error."))),
         "code": code,
         "fields": fields or {},
+        **(extra or {}),
     }
     response = jsonify(body)
     response.mimetype = PROBLEM_JSON

@@ -49,5 +49,8 @@ for _module in (
     "certificates",
     "indicators",
     "webhooks",
+    "imports",
+    "jobs",
+    "certificate_ops",
 ):
     import_module(f"lms.api.{_module}")

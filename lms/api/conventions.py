@@ -101,7 +101,16 @@ def _current_etag() -> str | None:
 def _request_hash() -> str:
     digest = hashlib.sha256(f"{request.method} {request.path}?{request.query_string.decode()}\n"
                             .encode())
-    digest.update(request.get_data())
+    if request.mimetype == "multipart/form-data":
+        # A client's retry picks a new boundary: the parts are compared, not the bytes.
+        for name, value in sorted(request.form.items(multi=True)):
+            digest.update(f"{name}={value}\n".encode())
+        for name, upload in sorted(request.files.items(multi=True), key=lambda f: f[0]):
+            digest.update(f"{name}:{upload.filename}\n".encode())
+            digest.update(upload.stream.read())
+            upload.stream.seek(0)
+    else:
+        digest.update(request.get_data())
     return digest.hexdigest()
 
 

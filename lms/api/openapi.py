@@ -6,6 +6,8 @@ them, and the conventions (``conventions``: ETag, If-Match, Idempotency-Key, cur
 problem details) are added to every operation here, so the document cannot drift.
 """
 
+import re
+
 from flask import current_app, jsonify
 from werkzeug.routing import IntegerConverter
 
@@ -26,6 +28,12 @@ PROBLEM = {
         "fields": {"type": "object",
                    "additionalProperties": {"type": "array", "items": {"type": "string"}}},
         "request_id": {"type": "string"},
+        "errors": {"type": "array", "description": "Imports: the file's first errors by row.",
+                   "items": {"type": "object", "properties": {
+                       "row": {"type": ["integer", "null"]},
+                       "column": {"type": ["string", "null"]},
+                       "message": {"type": "string"}}}},
+        "error_count": {"type": "integer", "description": "Imports: errors in all."},
     },
     "examples": [{
         "type": "/api/problems/invalid", "title": "Los datos enviados no son válidos.",
@@ -62,14 +70,18 @@ def query(name: str, schema: dict | None = None, description: str = "") -> dict:
 
 def doc(summary: str, *, body=None, response: dict | None = None, status: int = 200,
         tags: tuple[str, ...] = (), params: tuple[dict, ...] = (), errors: tuple[int, ...] = (),
-        media: str = "application/json"):
-    """Describe an API view: ``body`` (form class or schema), ``params`` (query), ``errors``
-    (statuses its rules may answer, beyond the conventions'), ``media`` of the response."""
+        media: str = "application/json", body_media: str = "application/json",
+        example=None, also: dict | None = None):
+    """Describe an API view: ``body`` (form class or schema) sent as ``body_media``,
+    ``params`` (query), ``errors`` (statuses its rules may answer, beyond the conventions'),
+    ``media`` of the response, an ``example`` of it, and ``also`` {status: (description,
+    schema)}: other successful answers (a 202 with the job that will do the work)."""
 
     def decorator(view):
         view._openapi = {"summary": summary, "body": body, "response": response,
                          "status": status, "tags": list(tags), "params": list(params),
-                         "errors": set(errors), "media": media}
+                         "errors": set(errors), "media": media, "body_media": body_media,
+                         "example": example, "also": also or {}}
         return view
 
     return decorator
@@ -101,8 +113,11 @@ def _success(spec: dict, method: str, paged: bool) -> dict:
     if spec["media"] == "application/json":
         out["content"] = {"application/json": {"schema": _nullable(spec["response"] or {})}}
     else:
-        out["content"] = {spec["media"]: {"schema": {"type": "string",
-                                                     "contentMediaType": spec["media"]}}}
+        medias = spec["media"] if isinstance(spec["media"], tuple) else (spec["media"],)
+        out["content"] = {m: {"schema": {"type": "string", "contentMediaType": m}}
+                          for m in medias}
+    if spec.get("example") is not None:
+        out["content"][next(iter(out["content"]))]["example"] = spec["example"]
     headers = {}
     if method == "GET":
         headers["ETag"] = {"schema": {"type": "string"}, "description": "Versión del recurso."}
@@ -118,6 +133,10 @@ def _operation(rule, method: str, spec: dict) -> dict:
     response = spec["response"] or {}
     paged = method == "GET" and "next" in response.get("properties", {})
     responses = {str(spec["status"]): _success(spec, method, paged)}
+    for code, (description, schema) in spec.get("also", {}).items():
+        responses[str(code)] = {"description": description, "headers": {"Location": {
+            "schema": {"type": "string"}, "description": "Dónde seguir el trabajo."}},
+            "content": {"application/json": {"schema": _nullable(schema)}}}
     codes = set(spec["errors"]) | ({400, 401, 403, 429, 503} if not public else set())
     params = []
     for arg in rule.arguments:
@@ -143,7 +162,8 @@ def _operation(rule, method: str, spec: dict) -> dict:
     body = spec["body"]
     if body is not None and method in ("POST", "PUT", "PATCH"):
         schema = body if isinstance(body, dict) else schema_from_form(body, method == "PATCH")
-        op_body = {"required": True, "content": {"application/json": {"schema": schema}}}
+        op_body = {"required": True, "content": {spec.get("body_media", "application/json"):
+                                                 {"schema": schema}}}
         codes |= {400, 422}
     for code in sorted(codes):
         responses[str(code)] = _problem(_ERRORS[code])
@@ -174,7 +194,7 @@ def build() -> dict:
         spec = getattr(current_app.view_functions[rule.endpoint], "_openapi", None)
         if spec is None:
             continue
-        path = rule.rule.replace("<int:", "{").replace("<", "{").replace(">", "}")
+        path = re.sub(r"<(?:[^:<>]+:)?(\w+)>", r"{\1}", rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(rule, method, spec)
     return {

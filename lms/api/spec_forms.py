@@ -18,6 +18,8 @@ _TYPES = {
     wtf.TimeField: {"type": "string", "pattern": "^[0-2][0-9]:[0-5][0-9]$"},
     wtf.DateTimeField: {"type": "string", "format": "date-time"},
     wtf.EmailField: {"type": "string", "format": "email"},
+    wtf.FileField: {"type": "string", "format": "binary",
+                    "contentMediaType": "application/octet-stream"},
 }
 #: Integers the database can hold (PostgreSQL INTEGER).
 INT_RANGE = {"minimum": -MAX_ID, "maximum": MAX_ID}

@@ -12,7 +12,7 @@ from lms.attendance.planilla_import import import_planilla
 from lms.audit.services import system_actor
 from lms.extensions import db
 from lms.tabular import TabularError
-from lms.tabular.jobs import ImportJob, finish, progress_key, queue
+from lms.tabular.jobs import ImportJob, finish, is_large, progress_key, queue
 
 
 def queue_planilla(upload, filename: str, *, dry_run: bool, create_new: bool,
@@ -21,6 +21,18 @@ def queue_planilla(upload, filename: str, *, dry_run: bool, create_new: bool,
     return queue("planilla", upload, filename,
                  {"dry_run": bool(dry_run), "create_new": bool(create_new)},
                  run_planilla_job, actor_id)
+
+
+def submit_planilla(upload, filename: str, *, dry_run: bool, create_new: bool,
+                    actor_id: int | None):
+    """Import a planilla now, or queue it if it is big: the ImportResult, or the ImportJob.
+
+    The page and the API both call this, so they split files at the same size.
+    """
+    options = {"dry_run": bool(dry_run), "create_new": bool(create_new)}
+    if is_large(upload, filename):
+        return queue_planilla(upload, filename, actor_id=actor_id, **options)
+    return import_planilla(upload, filename, **options)
 
 
 @tasks.task("Importar planilla", retries=2)

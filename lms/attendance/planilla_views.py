@@ -9,14 +9,13 @@ from flask_login import current_user
 
 from lms import policy, tasks
 from lms.attendance.forms import ImportForm
-from lms.attendance.planilla_import import import_planilla
-from lms.attendance.planilla_jobs import queue_planilla
+from lms.attendance.planilla_jobs import submit_planilla
 from lms.attendance.planilla_xlsx import planilla_xlsx
 from lms.attendance.roster import roster
 from lms.auth.models import Role
 from lms.courses.models import CourseSession
 from lms.tabular import TabularError
-from lms.tabular.jobs import ImportJob, is_large, progress_key
+from lms.tabular.jobs import ImportJob, progress_key
 from lms.web import fail_request, loads, requires
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -33,13 +32,11 @@ def import_planilla_view():
     status = 200
     if form.validate_on_submit():
         upload = form.file.data
-        name = upload.filename or ""
-        options = {"dry_run": form.dry_run.data, "create_new": form.create_new.data}
-        if is_large(upload, name):
-            job = queue_planilla(upload, name, actor_id=current_user.id, **options)
-            return redirect(url_for(".import_job", upload_id=job.id))
         try:
-            result = import_planilla(upload, name, **options)
+            result = submit_planilla(upload, upload.filename or "", dry_run=form.dry_run.data,
+                                     create_new=form.create_new.data, actor_id=current_user.id)
+            if isinstance(result, ImportJob):
+                return redirect(url_for(".import_job", upload_id=result.id))
         except TabularError as exc:
             # Every row's problem in a list, not one message on the file field.
             fail_request()

@@ -43,6 +43,14 @@ def request(job: IssueJob, kind: str) -> IssueJobFile:
     return bundle
 
 
+def ready_content(job: IssueJob, kind: str) -> bytes | None:
+    """The bytes of a batch's file of ``kind`` once built, else None."""
+    found = files(job).get(kind)
+    if found is None or found.ready_at is None:
+        return None
+    return db.session.scalar(select(IssueJobFile.content).filter_by(id=found.id))
+
+
 def files(job: IssueJob) -> dict[str, IssueJobFile]:
     """The batch's files asked for so far, by kind."""
     return {f.kind: f for f in db.session.scalars(select(IssueJobFile).filter_by(job_id=job.id))}

@@ -38,6 +38,13 @@ class BatchForm(FlaskForm):
         return self
 
 
+class SearchForm(FlaskForm):
+    """Find documents (the API's search; a document number never goes in a URL)."""
+
+    q = StringField("Código, parte del nombre o número de documento", validators=[
+        DataRequired("Escriba qué buscar."), Length(max=200)])
+
+
 class RevokeForm(FlaskForm):
     """Revoke a document."""
 

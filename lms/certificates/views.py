@@ -5,14 +5,13 @@ URLs are in blueprint.py; the public pages are in public_views.py.
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from lms.audit.models import AuditEntry
 from lms.auth.models import Role
-from lms.certificates import bundles, issue, jobs, lifecycle
-from lms.certificates.codes import normalize
+from lms.certificates import bundles, issue, jobs, lifecycle, search
 from lms.certificates.forms import BatchForm, CorrectForm, IssueForm, RevokeForm
-from lms.certificates.models import Certificate, IssueJob, IssueJobFile
+from lms.certificates.models import Certificate, IssueJob
 from lms.certificates.responses import pdf_response
 from lms.courses.models import Cohort, Course, Enrollment
 from lms.extensions import db
@@ -29,11 +28,7 @@ def index():
     """Issued documents (searchable), pending eligible enrollments and batch jobs."""
     q = request.args.get("q", "").strip()
     page = max(request.args.get("page", 1, type=int), 1)
-    query = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-    if q:
-        code = normalize(q)
-        query = query.where(or_(Certificate.code == code, Certificate.holder_name.ilike(f"%{q}%"),
-                                Certificate.document_number == q))
+    query = search.matching(q)
     certs = db.session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     ids = issue.pending_ids()
     pending = db.session.execute(
@@ -110,10 +105,9 @@ def request_job_file(job: IssueJob):
 @loads("job_id", IssueJob)
 def job_file(job: IssueJob, kind: str):
     """Download a batch's ZIP or merged PDF once it is ready."""
-    found = bundles.files(job).get(kind)
-    if found is None or found.ready_at is None:
+    content = bundles.ready_content(job, kind)
+    if content is None:
         abort(404, "El archivo del lote no está listo; pídalo en la página del lote.")
-    content = db.session.scalar(select(IssueJobFile.content).filter_by(id=found.id))
     mimetype = "application/zip" if kind == "zip" else "application/pdf"
     return Response(content, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="lote-{job.id}.{kind}"',

@@ -108,6 +108,7 @@ class SiteImportForm(FlaskForm):
         ],
         description=_l("Encabezado: codigo,nombre,tipo,zona,comuna_corregimiento,direccion"),
     )
+    dry_run = BooleanField(_l("Solo validar (no guardar nada)"))
 
 
 class IndicatorForm(FlaskForm):

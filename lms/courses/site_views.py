@@ -54,18 +54,14 @@ def import_sites():
         return _sites_page(form, status=422)
     upload = form.file.data
     try:
-        result = services.import_sites(upload.stream, upload.filename or "")
+        result = services.import_sites(upload.stream, upload.filename or "", form.dry_run.data)
     except TabularError as exc:
         fail_request()
         return _sites_page(form, exc, status=422)
-    flash(
-        _(
-            "Importación completa: %(created)s sedes creadas, %(updated)s actualizadas.",
-            created=result["created"],
-            updated=result["updated"],
-        ),
-        "success",
-    )
+    done = (_("Validación correcta (no se guardó nada): se crearían %(created)s sedes y se "
+              "actualizarían %(updated)s.") if result["dry_run"] else
+            _("Importación completa: %(created)s sedes creadas, %(updated)s actualizadas."))
+    flash(done % {"created": result["created"], "updated": result["updated"]}, "success")
     return redirect(_sites())
 
 

@@ -98,10 +98,11 @@ def delete_site(site: Site) -> None:
     delete(site, refusal if used else None, "active")
 
 
-def import_sites(stream, filename: str) -> dict:
+def import_sites(stream, filename: str, dry_run: bool = False) -> dict:
     """Create or update (by code) every site in a CSV/XLSX file, or none if any row is wrong.
 
-    Returns {"created": n, "updated": n}; raises TabularError listing every problem.
+    Returns {"created": n, "updated": n, "dry_run": bool}; raises TabularError listing every
+    problem. ``dry_run``: check every row and count, but write nothing.
     """
     errors = RowErrors()
     rows: dict[str, tuple[int, dict]] = {}
@@ -130,10 +131,11 @@ def import_sites(stream, filename: str) -> dict:
         raise errors.refusal()
     if not rows:
         raise TabularError([RowError(None, None, "el archivo no tiene filas de datos")])
-    for code, (_number, clean) in rows.items():
-        store(Site, clean, existing.get(code))
+    if not dry_run:
+        for code, (_number, clean) in rows.items():
+            store(Site, clean, existing.get(code))
     updated = len(rows.keys() & existing.keys())
-    return {"created": len(rows) - updated, "updated": updated}
+    return {"created": len(rows) - updated, "updated": updated, "dry_run": dry_run}
 
 
 def _lower(message: str) -> str:
