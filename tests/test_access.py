@@ -70,6 +70,7 @@ ACCESS = {
     "attendance.roster": ("AT", False),
     "attendance.lookup": ("AT", False),
     "attendance.mark": ("AT", False),
+    "attendance.note": ("AT", False),
     "attendance.walk_in": ("AT", False),
     "attendance.planilla": ("AT", False),
     "attendance.planilla_xlsx": ("AT", False),

@@ -13,8 +13,8 @@ from lms.api import bp
 from lms.api.core import require_role
 from lms.api.openapi import doc
 from lms.api.serialize import to_json
-from lms.attendance.marks import Mark, record_marks
-from lms.attendance.models import STATUSES
+from lms.attendance.marks import Mark, clean_note, record_marks
+from lms.attendance.models import NOTE_MAX, STATUSES
 from lms.attendance.roster import roster
 from lms.auth.decorators import forbid_unless
 from lms.courses.models import CourseSession, Enrollment
@@ -34,6 +34,9 @@ ITEM_IN = {
         "status": {"type": "string", "enum": list(STATUSES)},
         "mark_id": {"type": "string", "maxLength": 64,
                     "description": "Clave única elegida por el cliente; repetirla no duplica."},
+        "note": {"type": "string", "maxLength": NOTE_MAX, "nullable": True,
+                 "description": "Nota breve sobre la marca, sin datos personales. Si falta, "
+                                "se conserva la nota actual; una cadena vacía la borra."},
     },
 }
 ROSTER = {
@@ -46,7 +49,7 @@ ROSTER = {
         "items": {"type": "array", "items": {"type": "object", "properties": {
             "enrollment_id": {"type": "integer"}, "document_type": _STR,
             "document_number": _STR, "first_names": _STR, "last_names": _STR,
-            "status": _NULLABLE, "source": _NULLABLE,
+            "status": _NULLABLE, "source": _NULLABLE, "note": _NULLABLE,
             "marked_at": {"type": "string", "format": "date-time", "nullable": True},
             "hours_credited": {"type": "number"}, "completed": {"type": "boolean"}}}},
     },
@@ -75,7 +78,7 @@ def session_roster(session_id: int):
             "enrollment_id": enrollment.id, "document_type": person.document_type,
             "document_number": person.document_number, "first_names": person.first_names,
             "last_names": person.last_names, "status": mark.status if mark else None,
-            "source": mark.source if mark else None,
+            "source": mark.source if mark else None, "note": mark.note if mark else None,
             "marked_at": to_json(mark.marked_at) if mark else None,
             "hours_credited": float(enrollment.hours_credited or 0),
             "completed": enrollment.is_complete,
@@ -95,7 +98,7 @@ def _items(payload) -> list:
 
 
 def _check(items: list) -> tuple[list[tuple], dict]:
-    """Validate every item; return (index, type, number, status, mark_id) and field errors."""
+    """Validate every item; return (index, type, number, status, mark_id, note) and errors."""
     clean, fields = [], {}
     for i, item in enumerate(items):
         if not isinstance(item, dict):
@@ -108,12 +111,16 @@ def _check(items: list) -> tuple[list[tuple], dict]:
             fields[f"items[{i}].{exc.field}"] = [exc.message]
             continue
         status, mark_id = item.get("status"), item.get("mark_id")
+        try:
+            note = clean_note(item.get("note"))
+        except ValidationError as exc:
+            fields[f"items[{i}].note"] = [exc.message]
         if status not in STATUSES:
             fields[f"items[{i}].status"] = ["Use presente, tarde, excusa o ausente."]
         if not isinstance(mark_id, str) or not 1 <= len(mark_id.strip()) <= 64:
             fields[f"items[{i}].mark_id"] = ["Escriba un mark_id de 1 a 64 caracteres."]
-        if f"items[{i}].status" not in fields and f"items[{i}].mark_id" not in fields:
-            clean.append((i, doc_type, number, status, mark_id.strip()))
+        if not any(f"items[{i}].{name}" in fields for name in ("status", "mark_id", "note")):
+            clean.append((i, doc_type, number, status, mark_id.strip(), note))
     return clean, fields
 
 
@@ -125,7 +132,7 @@ def put_attendance(session_id: int):
     session = _session(session_id)
     items = _items(request.get_json(silent=True))
     clean, fields = _check(items)
-    docs = list({(t, n) for _, t, n, _, _ in clean})
+    docs = list({(t, n) for _, t, n, *_ in clean})
     enrolled = {}
     if docs:
         enrolled = {(t, n): e for t, n, e in db.session.execute(
@@ -134,7 +141,7 @@ def put_attendance(session_id: int):
             .where(Enrollment.cohort_id == session.cohort_id,
                    tuple_(Person.document_type, Person.document_number).in_(docs)))}
     marks, index_of = [], {}
-    for i, doc_type, number, status, mark_id in clean:
+    for i, doc_type, number, status, mark_id, note in clean:
         enrollment_id = enrolled.get((doc_type, number))
         if enrollment_id is None:
             fields[f"items[{i}].document_number"] = [
@@ -144,7 +151,7 @@ def put_attendance(session_id: int):
             fields[f"items[{i}].mark_id"] = ["mark_id repetido en la misma solicitud."]
             continue
         index_of[mark_id] = i
-        marks.append(Mark(session.id, enrollment_id, status, mark_id))
+        marks.append(Mark(session.id, enrollment_id, status, mark_id, note))
     if fields:
         raise ValidationError(next(iter(fields.values()))[0], fields=fields)
     try:

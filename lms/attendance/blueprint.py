@@ -30,6 +30,8 @@ bp.add_url_rule("/sesiones/<int:session_id>/asistencia", "roster", views.roster,
                 methods=["GET", "POST"])
 bp.add_url_rule("/sesiones/<int:session_id>/asistencia/marcar", "mark", views.mark,
                 methods=["POST"])
+bp.add_url_rule("/sesiones/<int:session_id>/asistencia/nota", "note", views.note,
+                methods=["POST"])
 bp.add_url_rule("/sesiones/<int:session_id>/asistencia/buscar", "lookup", views.lookup,
                 methods=["POST"])
 bp.add_url_rule("/sesiones/<int:session_id>/asistencia/ingreso", "walk_in", views.walk_in,

@@ -27,6 +27,13 @@ class MarkForm(FlaskForm):
                          validators=[InputRequired(_REQUIRED)])
 
 
+class NoteForm(FlaskForm):
+    """The short note on one person's mark (marks.clean_note checks it)."""
+
+    enrollment_id = IntegerField("Inscripción", validators=[InputRequired(_REQUIRED)])
+    note = StringField("Nota", validators=[Optional()])
+
+
 class DocumentMixin:
     """Document type and number, as people say them."""
 

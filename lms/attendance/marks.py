@@ -15,13 +15,13 @@ its ledger keys, then its enrollments, each in sorted order: no lock cycle, no d
 """
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import and_, bindparam, literal_column, select, text
 
 from lms.attendance import completion
 from lms.attendance.ledger import remember, replayed
-from lms.attendance.models import SOURCES, STATUSES, Attendance
+from lms.attendance.models import NOTE_MAX, SOURCES, STATUSES, Attendance
 from lms.attendance.signals import attendance_changed
 from lms.audit.services import current_actor_id, record_bulk
 from lms.courses.models import CourseSession
@@ -30,7 +30,7 @@ from lms.errors import ValidationError
 from lms.extensions import db
 from lms.timeutil import local_today, utcnow
 
-#: Rows per INSERT statement (7 parameters each, far below SQLite's limit).
+#: Rows per INSERT statement (8 parameters each, far below SQLite's limit).
 CHUNK = 1000
 
 _table = Attendance.__table__
@@ -38,12 +38,30 @@ _table = Attendance.__table__
 
 @dataclass(frozen=True)
 class Mark:
-    """One requested mark; ``mark_id`` is the client's idempotency key (API)."""
+    """One requested mark; ``mark_id``: the client's idempotency key (API); ``note``: None
+    keeps the mark's note, "" clears it."""
 
     session_id: int
     enrollment_id: int
     status: str
     mark_id: str | None = None
+    note: str | None = None
+
+
+def _differs(old, status: str, note: str | None) -> bool:
+    # A None note changes nothing.
+    return old.status != status or (note is not None and (note or None) != old.note)
+
+
+def clean_note(value) -> str | None:
+    """A mark's note as stored: spaces collapsed, at most NOTE_MAX characters ("" clears)."""
+    if value is None:
+        return None
+    note = " ".join(str(value).split())
+    if len(note) > NOTE_MAX:
+        raise ValidationError(
+            f"La nota admite hasta {NOTE_MAX} caracteres; tiene {len(note)}.", "note")
+    return note
 
 
 @dataclass
@@ -90,6 +108,7 @@ def record_marks(
     if any(mark.status not in STATUSES for mark in marks):
         raise ValidationError("Estado no válido: use presente, tarde, excusa o ausente.", "status")
     check_not_future({m.session_id for m in marks})
+    marks = [m if m.note is None else replace(m, note=clean_note(m.note)) for m in marks]
     result = MarkResult()
     keyed = [m for m in marks if m.mark_id]
     if keyed:
@@ -144,33 +163,34 @@ def _write_chunk(marks: list[Mark], source: str, actor: int | None, result: Mark
         (r.session_id, r.enrollment_id): r
         for r in db.session.execute(
             select(_table.c.session_id, _table.c.enrollment_id, _table.c.status,
-                   _table.c.source, _table.c.marked_by_id).where(
+                   _table.c.source, _table.c.marked_by_id, _table.c.note).where(
                 pair_filter(_table.c.session_id, _table.c.enrollment_id, keys))
         )
         if (r.session_id, r.enrollment_id) in keys
     } if marks else {}
     todo = [m for m in marks if (old := existing.get((m.session_id, m.enrollment_id))) is None
-            or old.status != m.status]
+            or _differs(old, m.status, m.note)]
     result.unchanged += len(marks) - len(todo)
     if not todo:
         return
     now = utcnow()
     values = [
         {"session_id": m.session_id, "enrollment_id": m.enrollment_id, "status": m.status,
-         "source": source, "marked_by_id": actor, "marked_at": now}
+         "source": source, "marked_by_id": actor, "marked_at": now, "note": m.note or None}
         for m in todo
     ]
-    wanted = {(m.session_id, m.enrollment_id): m.status for m in todo}
+    wanted = {(m.session_id, m.enrollment_id): m for m in todo}
     audit, updates = [], []
     for row in _claim_rows(values, existing):
-        key = (row.session_id, row.enrollment_id)
+        want = wanted[(row.session_id, row.enrollment_id)]
+        note = row.note if want.note is None else want.note or None
         if row.inserted:
             result.created += 1
             audit.append((row.id, "create", {
                 "session_id": [None, row.session_id], "enrollment_id": [None, row.enrollment_id],
                 "status": [None, row.status], "source": [None, source],
-                "marked_by_id": [None, actor]}))
-        elif row.status == wanted[key]:
+                "marked_by_id": [None, actor], **({"note": [None, note]} if note else {})}))
+        elif not _differs(row, want.status, want.note):
             # A concurrent writer already set the same status: not written, not audited.
             result.unchanged += 1
             continue
@@ -181,10 +201,12 @@ def _write_chunk(marks: list[Mark], source: str, actor: int | None, result: Mark
             continue
         else:
             result.updated += 1
-            updates.append({"row_id": row.id, "status": wanted[key]})
-            audit.append((row.id, "update", {
-                "status": [row.status, wanted[key]], "source": [row.source, source],
-                "marked_by_id": [row.marked_by_id, actor]}))
+            updates.append({"row_id": row.id, "status": want.status, "note": note})
+            change = {"status": [row.status, want.status], "source": [row.source, source],
+                      "marked_by_id": [row.marked_by_id, actor]}
+            if note != row.note:
+                change["note"] = [row.note, note]
+            audit.append((row.id, "update", change))
         result.enrollment_ids.add(row.enrollment_id)
         result.session_ids.add(row.session_id)
     if updates:
@@ -192,15 +214,18 @@ def _write_chunk(marks: list[Mark], source: str, actor: int | None, result: Mark
     record_bulk("attendance", audit, actor_id=actor, at=now)
 
 
+
+
 #: The rows a writer claimed are its own now: the update of the changed ones cannot wait.
 _UPDATE = _table.update().where(_table.c.id == bindparam("row_id")).values(
-    status=bindparam("status"), source=bindparam("source"),
+    status=bindparam("status"), note=bindparam("note"), source=bindparam("source"),
     marked_by_id=bindparam("marked_by_id"), marked_at=bindparam("marked_at"))
 #: PostgreSQL's bulk form of _UPDATE (see _PG_CLAIM).
 _PG_UPDATE = text(
-    "UPDATE attendance SET status = v.st, source = :source, marked_by_id = :marked_by_id,"
-    " marked_at = :marked_at FROM unnest(CAST(:row_id AS INTEGER[]),"
-    " CAST(:status AS VARCHAR[])) AS v(id, st) WHERE attendance.id = v.id"
+    "UPDATE attendance SET status = v.st, note = v.nt, source = :source,"
+    " marked_by_id = :marked_by_id, marked_at = :marked_at"
+    " FROM unnest(CAST(:row_id AS INTEGER[]), CAST(:status AS VARCHAR[]),"
+    " CAST(:note AS VARCHAR[])) AS v(id, st, nt) WHERE attendance.id = v.id"
 )
 
 
@@ -209,19 +234,21 @@ def _update_rows(updates: list[dict], common: dict) -> None:
         db.session.execute(_UPDATE, [{**u, **common} for u in updates])
         return
     db.session.execute(_PG_UPDATE, {"row_id": [u["row_id"] for u in updates],
-                                    "status": [u["status"] for u in updates], **common})
+                                    "status": [u["status"] for u in updates],
+                                    "note": [u["note"] for u in updates], **common})
 
 
 #: PostgreSQL's bulk form of _claim: arrays unnested into rows. One short statement
 #: instead of a VALUES list with thousands of placeholders, which psycopg parses again
 #: for every batch (its query cache skips long statements) and the server plans again.
 _PG_CLAIM = text(
-    "INSERT INTO attendance (session_id, enrollment_id, status, source, marked_by_id, marked_at)"
-    " SELECT * FROM unnest(CAST(:session_id AS INTEGER[]), CAST(:enrollment_id AS INTEGER[]),"
-    " CAST(:status AS VARCHAR[]), CAST(:source AS VARCHAR[]), CAST(:marked_by_id AS INTEGER[]),"
-    " CAST(:marked_at AS TIMESTAMP[])) AS v(s, e, st, so, m, a) ORDER BY s, e"
+    "INSERT INTO attendance (session_id, enrollment_id, status, source, marked_by_id, marked_at,"
+    " note) SELECT * FROM unnest(CAST(:session_id AS INTEGER[]),"
+    " CAST(:enrollment_id AS INTEGER[]), CAST(:status AS VARCHAR[]), CAST(:source AS VARCHAR[]),"
+    " CAST(:marked_by_id AS INTEGER[]), CAST(:marked_at AS TIMESTAMP[]),"
+    " CAST(:note AS VARCHAR[])) AS v(s, e, st, so, m, a, n) ORDER BY s, e"
     " ON CONFLICT (session_id, enrollment_id) DO UPDATE SET status = attendance.status"
-    " RETURNING id, session_id, enrollment_id, status, source, marked_by_id,"
+    " RETURNING id, session_id, enrollment_id, status, source, marked_by_id, note,"
     " (xmax = 0) AS inserted"
 )
 
@@ -229,8 +256,8 @@ _PG_CLAIM = text(
 def _claim_rows(values: list[dict], existing: dict) -> list:
     """Insert the missing rows and lock the others, in the order of ``values``.
 
-    Returns (id, session_id, enrollment_id, status, source, marked_by_id, inserted): a new
-    row as inserted, an existing one with its values as they stand under the lock.
+    Returns ``_Claimed``-shaped rows: a new row as inserted, an existing one with its
+    values as they stand under the lock.
     """
     if db.engine.dialect.name != "postgresql":
         # SQLite runs one writer at a time (BEGIN IMMEDIATE): what was read is still true.
@@ -251,6 +278,7 @@ class _Claimed:
     status: str
     source: str
     marked_by_id: int | None
+    note: str | None
     inserted: bool
 
 
@@ -259,7 +287,7 @@ def _claim(with_xmax: bool):
     # Setting a column to itself changes nothing but takes the row's lock.
     stmt = upsert_into(_table)
     columns = [_table.c.id, _table.c.session_id, _table.c.enrollment_id, _table.c.status,
-               _table.c.source, _table.c.marked_by_id]
+               _table.c.source, _table.c.marked_by_id, _table.c.note]
     if with_xmax:
         columns.append(literal_column("(xmax = 0)").label("inserted"))
     return stmt.on_conflict_do_update(

@@ -13,6 +13,8 @@ STATUSES = {"presente": "Presente", "tarde": "Tarde", "excusa": "Excusa", "ausen
 #: Statuses that credit the session's hours.
 CREDITING = frozenset({"presente", "tarde"})
 SOURCES = ("web", "qr", "planilla", "api")
+#: Longest note on a mark, in characters.
+NOTE_MAX = 200
 
 
 class Attendance(db.Model):
@@ -37,6 +39,9 @@ class Attendance(db.Model):
     marked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: When it was last set (UTC).
     marked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The trainer's optional short note ("llegó tarde por el transporte"); free text,
+    #: cleared when the person is anonymised.
+    note: Mapped[str | None] = mapped_column(String(NOTE_MAX))
 
     session: Mapped[CourseSession] = relationship()
     enrollment: Mapped[Enrollment] = relationship()

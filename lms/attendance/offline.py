@@ -75,7 +75,7 @@ def _session(session: CourseSession, enrollments: list, marks: dict) -> dict:
         roster.append({
             "enrollment_id": e.id, "name": e.person.full_name,
             "document": f"{e.person.document_type} {e.person.document_number}",
-            "status": mark.status if mark else None,
+            "status": mark.status if mark else None, "note": mark.note if mark else None,
             "base": stamp(mark.marked_at) if mark else None,
             "hours_credited": _hours(e.hours_credited),
         })

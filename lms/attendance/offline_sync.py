@@ -16,7 +16,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from lms.attendance import roster as roster_service
-from lms.attendance.marks import Mark, check_not_future, record_marks
+from lms.attendance.marks import Mark, check_not_future, clean_note, record_marks
 from lms.attendance.models import STATUSES, Attendance
 from lms.attendance.offline_models import OfflineMark
 from lms.audit.services import record_bulk
@@ -73,7 +73,8 @@ class _Batch:
             Enrollment.id.in_([e for e in enrollment_ids if isinstance(e, int)]))).all())
         self.current = {(a.session_id, a.enrollment_id): a for a in db.session.scalars(
             select(Attendance).where(Attendance.session_id.in_(list(self.sessions))))}
-        self.decided: dict[tuple[int, int], tuple[str, datetime, int | None]] = {}
+        #: (status, time made, by whom, note) per (session, enrollment) as decided.
+        self.decided: dict[tuple[int, int], tuple[str, datetime, int | None, str | None]] = {}
         self.marks: list[Mark] = []
         self.times: dict[tuple[int, int], datetime] = {}
         self.rows: list[dict] = []
@@ -93,11 +94,11 @@ class _Batch:
             raise self.refusals[session.id]
 
     def holding(self, key):
-        """(status, time made, by whom) of the mark at ``key`` as this batch left it."""
+        """(status, time made, by whom, note) of the mark at ``key`` as this batch left it."""
         if key in self.decided:
             return self.decided[key]
         row = self.current.get(key)
-        return (row.status, row.marked_at, row.marked_by_id) if row is not None else None
+        return (row.status, row.marked_at, row.marked_by_id, row.note) if row else None
 
 
 def apply_queue(user, device_id: str, items: list, *, allowed: set[int],
@@ -177,28 +178,35 @@ def _mark(batch: _Batch, item: dict, session, made_at: datetime) -> dict:
         return {"mark_id": item["mark_id"], "outcome": "orphan", "message": ORPHAN}
     key = (session.id, enrollment_id)
     held = batch.holding(key)
+    # A note travels with its mark: no "note" key keeps the server's, "" clears it.
+    note = clean_note(item.get("note"))
+    new_note = (held[3] if held else None) if note is None else note or None
     result = {"mark_id": item["mark_id"], "outcome": "applied", "enrollment_id": enrollment_id}
     # The trainer's own earlier marks (this queue, or an earlier sync) are no conflict.
     own = held is not None and held[2] == batch.user.id and held[1] <= made_at
     changed = held is not None and stamp(held[1]) != item.get("base") and not own
-    if changed and held[0] != item["status"]:
+    differs = held is not None and (held[0], held[3]) != (item["status"], new_note)
+    if changed and differs:
         device_wins = {"later": made_at > held[1], "server": False, "device": True}[batch.rule]
         row = batch.current.get(key)
-        batch.audit.append((row.id if row is not None else 0, "conflict", {
-            "status": [held[0], item["status"]], "made_at": [held[1], made_at],
-            "winner": [None, "device" if device_wins else "server"]}))
+        audit = {"status": [held[0], item["status"]], "made_at": [held[1], made_at],
+                 "winner": [None, "device" if device_wins else "server"]}
+        if held[3] != new_note:
+            audit["note"] = [held[3], new_note]
+        batch.audit.append((row.id if row is not None else 0, "conflict", audit))
         result["conflict"] = {"server": held[0], "server_at": stamp(held[1]),
                               "device": item["status"], "device_at": stamp(made_at),
+                              "server_note": held[3], "device_note": new_note,
                               "winner": "device" if device_wins else "server",
                               "by_other": held[2] != batch.user.id}
         if not device_wins:
             result["outcome"] = "kept"
             _settle(batch, item, "mark", session.id, enrollment_id, made_at, "kept")
             return result
-    if held is None or held[0] != item["status"]:
+    if held is None or differs:
         batch.times[key] = made_at  # the mark changes: it carries the device's time
-    batch.decided[key] = (item["status"], made_at, batch.user.id)
-    batch.marks.append(Mark(session.id, enrollment_id, item["status"], item["mark_id"]))
+    batch.decided[key] = (item["status"], made_at, batch.user.id, new_note)
+    batch.marks.append(Mark(session.id, enrollment_id, item["status"], item["mark_id"], note))
     _settle(batch, item, "mark", session.id, enrollment_id, made_at, "applied")
     return result
 
@@ -236,7 +244,7 @@ def _walk_in(batch: _Batch, item: dict, session, made_at: datetime) -> dict:
     batch.walk_ins[item["mark_id"]] = enrollment_id
     batch.cohort_of[enrollment_id] = session.cohort_id
     key = (session.id, enrollment_id)
-    batch.decided[key] = ("presente", made_at, batch.user.id)
+    batch.decided[key] = ("presente", made_at, batch.user.id, None)
     batch.times[key] = made_at
     _settle(batch, item, "walk_in", session.id, enrollment_id, made_at, "applied")
     return {"mark_id": item["mark_id"], "outcome": "applied", "enrollment_id": enrollment_id,

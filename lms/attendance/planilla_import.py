@@ -18,6 +18,7 @@ from sqlalchemy import Column, Integer, MetaData, String, Table, and_, bindparam
 
 from lms.attendance.completion import recompute
 from lms.attendance.marks import Mark, pair_filter, record_marks
+from lms.attendance.models import NOTE_MAX
 from lms.attendance.planilla_bulk import create_enrollments, create_people
 from lms.attendance.planilla_rows import (
     COLUMN_OF,
@@ -80,7 +81,7 @@ class _Importer:
                           Column("session_id", Integer, primary_key=True),
                           Column("enrollment_id", Integer, primary_key=True),
                           Column("row", Integer), Column("status", String(10)),
-                          prefixes=["TEMPORARY"])
+                          Column("note", String(NOTE_MAX)), prefixes=["TEMPORARY"])
 
     def error(self, row: int, column: str, message: str) -> None:
         self.errors.append(RowError(row, column, message))
@@ -146,14 +147,14 @@ class _Importer:
         seen, last = self.seen.c, (0, 0)
         while True:
             batch = db.session.execute(
-                select(seen.session_id, seen.enrollment_id, seen.status)
+                select(seen.session_id, seen.enrollment_id, seen.status, seen.note)
                 .where(or_(seen.session_id > last[0],
                            and_(seen.session_id == last[0], seen.enrollment_id > last[1])))
                 .order_by(seen.session_id, seen.enrollment_id).limit(CHUNK)
             ).all()
             if not batch:
                 return
-            done = record_marks([Mark(s, e, status) for s, e, status in batch],
+            done = record_marks([Mark(s, e, status, note=note) for s, e, status, note in batch],
                                 source="planilla", recompute=False)
             self.result.marks += done.written
             last = batch[-1][:2]
@@ -287,12 +288,14 @@ class _Importer:
                 self._duplicate(marks[(s, e)], earlier)
                 again.append((s, e))
         insert_rows(self.seen, [{"session_id": s, "enrollment_id": e, "row": r.number,
-                                 "status": r.status}
+                                 "status": r.status, "note": r.note}
                                 for (s, e), r in marks.items() if (s, e) not in again])
         if again:
             db.session.execute(
                 self.seen.update().where(seen.session_id == bindparam("b_s"),
                                          seen.enrollment_id == bindparam("b_e"))
-                .values(row=bindparam("b_row"), status=bindparam("b_status")),
+                .values(row=bindparam("b_row"), status=bindparam("b_status"),
+                        note=bindparam("b_note")),
                 [{"b_s": s, "b_e": e, "b_row": marks[(s, e)].number,
-                  "b_status": marks[(s, e)].status} for s, e in again])
+                  "b_status": marks[(s, e)].status, "b_note": marks[(s, e)].note}
+                 for s, e in again])

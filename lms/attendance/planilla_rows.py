@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from lms.attendance.marks import clean_note
 from lms.courses.rules import code_of
 from lms.errors import ValidationError
 from lms.people.services import normalize_document
@@ -16,7 +17,7 @@ REQUIRED = (
     "nombres", "apellidos", "sexo", "fecha_nacimiento", "zona", "estado", "autorizacion_datos",
 )
 OPTIONAL = ("correo", "telefono", "comuna_corregimiento", "acudiente_nombre",
-            "acudiente_documento")
+            "acudiente_documento", "nota")
 #: Service field names to planilla columns, to report a rule's error on the right cell.
 COLUMN_OF = {
     "document_type": "tipo_documento", "document_number": "numero_documento",
@@ -60,6 +61,8 @@ class PlanillaRow:
     area: str
     guardian_name: str
     guardian_document: str
+    #: The note on the mark; None (an empty cell) keeps the note the mark has.
+    note: str | None = None
 
     @property
     def document(self) -> tuple[str, str]:
@@ -170,6 +173,11 @@ def parse_row(number: int, cells: dict[str, str]) -> tuple[PlanillaRow | None, l
         consent = YES_NO.get(fold(cells["autorizacion_datos"]))
         if consent is None:
             problem("autorizacion_datos", "escriba si o no")
+    note = None
+    try:
+        note = clean_note(cells["nota"]) or None
+    except ValidationError as exc:
+        problem("nota", exc.message)
     if errors:
         return None, errors
     return PlanillaRow(
@@ -179,7 +187,7 @@ def parse_row(number: int, cells: dict[str, str]) -> tuple[PlanillaRow | None, l
         sex=sex, birth_date=birth, zone=zone, status=status, consent=consent,
         email=cells["correo"].strip(), phone=cells["telefono"].strip(),
         area=cells["comuna_corregimiento"].strip(), guardian_name=cells["acudiente_nombre"].strip(),
-        guardian_document=cells["acudiente_documento"].strip(),
+        guardian_document=cells["acudiente_documento"].strip(), note=note,
     ), []
 
 

@@ -21,6 +21,8 @@ _HELP = (
     "firmada; una fila sin estado no registra nada.",
     "Agregue una fila por cada persona nueva, con todos sus datos y «si» en "
     "autorizacion_datos (menores: acudiente_nombre y acudiente_documento).",
+    "La columna «nota» es opcional: una nota breve sobre la asistencia, sin datos personales; "
+    "una celda vacía conserva la nota que la marca ya tenga.",
     "Luego importe este archivo tal como está en Planillas › Importar.",
 )
 
@@ -40,7 +42,7 @@ def planilla_xlsx(session: CourseSession, rows) -> bytes:
         p = row.person
         person = {"tipo_documento": p.document_type, "numero_documento": p.document_number,
                   "nombres": p.first_names, "apellidos": p.last_names, "sexo": p.sex or "",
-                  "zona": p.zone or ""}
+                  "zona": p.zone or "", "nota": row.mark.note if row.mark else ""}
         sheet.append([fixed.get(c, person.get(c, "")) for c in COLUMNS])
     for index in range(2, sheet.max_row + 1):
         sheet.cell(index, COLUMNS.index("fecha") + 1).number_format = "yyyy-mm-dd"

@@ -1,11 +1,13 @@
 """Attendance's answers to the domains below it: marks and self check-in requests in a
-person's export, check-in requests scrubbed when the person is anonymised, marks that
+person's export, check-in requests and notes on marks scrubbed when the person is
+anonymised, marks that
 keep an enrollment or a session from being deleted, and marks moving when a merge joins
 two enrollments of one cohort (loaded at start by ``lms.HOOKS``)."""
 
 from sqlalchemy import and_, delete, exists, or_, select, update
 
 from lms.attendance.models import Attendance, AttendanceMarkId, CheckinRequest
+from lms.audit.models import AuditEntry
 from lms.audit.services import plain
 from lms.courses import hooks
 from lms.courses.cohorts import fmt
@@ -13,7 +15,7 @@ from lms.courses.models import CourseSession, Enrollment
 from lms.extensions import db
 from lms.people import registry
 from lms.people.models import Person
-from lms.people.rights import anonymous_document
+from lms.people.rights import SCRUBBED, anonymous_document
 
 
 @registry.export_part("attendance")
@@ -62,6 +64,24 @@ def scrub_checkin_requests(person: Person) -> None:
         .values(document_number=anonymous_document(person))
         .execution_options(synchronize_session=False)
     )
+
+
+@registry.anonymize_part
+def scrub_notes(person: Person) -> None:
+    """Notes on the person's marks are free text: cleared, and blanked in the audit trail."""
+    ids = db.session.scalars(select(Attendance.id).join(
+        Enrollment, Enrollment.id == Attendance.enrollment_id).where(
+        Enrollment.person_id == person.id)).all()
+    if not ids:
+        return
+    db.session.execute(update(Attendance).where(Attendance.id.in_(ids)).values(note=None)
+                       .execution_options(synchronize_session="fetch"))
+    entries = db.session.scalars(select(AuditEntry).where(
+        AuditEntry.entity == "attendance", AuditEntry.entity_id.in_(ids)))
+    for entry in entries:
+        if "note" in (entry.changes or {}):
+            entry.changes = {**entry.changes, "note": [
+                None if v is None else SCRUBBED for v in entry.changes["note"]]}
 
 
 def _has_marks(condition) -> bool:

@@ -92,6 +92,21 @@ def mark_one(session: CourseSession, enrollment_id: int, status: str) -> Enrollm
     return enrollment
 
 
+def note_one(session: CourseSession, enrollment_id: int, note: str) -> Attendance:
+    """Set or clear ("") the note on one person's mark (source web); the mark must exist."""
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None or enrollment.cohort_id != session.cohort_id:
+        raise ValidationError("La persona no está inscrita en este grupo.", "enrollment_id")
+    mark = db.session.scalar(select(Attendance).where(
+        Attendance.session_id == session.id, Attendance.enrollment_id == enrollment.id))
+    if mark is None:
+        raise ValidationError("Marque primero la asistencia: la nota acompaña a la marca.",
+                              "note")
+    record_marks([Mark(session.id, enrollment.id, mark.status, note=note or "")], source="web")
+    db.session.refresh(mark)
+    return mark
+
+
 def _enrollment(person: Person, session: CourseSession) -> Enrollment | None:
     return db.session.scalar(
         select(Enrollment).where(

@@ -11,7 +11,7 @@ from flask_login import current_user
 from lms import policy
 from lms.attendance import roster as roster_service
 from lms.attendance.checkin import pending_requests
-from lms.attendance.forms import MarkForm, RequestForm, WalkInForm
+from lms.attendance.forms import MarkForm, NoteForm, RequestForm, WalkInForm
 from lms.attendance.models import STATUSES
 from lms.attendance.planilla_pdf import planilla_pdf
 from lms.attendance.today import todays_sessions
@@ -78,6 +78,23 @@ def mark(session: CourseSession):
                         "hours_credited": str(enrollment.hours_credited),
                         "completed": enrollment.is_complete})
     return redirect(url_for(".roster", session_id=session.id) + f"#e{enrollment.id}")
+
+
+@requires(Role.ADMIN, Role.TRAINER)
+@loads("session_id", CourseSession, can=policy.can_manage_session)
+def note(session: CourseSession):
+    """Set or clear the short note on one person's mark (fetch() or a plain form POST)."""
+    form = NoteForm()
+    if not form.validate():
+        return _refuse_mark(session, str(next(iter(form.errors.values()))[0]))
+    with attempt(form) as done:
+        mark = roster_service.note_one(session, form.enrollment_id.data, form.note.data or "")
+    if not done:
+        return _refuse_mark(session, done.error.message)
+    if _wants_json():
+        return jsonify({"ok": True, "note": mark.note or ""})
+    flash("Nota guardada." if mark.note else "Nota borrada.", "success")
+    return redirect(url_for(".roster", session_id=session.id) + f"#e{mark.enrollment_id}")
 
 
 @requires(Role.ADMIN, Role.TRAINER)

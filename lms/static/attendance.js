@@ -38,6 +38,22 @@
     });
   }
 
+  // The note on a mark: saved in place; the server answers with the note as stored.
+  roster.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.classList.contains("js-note")) { return; }
+    event.preventDefault();
+    post(form).then(function (response) {
+      return response.json().then(function (body) { return [response.ok, body]; });
+    }).then(function (result) {
+      if (!result[0]) { throw new Error(result[1].message || "Error"); }
+      form.elements.note.value = result[1].note;
+      say(result[1].note ? "Nota guardada." : "Nota borrada.", false);
+    }).catch(function (error) {
+      say("No se guardó la nota: " + error.message, true);
+    });
+  });
+
   roster.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.classList.contains("js-mark")) { return; }

@@ -48,7 +48,8 @@ def test_the_bundle_holds_two_weeks_of_rosters_and_nothing_more(client, login, t
     body = client.get("/app/datos.json?device=tel-1").get_json()
     assert [s["id"] for s in body["sessions"]] == [s.id for s in today_group["sessions"][:2]]
     row = body["sessions"][0]["roster"][0]
-    assert set(row) == {"enrollment_id", "name", "document", "status", "base", "hours_credited"}
+    assert set(row) == {"enrollment_id", "name", "document", "status", "note", "base",
+                        "hours_credited"}
     assert body["sessions"][0]["cohort"]["required_hours"] == 16.0
     assert body["notice"]["version"] == "2026-07"
     assert body["csrf_token"] and len(body["device_key"]) == 64

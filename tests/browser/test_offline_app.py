@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from lms.attendance.models import Attendance
 from lms.attendance.offline_models import OfflineMark
+from lms.audit.models import AuditEntry
 from lms.auth.models import User
 from lms.extensions import db as _db
 from lms.people.models import Consent, Person
@@ -19,6 +20,7 @@ from tests.browser.conftest import PHONE, assert_accessible, log_in, make_user
 pytestmark = pytest.mark.browser
 
 ROSTER = 28
+NOTE = "Llegó tarde por el transporte"
 
 
 def _group(app, trainer_id, size=ROSTER):
@@ -99,12 +101,17 @@ def test_a_session_taken_in_airplane_mode_is_synced_exactly_once(live_server, li
     expect(page.locator("#unmarked")).to_have_text(f"Todas las {ROSTER} personas están marcadas")
     page.get_by_role("button", name="Ausente — Persona00 Rural").click()
     page.get_by_role("button", name="Tarde — Persona01 Rural").click()
+    late = page.locator(f"#e{enrollment_ids[1]}")
+    late.locator("summary").click()  # the small "Nota" control of that person
+    late.get_by_label("Nota sobre la asistencia de Persona01 Rural").fill(NOTE)
+    late.get_by_role("button", name="Guardar nota — Persona01 Rural").click()
+    expect(page.locator("#sync-message")).to_contain_text("Nota de Persona01 Rural guardada")
     expect(page.locator(f"#e{enrollment_ids[2]} .roster-progress")).to_have_text(
         "4 de 40 h · faltan 28 h para el 80 %")
     fill_walk_in(page, "CC", "1.090.555.111", "Yorgelis", "Contreras", "1995-04-03")
     fill_walk_in(page, "TI", "1090666222", "Camila", "Ortega", "2012-06-01",
                  guardian=("Marta Ortega", "CC 60111222"))
-    expect(page.locator("#pending")).to_have_text(f"{ROSTER + 4} sin sincronizar")
+    expect(page.locator("#pending")).to_have_text(f"{ROSTER + 5} sin sincronizar")
     expect(page.get_by_role("button", name="Presente — Camila Ortega")).to_have_attribute(
         "aria-pressed", "true")
     assert_accessible(page)
@@ -112,9 +119,10 @@ def test_a_session_taken_in_airplane_mode_is_synced_exactly_once(live_server, li
 
     page = phone.new_page()  # closed and reopened, still offline
     page.goto(f"{live_server}/app/sesiones/{session_id}")
-    expect(page.locator("#pending")).to_have_text(f"{ROSTER + 4} sin sincronizar")
+    expect(page.locator("#pending")).to_have_text(f"{ROSTER + 5} sin sincronizar")
     expect(page.get_by_role("button", name="Ausente — Persona00 Rural")).to_have_attribute(
         "aria-pressed", "true")
+    expect(page.get_by_label("Nota sobre la asistencia de Persona01 Rural")).to_have_value(NOTE)
     with live_app.app_context():
         assert _db.session.scalar(select(Attendance.id)) is None  # nothing sent yet
 
@@ -129,9 +137,15 @@ def test_a_session_taken_in_airplane_mode_is_synced_exactly_once(live_server, li
         by_enrollment = {m.enrollment_id: m for m in marks}
         assert by_enrollment[enrollment_ids[0]].status == "ausente"
         assert by_enrollment[enrollment_ids[1]].status == "tarde"
+        # The note made offline arrived with its mark, once: one audited write carries it.
+        assert by_enrollment[enrollment_ids[1]].note == NOTE
+        assert [m.enrollment_id for m in marks if m.note] == [enrollment_ids[1]]
+        noted = [a for a in _db.session.scalars(select(AuditEntry).where(
+            AuditEntry.entity == "attendance")) if "note" in (a.changes or {})]
+        assert [a.changes["note"] for a in noted] == [[None, NOTE]]
         assert sorted(m.status for m in marks).count("presente") == ROSTER
         sent = {o.mark_id: o for o in _db.session.scalars(select(OfflineMark))}
-        assert len(sent) == ROSTER + 4
+        assert len(sent) == ROSTER + 5
         assert {o.outcome for o in sent.values()} == {"applied"}
         latest = {}
         for o in sorted(sent.values(), key=lambda o: o.made_at):

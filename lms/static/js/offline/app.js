@@ -83,12 +83,13 @@ function rowsOf(session, queued) {
     const mine = queued.status.get(`${session.id}:${row.enrollment_id}`);
     return { id: `e${row.enrollment_id}`, name: row.name, document: row.document, enrollmentId: row.enrollment_id,
       base: row.base, status: mine ? mine.status : row.status, queued: Boolean(mine),
+      note: mine && mine.note !== undefined ? mine.note : row.note,
       progress: progressText(hours.get(row.enrollment_id), session.cohort) };
   });
   for (const item of queued.walkIns.filter((w) => w.session_id === session.id)) {
     const mine = queued.status.get(`${session.id}:w:${item.mark_id}`);
     const person = item.person;
-    rows.push({ id: `w-${item.mark_id}`, name: `${person.first_names} ${person.last_names}`, walkIn: item.mark_id,
+    rows.push({ id: `w-${item.mark_id}`, name: `${person.first_names} ${person.last_names}`, walkIn: item.mark_id, note: mine.note,
       document: documentKey(person.document_type, person.document_number), status: mine.status, queued: true,
       progress: "Ingreso nuevo · se registrará al sincronizar" });
   }
@@ -170,15 +171,32 @@ function filter() {
   }
 }
 
-async function enqueueMark(row, status) {
+async function enqueueMark(row, status, note) {
   const item = { mark_id: crypto.randomUUID(), device_id: device, user_id: userId, kind: "mark", session_id: sessionId,
     status, made_at: new Date().toISOString(), base: row.base ?? null };
+  if (typeof note === "string") item.note = note;
   if (row.walkIn) item.walk_in_ref = row.walkIn;
   else item.enrollment_id = row.enrollmentId;
   await store.enqueue(item);
 }
 
+/** A note travels with its person's mark: the queue gets the mark again, carrying the note. */
+async function saveNote(button) {
+  const li = button.closest("li");
+  const row = state.rows.find((r) => r.id === li.id);
+  const text = li.querySelector("input[name=note]").value.replace(/\s+/g, " ").trim();
+  if (!row) return;
+  if (!row.status) return say(`Marque primero la asistencia de ${row.name}: la nota acompaña a la marca.`);
+  if (text === (row.note || "")) return say("La nota no cambió.");
+  await enqueueMark(row, row.status, text);
+  say(text ? `Nota de ${row.name} guardada en el teléfono.` : `Nota de ${row.name} borrada.`);
+  await render();
+  soon();
+}
+
 async function mark(event) {
+  const note = event.target.closest("button[data-note]");
+  if (note) return saveNote(note);
   const button = event.target.closest("button[data-status]");
   if (!button) return;
   const row = state.rows.find((r) => r.id === button.closest("li").id);

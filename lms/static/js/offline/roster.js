@@ -15,7 +15,8 @@ export function documentKey(type, number_) {
   return `${type} ${(number_ || "").replace(/[.\s-]/g, "").toUpperCase()}`;
 }
 
-/** The queued state: the last status per "session:enrollment" (or walk-in) and its walk-ins. */
+/** The queued state: the last status (and last note, if any item set one) per
+ * "session:enrollment" (or walk-in), and the walk-ins. */
 export function overlay(items) {
   const status = new Map();
   const walkIns = [];
@@ -24,8 +25,9 @@ export function overlay(items) {
       walkIns.push(item);
       status.set(`${item.session_id}:w:${item.mark_id}`, { status: "presente", item });
     } else {
-      const who = item.walk_in_ref ? `w:${item.walk_in_ref}` : item.enrollment_id;
-      status.set(`${item.session_id}:${who}`, { status: item.status, item });
+      const key = `${item.session_id}:${item.walk_in_ref ? `w:${item.walk_in_ref}` : item.enrollment_id}`;
+      const note = typeof item.note === "string" ? item.note : status.get(key)?.note;
+      status.set(key, { status: item.status, note, item });
     }
   }
   return { status, walkIns };
@@ -55,8 +57,8 @@ export function progressText(credited, cohort) {
   return `${done} · faltan ${number.format(missing)} h para el ${cohort.min_pct} %`;
 }
 
-/** One roster row: name, document, progress and the four status buttons. */
-export function rowElement({ id, name, document, status, queued, progress, disabled }) {
+/** One roster row: name, document, progress, the four status buttons and the note. */
+export function rowElement({ id, name, document, status, note, queued, progress, disabled }) {
   const li = document_.createElement("li");
   li.id = id;
   li.className = `card mb-2 roster-row${queued ? " is-queued" : ""}`;
@@ -82,13 +84,42 @@ export function rowElement({ id, name, document, status, queued, progress, disab
     button.append(label, span("visually-hidden", ` — ${name}`));
     group.append(button);
   }
-  body.append(group);
+  body.append(group, noteElement(id, name, note, disabled));
   if (queued) body.append(span("d-block queued-note", "Sin sincronizar"));
   li.append(body);
   return li;
 }
 
 const document_ = globalThis.document;
+
+/** The note on a mark: a small "Nota" disclosure with a text box and "Guardar nota". */
+function noteElement(id, name, note, disabled) {
+  const details = document_.createElement("details");
+  details.className = "roster-note mt-1";
+  details.open = Boolean(note);
+  const summary = document_.createElement("summary");
+  summary.className = "small";
+  summary.append("Nota", span("visually-hidden", ` — ${name}`));
+  const label = document_.createElement("label");
+  label.className = "form-label small mb-1";
+  label.htmlFor = `${id}-note`;
+  label.textContent = `Nota sobre la asistencia de ${name}`;
+  const input = document_.createElement("input");
+  Object.assign(input, { id: `${id}-note`, name: "note", type: "text", maxLength: 200, value: note || "",
+    className: "form-control", autocomplete: "off", disabled: Boolean(disabled) });
+  input.setAttribute("aria-describedby", `${id}-note-hint`);
+  const save = document_.createElement("button");
+  Object.assign(save, { type: "button", className: "btn btn-outline-primary", disabled: Boolean(disabled) });
+  save.dataset.note = "save";
+  save.append("Guardar nota", span("visually-hidden", ` — ${name}`));
+  const box = document_.createElement("div");
+  box.className = "input-group input-group-sm";
+  box.append(input, save);
+  const hint = span("d-block form-text small", "Breve, hasta 200 caracteres (p. ej., «llegó tarde por el transporte»). No escriba datos personales ni de salud.");
+  hint.id = `${id}-note-hint`;
+  details.append(summary, label, box, hint);
+  return details;
+}
 
 function span(className, text) {
   const element = document_.createElement("span");
