@@ -204,6 +204,25 @@ ACCESS = {
     "api.webhooks_rotate": ("A", False),
     "api.webhooks_deliveries": ("A", False),
     "api.webhooks_resend": ("A", False),
+    # Issue 12 part 1, people side: consent, merges, export, search, users and tokens.
+    "api.people_lookup": ("ATS", False),
+    "api.people_export": ("A", False),
+    "api.consents_list": ("AT", False),
+    "api.consents_create": ("A", False),
+    "api.consents_revoke": ("A", False),
+    "api.merges_list": ("A", False),
+    "api.merges_compare": ("A", False),
+    "api.merges_create": ("A", False),
+    "api.merges_undo": ("A", False),
+    "api.users_list": ("A", False),
+    "api.users_create": ("A", False),
+    "api.users_get": ("A", False),
+    "api.users_update": ("A", False),
+    "api.users_delete": ("A", False),
+    "api.tokens_list": ("A", False),
+    "api.tokens_create": ("A", False),
+    "api.tokens_get": ("A", False),
+    "api.tokens_delete": ("A", False),
 }
 SKIP = {"static", "bootstrap.static"}
 #: Query strings the endpoint needs to get past input validation.
@@ -259,6 +278,7 @@ def world(db):
         "user_id": users["N"].id,
         "token_id": token_row.id,
         "person_id": enrollment.person_id,
+        "other_id": enrollment.person_id,
         "enrollment_id": enrollment.id,
         "cohort_id": cohort.id,
         "session_id": session.id,

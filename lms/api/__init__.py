@@ -52,5 +52,10 @@ for _module in (
     "imports",
     "jobs",
     "certificate_ops",
+    "people_search",
+    "consents",
+    "merges",
+    "rights",
+    "users",
 ):
     import_module(f"lms.api.{_module}")

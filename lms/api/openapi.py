@@ -13,6 +13,7 @@ from werkzeug.routing import IntegerConverter
 
 from lms.api import bp
 from lms.api.spec_forms import ID, schema_from_form
+from lms.errors import MESSAGES, PROBLEM_BASE
 from lms.web import MAX_ID
 
 PROBLEM = {
@@ -69,22 +70,42 @@ def query(name: str, schema: dict | None = None, description: str = "") -> dict:
 
 
 def doc(summary: str, *, body=None, response: dict | None = None, status: int = 200,
-        tags: tuple[str, ...] = (), params: tuple[dict, ...] = (), errors: tuple[int, ...] = (),
+        tags: tuple[str, ...] = (), params: tuple[dict, ...] = (), errors=(),
         media: str = "application/json", body_media: str = "application/json",
-        example=None, also: dict | None = None):
+        example=None, also: dict | None = None, body_example=None):
     """Describe an API view: ``body`` (form class or schema) sent as ``body_media``,
     ``params`` (query), ``errors`` (statuses its rules may answer, beyond the conventions'),
     ``media`` of the response, an ``example`` of it, and ``also`` {status: (description,
-    schema)}: other successful answers (a 202 with the job that will do the work)."""
+    schema)}: other successful answers (a 202 with the job that will do the work).
+
+    ``errors`` may map a status to the service's Spanish message (or ``(message, field)``,
+    or a list of them): the spec then documents that business rule with an example.
+    ``body_example`` illustrates the request body.
+    """
 
     def decorator(view):
         view._openapi = {"summary": summary, "body": body, "response": response,
                          "status": status, "tags": list(tags), "params": list(params),
-                         "errors": set(errors), "media": media, "body_media": body_media,
-                         "example": example, "also": also or {}}
+                         "errors": errors if isinstance(errors, dict) else dict.fromkeys(errors),
+                         "media": media, "body_media": body_media, "example": example,
+                         "also": also or {}, "body_example": body_example}
         return view
 
     return decorator
+
+
+def _rule_problem(code: int, rules) -> dict:
+    """The response of a status some business rules answer: their messages, one example."""
+    listed = rules if isinstance(rules, list) else [rules]
+    listed = [(r, None) if isinstance(r, str) else tuple(r) for r in listed]
+    out = _problem(f"{_ERRORS[code]}. " + " / ".join(message for message, _ in listed))
+    message, field = listed[0]
+    kind = {409: "conflict", 422: "invalid", 412: "precondition_failed"}.get(code, "error")
+    out["content"]["application/problem+json"]["example"] = {
+        "type": f"{PROBLEM_BASE}{kind}", "title": str(MESSAGES.get(code, "Error.")),
+        "status": code, "detail": message, "code": kind,
+        "fields": {field: [message]} if field else {}}
+    return out
 
 
 def _nullable(schema):
@@ -162,11 +183,14 @@ def _operation(rule, method: str, spec: dict) -> dict:
     body = spec["body"]
     if body is not None and method in ("POST", "PUT", "PATCH"):
         schema = body if isinstance(body, dict) else schema_from_form(body, method == "PATCH")
-        op_body = {"required": True, "content": {spec.get("body_media", "application/json"):
-                                                 {"schema": schema}}}
+        media = spec.get("body_media", "application/json")
+        op_body = {"required": True, "content": {media: {"schema": schema}}}
+        if spec.get("body_example") is not None:
+            op_body["content"][media]["example"] = spec["body_example"]
         codes |= {400, 422}
     for code in sorted(codes):
-        responses[str(code)] = _problem(_ERRORS[code])
+        rules = spec["errors"].get(code)
+        responses[str(code)] = _rule_problem(code, rules) if rules else _problem(_ERRORS[code])
     responses["default"] = _problem("Error")
     op = {"summary": spec["summary"], "tags": spec["tags"],
           "operationId": f"{rule.endpoint.split('.')[-1]}_{method.lower()}",

@@ -6,18 +6,24 @@ the people and enrollments of the cohorts assigned to them; analysts get 403.
 
 from flask import abort, jsonify, request
 from flask_login import current_user
+from sqlalchemy import select
 
 from lms import policy
 from lms.api import bp
-from lms.api.conventions import paginated
+from lms.api.conventions import int_arg, paginated
 from lms.api.core import check_types, json_body, require_role, validated, with_warnings
 from lms.api.openapi import doc, query
 from lms.api.serialize import BOOL, STR, Shape, array, page_schema
+from lms.courses.models import Enrollment
+from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people import rights, search, services
 from lms.people.forms import SENSITIVE_FIELDS, PersonForm, RegisterForm
-from lms.people.models import Consent, Person
+from lms.people.models import DOCUMENT_TYPES, ZONES, Consent, Person
 
+#: What GET /people answers to a ``q``: the search moved into a POST body (issue 9).
+MOVED = ("La búsqueda va en el cuerpo de POST /api/v1/people/search: un documento no viaja "
+         "en la URL.")
 CONSENT = Shape(
     Consent,
     "granted_at channel recorded_by_id guardian_name guardian_document revoked_at",
@@ -61,15 +67,33 @@ def _load_person(person_id: int) -> Person:
 
 @bp.route("/people", methods=["GET"])
 @doc(
-    "Buscar personas (?q= documento o nombre)",
+    "Listar personas con filtros no personales (buscar: POST /people/search)",
     response=page_schema(PERSON.schema),
     tags=("people",),
-    params=(query("q", {"type": "string"}, "Documento o nombre."),),
+    params=(
+        query("cohort_id", description="Inscritas en este grupo."),
+        query("document_type", {"type": "string", "enum": list(DOCUMENT_TYPES)},
+              "Tipo de documento."),
+        query("zone", {"type": "string", "enum": list(ZONES)}, "Zona."),
+    ),
 )
 def people_search():
-    """Search people; a trainer only sees the people of their cohorts."""
+    """List people; a trainer only sees the people of their cohorts. ``?q=`` is refused:
+    a document number must not travel in a URL (``POST /people/search``)."""
     require_role("admin", "trainer")
-    query = search.search_query(request.args.get("q")).where(policy.people_seen(current_user))
+    if "q" in request.args:
+        raise ValidationError(MOVED, "q")
+    query = search.search_query("").where(policy.people_seen(current_user))
+    cohort_id = int_arg("cohort_id")
+    if cohort_id is not None:
+        query = query.where(Person.id.in_(
+            select(Enrollment.person_id).where(Enrollment.cohort_id == cohort_id)))
+    for name, values in (("document_type", DOCUMENT_TYPES), ("zone", ZONES)):
+        value = request.args.get(name)
+        if value is not None and value not in values:
+            raise ValidationError(f"Elija uno de: {', '.join(values)}.", name)
+        if value is not None:
+            query = query.where(getattr(Person, name) == value)
     return jsonify(paginated(query, person_json))
 
 

@@ -85,8 +85,11 @@ def register(group: AppGroup) -> None:
     def create_token(email: str, name: str) -> None:
         """Print a new API token for the user, on the last line."""
         user = db.session.scalar(select(User).where(User.email == services.normalize_email(email)))
-        if user is None or not user.active:
+        if user is None:
             raise click.ClickException(f"No existe un usuario activo con el correo {email}.")
-        token = services.create_token(user, name)
+        try:
+            token = services.create_token(user, name)
+        except services.AuthError as exc:
+            raise click.ClickException(exc.message) from None
         db.session.commit()
         click.echo(token)

@@ -2,10 +2,13 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
-from lms.auth.models import ROLE_LABELS, Role
+from lms.auth.models import ROLE_LABELS, Role, User
+from lms.extensions import db
 from lms.forms import choices
 
 
@@ -36,8 +39,17 @@ class UserForm(FlaskForm):
     )
 
 
+def active_users() -> list[SelectChoice]:
+    """The accounts a token may be made for (``services.create_token`` refuses the others)."""
+    rows = db.session.scalars(select(User).where(User.active).order_by(User.name))
+    return [SelectChoice(u.id, f"{u.name} ({u.email})") for u in rows]
+
+
 class TokenForm(FlaskForm):
     """Create an API token for a user."""
 
-    user_id = SelectField(_l("Usuario"), coerce=int)
+    # The service checks the account (it exists, it is active), for the page and the API.
+    user_id = SelectField(_l("Usuario"), coerce=int, choices=active_users,
+                          validate_choice=False,
+                          validators=[InputRequired(message=_l("Elija el usuario."))])
     name = StringField(_l("Uso del token"), validators=[DataRequired(), Length(max=120)])

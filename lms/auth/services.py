@@ -71,6 +71,8 @@ def create_user(email: str, name: str, role: str, password: str) -> User:
         raise AuthError("Rol no válido.", "role")
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise AuthError(DUPLICATE_EMAIL, "email")
+    if not password:
+        raise AuthError("Escriba una contraseña.", "password")
     check_password_rules(password)
     user = User(email=email, name=name.strip(), role=role, password_hash=hash_password(password))
     with unique(DUPLICATE_EMAIL, "email"):
@@ -125,14 +127,24 @@ def _digest(token: str) -> str:
 
 def create_token(user: User, name: str) -> str:
     """Create an API token for the user; the clear token is returned once and never stored."""
+    return issue_token(user, name)[1]
+
+
+def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """Create an API token for the user: its row and the clear token, shown once.
+
+    Only an active account gets one: its tokens would not work (``user_for_token``).
+    """
+    if not user.active:
+        raise AuthError("El usuario está inactivo; actívelo antes de crearle un token.",
+                        "user_id")
     token = "lms_" + secrets.token_urlsafe(32)
-    db.session.add(
-        ApiToken(
-            user=user, name=name.strip() or "API", token_hash=_digest(token), prefix=token[:10]
-        )
+    row = ApiToken(
+        user=user, name=name.strip() or "API", token_hash=_digest(token), prefix=token[:10]
     )
+    db.session.add(row)
     db.session.flush()
-    return token
+    return row, token
 
 
 def revoke_token(token: ApiToken) -> None:

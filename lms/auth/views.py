@@ -4,7 +4,6 @@ from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
-from wtforms.fields.choices import SelectChoice
 
 from lms.auth import services, sessions
 from lms.auth.forms import LoginForm, TokenForm, UserForm
@@ -64,8 +63,6 @@ def user_form(user: User | None):
     if form.validate_on_submit():
         with attempt(form) as done:
             if user is None:
-                if not form.password.data:
-                    raise services.AuthError(_("Escriba una contraseña."), "password")
                 services.create_user(
                     form.email.data, form.name.data, form.role.data, form.password.data
                 )
@@ -87,13 +84,10 @@ def user_form(user: User | None):
 def tokens():
     """List API tokens and create a new one (shown once)."""
     form = TokenForm()
-    form.user_id.choices = [
-        SelectChoice(u.id, f"{u.name} ({u.email})")
-        for u in db.session.scalars(select(User).where(User.active).order_by(User.name))
-    ]
     new_token = None
     if form.validate_on_submit():
-        new_token = services.create_token(get_or_404(User, form.user_id.data), form.name.data)
+        with attempt(form):
+            new_token = services.create_token(get_or_404(User, form.user_id.data), form.name.data)
     rows = db.session.scalars(select(ApiToken).order_by(ApiToken.created_at.desc())).all()
     return render_template("auth/tokens.html", form=form, tokens=rows, new_token=new_token)
 

@@ -1,14 +1,11 @@
 """Admin actions on a person: rights under Ley 1581 (export, anonymise, revoke, a new
 authorization) and merging duplicates, or undoing a merge (rules in blueprint.py)."""
 
-import json
 
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from lms.audit.services import record
 from lms.auth.models import Role
-from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people import merging, rights, search, services
 from lms.people.forms import ConfirmForm, ConsentForm, MergeForm
@@ -26,12 +23,8 @@ def _merged(detail: dict) -> str:
 @loads("person_id", Person)
 def export(person: Person):
     """Download everything stored about the person as JSON (right to know)."""
-    data = rights.export_person(person)
-    # Handing out personal data is itself worth a trace in the audit log.
-    record("export", person)
-    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     return Response(
-        body,
+        rights.export_json(person, indent=2),
         mimetype="application/json",
         headers={"Content-Disposition": f"attachment; filename=persona-{person.id}.json"},
     )
@@ -63,8 +56,9 @@ def revoke(person: Person):
 @loads("person_id", Person)
 def consent(person: Person):
     """Record a new authorization for a registered person (e.g. after they revoked one)."""
-    if person.anonymized_at is not None:
-        flash(_("La persona fue anonimizada; no se le puede registrar una autorización."), "error")
+    with attempt() as allowed:  # refused: the message is flashed on the person page
+        services.check_consentable(person)
+    if not allowed:
         return to_person(person.id)
     form = ConsentForm()
     done = act_on(
@@ -92,12 +86,7 @@ def merge(person: Person):
     duplicate = _duplicate(request.values.get("duplicado", type=int))
 
     def fold_duplicate() -> dict:
-        other = _duplicate(form.duplicate_id.data)
-        if other is None:
-            raise ValidationError(_("El registro duplicado no existe."), "duplicate_id")
-        if other.id != person.id:
-            merging.check_confirmation(person, form.confirm_document.data)
-        return merging.merge_people(person, other)
+        return merging.merge_confirmed(person, form.duplicate_id.data, form.confirm_document.data)
 
     done = act_on(person.id, form, fold_duplicate, _merged)
     if done:

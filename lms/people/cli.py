@@ -5,13 +5,10 @@ from the web, so export, anonymise and merge are also commands; they call the
 same services and commit once, or write nothing on error.
 """
 
-import json
-import sys
 
 import click
 from flask.cli import AppGroup
 
-from lms.audit.services import record
 from lms.commands import acting_as, actor_option, run_once
 from lms.errors import ValidationError
 from lms.people import merging, rights, services
@@ -40,14 +37,9 @@ def register(group: AppGroup) -> None:
         """Print everything stored about one person as JSON (right to know)."""
         person = _person(document_type, number)
 
-        def action():
-            record("export", person)
-            return rights.export_person(person)
-
         with acting_as(actor_email):
-            data = run_once(action)
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2, default=str)
-        click.echo()
+            text = run_once(lambda: rights.export_json(person, indent=2))
+        click.echo(text)
 
     @group.command("anonymize-person")
     @click.argument("document_type")

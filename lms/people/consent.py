@@ -22,6 +22,8 @@ from lms.people.notice import (
 )
 from lms.timeutil import local_today, utcnow
 
+ANONYMIZED = "La persona fue anonimizada; no se le puede registrar una autorización."
+
 
 def current_notice() -> PrivacyNotice:
     """Return the newest published privacy notice, creating the default one if none exists."""
@@ -75,9 +77,16 @@ def record_consent(
     notice_version: str | None = None,
 ) -> Consent:
     """Record an authorization against the current notice; minors need their guardian's."""
+    check_consentable(person)
     check_notice_shown(notice_version)
     guardian = check_consent(person, channel, consent, guardian_name, guardian_document, today)
     return add_consent(person, channel, *guardian)
+
+
+def check_consentable(person: Person) -> None:
+    """Refuse a new authorization for an anonymised person: nobody is left to give it."""
+    if person.anonymized_at is not None:
+        raise ValidationError(ANONYMIZED, status=409)
 
 
 def check_consent(person, channel, consent, guardian_name, guardian_document, today):

@@ -169,20 +169,23 @@ class ConsentFields(Form):
         ],
     )
 
+    def authorization(self) -> dict:
+        """The arguments of ``people.services.record_consent`` after the person and channel."""
+        return {
+            "consent": self.consent.data,
+            "guardian_name": self.guardian_name.data,
+            "guardian_document": self.guardian_document.data,
+            "notice_version": self.notice_version.data,
+        }
+
 
 class RegisterForm(PersonForm, ConsentFields):
     """Registration: the person, the authorization and, for minors, the guardian."""
 
     def registration(self) -> dict:
         """The arguments of ``people.services.register_person`` but the channel."""
-        return {
-            "data": self.person_data(),
-            "consent": self.consent.data,
-            "guardian_name": self.guardian_name.data,
-            "guardian_document": self.guardian_document.data,
-            "sensitive": self.sensitive_data(),
-            "notice_version": self.notice_version.data,
-        }
+        return {"data": self.person_data(), "sensitive": self.sensitive_data(),
+                **self.authorization()}
 
 
 class ConsentForm(FlaskForm, ConsentFields):
@@ -198,13 +201,7 @@ class ConsentForm(FlaskForm, ConsentFields):
 
     def authorization(self) -> dict:
         """The arguments of ``people.services.record_consent`` after the person."""
-        return {
-            "channel": self.channel.data,
-            "consent": self.consent.data,
-            "guardian_name": self.guardian_name.data,
-            "guardian_document": self.guardian_document.data,
-            "notice_version": self.notice_version.data,
-        }
+        return {"channel": self.channel.data, **ConsentFields.authorization(self)}
 
 
 class MergeForm(FlaskForm):

@@ -24,6 +24,7 @@ from lms.people.models import DOCUMENT_TYPES, SEXES, ZONES, Consent, Person, Per
 from lms.people.registry import record_data, row_values
 from lms.people.signals import people_merged, people_unmerged
 from lms.timeutil import utcnow
+from lms.web import MAX_ID
 
 #: Days a merge can be undone.
 UNDO_DAYS = 30
@@ -68,6 +69,22 @@ def check_confirmation(survivor: Person, typed: str | None) -> None:
             f"({survivor.document_type}).",
             "confirm_document",
         )
+
+
+def merge_confirmed(survivor: Person, duplicate_id: int | None, typed: str | None) -> dict:
+    """Merge the record ``duplicate_id`` into ``survivor`` once ``typed`` confirms it.
+
+    Every channel (the page, the API) confirms the same way: the kept record's document
+    number typed in full. Returns the merge's detail (``merge_people``).
+    """
+    duplicate = None
+    if isinstance(duplicate_id, int) and 0 < duplicate_id <= MAX_ID:
+        duplicate = db.session.get(Person, duplicate_id)
+    if duplicate is None:
+        raise ValidationError("El registro duplicado no existe.", "duplicate_id")
+    if duplicate.id != survivor.id:
+        check_confirmation(survivor, typed)
+    return merge_people(survivor, duplicate)
 
 
 def merge_people(survivor: Person, duplicate: Person) -> dict:
@@ -132,21 +149,27 @@ def _merge_sensitive(survivor: Person, duplicate: Person) -> None:
     duplicate.sensitive = None
 
 
-def _merges(person: Person):
+def merges_query(person: Person):
+    """A select of the person's merges and unmerges (audit entries), newest first."""
     return select(AuditEntry).where(
         AuditEntry.entity == "people", AuditEntry.entity_id == person.id,
         AuditEntry.action.in_(("merge", "unmerge")),
     ).order_by(AuditEntry.id.desc())
 
 
+def undo_deadline(entry: AuditEntry):
+    """When a merge stops being undoable."""
+    return entry.at + timedelta(days=UNDO_DAYS)
+
+
 def undoable_merge(person: Person) -> AuditEntry | None:
     """The person's latest merge, if it can still be undone (newest first, within 30 days)."""
     if person.anonymized_at is not None:
         return None
-    latest = db.session.scalars(_merges(person).limit(1)).first()
+    latest = db.session.scalars(merges_query(person).limit(1)).first()
     if latest is None or latest.action != "merge" or "undo" not in (latest.changes or {}):
         return None
-    if latest.at < utcnow() - timedelta(days=UNDO_DAYS):
+    if undo_deadline(latest) < utcnow():
         return None
     return latest
 
@@ -157,7 +180,7 @@ def unmerge(survivor: Person, entry_id: int) -> Person:
     if entry is None or entry.id != entry_id:
         raise ValidationError(
             f"Solo se puede deshacer la última fusión de esta persona, durante {UNDO_DAYS} "
-            "días, y si la persona no fue anonimizada."
+            "días, y si la persona no fue anonimizada.", status=409,
         )
     detail = entry.changes
     undo = detail["undo"]

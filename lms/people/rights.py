@@ -5,6 +5,7 @@ them): the parts those domains hold come from ``lms.people.registry``, which the
 from their own modules, and ``signals.person_anonymized``.
 """
 
+import json
 from datetime import date
 
 from sqlalchemy import select
@@ -39,7 +40,7 @@ def export_person(person: Person) -> dict:
     """Everything stored about one person, as JSON-ready data (right to know)."""
     sensitive = person.sensitive
     data = {
-        "exported_at": utcnow().isoformat(),
+        "exported_at": utcnow().isoformat(timespec="seconds") + "Z",
         "person": record_data(person),
         "sensitive": None
         if sensitive is None
@@ -62,6 +63,17 @@ def export_person(person: Person) -> dict:
     for key, part in registry.EXPORTS.items():
         data[key] = part(person)
     return data
+
+
+def hand_out(person: Person) -> dict:
+    """``export_person``, traced: handing out personal data is itself audited (every channel)."""
+    record("export", person)
+    return export_person(person)
+
+
+def export_json(person: Person, indent: int | None = None) -> str:
+    """The export as the JSON text every channel hands out (page, API, CLI), audited."""
+    return json.dumps(hand_out(person), ensure_ascii=False, indent=indent, default=str)
 
 
 def anonymous_document(person: Person) -> str:

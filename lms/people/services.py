@@ -15,6 +15,7 @@ from lms.extensions import db
 from lms.people.consent import (  # noqa: F401 - part of this module's interface
     add_consent,
     check_consent,
+    check_consentable,
     check_notice_shown,
     current_notice,
     has_valid_consent,

@@ -73,7 +73,8 @@ def test_trainer_cannot_enroll_by_id_and_so_cannot_read_strangers(client, traine
     assert response.status_code == 403
     assert _enrolled(db, cohort) == 0
     assert client.get(f"/api/v1/people/{stranger.id}", headers=headers).status_code == 403
-    listed = client.get(f"/api/v1/people?q={stranger.document_number}", headers=headers)
+    listed = client.post("/api/v1/people/search", json={"q": stranger.document_number},
+                         headers=headers)
     assert listed.status_code == 200 and listed.get_json()["total"] == 0
 
 

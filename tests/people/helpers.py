@@ -1,9 +1,23 @@
 """Shared bits for the people tests."""
 
+from datetime import date
+
 from sqlalchemy import func, select
 
 from lms.courses.models import Enrollment
 from lms.people.models import Consent, Person, PersonSensitive
+from tests import factories
+
+
+def merge_pair():
+    """An adult CC holder and a child's TI record: the one-click merge accident of issue 9."""
+    survivor = factories.person(document_type="CC", document_number="1090000001",
+                                first_names="Carlos", last_names="Pérez",
+                                birth_date=date(1990, 4, 4), email=None)
+    duplicate = factories.person(document_type="TI", document_number="1090000002",
+                                 first_names="Camila", last_names="Pérez Rojas",
+                                 birth_date=date(2012, 8, 8), email="camila@example.org")
+    return survivor, duplicate
 
 
 def form_data(**kw) -> dict:

@@ -128,7 +128,7 @@ def test_get_search_patch_and_delete_person(client, admin, seeded, db):
     headers = _headers(admin)
     person = factories.person(first_names="Ánderson", last_names="Quintero")
     enrollment = factories.enrollment(person_=person, completed_on=date(2021, 3, 1))
-    found = client.get("/api/v1/people?q=anderson", headers=headers).json
+    found = client.post("/api/v1/people/search", json={"q": "anderson"}, headers=headers).json
     assert [p["id"] for p in found["items"]] == [person.id] and found["total"] == 1
     assert client.get(f"/api/v1/people/{person.id}", headers=headers).json["sex"] == "F"
     patched = client.patch(

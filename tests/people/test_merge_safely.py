@@ -16,17 +16,7 @@ from lms.extensions import db as _db
 from lms.people.models import Consent, Person, PersonSensitive
 from lms.timeutil import utcnow
 from tests import factories
-
-
-def _pair():
-    """An adult CC holder and a child's TI record: the issue's one-click accident."""
-    survivor = factories.person(document_type="CC", document_number="1090000001",
-                                first_names="Carlos", last_names="Pérez",
-                                birth_date=date(1990, 4, 4), email=None)
-    duplicate = factories.person(document_type="TI", document_number="1090000002",
-                                 first_names="Camila", last_names="Pérez Rojas",
-                                 birth_date=date(2012, 8, 8), email="camila@example.org")
-    return survivor, duplicate
+from tests.people.helpers import merge_pair
 
 
 def _merge(client, survivor, duplicate, typed):
@@ -35,7 +25,7 @@ def _merge(client, survivor, duplicate, typed):
 
 
 def test_both_records_are_shown_side_by_side_with_differences(client, login, admin, db):
-    survivor, duplicate = _pair()
+    survivor, duplicate = merge_pair()
     login(admin)
     page = client.get(f"/personas/{survivor.id}/fusionar?duplicado={duplicate.id}").text
     assert "Compare los dos registros" in page
@@ -49,7 +39,7 @@ def test_both_records_are_shown_side_by_side_with_differences(client, login, adm
 
 
 def test_merging_needs_the_kept_document_typed(client, login, admin, db):
-    survivor, duplicate = _pair()
+    survivor, duplicate = merge_pair()
     login(admin)
     for typed in ("", "1090000002", "109000000"):
         response = _merge(client, survivor, duplicate, typed)
@@ -108,7 +98,7 @@ def _state(db):
 
 
 def test_undo_restores_both_people_as_they_were(client, login, admin, db):
-    survivor, duplicate = _pair()
+    survivor, duplicate = merge_pair()
     _history(survivor, duplicate)
     before = _state(db)
     survivor_id, duplicate_id = survivor.id, duplicate.id
@@ -135,7 +125,7 @@ def test_undo_restores_both_people_as_they_were(client, login, admin, db):
 
 
 def test_undo_is_refused_after_thirty_days(client, login, admin, db):
-    survivor, duplicate = _pair()
+    survivor, duplicate = merge_pair()
     login(admin)
     _merge(client, survivor, duplicate, "1090000001")
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "merge"))
