@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lms import log, mail, navigation, security, tasks, web
+from lms import formatting, log, mail, navigation, security, tasks, web
 from lms.config import INSTANCE, Config
 
 BLUEPRINTS = (
@@ -63,6 +63,7 @@ def create_app(config: type | dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_cli(app)
     navigation.register(app)
+    formatting.register(app)
     return app
 
 

@@ -28,6 +28,7 @@ from lms.courses.models import CourseSession
 from lms.database import COPY_MIN, upsert_into
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.formatting import short_date
 from lms.timeutil import local_today, utcnow
 
 #: Rows per INSERT statement (8 parameters each, far below SQLite's limit).
@@ -143,7 +144,7 @@ def check_not_future(session_ids) -> None:
             .order_by(CourseSession.date).limit(1))
         if day is not None:
             raise ValidationError(
-                f"La sesión del {day.strftime('%d/%m/%Y')} aún no ha ocurrido: no se puede "
+                f"La sesión del {short_date(day)} aún no ha ocurrido: no se puede "
                 "registrar asistencia de una sesión futura.", "session_id")
 
 

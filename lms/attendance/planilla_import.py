@@ -35,6 +35,7 @@ from lms.courses.models import Enrollment
 from lms.database import insert_rows
 from lms.errors import ValidationError, take_warnings
 from lms.extensions import db
+from lms.formatting import short_date
 from lms.people.consent import check_consent
 from lms.people.models import Person
 from lms.people.services import clean_person_data
@@ -230,7 +231,7 @@ class _Importer:
                 given, stored = _PHONE_SEPARATORS.sub("", given), _PHONE_SEPARATORS.sub("", stored)
             same = fold(given) == fold(stored) if isinstance(given, str) else given == stored
             if not same:
-                shown = stored.isoformat() if isinstance(stored, date) else stored
+                shown = short_date(stored) if isinstance(stored, date) else stored
                 self.result.warn(row.number, column,
                                  f"difiere del dato guardado («{shown}»); se conserva el guardado")
 
@@ -274,7 +275,7 @@ class _Importer:
     def _duplicate(self, row: PlanillaRow, earlier: int) -> None:
         self.result.warn(row.number, "numero_documento",
                          f"{row.document_type} {row.document_number} ya aparece en la fila "
-                         f"{earlier} para la sesión del {row.day.isoformat()} del grupo "
+                         f"{earlier} para la sesión del {short_date(row.day)} del grupo "
                          f"{row.cohort}; vale la última fila")
 
     def _remember(self, marks: dict[tuple[int, int], PlanillaRow]) -> None:

@@ -14,6 +14,7 @@ from pathlib import Path
 from fpdf import FPDF
 
 from lms.courses.models import CourseSession
+from lms.formatting import hours_number, short_date
 
 FONTS = Path(__file__).resolve().parent.parent / "static" / "fonts"
 #: Blank rows added for people who arrive without being enrolled.
@@ -119,7 +120,7 @@ def _signatures(pdf: _Planilla, trainers: str) -> None:
 def planilla_pdf(session: CourseSession, rows) -> BytesIO:
     """Build the planilla of a session for its roster rows; return the PDF bytes."""
     cohort, course, site = session.cohort, session.cohort.course, session.cohort.site
-    day = f"{session.date:%d/%m/%Y}"
+    day = short_date(session.date)
     pdf = _Planilla(f"Planilla {cohort.code} {session.date.isoformat()}",
                     f"Planilla de asistencia · {course.code} {course.name} · Grupo {cohort.code}"
                     f" · {day}")
@@ -133,7 +134,7 @@ def planilla_pdf(session: CourseSession, rows) -> BytesIO:
         ("Grupo", "grupo", cohort.code),
         ("Sede", "sede", f"{site.code} — {site.name}"),
         ("Fecha", "fecha", day),
-        ("Horas", "horas", f"{session.hours.normalize():f}".replace(".", ",")),
+        ("Horas", "horas", hours_number(session.hours)),
         ("Formador(a)", "", trainers),
     )
     for label, column, value in facts:

@@ -17,19 +17,16 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from lms import formatting
 from lms.attendance.planilla_rows import PlanillaRow
 from lms.courses.models import Cohort, Course, CourseSession, Site
 from lms.courses.services import add_sessions
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.formatting import hours_number, short_date
 
 #: The choice that lets an import create cohorts and sessions (form and CLI say it so).
 CREATE_NEW = "crear grupos y sesiones nuevos"
-
-
-def _hours(hours: Decimal) -> str:
-    # 4.00 as "4", 2.50 as "2,5".
-    return f"{hours.normalize():f}".replace(".", ",")
 
 
 class SessionPlacer:
@@ -148,7 +145,8 @@ class SessionPlacer:
                 if not self.create_new:
                     self.report.error(row.number, "fecha",
                                       f"el grupo {row.cohort} no tiene sesión el "
-                                      f"{row.day:%d/%m/%Y}: revise la fecha o elija «{CREATE_NEW}»")
+                                      f"{short_date(row.day)}: revise la fecha o elija "
+                                      f"«{CREATE_NEW}»")
                     continue
                 first.setdefault(key, (row, cohort))
                 if first[key][0].hours == row.hours:
@@ -174,7 +172,8 @@ class SessionPlacer:
                 self.sessions[key] = (outcome.id, outcome.hours)
                 self.report.result.sessions += 1
                 self.report.result.new_sessions.append(
-                    f"{first[key][1].code}, {outcome.date:%d/%m/%Y} ({_hours(outcome.hours)} h)")
+                    f"{first[key][1].code}, {short_date(outcome.date)} "
+                    f"({formatting.hours(outcome.hours)})")
                 session_of.update((row.number, outcome.id) for row in same[key])
                 for row, _ in other[key]:
                     self._same_hours(row, outcome.hours)
@@ -188,6 +187,6 @@ class SessionPlacer:
         if hours == row.hours:
             return True
         self.report.error(row.number, "horas",
-                          f"la sesión del grupo {row.cohort} del {row.day.isoformat()} ya existe "
-                          f"con {hours:g} horas, no {row.hours:g}")
+                          f"la sesión del grupo {row.cohort} del {short_date(row.day)} ya existe "
+                          f"con {hours_number(hours)} horas, no {hours_number(row.hours)}")
         return False

@@ -8,16 +8,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from lms.certificates import fonts, pdf
+from lms.formatting import hours_number, long_date
 from lms.people.models import DOCUMENT_TYPES
 
 NAVY = "0.11 0.23 0.40"
 GOLD = "0.70 0.55 0.20"
 INK = "0.15 0.15 0.15"
 GREY = "0.35 0.35 0.38"
-MONTHS = (
-    "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-    "septiembre", "octubre", "noviembre", "diciembre",
-)
 TITLES = {"certificado": "CERTIFICADO", "constancia": "CONSTANCIA DE PARTICIPACIÓN"}
 
 
@@ -39,20 +36,9 @@ class Printed:
     issued_at: datetime
 
 
-def long_date(day: date) -> str:
-    """15 de mayo de 2021."""
-    return f"{day.day} de {MONTHS[day.month - 1]} de {day.year}"
-
-
 def local_date(moment: datetime) -> date:
     """The Colombian calendar date of a naive UTC time (UTC-5 all year, no DST)."""
     return (moment - timedelta(hours=5)).date()
-
-
-def hours_text(hours: Decimal) -> str:
-    """40 or 12,5 (Colombian decimal comma)."""
-    text = format(Decimal(hours).normalize(), "f")
-    return text.replace(".", ",")
 
 
 class Canvas:
@@ -174,7 +160,7 @@ def render(p: Printed, address: str, modules: tuple[int, bytes], issuer: str, lo
     c.centered(cx, 300, action, "regular", 12, GREY)
     y = c.wrapped(cx, 274, p.course_name, "bold", 18, NAVY, width=640, leading=1.2, max_lines=2)
     detail = (
-        f"(código {p.course_code}), con una intensidad de {hours_text(p.hours)} horas, "
+        f"(código {p.course_code}), con una intensidad de {hours_number(p.hours)} horas, "
         f"finalizado el {long_date(p.completed_on)} en la sede {p.site_name}."
     )
     y = c.wrapped(cx, y - 2, detail, "regular", 11, INK, width=560, max_lines=2)

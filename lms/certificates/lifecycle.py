@@ -16,6 +16,7 @@ from lms.certificates.models import Certificate
 from lms.courses.models import Enrollment
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.formatting import hours_number, short_date
 from lms.people.documents import normalize_document
 from lms.timeutil import local_today, utcnow
 
@@ -110,8 +111,8 @@ def check_correction(cert: Certificate, fixed: dict) -> dict:
         hours = Decimal(str(out["hours"]))
         if not hours.is_finite() or hours <= 0 or hours > cohort.course.hours:
             raise ValidationError(
-                f"Las horas deben ser mayores que 0 y no pasar de las {_hours_text(cohort)} "
-                "del curso.", "hours")
+                "Las horas deben ser mayores que 0 y no pasar de las "
+                f"{hours_number(cohort.course.hours)} del curso.", "hours")
         out["hours"] = hours
     completed = out.get("completed_on")
     if completed is not None:
@@ -120,13 +121,9 @@ def check_correction(cert: Certificate, fixed: dict) -> dict:
         if cohort.start_date and completed < cohort.start_date:
             raise ValidationError(
                 f"La fecha de finalización no puede ser anterior al inicio del grupo "
-                f"({cohort.start_date.isoformat()}).", "completed_on")
+                f"({short_date(cohort.start_date)}).", "completed_on")
     return out
 
-
-def _hours_text(cohort) -> str:
-    """The course's hours as a person writes them (20, 12,5)."""
-    return str(issue.hours_value(cohort.course.hours)).replace(".", ",")
 
 
 def _retire(cert: Certificate) -> None:

@@ -3,10 +3,9 @@ with its enrollments (under /personas, beside the people domain's pages)."""
 
 from flask import Blueprint, request
 
-from lms.courses import catalog_views, pages, person_views, session_views, site_views, views
+from lms.courses import catalog_views, person_views, session_views, site_views, views
 
 bp = Blueprint("courses", __name__)
-bp.add_app_template_filter(pages.hours, "hours")
 
 FORM = ["GET", "POST"]
 POST = ["POST"]

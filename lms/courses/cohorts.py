@@ -11,6 +11,7 @@ from lms.courses.models import MODALITIES, Cohort, Course, CourseSession, Enroll
 from lms.courses.rules import Problems, code_of, delete, store, unique_code
 from lms.courses.signals import cohort_course_changed
 from lms.extensions import db
+from lms.formatting import short_date
 
 WEEKDAYS = {
     "0": "Lunes",
@@ -25,7 +26,7 @@ WEEKDAYS = {
 
 def fmt(day: date) -> str:
     """A date as Colombians write it (dd/mm/aaaa)."""
-    return day.strftime("%d/%m/%Y")
+    return short_date(day)
 
 
 def cohort_list(condition: ColumnElement[bool]):

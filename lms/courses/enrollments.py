@@ -15,6 +15,7 @@ from lms.courses.models import ENROLLMENT_STATUSES, Cohort, Enrollment
 from lms.courses.rules import delete
 from lms.errors import ValidationError, warn
 from lms.extensions import db
+from lms.formatting import short_date
 from lms.people.models import Person
 from lms.people.services import has_valid_consent, register_person
 from lms.timeutil import local_today
@@ -80,7 +81,7 @@ def check_open(cohort: Cohort, on: date, reason: str | None) -> str | None:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
-            f"El grupo {cohort.code} terminó el {cohort.end_date.isoformat()}: solo un "
+            f"El grupo {cohort.code} terminó el {short_date(cohort.end_date)}: solo un "
             "administrador puede inscribir en él, escribiendo el motivo.",
             "reason",
         )

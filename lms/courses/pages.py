@@ -13,14 +13,6 @@ from flask import flash, redirect, render_template, url_for
 from lms.web import attempt
 
 
-def hours(value) -> str:
-    """Hours as people write them: 20, 2,5 (no trailing zeros, decimal comma)."""
-    if value is None:
-        return "—"
-    text = f"{value:f}".rstrip("0").rstrip(".") if "." in f"{value:f}" else f"{value:f}"
-    return text.replace(".", ",")
-
-
 def edit_page(form, title: str, back: str, delete_url: str | None = None, **extra):
     """Render the generic edit page of a courses record."""
     return render_template(

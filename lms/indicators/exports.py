@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from lms.formatting import date_time, number, short_date
 from lms.indicators import counting
 from lms.people.models import SEXES, ZONES
 from lms.spreadsheet import csv_text, xlsx_bytes
@@ -47,11 +48,16 @@ def describe(filters: counting.Filters) -> str:
 _FILTER_LABELS = (("year", "Año"), ("site", "Sede"), ("zone", "Zona"), ("course", "Curso"))
 
 
-def _period(ind) -> str:
+def _period(ind, human: bool = True) -> str:
+    # People read 01/01/2020; the machine variant keeps ISO dates.
+    if human:
+        return f"{short_date(ind.period_start)} a {short_date(ind.period_end)}"
     return f"{ind.period_start.isoformat()} a {ind.period_end.isoformat()}"
 
 
-def _generated(now: datetime | None) -> str:
+def _generated(now: datetime | None, human: bool = True) -> str:
+    if human:
+        return f"{date_time(now or utcnow())} (hora de Colombia)"
     return (now or utcnow()).strftime("%Y-%m-%d %H:%M UTC")
 
 
@@ -195,16 +201,16 @@ SUMMARY_ROWS = (("periodo", "Periodo"), ("generado", "Generado"), ("meta", "Meta
 
 def tables_csv(filters: counting.Filters, fmt: str = "excel", now: datetime | None = None) -> str:
     """The same tables as the workbook, one row per figure (long format), in ``fmt``."""
-    generated = _generated(now)
     excel = fmt == "excel"
+    generated = _generated(now, human=excel)
     rows = [[header if excel else key for key, header, _ in CSV_COLUMNS]]
     for table in collect(filters):
         s = table["summary"]
         ind = s.indicator
-        base = [ind.code, ind.name, _period(ind), describe(filters)]
-        percent = f"{s.percent:.1f}".replace(".", "," if excel else ".")
+        base = [ind.code, ind.name, _period(ind, excel), describe(filters)]
+        percent = number(s.percent, 1) if excel else f"{s.percent:.1f}"
         # The workbook's header lines: the period and when the figures were taken.
-        values = (_period(ind), generated, ind.goal, s.achieved, percent)
+        values = (_period(ind, excel), generated, ind.goal, s.achieved, percent)
         for (key, label), value in zip(SUMMARY_ROWS, values, strict=True):
             rows.append([*base, "resumen", key, label, value])
         for year, n in sorted(s.by_year.items()):

@@ -23,6 +23,9 @@
     course_name: "Curso", hours: "Horas", completed: "Finalizado el", issued: "Emitido el" };
   var LABELS = { name: "Titular", doc: "Documento", course_name: "Curso", course: "Código del curso",
     hours: "Horas", completed: "Finalizado el", kind: "Tipo", jti: "Código", iss: "Emisor" };
+  // Times as the pages show them: Bogotá, 24-hour, so a sentence never ends in "p. m..".
+  var BOGOTA = { timeZone: "America/Bogota", day: "2-digit", month: "2-digit", year: "numeric",
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
   var FORGED = "NO COINCIDE / NO AUTÉNTICO";
   var UNCHECKED = "Firma auténtica, pero sin una lista de estado vigente no se sabe si fue revocado (clave ";
 
@@ -196,7 +199,7 @@
         var list = v.payload, when = new Date(list.iat * 1000);
         var stale = Date.now() / 1000 > list.exp;
         var hoursOld = Math.max(0, Math.round((Date.now() / 1000 - list.iat) / 3600));
-        var text = "Estado comprobado el " + when.toLocaleString("es-CO") + " (hace " + hoursOld + " h)" +
+        var text = "Estado comprobado el " + when.toLocaleString("es-CO", BOGOTA) + " (hace " + hoursOld + " h)" +
           (res.cached ? " (copia guardada en este dispositivo)" : "") +
           (stale ? ". La lista venció: conéctese para actualizarla." : ".");
         if ((list.revoked || []).indexOf(code) >= 0) return { state: "revoked", text: text };

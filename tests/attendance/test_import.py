@@ -108,7 +108,7 @@ def test_every_error_is_reported_and_nothing_is_written(runner, db, catalog, tmp
     assert "fila 4, columna fecha: fecha no válida «31/02/2021»" in out
     assert "fila 4, columna estado: estado no válido «feliz»" in out
     assert "fila 5, columna grupo: el grupo «G-OTRO» ya existe con otro curso" in out
-    assert "fila 6, columna horas: la sesión del grupo G-OTRO del 2021-02-01 ya existe con 3" in out
+    assert "fila 6, columna horas: la sesión del grupo G-OTRO del 01/02/2021 ya existe con 3" in out
     assert "fila 7, columna autorizacion_datos: la persona es nueva" in out
     assert "fila 8, columna acudiente_nombre:" in out
     assert "fila 8, columna acudiente_documento:" in out
@@ -133,7 +133,7 @@ def test_minor_with_guardian_and_warnings(runner, db, catalog, tmp_path):
             "TIC-BASICO,G-1,CAC-ATALAYA,2021-03-01,4,CC,77777777,Carmen,Díaz,F,,urbana,T,,,\n")
     result = _run(runner, _write(tmp_path, text))
     assert result.exit_code == 0, result.output
-    assert "fila 3, columna fecha_nacimiento: difiere del dato guardado («1970-01-01»)" in (
+    assert "fila 3, columna fecha_nacimiento: difiere del dato guardado («01/01/1970»)" in (
         result.output)
     assert "columna apellidos" not in result.output  # accents alone are no difference
     assert "fila 4, columna numero_documento: CC 77777777 ya aparece en la fila 3" in (

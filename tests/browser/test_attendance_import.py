@@ -42,7 +42,7 @@ def test_admin_uploads_a_bad_then_a_good_planilla(live_server, live_app, page, t
     page.get_by_label("Solo validar").check()
     page.get_by_role("button", name="Importar").click()
     page.get_by_role("heading", name="Grupos y sesiones que se crearían").wait_for()
-    assert "G-PAPEL, 02/03/2021 (4 h)" in page.locator("#new-sessions").inner_text()
+    assert "G-PAPEL, 02/03/2021 (4\u00a0h)" in page.locator("#new-sessions").inner_text()
     assert_accessible(page)
     page.get_by_label("Archivo de la planilla").set_input_files(tmp_path / "buena.csv")
     page.get_by_label("Crear grupos y sesiones nuevos").check()

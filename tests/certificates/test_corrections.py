@@ -32,7 +32,7 @@ def _unchanged(cert):
     ({"hours": "20.5"}, "no pasar de las 20 del curso"),
     ({"completed_on": (local_today() + timedelta(days=1)).isoformat()}, "no puede ser futura"),
     ({"completed_on": "2030-01-01"}, "no puede ser futura"),
-    ({"completed_on": "2021-01-31"}, "anterior al inicio del grupo (2021-02-01)"),
+    ({"completed_on": "2021-01-31"}, "anterior al inicio del grupo (01/02/2021)"),
     ({"holder_name": "X"}, "nombre completo"),
     ({"site_name": "S" * 161}, "no puede tener más de 160 caracteres"),
     ({"document_type": "CC", "document_number": "12AB"}, "número"),

@@ -193,7 +193,7 @@ def test_an_ended_cohort_takes_a_person_only_with_an_admins_reason(client, login
     db.session.commit()
     login(admin)
     client.post(f"/personas/{person.id}/inscribir", data={"cohort_id": ended.id})
-    assert "terminó el 2022-06-30" in client.get(f"/personas/{person.id}").get_data(
+    assert "terminó el 30/06/2022" in client.get(f"/personas/{person.id}").get_data(
         as_text=True)
     assert _enrolled(db, ended) == 0
     api = client.post("/api/v1/enrollments", headers=_bearer(admin),

@@ -64,8 +64,8 @@ def test_the_dry_run_names_what_the_choice_would_create(client, login, admin, db
     assert r.status_code == 200, html
     assert "Grupos y sesiones que se crearían" in html
     assert "<li>G-2021-02 (TIC-BASICO en CAC-ATALAYA)</li>" in html
-    assert "<li>G-2021-01, 05/03/2021 (4 h)</li>" in html
-    assert "<li>G-2021-02, 01/03/2021 (4 h)</li>" in html
+    assert "<li>G-2021-01, 05/03/2021 (4\u00a0h)</li>" in html
+    assert "<li>G-2021-02, 01/03/2021 (4\u00a0h)</li>" in html
     assert "G-2021-01, 01/03/2021" not in html  # that session exists
     assert _counts(db) == before
     r = upload(client, "/planillas/importar", data, "p.csv", create_new="y")
@@ -84,5 +84,5 @@ def test_the_command_needs_the_flag_too(runner, db, catalog, tmp_path):
     dry = runner.invoke(args=["lms", "import-attendance", str(path), "--dry-run",
                               "--create-new"])
     assert dry.exit_code == 0, dry.output
-    assert "Sesión nueva: G-2021-01, 05/03/2021 (4 h)" in dry.output
+    assert "Sesión nueva: G-2021-01, 05/03/2021 (4\u00a0h)" in dry.output
     assert db.session.scalar(select(func.count(CourseSession.id))) == 1

@@ -58,7 +58,7 @@ def test_dashboard_shows_cards_years_and_breakdowns(client, login, admin, plan):
     login(admin)
     _people(plan, 3)
     body = client.get("/indicadores").get_data(as_text=True)
-    assert "3200" in body and "350" in body and "315" in body
+    assert "3.200" in body and "350" in body and "315" in body  # es-CO thousands
     assert 'data-figure="achieved-PDM-2301031">3<' in body
     assert "Grupo de edad" in body and "Migrante" in body and "no informa" in body
     assert body.count("<svg") >= 12 and "<title" in body  # charts with text alternatives

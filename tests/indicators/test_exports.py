@@ -34,7 +34,7 @@ def test_xlsx_for_admin_has_figures_and_people(client, login, admin, plan):
     assert wb.sheetnames == ["PDM-2301031", "PDM-2301034", "PDM-2302033", "Personas"]
     ws = wb["PDM-2301031"]
     assert ws["A1"].value.startswith("PDM-2301031")
-    assert ws["B4"].value == "2020-01-01 a 2023-12-31"
+    assert ws["B4"].value == "01/01/2020 a 31/12/2023"
     assert ws["A6"].value == "Generado" and ws["B6"].value
     assert ws["A8"].font.bold and ws["A8"].value == "Meta"
     assert (ws["A9"].value, ws["B9"].value) == (3200, 3)

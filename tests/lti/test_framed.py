@@ -82,7 +82,7 @@ def test_learner_matched_by_custom_claim_sees_hours_and_progress(client, db, reg
     page = client.get("/lti/mi-avance")
     body = page.get_data(as_text=True)
     assert page.status_code == 200 and "Mi avance" in body
-    assert "12.0" in body and "16.0" in body and "60.0" in body  # 12 h of 20, 16 required
+    assert ">12</strong>" in body and " 16 " in body and "60,0\u00a0%" in body  # 12 h, 16 required
     assert db.session.scalar(select(Account.person_id)) == person.id
 
 

@@ -13,6 +13,9 @@ const match = location.pathname.match(/\/app\/sesiones\/(\d+)/);
 const sessionId = match ? Number(match[1]) : null;
 const store = openStores(userId);
 const device = deviceId();
+// Times as the pages show them: Bogotá, 24-hour (lms/formatting.py).
+const BOGOTA = { timeZone: "America/Bogota", day: "2-digit", month: "2-digit", year: "numeric",
+  hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
 const state = { bundle: null, items: [], token: null, syncing: false, workerReady: false, timer: null };
 
 function say(text) {
@@ -233,7 +236,7 @@ async function report(text) {
 
 async function settle(item, result) {
   const c = result.conflict;
-  const at = (iso) => new Date(`${iso}${iso.endsWith("Z") ? "" : "Z"}`).toLocaleString("es-CO");
+  const at = (iso) => new Date(`${iso}${iso.endsWith("Z") ? "" : "Z"}`).toLocaleString("es-CO", BOGOTA);
   if (result.outcome === "refused") {
     await store.put(item.key, { ...item, error: result.message, fields: result.fields || {} });
     return;

@@ -1,0 +1,126 @@
+"""Numbers, dates and times as people in Colombia read them, through Babel (es-CO).
+
+The one place that turns values into text for people: pages, PDFs, letters, messages and the
+spreadsheets meant for people. Stored times are naive UTC; they are shown in the office's
+time zone (``BABEL_DEFAULT_TIMEZONE``, America/Bogota). Machine formats (ISO dates in the
+API's JSON, RFC 4180 CSV) do not come through here.
+"""
+
+from datetime import UTC, date, datetime, time
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from flask import Flask, current_app, has_app_context
+from flask_babel import get_locale
+
+EMPTY = "—"
+#: Between a figure and its unit ("41,9 %", "2 h"), so the unit never wraps alone.
+NBSP = "\u00a0"
+DATE = "dd/MM/yyyy"
+DATETIME = "dd/MM/yyyy HH:mm"
+TIME = "HH:mm"
+
+
+def _office_locale() -> str:
+    # Documents (certificates, letters) are written in the office's language, whoever asks.
+    if has_app_context():
+        return current_app.config.get("BABEL_DEFAULT_LOCALE", "es_CO")
+    return "es_CO"
+
+
+def _locale():
+    # The reader's locale in a request, the office's in a command, a task or a bare call.
+    return (get_locale() if has_app_context() else None) or _office_locale()
+
+
+def _zone() -> ZoneInfo:
+    name = "America/Bogota"
+    if has_app_context():
+        name = current_app.config.get("BABEL_DEFAULT_TIMEZONE", name)
+    return ZoneInfo(name)
+
+
+def number(value, digits: int | None = None) -> str:
+    """A number with the locale's separators: 1.234,5; ``digits`` fixes the decimals."""
+    if value is None:
+        return EMPTY
+    pattern = None if digits is None else "#,##0" + ("." + "0" * digits if digits else "")
+    return babel_numbers.format_decimal(value, format=pattern, locale=_locale())
+
+
+def percent(value, digits: int = 1) -> str:
+    """A percentage already scaled to 0–100, with one decimal unless told: 41,9 %."""
+    if value is None:
+        return EMPTY
+    return f"{number(value, digits)}{NBSP}%"
+
+
+def hours_number(value) -> str:
+    """Hours without trailing zeros: 20, 1,5 (the figure alone, for "20 horas")."""
+    if value is None:
+        return EMPTY
+    return babel_numbers.format_decimal(Decimal(str(value)), format="#,##0.##", locale=_locale())
+
+
+def hours(value) -> str:
+    """Hours as people write them on a page: 2 h, 1,5 h."""
+    if value is None:
+        return EMPTY
+    return f"{hours_number(value)}{NBSP}h"
+
+
+def local(moment: datetime) -> datetime:
+    """A stored (naive UTC) time as an aware time in the office's zone."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(_zone())
+
+
+def short_date(value: date | datetime | None) -> str:
+    """The date for pages: 31/07/2021 (a stored time is first moved to the office's zone)."""
+    if value is None:
+        return EMPTY
+    if isinstance(value, datetime):
+        value = local(value).date()
+    return babel_dates.format_date(value, DATE, locale=_locale())
+
+
+def long_date(value: date | datetime | None) -> str:
+    """The date for documents: 31 de julio de 2021, always in the office's language."""
+    if value is None:
+        return EMPTY
+    if isinstance(value, datetime):
+        value = local(value).date()
+    return babel_dates.format_date(value, "long", locale=_office_locale())
+
+
+def date_time(value: datetime | None, seconds: bool = False) -> str:
+    """A stored UTC time in the office's zone, 24-hour: 31/07/2021 14:05."""
+    if value is None:
+        return EMPTY
+    return babel_dates.format_datetime(local(value), DATETIME + (":ss" if seconds else ""),
+                                       locale=_locale())
+
+
+def clock(value: datetime | time | None) -> str:
+    """The hour of day, 24-hour: 14:05. A wall-clock time (a session's start) is shown as
+    stored; a stored UTC moment is moved to the office's zone."""
+    if value is None:
+        return EMPTY
+    if isinstance(value, datetime):
+        value = local(value).time()
+    return babel_dates.format_time(value, TIME, locale=_locale())
+
+
+def register(app: Flask) -> None:
+    """Offer the formatters to every template as filters (``{{ cert.issued_at|datetime }}``)."""
+    app.add_template_filter(number, "number")
+    app.add_template_filter(percent, "percent")
+    app.add_template_filter(hours, "hours")
+    app.add_template_filter(hours_number, "hours_number")
+    app.add_template_filter(short_date, "date")
+    app.add_template_filter(long_date, "long_date")
+    app.add_template_filter(date_time, "datetime")
+    app.add_template_filter(clock, "time")
