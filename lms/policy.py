@@ -117,6 +117,16 @@ def can_manage_session(user, session: CourseSession) -> bool:
     return _holds(cohorts_managed(user), Cohort.id == session.cohort_id)
 
 
+def can_view_session(user, session: CourseSession) -> bool:
+    """Whether ``user`` may open the session (its cohort's rule)."""
+    return _holds(cohorts_seen(user), Cohort.id == session.cohort_id)
+
+
+def can_manage_enrollment(user, enrollment: Enrollment) -> bool:
+    """Whether ``user`` may change the enrollment's status (its cohort's rule)."""
+    return _holds(cohorts_managed(user), Cohort.id == enrollment.cohort_id)
+
+
 def can_view_person(user, person: Person) -> bool:
     """Whether ``user`` may read the person's data."""
     return _holds(people_seen(user), Person.id == person.id)

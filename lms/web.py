@@ -3,6 +3,7 @@ load the object (404), check access (403), call a service, render or redirect.
 
 - ``requires(*roles)``: a logged-in user holding one of the roles.
 - ``loads(param, Model, can=...)``: the URL's id becomes the row; ``can(user, row)`` must hold.
+  The API uses the same two (``lms/api/resource.py``); its errors are problem+json.
 - ``attempt(form)``: a service's ``ValidationError`` lands on the form and undoes the request.
 - ``install(app)``: one commit per request, after a successful response; rollback otherwise.
   Background tasks the request recorded (``tasks.enqueue``) are sent after that commit.
@@ -43,26 +44,38 @@ def requires(*roles: str):
     return decorator
 
 
-def get_or_404(model, ident, column=None):
-    """The row of ``model`` whose primary key (or ``column``) is ``ident``, or a 404."""
+def get_or_404(model, ident, column=None, missing: str | None = None):
+    """The row of ``model`` whose primary key (or ``column``) is ``ident``, or a 404
+    (saying ``missing``, when given)."""
     if column is None:
         if not isinstance(ident, int) or not 0 < ident <= MAX_ID:
-            abort(404)
+            abort(404, missing)
         row = db.session.get(model, ident)
     else:
         row = db.session.scalar(db.select(model).where(column == ident))
     if row is None:
-        abort(404)
+        abort(404, missing)
     return row
 
 
-def loads(param: str, model, *, can: Callable | None = None, column=None, optional=False):
+def loads(param: str, model=None, *, can: Callable | None = None, column=None, optional=False,
+          find: Callable | None = None, into: str | None = None, missing: str | None = None):
     """Replace the URL parameter ``param`` with its row (404), which ``can(user, row)`` allows.
 
     The view receives the row under the parameter's name without ``_id`` (``cohort_id`` →
-    ``cohort``). ``optional``: a route without the parameter passes None (create forms).
+    ``cohort``), or under ``into``. ``optional``: a route without the parameter passes None
+    (create forms). ``find(ident)`` looks the row up instead of ``model``'s key (a typed
+    certificate code), None meaning a 404 that says ``missing``.
     """
-    name = param.removesuffix("_id")
+    name = into or param.removesuffix("_id")
+
+    def lookup(ident):
+        if find is None:
+            return get_or_404(model, ident, column, missing)
+        row = find(ident)
+        if row is None:
+            abort(404, missing)
+        return row
 
     def decorator(view):
         @wraps(view)
@@ -70,7 +83,7 @@ def loads(param: str, model, *, can: Callable | None = None, column=None, option
             ident = kwargs.pop(param, None)
             row = None
             if ident is not None or not optional:
-                row = get_or_404(model, ident, column)
+                row = lookup(ident)
                 if can is not None and not can(current_user, row):
                     abort(403)
             kwargs[name] = row

@@ -45,6 +45,7 @@ for _module in (
     "catalog",
     "cohorts",
     "people",
+    "enrollments",
     "attendance",
     "certificates",
     "indicators",

@@ -5,23 +5,22 @@ A trainer's token reaches only the cohorts they manage. Marks are idempotent by
 """
 
 from flask import jsonify, request
-from flask_login import current_user
 from sqlalchemy import select, tuple_
 
 from lms import policy
 from lms.api import bp
-from lms.api.core import require_role
 from lms.api.openapi import doc
 from lms.api.serialize import to_json
 from lms.attendance.marks import Mark, clean_note, record_marks
 from lms.attendance.models import NOTE_MAX, STATUSES
 from lms.attendance.roster import roster
-from lms.auth.decorators import forbid_unless
 from lms.courses.models import CourseSession, Enrollment
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people.models import Person
 from lms.people.services import normalize_document
+from lms.policy import Role
+from lms.web import loads, requires
 
 _STR = {"type": "string"}
 _NULLABLE = {"type": "string", "nullable": True}
@@ -59,18 +58,12 @@ RESULT = {"type": "object", "properties": {
     "unchanged": {"type": "integer"}, "completed": {"type": "integer"}}}
 
 
-def _session(session_id: int) -> CourseSession:
-    require_role("admin", "trainer")
-    session = db.get_or_404(CourseSession, session_id)
-    forbid_unless(policy.can_manage_session(current_user, session))
-    return session
-
-
 @bp.route("/sessions/<int:session_id>/roster")
 @doc("Lista de una sesión: inscritos con su marca", response=ROSTER, tags=("attendance",))
-def session_roster(session_id: int):
+@requires(Role.ADMIN, Role.TRAINER)
+@loads("session_id", CourseSession, can=policy.can_manage_session)
+def session_roster(session: CourseSession):
     """The enrolled people of a session's cohort with their marks."""
-    session = _session(session_id)
     items = []
     for row in roster(session):
         mark, person, enrollment = row.mark, row.person, row.enrollment
@@ -127,9 +120,10 @@ def _check(items: list) -> tuple[list[tuple], dict]:
 @bp.route("/sessions/<int:session_id>/attendance", methods=["PUT"])
 @doc("Registrar marcas de asistencia (idempotente por mark_id)",
      body={"type": "array", "items": ITEM_IN}, response=RESULT, tags=("attendance",))
-def put_attendance(session_id: int):
+@requires(Role.ADMIN, Role.TRAINER)
+@loads("session_id", CourseSession, can=policy.can_manage_session)
+def put_attendance(session: CourseSession):
     """Record a list of marks; any bad item means 422 naming it and nothing written."""
-    session = _session(session_id)
     items = _items(request.get_json(silent=True))
     clean, fields = _check(items)
     docs = list({(t, n) for _, t, n, *_ in clean})

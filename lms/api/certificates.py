@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from lms import policy
 from lms.api import bp
-from lms.api.core import require_role, validated
+from lms.api.core import validated
 from lms.api.openapi import doc
 from lms.api.serialize import to_json
 from lms.certificates import issue, lifecycle, public
@@ -21,6 +21,8 @@ from lms.certificates.models import Certificate
 from lms.courses.models import Cohort, Enrollment
 from lms.extensions import db
 from lms.people.models import Person
+from lms.policy import STAFF, Role
+from lms.web import get_or_404, loads, requires
 
 CERTIFICATE = {
     "type": "object",
@@ -81,46 +83,52 @@ def _cohort_of(cert: Certificate) -> Cohort:
     )
 
 
-def _load(code: str, *roles: str) -> tuple[Certificate, str | None]:
-    require_role(*roles)
-    found = public.find(code) if normalize(code) else None
-    if found is None:
-        abort(404, "No existe un documento con ese código.")
-    cert = found[0]
-    if not policy.can_view_cohort(current_user, _cohort_of(cert)):
-        abort(403)
-    return found
+def _find(code: str) -> tuple[Certificate, str | None] | None:
+    """The document of a typed code and its replacement's code, or None."""
+    return public.find(code) if normalize(code) else None
+
+
+def _may_read(user, found: tuple[Certificate, str | None]) -> bool:
+    return policy.can_view_cohort(user, _cohort_of(found[0]))
+
+
+#: The document named by the URL's code, with its replacement's code; 404, then 403.
+by_code = loads("code", find=_find, can=_may_read, into="found",
+                missing="No existe un documento con ese código.")
 
 
 @bp.route("/certificates", methods=["POST"])
 @doc("Emitir el documento de una inscripción", body=IssueForm, response=CERTIFICATE,
      status=201, tags=("certificates",))
+@requires(Role.ADMIN)
 def certificates_issue():
     """Issue one document (admin): 201, or 200 with the live one it already holds; 422 if
     the enrollment is not eligible."""
-    require_role("admin")
     form = validated(IssueForm)
-    enrollment = db.session.get(Enrollment, form.enrollment_id.data)
-    if enrollment is None:
-        abort(404, "No existe esa inscripción.")
+    enrollment = get_or_404(Enrollment, form.enrollment_id.data,
+                            missing="No existe esa inscripción.")
     cert, created = issue.issue_one(enrollment, current_user.id)
     return jsonify(certificate_json(cert)), 201 if created else 200
 
 
 @bp.route("/certificates/<code>", methods=["GET"])
 @doc("Un documento por su código", response=CERTIFICATE, tags=("certificates",))
-def certificates_get(code: str):
+@requires(*STAFF)
+@by_code
+def certificates_get(found: tuple[Certificate, str | None]):
     """One document (trainers: their cohorts only; analysts: without personal data)."""
-    cert, replaced_by = _load(code, "admin", "trainer", "analyst")
+    cert, replaced_by = found
     return jsonify(certificate_json(cert, replaced_by))
 
 
 @bp.route("/certificates/<code>/pdf", methods=["GET"])
 @doc("El PDF emitido, byte a byte", media="application/pdf", errors=(410,),
      tags=("certificates",))
-def certificates_pdf(code: str):
+@requires(Role.ADMIN, Role.TRAINER)
+@by_code
+def certificates_pdf(found: tuple[Certificate, str | None]):
     """The issued PDF (admins, and trainers for their cohorts)."""
-    cert, _ = _load(code, "admin", "trainer")
+    cert, _ = found
     data = db.session.scalar(select(Certificate.pdf).where(Certificate.id == cert.id))
     if not data:
         abort(410, "El PDF fue suprimido porque el titular fue anonimizado.")
@@ -131,9 +139,11 @@ def certificates_pdf(code: str):
 @bp.route("/certificates/<code>/revoke", methods=["POST"])
 @doc("Revocar un documento con un motivo", body=RevokeForm, response=CERTIFICATE,
      tags=("certificates",))
-def certificates_revoke(code: str):
+@requires(Role.ADMIN)
+@by_code
+def certificates_revoke(found: tuple[Certificate, str | None]):
     """Revoke (admin); the record stays and verifies as revoked."""
-    cert, replaced_by = _load(code, "admin")
+    cert, replaced_by = found
     form = validated(RevokeForm)
     lifecycle.revoke(cert, form.reason.data)
     return jsonify(certificate_json(cert, replaced_by))
@@ -143,20 +153,21 @@ def certificates_revoke(code: str):
 @doc("Corregir: reemitir con los datos actuales de la persona y del curso; el nuevo "
      "documento reemplaza al anterior", response=CERTIFICATE, status=201,
      tags=("certificates",))
-def certificates_correct(code: str):
+@requires(Role.ADMIN)
+@by_code
+def certificates_correct(found: tuple[Certificate, str | None]):
     """Re-issue from current data (admin); the old code then verifies as superseded."""
-    cert, _ = _load(code, "admin")
-    new = lifecycle.reissue(cert, current_user.id)
+    new = lifecycle.reissue(found[0], current_user.id)
     return jsonify(certificate_json(new)), 201
 
 
 @bp.route("/cohorts/<int:cohort_id>/certificates", methods=["POST"])
 @doc("Emitir los documentos pendientes de un grupo", response=BATCH, status=201,
      tags=("certificates",))
-def cohort_certificates_issue(cohort_id: int):
+@requires(Role.ADMIN)
+@loads("cohort_id", Cohort)
+def cohort_certificates_issue(cohort: Cohort):
     """Issue every eligible document of a cohort that has none (admin), in one request."""
-    require_role("admin")
-    cohort = db.get_or_404(Cohort, cohort_id)
     issued = issue.issue_cohort(cohort, current_user.id)
     return jsonify({"count": len(issued), "issued": [certificate_json(c) for c in issued]}), 201
 
@@ -164,15 +175,15 @@ def cohort_certificates_issue(cohort_id: int):
 @bp.route("/people/<int:person_id>/certificates", methods=["GET"])
 @doc("Los documentos de una persona", response={"type": "array", "items": CERTIFICATE},
      tags=("certificates",))
-def people_certificates(person_id: int):
+@requires(Role.ADMIN, Role.TRAINER)
+@loads("person_id", Person)
+def people_certificates(person: Person):
     """A person's documents (admin; a trainer sees those of their own cohorts)."""
-    require_role("admin", "trainer")
-    db.get_or_404(Person, person_id)
     rows = db.session.execute(
         select(Certificate, Cohort)
         .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
         .join(Cohort, Cohort.id == Enrollment.cohort_id)
-        .where(Enrollment.person_id == person_id)
+        .where(Enrollment.person_id == person.id)
         .order_by(Certificate.issued_at, Certificate.id)
     ).all()
     codes = {c.id: c.code for c, _ in rows}

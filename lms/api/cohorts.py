@@ -12,16 +12,16 @@ from sqlalchemy.orm import selectinload
 
 from lms import policy
 from lms.api import bp
-from lms.api.conventions import int_arg, paginated
-from lms.api.core import STAFF, json_body, require_role, validated
-from lms.api.openapi import doc, query
-from lms.api.serialize import BOOL, DATE, INT, STR, Shape, array, page_schema
-from lms.auth.decorators import forbid_unless
+from lms.api.core import validated
+from lms.api.openapi import doc
+from lms.api.resource import Filter, Parent, Resource
+from lms.api.serialize import BOOL, DATE, INT, STR, Shape, array
 from lms.courses import services
 from lms.courses.forms import CohortForm, SeriesForm, SessionForm
 from lms.courses.models import Cohort, CourseSession
-from lms.extensions import db
+from lms.policy import STAFF
 from lms.timeutil import local_today
+from lms.web import loads, requires
 
 COHORT = Shape(
     Cohort,
@@ -48,104 +48,48 @@ SERIES = {
 }
 
 
-def _visible_cohort(cohort_id: int) -> Cohort:
-    cohort = db.get_or_404(Cohort, cohort_id)
-    forbid_unless(policy.can_view_cohort(current_user, cohort))
-    return cohort
+def _dump_cohorts(cohorts) -> list[dict]:
+    # The counts of a whole page at once instead of one query per cohort.
+    counts = services.enrollment_counts(c.id for c in cohorts)
+    return [COHORT.dump(c, enrolled=counts.get(c.id, 0)) for c in cohorts]
 
 
-@bp.get("/cohorts")
-@doc(
-    "Listar grupos (un formador ve solo los suyos)",
-    response=page_schema(COHORT.schema),
-    tags=("grupos",),
-    params=(query("course_id", description="Solo este curso."),
-            query("site_id", description="Solo esta sede.")),
-)
-def cohorts_list():
-    """List the cohorts the token's user may see; filter with ?course_id= and ?site_id=."""
-    require_role(*STAFF)
+def _visible_cohorts():
     query = services.cohort_list(policy.cohorts_seen(current_user))
-    query = query.options(selectinload(Cohort.trainers))
-    for arg, column in (("course_id", Cohort.course_id), ("site_id", Cohort.site_id)):
-        value = int_arg(arg)
-        if value is not None:
-            query = query.where(column == value)
-    body = paginated(query)
-    counts = services.enrollment_counts(c.id for c in body["items"])
-    body["items"] = [COHORT.dump(c, enrolled=counts.get(c.id, 0)) for c in body["items"]]
-    return jsonify(body)
+    return query.options(selectinload(Cohort.trainers))
 
 
-@bp.post("/cohorts")
-@doc("Crear grupo (admin)", body=CohortForm, response=COHORT.schema, status=201, tags=("grupos",))
-def cohorts_create():
-    """Create a cohort with its trainers."""
-    require_role("admin")
-    cohort = services.save_cohort(validated(CohortForm).data)
-    return jsonify(COHORT.dump(cohort, enrolled=0)), 201
+cohorts = Resource("cohorts", Cohort, COHORT, tag="grupos", param="cohort_id",
+                   can_read=policy.can_view_cohort)
+cohorts.list("Listar grupos (un formador ve solo los suyos)", _visible_cohorts,
+             filters=(Filter("course_id", Cohort.course_id, "Solo este curso."),
+                      Filter("site_id", Cohort.site_id, "Solo esta sede.")),
+             dump_page=_dump_cohorts)
+cohorts.create("Crear grupo (admin)", CohortForm, lambda form: services.save_cohort(form.data))
+cohorts.read("Ver grupo")
+# ``trainer_ids``, when sent, replaces the trainers.
+cohorts.update("Modificar grupo (admin)", CohortForm,
+               lambda cohort, form: services.save_cohort(form.data, cohort),
+               defaults=lambda cohort: {"trainer_ids": [t.id for t in cohort.trainers]},
+               form_args=lambda cohort: {"cohort": cohort})
+cohorts.delete("Eliminar grupo sin inscritos (admin)", services.delete_cohort)
 
 
-@bp.get("/cohorts/<int:cohort_id>")
-@doc("Ver grupo", response=COHORT.schema, tags=("grupos",))
-def cohorts_get(cohort_id: int):
-    """One cohort."""
-    require_role(*STAFF)
-    return jsonify(COHORT.dump(_visible_cohort(cohort_id)))
+def _session_fields(form) -> tuple:
+    return form.date.data, form.hours.data, form.start_time.data, form.topic.data or ""
 
 
-@bp.patch("/cohorts/<int:cohort_id>")
-@doc("Modificar grupo (admin)", body=CohortForm, response=COHORT.schema, tags=("grupos",))
-def cohorts_update(cohort_id: int):
-    """Change some fields of a cohort; ``trainer_ids``, when sent, replaces the trainers."""
-    require_role("admin")
-    cohort = db.get_or_404(Cohort, cohort_id)
-    payload = json_body(trainer_ids=[t.id for t in cohort.trainers])
-    form = validated(CohortForm, payload, obj=cohort, cohort=cohort)
-    services.save_cohort(form.data, cohort)
-    return jsonify(COHORT.dump(cohort))
-
-
-@bp.delete("/cohorts/<int:cohort_id>")
-@doc("Eliminar grupo sin inscritos (admin)", status=204, tags=("grupos",))
-def cohorts_delete(cohort_id: int):
-    """Delete a cohort nobody is enrolled in."""
-    require_role("admin")
-    services.delete_cohort(db.get_or_404(Cohort, cohort_id))
-    return "", 204
-
-
-@bp.get("/cohorts/<int:cohort_id>/sessions")
-@doc("Listar sesiones de un grupo", response=page_schema(SESSION.schema), tags=("sesiones",))
-def sessions_list(cohort_id: int):
-    """The sessions of a cohort, by date."""
-    require_role(*STAFF)
-    cohort = _visible_cohort(cohort_id)
-    query = (
-        select(CourseSession)
-        .where(CourseSession.cohort_id == cohort.id)
-        .order_by(CourseSession.date)
-    )
-    return jsonify(paginated(query, SESSION.dump))
-
-
-@bp.post("/cohorts/<int:cohort_id>/sessions")
-@doc(
-    "Crear sesión (admin o formador del grupo)",
-    body=SessionForm,
-    response=SESSION.schema,
-    status=201,
-    tags=("sesiones",),
-)
-def sessions_create(cohort_id: int):
-    """Add one session to a cohort."""
-    cohort = db.get_or_404(Cohort, cohort_id)
-    forbid_unless(policy.can_manage_cohort(current_user, cohort))
-    form = validated(SessionForm)
-    session = services.add_session(
-        cohort, form.date.data, form.hours.data, form.start_time.data, form.topic.data or ""
-    )
-    return jsonify(SESSION.dump(session)), 201
+sessions = Resource("sessions", CourseSession, SESSION, tag="sesiones", param="session_id",
+                    can_read=policy.can_view_session, can_write=policy.can_view_session)
+sessions.list("Listar sesiones de un grupo",
+              lambda cohort: select(CourseSession).where(CourseSession.cohort_id == cohort.id)
+              .order_by(CourseSession.date),
+              parent=Parent("/cohorts", "cohort_id", Cohort, policy.can_view_cohort))
+# Sessions may also be added by the cohort's own trainers, as on the web page.
+sessions.create("Crear sesión (admin o formador del grupo)", SessionForm,
+                lambda form, cohort: services.add_session(cohort, *_session_fields(form)),
+                parent=Parent("/cohorts", "cohort_id", Cohort, policy.can_manage_cohort),
+                roles=STAFF)
 
 
 @bp.post("/cohorts/<int:cohort_id>/sessions/series")
@@ -156,10 +100,10 @@ def sessions_create(cohort_id: int):
     status=201,
     tags=("sesiones",),
 )
-def sessions_series(cohort_id: int):
+@requires(*STAFF)
+@loads("cohort_id", Cohort, can=policy.can_manage_cohort)
+def sessions_series(cohort: Cohort):
     """Add a recurring series; dates that already have a session are skipped and listed."""
-    cohort = db.get_or_404(Cohort, cohort_id)
-    forbid_unless(policy.can_manage_cohort(current_user, cohort))
     form = validated(SeriesForm)
     created, skipped, festive = services.add_series(cohort, **form.series())
     body = {
@@ -170,37 +114,7 @@ def sessions_series(cohort_id: int):
     return jsonify(body), 201
 
 
-def _session(session_id: int) -> CourseSession:
-    session = db.get_or_404(CourseSession, session_id)
-    forbid_unless(policy.can_view_cohort(current_user, session.cohort))
-    return session
-
-
-@bp.get("/sessions/<int:session_id>")
-@doc("Ver sesión", response=SESSION.schema, tags=("sesiones",))
-def sessions_get(session_id: int):
-    """One session."""
-    require_role(*STAFF)
-    return jsonify(SESSION.dump(_session(session_id)))
-
-
-@bp.patch("/sessions/<int:session_id>")
-@doc("Modificar sesión (admin)", body=SessionForm, response=SESSION.schema, tags=("sesiones",))
-def sessions_update(session_id: int):
-    """Change a session's date, time, duration or topic."""
-    require_role("admin")
-    session = _session(session_id)
-    form = validated(SessionForm, obj=session)
-    services.update_session(
-        session, form.date.data, form.hours.data, form.start_time.data, form.topic.data or ""
-    )
-    return jsonify(SESSION.dump(session))
-
-
-@bp.delete("/sessions/<int:session_id>")
-@doc("Eliminar sesión sin asistencia (admin)", status=204, tags=("sesiones",))
-def sessions_delete(session_id: int):
-    """Delete a session that has no attendance marks."""
-    require_role("admin")
-    services.delete_session(_session(session_id))
-    return "", 204
+sessions.read("Ver sesión")
+sessions.update("Modificar sesión (admin)", SessionForm,
+                lambda session, form: services.update_session(session, *_session_fields(form)))
+sessions.delete("Eliminar sesión sin asistencia (admin)", services.delete_session)

@@ -4,21 +4,12 @@ JSON output (dumps and their schemas) lives in lms/api/serialize.py; the HTTP co
 (ETag, If-Match, Idempotency-Key, cursor pages) in lms/api/conventions.py.
 """
 
-from flask import abort, request
-from flask_login import current_user
+from flask import request
 from werkzeug.datastructures import MultiDict
 from wtforms import fields as wtf
 
 from lms.errors import ValidationError, take_warnings
 from lms.web import MAX_ID
-
-STAFF = ("admin", "trainer", "analyst")
-
-
-def require_role(*roles: str) -> None:
-    """Abort with 403 unless the token's user holds one of ``roles``."""
-    if not current_user.has_role(*roles):
-        abort(403)
 
 
 def json_body(**defaults) -> dict:
@@ -97,9 +88,11 @@ def validated(form_class, payload: dict | None = None, obj=None, **kwargs):
 
     Every resource gets the JSON type check first, so a wrong type is a 422 naming the
     field instead of text WTForms would read as something else ("no" as a ticked box).
-    On error it raises 422 with every field's messages; on success it returns the form.
+    On error it raises 422 with every field's messages; on success it returns the form,
+    whose ``sent`` names the fields the request carried (a partial update changes those).
     """
     payload = json_body() if payload is None else payload
+    sent = frozenset(payload)
     wrong = type_errors(payload, form_class)
     payload = {key: value for key, value in payload.items() if key not in wrong}
     if obj is not None:
@@ -114,6 +107,7 @@ def validated(form_class, payload: dict | None = None, obj=None, **kwargs):
         fields = {name: list(errors) for name, errors in form.errors.items()} | wrong
         first = next(iter(fields.values()))[0] if fields else "Datos no válidos."
         raise ValidationError(first, fields=fields)
+    form.sent = sent
     return form
 
 

@@ -1,21 +1,19 @@
-"""API resource: enrollments (imported by lms/api/people.py, its sibling resource)."""
+"""API resource: enrollments, with the hours credited and completion."""
 
-from flask import abort, jsonify
+from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
 from lms import policy
-from lms.api import bp
-from lms.api.conventions import int_arg, paginated
-from lms.api.core import require_role, validated, with_warnings
-from lms.api.openapi import doc, query
-from lms.api.serialize import BOOL, NUM, STR, Shape, page_schema
+from lms.api.resource import Filter, Resource
+from lms.api.serialize import BOOL, NUM, STR, Shape
 from lms.courses import enrollments as services
 from lms.courses.forms import EnrollmentApiForm, StatusForm
 from lms.courses.models import Cohort, Enrollment
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people.models import Person
+from lms.policy import Role
 
 # An enrollment with the hours its attendance earned and its completion.
 ENROLLMENT = Shape(
@@ -28,51 +26,8 @@ ENROLLMENT = Shape(
 )
 
 
-def _load(enrollment_id: int, *, manage: bool = False) -> Enrollment:
-    require_role("admin", "trainer")
-    enrollment = db.get_or_404(Enrollment, enrollment_id)
-    allowed = policy.can_manage_cohort if manage else policy.can_view_cohort
-    if not allowed(current_user, enrollment.cohort):
-        abort(403)
-    return enrollment
-
-
-@bp.route("/enrollments", methods=["GET"])
-@doc(
-    "Inscripciones (?cohort_id=, ?person_id=)",
-    response=page_schema(ENROLLMENT.schema),
-    tags=("enrollments",),
-    params=(query("cohort_id", description="Solo este grupo."),
-            query("person_id", description="Solo esta persona.")),
-)
-def enrollments_list():
-    """List enrollments; a trainer only those of their cohorts."""
-    require_role("admin", "trainer")
-    query = select(Enrollment).order_by(Enrollment.id)
-    for arg, column in (("cohort_id", Enrollment.cohort_id), ("person_id", Enrollment.person_id)):
-        value = int_arg(arg)
-        if value is not None:
-            query = query.where(column == value)
-    if not current_user.is_admin:
-        query = query.where(policy.enrollments_seen(current_user))
-    return jsonify(paginated(query, ENROLLMENT.dump))
-
-
-@bp.route("/enrollments", methods=["POST"])
-@doc(
-    "Inscribir una persona en un grupo",
-    body=EnrollmentApiForm,
-    response=ENROLLMENT.schema,
-    status=201,
-    tags=("enrollments",),
-)
-def enrollments_create():
-    """Enroll a consenting person in a cohort (capacity enforced)."""
-    require_role("admin", "trainer")
-    # A trainer enrolls only by exact document, through the walk-in (policy).
-    if not policy.can_enroll_anyone(current_user):
-        abort(403)
-    form = validated(EnrollmentApiForm)
+def _enroll(form) -> Enrollment:
+    """Enroll a consenting person in a cohort the token's user manages (capacity enforced)."""
     person = db.session.get(Person, form.person_id.data)
     if person is None:
         raise ValidationError("La persona no existe.", "person_id")
@@ -82,43 +37,28 @@ def enrollments_create():
     if not policy.can_manage_cohort(current_user, cohort):
         abort(403)
     reason = form.reason.data if policy.can_enroll_after_end(current_user) else None
-    enrollment = services.enroll(person, cohort, reason=reason)
-    return jsonify(with_warnings(ENROLLMENT.dump(enrollment))), 201
+    return services.enroll(person, cohort, reason=reason)
 
 
-@bp.route("/enrollments/<int:enrollment_id>", methods=["GET"])
-@doc(
-    "Una inscripción, con horas acreditadas y completitud",
-    response=ENROLLMENT.schema,
-    tags=("enrollments",),
-)
-def enrollments_get(enrollment_id: int):
-    """One enrollment: status, hours credited, whether and when it was completed."""
-    return jsonify(ENROLLMENT.dump(_load(enrollment_id)))
-
-
-@bp.route("/enrollments/<int:enrollment_id>", methods=["PATCH"])
-@doc(
-    "Cambiar el estado de una inscripción",
-    body=StatusForm,
-    response=ENROLLMENT.schema,
-    tags=("enrollments",),
-)
-def enrollments_update(enrollment_id: int):
-    """Set the status: inscrito, en_curso or retirado."""
-    enrollment = _load(enrollment_id, manage=True)
-    form = validated(StatusForm)
-    services.set_status(enrollment, form.status.data)
-    return jsonify(ENROLLMENT.dump(enrollment))
-
-
-@bp.route("/enrollments/<int:enrollment_id>", methods=["DELETE"])
-@doc("Eliminar una inscripción hecha por error (admin; no si tiene asistencia o la hizo un "
-     "formador)", status=204, tags=("enrollments",))
-def enrollments_delete(enrollment_id: int):
-    """Delete an enrollment made by mistake; refused once it has attendance."""
-    enrollment = _load(enrollment_id, manage=True)
-    if not policy.can_delete_enrollment(current_user, enrollment):
-        abort(403)
-    services.delete_enrollment(enrollment)
-    return "", 204
+# A trainer's token reaches only the enrollments of their cohorts; analysts get 403.
+enrollments = Resource("enrollments", Enrollment, ENROLLMENT, tag="enrollments",
+                       param="enrollment_id", read=(Role.ADMIN, Role.TRAINER),
+                       write=(Role.ADMIN, Role.TRAINER), can_read=policy.can_view_enrollment,
+                       can_write=policy.can_manage_enrollment)
+enrollments.list("Inscripciones (?cohort_id=, ?person_id=)",
+                 lambda: select(Enrollment).where(policy.enrollments_seen(current_user))
+                 .order_by(Enrollment.id),
+                 filters=(Filter("cohort_id", Enrollment.cohort_id, "Solo este grupo."),
+                          Filter("person_id", Enrollment.person_id, "Solo esta persona.")))
+# A trainer enrolls only by exact document, through the walk-in (policy).
+enrollments.create("Inscribir una persona en un grupo", EnrollmentApiForm, _enroll,
+                   can=policy.can_enroll_anyone)
+enrollments.read("Una inscripción, con horas acreditadas y completitud")
+# The status: inscrito, en_curso or retirado.
+enrollments.update("Cambiar el estado de una inscripción", StatusForm,
+                   lambda enrollment, form: services.set_status(enrollment, form.status.data),
+                   merge=False)
+# Only an enrollment made by mistake: refused once it has attendance or a trainer made it.
+enrollments.delete("Eliminar una inscripción hecha por error (admin; no si tiene asistencia o "
+                   "la hizo un formador)", services.delete_enrollment,
+                   can=policy.can_delete_enrollment)

@@ -2,69 +2,33 @@
 
 import json
 
-from flask import Response, abort, request
+from flask import Response, request
 
 from lms.api import bp
-from lms.api.core import require_role
 from lms.api.openapi import doc, query
+from lms.api.serialize import DATE, DATETIME, INT, NUM, STR, array, enum, obj
 from lms.indicators import counting
 from lms.indicators.services import parse_dimension, parse_filters
+from lms.policy import Role
+from lms.web import loads, requires
 
-_INDICATOR = {
-    "type": "object",
-    "properties": {
-        "code": {"type": "string"},
-        "name": {"type": "string"},
-        "product": {"type": "string"},
-        "rule": {"type": "string", "enum": ["completed", "certified"]},
-        "period": {
-            "type": "object",
-            "properties": {
-                "start": {"type": "string", "format": "date"},
-                "end": {"type": "string", "format": "date"},
-            },
-        },
-        "goal": {"type": "integer"},
-        "achieved": {"type": "integer"},
-        "percent": {"type": "number"},
-        "by_year": {"type": "object", "additionalProperties": {"type": "integer"}},
-    },
-}
-REPORT = {
-    "type": "object",
-    "properties": {
-        "generated": {"type": "string", "format": "date-time"},
-        "indicators": {"type": "array", "items": _INDICATOR},
-    },
-}
-BREAKDOWN = {
-    "type": "object",
-    "properties": {
-        "code": {"type": "string"},
-        "by": {"type": "string", "enum": list(counting.DIMENSIONS)},
-        "title": {"type": "string"},
-        "filters": {"type": "object"},
-        "achieved": {"type": "integer"},
-        "rows": {
-            "type": "array",
-            "items": {
-                "type": "object",
-                "properties": {
-                    "key": {"type": "string"},
-                    "label": {"type": "string"},
-                    "count": {"type": "integer"},
-                },
-            },
-        },
-    },
-}
-
-
+_INDICATOR = obj(
+    code=STR, name=STR, product=STR, rule=enum("completed", "certified"),
+    period=obj(start=DATE, end=DATE),
+    goal=INT, achieved=INT, percent=NUM,
+    by_year={"type": "object", "additionalProperties": INT},
+)
+REPORT = obj(generated=DATETIME, indicators=array(_INDICATOR))
+BREAKDOWN = obj(
+    code=STR, by=enum(*counting.DIMENSIONS), title=STR, filters={"type": "object"},
+    achieved=INT, rows=array(obj(key=STR, label=STR, count=INT)),
+)
+TAGS = ("indicators",)
 FILTERS = (
     query("year", {"type": "integer", "minimum": 1900, "maximum": 2999}, "Año."),
-    query("site", {"type": "string"}, "Código de sede."),
-    query("zone", {"type": "string", "enum": ["urbana", "rural"]}, "Zona."),
-    query("course", {"type": "string"}, "Código de curso."),
+    query("site", STR, "Código de sede."),
+    query("zone", enum("urbana", "rural"), "Zona."),
+    query("course", STR, "Código de curso."),
 )
 
 
@@ -74,35 +38,23 @@ def _json(data: dict) -> Response:
 
 
 @bp.get("/indicators")
-@doc(
-    "Indicadores del plan: meta, logro, porcentaje y logro por año "
-    "(filtros opcionales year, site, zone, course)",
-    response=REPORT,
-    tags=("indicators",),
-    params=FILTERS,
-)
+@doc("Indicadores del plan: meta, logro, porcentaje y logro por año (filtros opcionales year, "
+     "site, zone, course)", response=REPORT, tags=TAGS, params=FILTERS)
+@requires(Role.ADMIN, Role.ANALYST)
 def indicators_report():
     """The same JSON as ``flask lms indicators --json``."""
-    require_role("admin", "analyst")
     return _json(counting.report(parse_filters(request.args)))
 
 
 @bp.get("/indicators/<code>/breakdown")
-@doc(
-    "Desglose de un indicador: ?by=sex|age_group|zone|area|site|course|ethnic|disability|"
-    "victim|migrant (filtros opcionales year, site, zone, course)",
-    response=BREAKDOWN,
-    tags=("indicators",),
-    params=(query("by", {"type": "string", "enum": list(counting.DIMENSIONS)},
-                  "Dimensión del desglose."), *FILTERS),
-    errors=(422,),
-)
-def indicator_breakdown(code: str):
+@doc("Desglose de un indicador: ?by=sex|age_group|zone|area|site|course|ethnic|disability|"
+     "victim|migrant (filtros opcionales year, site, zone, course)", response=BREAKDOWN,
+     tags=TAGS, errors=(422,),
+     params=(query("by", enum(*counting.DIMENSIONS), "Dimensión del desglose."), *FILTERS))
+@requires(Role.ADMIN, Role.ANALYST)
+@loads("code", find=counting.get_indicator, into="ind")
+def indicator_breakdown(ind):
     """People of one indicator shared out along one dimension; the rows sum to achieved."""
-    require_role("admin", "analyst")
-    ind = counting.get_indicator(code)
-    if ind is None:
-        abort(404)
     by = parse_dimension(request.args.get("by"))
     filters = parse_filters(request.args)
     rows = counting.breakdown(ind, by, filters)

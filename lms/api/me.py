@@ -5,16 +5,10 @@ from flask_login import current_user
 
 from lms.api import bp
 from lms.api.openapi import doc
+from lms.api.serialize import INT, STR, enum, obj
+from lms.policy import Role
 
-USER = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "email": {"type": "string"},
-        "name": {"type": "string"},
-        "role": {"type": "string", "enum": ["admin", "trainer", "analyst"]},
-    },
-}
+USER = obj(id=INT, email=STR, name=STR, role=enum(*Role))
 
 
 @bp.route("/me")

@@ -32,6 +32,16 @@ def array(items: dict) -> dict:
     return {"type": "array", "items": items}
 
 
+def obj(**properties: dict) -> dict:
+    """Schema of a JSON object with these ``properties``."""
+    return {"type": "object", "properties": properties}
+
+
+def enum(*values: str) -> dict:
+    """Schema of a string that takes one of ``values``."""
+    return {"type": "string", "enum": list(values)}
+
+
 def to_json(value):
     """A column value as JSON: Decimal -> float, dates -> ISO 8601, times -> "HH:MM"."""
     if isinstance(value, Decimal):

@@ -5,10 +5,11 @@ from sqlalchemy import select
 
 from lms.api import bp
 from lms.api.conventions import paginated
-from lms.api.core import json_body, require_role, validated
+from lms.api.core import json_body, validated
 from lms.api.openapi import doc
+from lms.api.resource import ADMIN, Resource
 from lms.api.serialize import STR, Shape, page_schema
-from lms.extensions import db
+from lms.web import loads, requires
 from lms.webhooks import services
 from lms.webhooks.forms import WebhookForm
 from lms.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -27,71 +28,48 @@ DELIVERY = Shape(WebhookDelivery,
 TAGS = ("webhooks",)
 
 
-def _endpoint(endpoint_id: int) -> WebhookEndpoint:
-    require_role("admin")
-    return db.get_or_404(WebhookEndpoint, endpoint_id)
-
-
-@bp.get("/webhooks")
-@doc("Listar webhooks (admin)", response=page_schema(ENDPOINT.schema), tags=TAGS)
-def webhooks_list():
-    """The registered endpoints."""
-    require_role("admin")
-    return jsonify(paginated(select(WebhookEndpoint).order_by(WebhookEndpoint.id),
-                             ENDPOINT.dump))
+webhooks = Resource("webhooks", WebhookEndpoint, ENDPOINT, tag=TAGS[0], param="endpoint_id",
+                    read=ADMIN)
+webhooks.list("Listar webhooks (admin)", lambda: select(WebhookEndpoint)
+              .order_by(WebhookEndpoint.id))
 
 
 @bp.post("/webhooks")
 @doc("Registrar un webhook (admin); el secreto se muestra solo aquí", body=WebhookForm,
      response=CREATED, status=201, tags=TAGS)
+@requires(*ADMIN)
 def webhooks_create():
     """Register an endpoint; the answer carries its signing secret, shown only once."""
-    require_role("admin")
     form = validated(WebhookForm, json_body(active=True))
     endpoint = services.save_endpoint(form.data)
     return jsonify(ENDPOINT.dump(endpoint) | {"secret": endpoint.secret}), 201
 
 
-@bp.get("/webhooks/<int:endpoint_id>")
-@doc("Ver un webhook (admin)", response=ENDPOINT.schema, tags=TAGS)
-def webhooks_get(endpoint_id: int):
-    """One endpoint (without its secret)."""
-    return jsonify(ENDPOINT.dump(_endpoint(endpoint_id)))
-
-
-@bp.patch("/webhooks/<int:endpoint_id>")
-@doc("Modificar un webhook (admin); activarlo olvida sus fallos", body=WebhookForm,
-     response=ENDPOINT.schema, tags=TAGS)
-def webhooks_update(endpoint_id: int):
-    """Change some fields of an endpoint."""
-    endpoint = _endpoint(endpoint_id)
-    payload = json_body()
-    form = validated(WebhookForm, payload, obj=endpoint)
-    services.save_endpoint({k: form.data[k] for k in payload if k in form.data}, endpoint)
-    return jsonify(ENDPOINT.dump(endpoint))
-
-
-@bp.delete("/webhooks/<int:endpoint_id>")
-@doc("Eliminar un webhook y su registro de entregas (admin)", status=204, tags=TAGS)
-def webhooks_delete(endpoint_id: int):
-    """Remove an endpoint."""
-    services.delete_endpoint(_endpoint(endpoint_id))
-    return "", 204
+webhooks.read("Ver un webhook (admin)")
+# Only the fields sent change; activating an endpoint forgets its failures.
+webhooks.update("Modificar un webhook (admin); activarlo olvida sus fallos", WebhookForm,
+                lambda endpoint, form: services.save_endpoint(
+                    {k: form.data[k] for k in form.sent if k in form.data}, endpoint))
+webhooks.delete("Eliminar un webhook y su registro de entregas (admin)",
+                services.delete_endpoint)
 
 
 @bp.post("/webhooks/<int:endpoint_id>/secret")
 @doc("Cambiar el secreto de un webhook (admin)", response=SECRET, tags=TAGS)
-def webhooks_rotate(endpoint_id: int):
+@requires(*ADMIN)
+@loads("endpoint_id", WebhookEndpoint)
+def webhooks_rotate(endpoint: WebhookEndpoint):
     """Give the endpoint a new secret, returned once."""
-    return jsonify({"secret": services.rotate_secret(_endpoint(endpoint_id))})
+    return jsonify({"secret": services.rotate_secret(endpoint)})
 
 
 @bp.get("/webhooks/<int:endpoint_id>/deliveries")
 @doc("Entregas de un webhook: estado, código, latencia (admin)",
      response=page_schema(DELIVERY.schema), tags=TAGS)
-def webhooks_deliveries(endpoint_id: int):
+@requires(*ADMIN)
+@loads("endpoint_id", WebhookEndpoint)
+def webhooks_deliveries(endpoint: WebhookEndpoint):
     """The endpoint's deliveries, newest first."""
-    endpoint = _endpoint(endpoint_id)
     query = (select(WebhookDelivery).where(WebhookDelivery.endpoint_id == endpoint.id)
              .order_by(WebhookDelivery.id.desc()))
     return jsonify(paginated(query, DELIVERY.dump))
@@ -99,8 +77,8 @@ def webhooks_deliveries(endpoint_id: int):
 
 @bp.post("/webhook-deliveries/<int:delivery_id>/resend")
 @doc("Reenviar una entrega (admin)", response=DELIVERY.schema, status=202, tags=TAGS)
-def webhooks_resend(delivery_id: int):
+@requires(*ADMIN)
+@loads("delivery_id", WebhookDelivery)
+def webhooks_resend(delivery: WebhookDelivery):
     """Queue a delivery again (same id and body)."""
-    require_role("admin")
-    delivery = services.resend(db.get_or_404(WebhookDelivery, delivery_id))
-    return jsonify(DELIVERY.dump(delivery)), 202
+    return jsonify(DELIVERY.dump(services.resend(delivery))), 202
