@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from lms.attendance.checkin import current_code
+from lms.attendance.models import CheckinRequest
 from lms.auth.services import create_token
 from lms.auth.sessions import sign_in
 from lms.certificates.issue import issue_for
@@ -178,6 +179,18 @@ ACCESS = {
     "api.certificate_job_file": ("A", False),
     "api.certificates_search": ("A", False),
     "api.certificates_corrections": ("A", False),
+    "api.indicator_monthly": ("AN", False),
+    "api.indicator_people": ("AN", False),
+    "api.indicators_export_csv": ("AN", False),
+    "api.indicators_dictionary_csv": ("AN", False),
+    "api.indicators_export_xlsx": ("AN", False),
+    "api.open_data_csv": (ALL, False),
+    "api.open_data_dictionary_csv": (ALL, False),
+    "api.checkin_code": ("AT", False),
+    "api.checkin_requests_list": ("ATS", False),
+    "api.checkin_requests_resolve": ("AT", False),
+    "api.completion_conflicts": ("A", False),
+    "api.completion_conflicts_resolve": ("A", False),
     "api.indicators_report": ("AN", False),
     "api.indicator_breakdown": ("AN", False),
     "lti.login": ("", True),
@@ -262,6 +275,8 @@ def world(db):
     upload = ImportJob(kind="planilla", filename="p.csv", data=b"", options={},
                        created_by_id=users["A"].id)
     db.session.add(upload)
+    checkin = CheckinRequest(session_id=session.id, document_type="CC", document_number="1")
+    db.session.add(checkin)
     record = TaskRecord(name="lms.mail.deliver", args=[0], state="failed")
     db.session.add(record)
     hook = WebhookEndpoint(url="https://hooks.example.org/lms", secret="whsec_AAAA",
@@ -289,7 +304,7 @@ def world(db):
         "job_id": job.id,
         "upload_id": upload.id,
         "record_id": record.id,
-        "request_id": 999999,
+        "request_id": checkin.id,
         "entry_id": 999999,
         "platform_id": 999999,
         "token": "token-inexistente",
@@ -320,7 +335,8 @@ def test_every_endpoint_is_in_the_matrix(app):
 
 def _url(rule, args, indicator):
     values = {name: args[name] for name in rule.arguments}
-    if rule.endpoint.startswith(("indicators.people", "api.indicator_breakdown")):
+    if rule.endpoint.startswith(("indicators.people", "api.indicator_breakdown",
+                                 "api.indicator_people", "api.indicator_monthly")):
         values["code"] = indicator.code
     if rule.endpoint == "attendance.checkin_form":
         values["code"] = current_code(args["session_id"])[0]

@@ -58,5 +58,8 @@ for _module in (
     "merges",
     "rights",
     "users",
+    "indicator_people",
+    "exports",
+    "checkins",
 ):
     import_module(f"lms.api.{_module}")

@@ -74,11 +74,20 @@ def paginated(query, dump=None) -> dict:
     ``next`` is the URL of the following page (null on the last); the same URL goes in a
     ``Link: <…>; rel="next"`` header. Without ``dump`` the items are the rows themselves.
     """
-    limit = int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-    offset = _cursor_offset()
+    limit, offset = window()
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     rows = list(db.session.scalars(query.limit(limit).offset(offset)).unique())
-    items = [dump(r) for r in rows] if dump else rows
+    return page([dump(r) for r in rows] if dump else rows, total, limit, offset)
+
+
+def window() -> tuple[int, int]:
+    """The page asked for, as (limit, offset) from ``limit`` and ``cursor`` (422 if wrong)."""
+    return int_arg("limit", DEFAULT_LIMIT, 1, MAX_LIMIT), _cursor_offset()
+
+
+def page(items: list, total: int, limit: int, offset: int) -> dict:
+    """One page of a list a service already cut to ``window()``: items, total and ``next``
+    (also in the ``Link`` header)."""
     following = None
     if offset + limit < total:
         args = request.args.to_dict() | {"cursor": _cursor(offset + limit), "limit": limit}

@@ -18,7 +18,7 @@ from io import BytesIO
 
 import qrcode
 import qrcode.image.svg
-from flask import current_app
+from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -83,6 +83,13 @@ def qr_svg(url: str) -> str:
     buffer = BytesIO()
     image.save(buffer)
     return buffer.getvalue().decode()
+
+
+def qr_payload(session_id: int) -> dict:
+    """What the QR screen shows now: the code, its public URL, seconds left and the QR."""
+    code, expires_in = current_code(session_id)
+    url = url_for("attendance.checkin_form", session_id=session_id, code=code, _external=True)
+    return {"code": code, "url": url, "expires_in": expires_in, "svg": qr_svg(url)}
 
 
 def _serializer() -> URLSafeTimedSerializer:

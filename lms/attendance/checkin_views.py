@@ -12,24 +12,19 @@ from lms.courses.models import CourseSession
 from lms.web import attempt, loads, requires
 
 
-def _payload(session_id: int) -> dict:
-    code, expires_in = checkin.current_code(session_id)
-    url = url_for("attendance.checkin_form", session_id=session_id, code=code, _external=True)
-    return {"code": code, "url": url, "expires_in": expires_in, "svg": checkin.qr_svg(url)}
-
-
 @requires(Role.ADMIN, Role.TRAINER)
 @loads("session_id", CourseSession, can=policy.can_manage_session)
 def qr(session: CourseSession):
     """Full-screen rotating QR for the participants to scan."""
-    return render_template("attendance/qr.html", session=session, qr=_payload(session.id))
+    return render_template("attendance/qr.html", session=session,
+                           qr=checkin.qr_payload(session.id))
 
 
 @requires(Role.ADMIN, Role.TRAINER)
 @loads("session_id", CourseSession, can=policy.can_manage_session)
 def qr_json(session: CourseSession):
     """The current code, its URL and QR image; the QR page polls it every 20 seconds."""
-    response = jsonify(_payload(session.id))
+    response = jsonify(checkin.qr_payload(session.id))
     response.headers["Cache-Control"] = "no-store"
     return response
 

@@ -79,6 +79,17 @@ class RequestForm(FlaskForm):
     """Confirm or reject a queued self check-in (CSRF only)."""
 
 
+class SettleRequestForm(FlaskForm):
+    """Settle a queued self check-in (the API's; the roster settles one by a tap)."""
+
+    action = SelectField("Decisión", choices=choices({
+        "confirm": "Confirmar: marcar a la persona inscrita",
+        "reject": "Rechazar: no está en la sesión",
+    }), validators=[InputRequired(_REQUIRED)])
+    status = SelectField("Estado al confirmar", choices=choices(STATUSES), default="presente",
+                         validators=[Optional()])
+
+
 class ImportForm(FlaskForm):
     """Planilla upload."""
 

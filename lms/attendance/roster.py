@@ -5,9 +5,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from lms import log
-from lms.attendance.checkin import close_request
+from lms.attendance.checkin import close_request, reject_request
 from lms.attendance.marks import Mark, record_marks
-from lms.attendance.models import STATUSES, Attendance
+from lms.attendance.models import STATUSES, Attendance, CheckinRequest
 from lms.courses.enrollments import get_or_enroll
 from lms.courses.models import CourseSession, Enrollment
 from lms.errors import ValidationError
@@ -105,6 +105,21 @@ def note_one(session: CourseSession, enrollment_id: int, note: str) -> Attendanc
     record_marks([Mark(session.id, enrollment.id, mark.status, note=note or "")], source="web")
     db.session.refresh(mark)
     return mark
+
+
+def settle_request(session: CourseSession, request: CheckinRequest, action: str,
+                   status: str = "presente") -> None:
+    """Settle a queued self check-in: ``confirm`` marks its enrolled person (as a roster tap
+    does, which closes it), ``reject`` says the person is not in the session."""
+    if request.status != "pending":
+        raise ValidationError("Esta solicitud ya fue atendida.", "request")
+    if action == "reject":
+        reject_request(request)
+        return
+    if request.enrollment_id is None:
+        raise ValidationError("Esta persona no está inscrita en el grupo: inscríbala desde la "
+                              "lista (ingreso) o rechace la solicitud.", "action")
+    mark_one(session, request.enrollment_id, status or "presente")
 
 
 def _enrollment(person: Person, session: CourseSession) -> Enrollment | None:

@@ -51,3 +51,13 @@ def parse_csv_format(args, default: str) -> str:
             field="formato",
         )
     return fmt
+
+
+def parse_month(value: str | None, field: str) -> str | None:
+    """A month as AAAA-MM (or None when blank); anything else is a 422 naming ``field``."""
+    if not value:
+        return None
+    year, _, month = value.partition("-")
+    if not (year.isdigit() and len(year) == 4 and month.isdigit() and 1 <= int(month) <= 12):
+        raise ValidationError(f"El mes «{value}» no es válido; use AAAA-MM.", field=field)
+    return value

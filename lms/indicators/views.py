@@ -11,7 +11,12 @@ from lms.errors import ValidationError
 from lms.extensions import db
 from lms.indicators import counting, drilldown, exports
 from lms.indicators.responses import csv_download
-from lms.indicators.services import parse_csv_format, parse_dimension, parse_filters
+from lms.indicators.services import (
+    parse_csv_format,
+    parse_dimension,
+    parse_filters,
+    parse_month,
+)
 from lms.people.models import ZONES
 from lms.timeutil import utcnow
 from lms.web import requires
@@ -75,11 +80,8 @@ def people(code: str):
     key = request.args.get("key")
     if by:
         parse_dimension(by)
-    month = request.args.get("month") or None
-    until = request.args.get("until") or None
-    for name, value in (("month", month), ("until", until)):
-        if value and not _valid_month(value):
-            raise ValidationError(f"El mes «{value}» no es válido; use AAAA-MM.", field=name)
+    month = parse_month(request.args.get("month"), "month")
+    until = parse_month(request.args.get("until"), "until")
     page = max(request.args.get("page", 1, type=int), 1)
     total, rows = drilldown.people(
         current_user, ind, filters, by=by, key=key, month=month, until=until, limit=PER_PAGE,
@@ -103,11 +105,6 @@ def people(code: str):
         pages=max((total + PER_PAGE - 1) // PER_PAGE, 1),
         show_identity=show_identity,
     )
-
-
-def _valid_month(value: str) -> bool:
-    year, _, month = value.partition("-")
-    return year.isdigit() and len(year) == 4 and month.isdigit() and 1 <= int(month) <= 12
 
 
 def _stamp() -> str:

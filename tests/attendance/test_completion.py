@@ -81,14 +81,21 @@ def _certificate(db, enrollment, revoked=False, code=None):
     return cert
 
 
+def conflicted(client, login, group, db, enrollment, status="ausente"):
+    """Complete ``enrollment``, issue its document, then lower its attendance (``status`` on
+    the first session): the trainer's marks leave a completion conflict. The document."""
+    login(group["trainer"])
+    for session in group["sessions"][:4]:
+        _mark(client, session, enrollment, "presente")
+    cert = _certificate(db, enrollment)
+    _mark(client, group["sessions"][0], enrollment, status)
+    return cert
+
+
 def test_certificate_turns_an_undo_into_a_conflict_for_the_admin(client, login, group, db,
                                                                   admin):
     s, e = group["sessions"], group["enrollments"][0]
-    login(group["trainer"])
-    for i in range(4):
-        _mark(client, s[i], e, "presente")
-    cert = _certificate(db, e)
-    _mark(client, s[0], e, "ausente")
+    cert = conflicted(client, login, group, db, e)
     enrollment = _fresh(db, e)
     assert enrollment.completed_on == s[3].date  # kept: a document exists
     assert enrollment.completion_conflict is True
