@@ -105,6 +105,8 @@ class Config:
     #: Bigger files are imported by a background task (lms/tabular/jobs.py), not the request.
     IMPORT_BACKGROUND_BYTES = int(os.environ.get("IMPORT_BACKGROUND_KB", "2048")) * 1024
     IMPORT_BACKGROUND_ROWS = int(os.environ.get("IMPORT_BACKGROUND_ROWS", "20000"))
+    #: A background import commits every this many rows: the longest a writer waits.
+    IMPORT_WRITE_CHUNK = int(os.environ.get("IMPORT_WRITE_CHUNK", "500"))
     IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_MB", "400")) * 1024 * 1024
     JSON_SORT_KEYS = False
 

@@ -13,6 +13,7 @@ import random
 import time
 from collections.abc import Callable
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 from flask import Flask, has_request_context, request
@@ -150,8 +151,36 @@ def _private_file(path: str | None) -> None:
         os.chmod(path, 0o600)
 
 
+#: Set inside ``reading()``: the transactions begun there only read.
+_READING: ContextVar[bool] = ContextVar("reading", default=False)
+
+
+@contextmanager
+def reading():
+    """Run the block in a transaction of its own that only reads, and end it afterwards.
+
+    On SQLite it is a deferred transaction: it takes no write lock, so while a big file is
+    checked every other writer (a login, a roster tap) goes on. The caller's transaction is
+    ended first, so it must not have written anything yet. A test's session bound to one
+    connection (the rolled-back ``db`` fixture) keeps its transaction: the block reads in it,
+    and so does a caller inside a savepoint (a command's ``run_once``: all or nothing).
+    """
+    if not isinstance(db.session.get_bind(), Engine) or db.session().in_nested_transaction():
+        yield
+        return
+    db.session.rollback()
+    token = _READING.set(True)
+    try:
+        yield
+    finally:
+        db.session.rollback()
+        _READING.reset(token)
+
+
 def _reads_only() -> bool:
     # A page that only reads (GET) must never wait for, or block, a writer.
+    if _READING.get():
+        return True
     return has_request_context() and request.method in ("GET", "HEAD", "OPTIONS")
 
 

@@ -83,6 +83,7 @@ ACCESS = {
     "attendance.resolve": ("A", False),
     "attendance.import_planilla": ("A", False),
     "attendance.import_job": ("A", False),
+    "courses.site_import_job": ("A", False),
     "attendance.checkin_form": ("", True),
     "offline.today": ("ATS", False),
     "offline.session": ("AT", False),

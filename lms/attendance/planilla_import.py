@@ -1,64 +1,62 @@
-"""Planilla import (CSV or XLSX): sessions, people, enrollments and marks, all or nothing.
+"""Planilla import (CSV or XLSX): sessions, people, enrollments and marks.
 
-The file is streamed in chunks of CHUNK rows: each chunk is checked and written with
-batched lookups inside the caller's single transaction, so memory does not grow with
-the file, and any error anywhere makes the caller roll everything back. Each mark's
-last row (for "last row wins") is remembered in a temporary table, not in memory, and
-the marks are written from it once the whole file is read: a person and session found
-in two chunks is written once, with the last status, so a second import writes nothing.
+Every file is first checked with reads only (planilla_check, in ``database.reading``), so a
+wrong file is refused without ever taking SQLite's one write lock. Then it is written:
+
+- ``import_planilla`` (a request, the CLI): in the caller's single transaction, all or
+  nothing. The file is streamed in chunks of CHUNK rows with batched lookups, so memory
+  does not grow with the file. Each mark's last row ("last row wins") is remembered in a
+  temporary table and the marks are written from it once the whole file is read.
+- ``apply_planilla`` (a big file, in the background): in one short transaction per chunk,
+  committed by ``on_chunk``, so other writers (a login) wait a fraction of a second, never
+  the whole import. The rows a later row replaces were named by the check and are skipped,
+  so each mark is written once; everything is found before it is created (people by
+  document, enrollments, sessions and marks by their unique keys), so a run that resumes
+  after the last committed chunk, or a second import of the file, writes nothing twice.
 """
 
-import re
 import uuid
 from collections import Counter
-from datetime import date
-from types import SimpleNamespace
+from collections.abc import Callable
+from contextlib import closing
 
+from flask import current_app
 from sqlalchemy import Column, Integer, MetaData, String, Table, and_, bindparam, or_, select
 
 from lms.attendance.completion import recompute
 from lms.attendance.marks import Mark, pair_filter, record_marks
 from lms.attendance.models import NOTE_MAX
 from lms.attendance.planilla_bulk import create_enrollments, create_people
-from lms.attendance.planilla_rows import (
-    COLUMN_OF,
-    OPTIONAL,
-    REQUIRED,
-    ImportResult,
-    PlanillaRow,
-    parse_row,
-)
+from lms.attendance.planilla_check import Plan, check_planilla, rewind
+from lms.attendance.planilla_people import RowReport, check_new, compare, known_people
+from lms.attendance.planilla_rows import OPTIONAL, REQUIRED, ImportResult, PlanillaRow
 from lms.attendance.planilla_sessions import SessionPlacer
 from lms.audit.services import current_actor_id
 from lms.courses.enrollments import get_or_enroll, has_seats, make_room
 from lms.courses.models import Enrollment
-from lms.database import insert_rows
-from lms.errors import ValidationError, take_warnings
+from lms.database import insert_rows, reading
+from lms.errors import ValidationError
 from lms.extensions import db
 from lms.formatting import short_date
-from lms.people.consent import check_consent
 from lms.people.models import Person
-from lms.people.services import clean_person_data
-from lms.tabular import RowError, RowErrors, read_table
-from lms.text import fold
-from lms.timeutil import local_today
+from lms.tabular import read_table
 
 CHUNK = 1000
-_COMPARED = (("first_names", "nombres"), ("last_names", "apellidos"),
-             ("birth_date", "fecha_nacimiento"), ("sex", "sexo"), ("zone", "zona"),
-             ("email", "correo"), ("phone", "telefono"), ("area", "comuna_corregimiento"))
-#: Written between a phone number's digits; "300 123-4567" is the same number.
-_PHONE_SEPARATORS = re.compile(r"[\s.\-()]+")
 
 
 def import_planilla(stream_or_path, filename: str, *, dry_run: bool = False,
                     create_new: bool = False, progress=None) -> ImportResult:
     """Import a planilla; raise TabularError listing every problem (the caller rolls back).
 
-    ``dry_run``: check and count everything, then undo it, so the caller may commit.
-    ``create_new``: create the cohorts and sessions the file names and the database lacks
-    (otherwise their rows are errors). ``progress(rows)`` is told after each chunk.
+    The file is checked first with reads only; the caller's transaction must not have
+    written anything yet (it is ended for the check). ``dry_run``: check and count
+    everything, then undo it, so the caller may commit. ``create_new``: create the cohorts
+    and sessions the file names and the database lacks (otherwise their rows are errors).
+    ``progress(rows)`` is told after each chunk.
     """
+    with reading():
+        check_planilla(stream_or_path, filename, create_new)
+    rewind(stream_or_path)
     rows = read_table(stream_or_path, filename, REQUIRED, OPTIONAL)
     if not dry_run:
         return _Importer(dry_run, create_new, progress).run(rows)
@@ -69,28 +67,46 @@ def import_planilla(stream_or_path, filename: str, *, dry_run: bool = False,
         savepoint.rollback()
 
 
-class _Importer:
+def apply_planilla(stream_or_path, filename: str, plan: Plan, *, create_new: bool,
+                   after: int = 0, partial: dict | None = None,
+                   on_chunk: Callable[[int, ImportResult], None]) -> ImportResult:
+    """Write a checked planilla in short transactions: ``on_chunk(last_row, result)`` commits.
+
+    ``after``: the last row a previous run committed (its rows are not read again) and
+    ``partial`` that run's counts, so the result counts the whole file exactly. A row a
+    rule still refuses (someone took the last seat meanwhile) raises TabularError: its
+    chunk is rolled back by the caller, the chunks before it stay.
+    """
+    importer = _Importer(False, create_new)
+    if partial is not None:
+        importer.result = ImportResult(**partial)
+    else:
+        for warning in plan.duplicates:
+            importer.result.warnings.append(warning)
+        importer.result.warning_count = len(plan.duplicates)
+    # Closed here, while its file is open, when a chunk fails midway.
+    with closing(read_table(stream_or_path, filename, REQUIRED, OPTIONAL)) as rows:
+        importer.run_chunks(rows, plan, after, on_chunk)
+    importer.result.rows = plan.result.rows
+    return importer.result
+
+
+class _Importer(RowReport):
     def __init__(self, dry_run: bool, create_new: bool, progress=None):
-        self.result = ImportResult(dry_run=dry_run)
+        super().__init__(ImportResult(dry_run=dry_run))
         self.progress = progress
-        self.errors = RowErrors()
-        self.today: date = local_today()
         self.placer = SessionPlacer(self, create_new)
         #: People registered by the current chunk.
         self.fresh: set[int] = set()
+        #: Marks are written chunk by chunk (apply_planilla), not from the temporary table.
+        self.direct = False
+        #: Enrollments whose marks the current chunk wrote (direct mode).
+        self.touched: set[int] = set()
         self.seen = Table(f"planilla_seen_{uuid.uuid4().hex[:12]}", MetaData(),
                           Column("session_id", Integer, primary_key=True),
                           Column("enrollment_id", Integer, primary_key=True),
                           Column("row", Integer), Column("status", String(10)),
                           Column("note", String(NOTE_MAX)), prefixes=["TEMPORARY"])
-
-    def error(self, row: int, column: str, message: str) -> None:
-        self.errors.append(RowError(row, column, message))
-
-    def rule_error(self, row: int, exc: ValidationError, default: str) -> None:
-        for name, messages in (exc.fields or {exc.field: [exc.message]}).items():
-            for message in messages:
-                self.error(row, COLUMN_OF.get(name, default), message)
 
     def run(self, rows) -> ImportResult:
         self.seen.create(db.session.connection())
@@ -102,11 +118,7 @@ class _Importer:
                     # A pre-filled sheet lists everyone; a row nobody marked records nothing.
                     self.result.warn(number, "estado", "sin estado: la fila no registra nada")
                     continue
-                parsed, problems = parse_row(number, cells)
-                if problems:
-                    self.errors.extend(problems)
-                elif parsed is not None:
-                    chunk.append(parsed)
+                self.parse_into(chunk, number, cells)
                 if len(chunk) >= CHUNK:
                     self._chunk(chunk)
                     chunk = []
@@ -125,6 +137,31 @@ class _Importer:
                 self.seen.drop(db.session.connection())
         return self.result
 
+    def run_chunks(self, rows, plan: Plan, after: int, on_chunk) -> None:
+        """Write chunk after chunk, each ended by ``on_chunk`` (see apply_planilla)."""
+        self.direct = True
+        size = current_app.config["IMPORT_WRITE_CHUNK"]
+        chunk: list[PlanillaRow] = []
+        number = after
+        for number, cells in rows:
+            if number <= after or number in plan.superseded or not cells["estado"].strip():
+                continue
+            self.parse_into(chunk, number, cells)
+            if len(chunk) >= size:
+                self._commit_chunk(chunk, number, on_chunk)
+                chunk = []
+        self._commit_chunk(chunk, number, on_chunk)
+
+    def _commit_chunk(self, chunk: list[PlanillaRow], number: int, on_chunk) -> None:
+        if chunk:
+            self._chunk(chunk)
+        if self.errors:
+            raise self.errors.refusal()
+        if self.touched:
+            self.result.completions += len(recompute(self.touched))
+            self.touched = set()
+        on_chunk(number, self.result)
+
     # -- one chunk: sessions, people, enrollments, then marks --------------------------
     def _chunk(self, rows: list[PlanillaRow]) -> None:
         placed = self.placer.place(rows)
@@ -140,7 +177,13 @@ class _Importer:
             if key in marks:
                 self._duplicate(row, marks[key].number)
             marks[key] = row
-        if marks:
+        if marks and self.direct:
+            done = record_marks([Mark(s, e, row.status, note=row.note)
+                                 for (s, e), row in marks.items()],
+                                source="planilla", recompute=False)
+            self.result.marks += done.written
+            self.touched.update(e for _, e in marks)
+        elif marks:
             self._remember(marks)
 
     def _write_marks(self) -> None:
@@ -161,27 +204,16 @@ class _Importer:
             last = batch[-1][:2]
 
     def _people(self, rows: list[PlanillaRow]) -> dict[tuple[str, str], int]:
-        docs = list({row.document for row in rows})
-        known = {}
-        for start in range(0, len(docs), 500):
-            batch = set(docs[start : start + 500])
-            for person in db.session.execute(
-                select(Person.id, Person.document_type, Person.document_number,
-                       Person.first_names, Person.last_names, Person.birth_date, Person.sex,
-                       Person.zone, Person.email, Person.phone, Person.area).where(
-                    pair_filter(Person.document_type, Person.document_number, batch))
-            ):
-                if (person.document_type, person.document_number) in batch:
-                    known[(person.document_type, person.document_number)] = person
+        known = known_people({row.document for row in rows})
         ids: dict[tuple[str, str], int] = {}
         new: dict[tuple[str, str], tuple[dict, tuple]] = {}
         for row in rows:
             person = known.get(row.document)
             if person is not None:
                 ids[row.document] = person.id
-                self._compare(row, person)
+                compare(self, row, person)
             elif row.document not in new:
-                checked = self._check_new(row)
+                checked = check_new(self, row)
                 if checked is not None:
                     new[row.document] = checked
         created = create_people(list(new.values()), current_actor_id())
@@ -189,51 +221,6 @@ class _Importer:
         self.fresh = set(created.values())
         ids.update(created)
         return ids
-
-    def _check_new(self, row: PlanillaRow) -> tuple[dict, tuple] | None:
-        """Apply the people domain's rules to a person this row would register."""
-        missing = [col for col, value in (("nombres", row.first_names),
-                                          ("apellidos", row.last_names), ("sexo", row.sex),
-                                          ("fecha_nacimiento", row.birth_date),
-                                          ("zona", row.zone)) if not value]
-        for column in missing:
-            self.error(row.number, column, "es obligatorio para registrar a una persona nueva")
-        guardian = None
-        if row.consent is not True:
-            self.error(row.number, "autorizacion_datos",
-                       "la persona es nueva: se requiere «si» (autorización firmada en papel)")
-        else:
-            # Checked even when other cells are missing, so every missing cell is listed.
-            holder = SimpleNamespace(birth_date=row.birth_date, document_type=row.document_type)
-            try:
-                guardian = check_consent(holder, "planilla", True, row.guardian_name,
-                                         row.guardian_document, self.today)
-            except ValidationError as exc:
-                self.rule_error(row.number, exc, "numero_documento")
-        if missing or guardian is None:
-            return None
-        try:
-            fields = clean_person_data(row.person_data(), today=self.today)
-        except ValidationError as exc:
-            self.rule_error(row.number, exc, "numero_documento")
-            return None
-        for warning in take_warnings():  # e.g. a TI holder who just turned 18
-            self.result.warn(row.number, "fecha_nacimiento", warning)
-        fields.update(document_type=row.document_type, document_number=row.document_number)
-        return fields, guardian
-
-    def _compare(self, row: PlanillaRow, person) -> None:
-        for attr, column in _COMPARED:
-            given, stored = getattr(row, attr), getattr(person, attr)
-            if given in (None, "") or stored is None:
-                continue
-            if attr == "phone":
-                given, stored = _PHONE_SEPARATORS.sub("", given), _PHONE_SEPARATORS.sub("", stored)
-            same = fold(given) == fold(stored) if isinstance(given, str) else given == stored
-            if not same:
-                shown = short_date(stored) if isinstance(stored, date) else stored
-                self.result.warn(row.number, column,
-                                 f"difiere del dato guardado («{shown}»); se conserva el guardado")
 
     def _enrollments(self, pairs) -> dict[tuple[int, int], int]:
         wanted = list({(pid, self.placer.cohorts[row.cohort].id) for row, _, pid in pairs})

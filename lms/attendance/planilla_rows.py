@@ -90,7 +90,8 @@ class ImportResult:
     cohorts: int = 0
     sessions: int = 0
     marks: int = 0
-    completions: int = 0
+    #: None when not counted (a big file's dry run: counted by writing only).
+    completions: int | None = 0
     warnings: list[str] = field(default_factory=list)
     warning_count: int = 0
     #: Each cohort and session created (or that a dry run would create), named.
@@ -105,10 +106,11 @@ class ImportResult:
 
     def summary(self) -> list[tuple[str, int]]:
         """Labelled counts, as the CLI prints them and the page shows them."""
-        return [("Filas", self.rows), ("Personas creadas", self.people),
-                ("Inscripciones", self.enrollments), ("Grupos creados", self.cohorts),
-                ("Sesiones", self.sessions), ("Marcas", self.marks),
-                ("Finalizaciones", self.completions)]
+        counts = [("Filas", self.rows), ("Personas creadas", self.people),
+                  ("Inscripciones", self.enrollments), ("Grupos creados", self.cohorts),
+                  ("Sesiones", self.sessions), ("Marcas", self.marks),
+                  ("Finalizaciones", self.completions)]
+        return [(label, count) for label, count in counts if count is not None]
 
 
 def parse_date(text: str) -> date | None:

@@ -64,7 +64,8 @@ def import_job(upload: ImportJob):
     job, failure, result = upload, None, None
     if job.state == "failed":
         failure = SimpleNamespace(errors=job.errors or [], count=job.error_count,
-                                  more=job.error_count - len(job.errors or []))
+                                  more=job.error_count - len(job.errors or []),
+                                  saved=(job.result or {}).get("applied"))
     if job.state == "done":
         data = dict(job.result)
         counts = data.pop("summary")

@@ -28,6 +28,8 @@ bp.add_url_rule("/sesiones/<int:session_id>/eliminar", "session_delete",
 
 bp.add_url_rule("/sedes", "sites", site_views.sites)
 bp.add_url_rule("/sedes/importar", "import_sites", site_views.import_sites, methods=POST)
+bp.add_url_rule("/sedes/importaciones/<int:upload_id>", "site_import_job",
+                site_views.site_import_job)
 bp.add_url_rule("/sedes/nueva", "site_form", site_views.site_form, methods=FORM)
 bp.add_url_rule("/sedes/<int:site_id>", "site_form", site_views.site_form, methods=FORM)
 bp.add_url_rule("/sedes/<int:site_id>/eliminar", "site_delete", site_views.site_delete,

@@ -1,19 +1,25 @@
 """Site pages (admin): list, create, edit, delete, and the CSV/XLSX import (rules in
 blueprint.py)."""
 
+from types import SimpleNamespace
+
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from sqlalchemy import select
 
+from lms import tasks
 from lms.auth.models import Role
 from lms.courses import services
 from lms.courses.forms import SiteForm, SiteImportForm
 from lms.courses.models import SITE_KINDS, Site
 from lms.courses.pages import Named
+from lms.courses.site_jobs import queue_sites
 from lms.courses.sites import area_lookup
 from lms.extensions import db
 from lms.tabular import TabularError
+from lms.tabular.jobs import ImportJob, is_large, progress_key
 from lms.web import fail_request, loads, requires
 
 SITE = Named(
@@ -48,11 +54,18 @@ def sites():
 
 @requires(Role.ADMIN)
 def import_sites():
-    """Create or update sites from a CSV/XLSX file: all rows or none."""
+    """Create or update sites from a CSV/XLSX file: all rows or none.
+
+    A big file goes to the background queue and the browser to the job's page.
+    """
     form = SiteImportForm()
     if not form.validate_on_submit():
         return _sites_page(form, status=422)
     upload = form.file.data
+    if is_large(upload, upload.filename or ""):
+        job = queue_sites(upload, upload.filename or "", dry_run=form.dry_run.data,
+                          actor_id=current_user.id)
+        return redirect(url_for("courses.site_import_job", upload_id=job.id))
     try:
         result = services.import_sites(upload.stream, upload.filename or "", form.dry_run.data)
     except TabularError as exc:
@@ -63,6 +76,18 @@ def import_sites():
             _("Importación completa: %(created)s sedes creadas, %(updated)s actualizadas."))
     flash(done % {"created": result["created"], "updated": result["updated"]}, "success")
     return redirect(_sites())
+
+
+@requires(Role.ADMIN)
+@loads("upload_id", ImportJob)
+def site_import_job(upload: ImportJob):
+    """A background sites import: its progress, then its counts or its first errors."""
+    failure = None
+    if upload.state == "failed":
+        failure = SimpleNamespace(errors=upload.errors or [], count=upload.error_count,
+                                  more=upload.error_count - len(upload.errors or []))
+    return render_template("courses/site_import_job.html", job=upload, failure=failure,
+                           rows=tasks.noted(progress_key(upload.id), 0))
 
 
 @requires(Role.ADMIN)

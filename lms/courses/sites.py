@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from lms.courses.models import SITE_KINDS, Cohort, Site
 from lms.courses.rules import Problems, code_of, delete, store, unique_code
+from lms.database import reading
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people.models import ZONES, Area
@@ -101,8 +102,20 @@ def delete_site(site: Site) -> None:
 def import_sites(stream, filename: str, dry_run: bool = False) -> dict:
     """Create or update (by code) every site in a CSV/XLSX file, or none if any row is wrong.
 
+    The file is checked with reads only first (the caller's transaction must not have
+    written anything: it is ended for the check), then written in the caller's transaction.
     Returns {"created": n, "updated": n, "dry_run": bool}; raises TabularError listing every
     problem. ``dry_run``: check every row and count, but write nothing.
+    """
+    with reading():
+        rows = check_sites(stream, filename)
+    return write_sites(rows, dry_run)
+
+
+def check_sites(stream, filename: str) -> dict[str, tuple[int, dict]]:
+    """Check every row of a sites file, reading only: {code: (row, clean fields)}.
+
+    Raises TabularError listing every problem.
     """
     errors = RowErrors()
     rows: dict[str, tuple[int, dict]] = {}
@@ -131,6 +144,13 @@ def import_sites(stream, filename: str, dry_run: bool = False) -> dict:
         raise errors.refusal()
     if not rows:
         raise TabularError([RowError(None, None, "el archivo no tiene filas de datos")])
+    return rows
+
+
+def write_sites(rows: dict[str, tuple[int, dict]], dry_run: bool = False) -> dict:
+    """Create or update (by code) checked sites (``dry_run``: only count); a second run
+    changes nothing."""
+    existing = {s.code: s for s in db.session.scalars(select(Site))}
     if not dry_run:
         for code, (_number, clean) in rows.items():
             store(Site, clean, existing.get(code))

@@ -29,7 +29,7 @@ class ImportJob(db.Model):
     __tablename__ = "import_jobs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: Which import reads it ("planilla").
+    #: Which import reads it ("planilla", "sites").
     kind: Mapped[str] = mapped_column(String(20))
     #: The name it was uploaded with (decides CSV or XLSX).
     filename: Mapped[str] = mapped_column(String(255))
@@ -39,7 +39,8 @@ class ImportJob(db.Model):
     options: Mapped[dict] = mapped_column(JSON, default=dict)
     #: One of JOB_STATES.
     state: Mapped[str] = mapped_column(String(10), default="pending")
-    #: What the import did (or would do): counts, new cohorts and sessions, warnings.
+    #: What the import did (or would do): counts, new cohorts and sessions, warnings; while
+    #: it writes, how far its committed chunks got ({"applied": row, "partial": counts}).
     result: Mapped[dict | None] = mapped_column(JSON)
     #: The first errors of a refused file (tabular.REPORT_LIMIT), as text.
     errors: Mapped[list | None] = mapped_column(JSON)
@@ -94,7 +95,7 @@ def queue(kind: str, stream, filename: str, options: dict, task, actor_id: int |
 
 def progress_key(job_id: int) -> str:
     """Where the task notes how many rows it has read (the queue's storage, not the database:
-    on SQLite the import's own transaction holds the only write lock)."""
+    the check that reads the whole file first writes nothing)."""
     return f"import-progress:{job_id}"
 
 
