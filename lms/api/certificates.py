@@ -15,7 +15,7 @@ from lms.api.core import validated
 from lms.api.openapi import doc
 from lms.api.serialize import to_json
 from lms.certificates import issue, lifecycle, public
-from lms.certificates.codes import normalize
+from lms.certificates.codes import MISTYPED, looks_mistyped
 from lms.certificates.forms import IssueForm, RevokeForm
 from lms.certificates.models import Certificate
 from lms.courses.models import Cohort, Enrollment
@@ -84,8 +84,11 @@ def _cohort_of(cert: Certificate) -> Cohort:
 
 
 def _find(code: str) -> tuple[Certificate, str | None] | None:
-    """The document of a typed code and its replacement's code, or None."""
-    return public.find(code) if normalize(code) else None
+    """The document of a typed code (either check scheme) and its replacement's code, or None;
+    a code whose check symbol fits neither scheme is a 404 that says so."""
+    if looks_mistyped(code):
+        abort(404, MISTYPED.format(code=code[:40]))
+    return public.find(code)
 
 
 def _may_read(user, found: tuple[Certificate, str | None]) -> bool:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import undefer
 
 from lms.audit.services import system_actor
 from lms.certificates import compact, issue, lifecycle, public, qr, signing, status
-from lms.certificates.codes import from_symbols, normalize
+from lms.certificates.codes import MISTYPED, forms, looks_mistyped, normalize, symbols_of
 from lms.certificates.models import Certificate
 from lms.certificates.verify import (
     EXIT_OK,
@@ -76,9 +76,11 @@ def _registry_verdict(code: str, offline: bool) -> Verdict:
 
 
 def _certificate(code: str, *options) -> Certificate:
-    canonical = normalize(code)
-    cert = canonical and db.session.scalar(
-        db.select(Certificate).options(*options).filter_by(code=canonical)
+    if looks_mistyped(code):
+        raise click.ClickException(MISTYPED.format(code=code))
+    spellings = forms(code)  # either check scheme
+    cert = spellings and db.session.scalar(
+        db.select(Certificate).options(*options).where(Certificate.code.in_(spellings))
     )
     if not cert:
         raise click.ClickException(f"No existe un documento con el código {code}.")
@@ -143,7 +145,9 @@ def register(group: AppGroup) -> None:
     def verify(input_, jwks_file, status_file):
         """Verify QR text, a bare code or a PDF; exit 0 only for a genuine, unrevoked document."""
         text = _read_input(input_)
-        bare = normalize(text) or from_symbols(text)
+        if looks_mistyped(text):
+            raise click.ClickException(MISTYPED.format(code=text.strip()))
+        bare = normalize(text) or (text.strip() if symbols_of(text) else None)
         status = None
         if bare:
             verdict = _registry_verdict(bare, offline=bool(jwks_file))

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import aliased, defer
 
 from lms.certificates import compact, issue
-from lms.certificates.codes import from_symbols, normalize
+from lms.certificates.codes import forms
 from lms.certificates.issue import hours_value, masked_document
 from lms.certificates.layout import local_date
 from lms.certificates.lifecycle import is_anonymized
@@ -36,13 +36,13 @@ def find(code_text: str) -> tuple[Certificate, str | None] | None:
 
     A code as typed (any case, dashes, check symbol) or a QR's 16 symbols (any case).
     """
-    code = normalize(code_text) or from_symbols(code_text)
-    if code is None:
+    spellings = forms(code_text)  # either check scheme: the 16 symbols name the document
+    if not spellings:
         return None
     row = db.session.execute(
         select(Certificate, _Replacement.code)
         .outerjoin(_Replacement, _Replacement.id == Certificate.superseded_by_id)
-        .where(Certificate.code == code)
+        .where(Certificate.code.in_(spellings))
     ).first()
     return (row[0], row[1]) if row else None
 
@@ -61,14 +61,14 @@ def lookup(code_text: str):
     transaction. Read on every request, never cached per process, so a revocation
     committed by any worker shows on the very next read.
     """
-    code = normalize(code_text) or from_symbols(code_text)
-    if code is None:
+    spellings = forms(code_text)
+    if not spellings:
         return None
     return read_once(
         select(*_PUBLIC_COLUMNS, Certificate.status.label("status"),
                _Replacement.code.label("replaced_by"))
         .outerjoin(_Replacement, _Replacement.id == Certificate.superseded_by_id)
-        .where(Certificate.code == code)
+        .where(Certificate.code.in_(spellings))
     )
 
 

@@ -20,7 +20,16 @@ from flask import (
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from lms.certificates import compact, credential, notify, public, signing, status, statuslist
+from lms.certificates import (
+    codes,
+    compact,
+    credential,
+    notify,
+    public,
+    signing,
+    status,
+    statuslist,
+)
 from lms.certificates.forms import PortalForm, UploadForm
 from lms.certificates.lifecycle import is_anonymized
 from lms.certificates.models import Certificate
@@ -40,10 +49,16 @@ NOT_FOUND = (
 )
 
 
+def _missing(code: str):
+    """404 with the reason in Spanish: a mistyped check symbol, or no such document."""
+    text = codes.MISTYPED if codes.looks_mistyped(code) else NOT_FOUND
+    abort(404, text.format(code=code[:40]))
+
+
 def _found(code: str):
     found = public.find(code)
     if found is None:
-        abort(404, NOT_FOUND.format(code=code[:40]))
+        _missing(code)
     return found
 
 
@@ -52,7 +67,7 @@ def verify_json(code: str):
     # Keys in the documented order (Flask's jsonify would sort them).
     body = public.record_json(code)
     if body is None:
-        abort(404, NOT_FOUND.format(code=code[:40]))
+        _missing(code)
     return _public(Response(body, mimetype="application/json"), "no-cache")
 
 
@@ -60,7 +75,7 @@ def verify(code: str):
     """Public verification page; a POST compares an uploaded PDF with the issued one."""
     cert = public.lookup(code)
     if cert is None:
-        abort(404, NOT_FOUND.format(code=code[:40]))
+        _missing(code)
     replaced_by = cert.replaced_by
     form = UploadForm()
     match = None

@@ -2,7 +2,7 @@
 
 from sqlalchemy import or_, select
 
-from lms.certificates.codes import normalize
+from lms.certificates.codes import forms
 from lms.certificates.models import Certificate
 
 
@@ -12,7 +12,7 @@ def matching(q: str | None):
     query = select(Certificate).order_by(Certificate.issued_at.desc(), Certificate.id.desc())
     q = (q or "").strip()
     if q:
-        query = query.where(or_(Certificate.code == normalize(q),
+        query = query.where(or_(Certificate.code.in_(forms(q)),
                                 Certificate.holder_name.ilike(f"%{q}%"),
                                 Certificate.document_number == q))
     return query

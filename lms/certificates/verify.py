@@ -16,7 +16,7 @@ from joserfc.errors import JoseError
 from joserfc.jwk import ECKey
 
 from lms.certificates import compact
-from lms.certificates.codes import from_symbols, normalize
+from lms.certificates.codes import from_symbols, same_document, symbols_of
 from lms.certificates.signing import ALGORITHMS, b64url_decode
 
 REQUIRED_CLAIMS = (
@@ -176,7 +176,7 @@ def _verify_jws_text(text: str, jwks: dict) -> tuple[dict, str]:
     missing = [c for c in REQUIRED_CLAIMS if c not in claims]
     if missing:
         raise VerificationError(f"Faltan datos firmados: {', '.join(missing)}.")
-    if url_code is not None and normalize(url_code) != claims["jti"]:
+    if url_code is not None and not same_document(url_code, str(claims["jti"])):
         raise VerificationError("El código de la dirección no coincide con el firmado.")
     return claims, kid
 
@@ -189,13 +189,15 @@ def _apply_status(verdict: Verdict, status_list: str, jwks: dict) -> None:
         raise VerificationError("La lista de estado no tiene el formato esperado.")
     verdict.status_checked_at = checked_at
     verdict.status_expired = time.time() > expires
-    code = verdict.claims["jti"]
-    if code in listing["revoked"]:  # a revocation is final, however old the list
+    # Listed codes are compared by their 16 symbols: either check scheme names the document.
+    mine = symbols_of(str(verdict.claims["jti"]))
+    superseded = {symbols_of(str(k)): v for k, v in (listing.get("superseded") or {}).items()}
+    if mine in {symbols_of(str(c)) for c in listing["revoked"]}:  # final, however old
         verdict.status = "revoked"
     elif verdict.status_expired:
         verdict.reason = "La lista de estado venció: el estado de revocación no está comprobado."
-    elif code in (listing.get("superseded") or {}):
+    elif mine in superseded:
         verdict.status = "superseded"
-        verdict.reason = f"Reemplazado por {listing['superseded'][code]}."
+        verdict.reason = f"Reemplazado por {superseded[mine]}."
     else:
         verdict.status = "valid"

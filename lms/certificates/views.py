@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from lms.audit.models import AuditEntry
 from lms.auth.models import Role
-from lms.certificates import bundles, issue, jobs, lifecycle, search
+from lms.certificates import bundles, issue, jobs, lifecycle, public, search
 from lms.certificates.forms import BatchForm, CorrectForm, IssueForm, RevokeForm
 from lms.certificates.models import Certificate, IssueJob
 from lms.certificates.responses import pdf_response
@@ -19,8 +19,15 @@ from lms.people.models import Person
 from lms.web import attempt, get_or_404, loads, requires
 
 PER_PAGE = 50
+
+
+def _document(code: str) -> Certificate | None:
+    found = public.find(code)  # either check scheme
+    return found[0] if found else None
+
+
 #: Admin URLs name a document by its code; ``loads`` hands the view its row.
-by_code = loads("code", Certificate, column=Certificate.code)
+by_code = loads("code", find=_document, missing="No existe un documento con ese código.")
 
 
 @requires(Role.ADMIN)

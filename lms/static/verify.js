@@ -193,6 +193,10 @@
     claimsBox.hidden = false;
   }
 
+  function symbols(code) {
+    return String(code || "").toUpperCase().replace(/[\s\-_.]/g, "").slice(0, 16);
+  }
+
   function checkStatus(code, jwks) {
     return fetchCached(banner.dataset.status, "lms-status-list").then(function (res) {
       return verifyJws(res.text.trim(), jwks).then(function (v) {
@@ -202,8 +206,12 @@
         var text = "Estado comprobado el " + when.toLocaleString("es-CO", BOGOTA) + " (hace " + hoursOld + " h)" +
           (res.cached ? " (copia guardada en este dispositivo)" : "") +
           (stale ? ". La lista venció: conéctese para actualizarla." : ".");
-        if ((list.revoked || []).indexOf(code) >= 0) return { state: "revoked", text: text };
-        if ((list.superseded || {})[code]) return { state: "superseded", text: text, by: list.superseded[code] };
+        // Compared by the 16 data symbols: a document keeps its identity whichever check
+        // symbol scheme spelled its code (docs/certificate-codes.md).
+        var mine = symbols(code);
+        if ((list.revoked || []).some(function (c) { return symbols(c) === mine; })) return { state: "revoked", text: text };
+        var by = Object.keys(list.superseded || {}).filter(function (c) { return symbols(c) === mine; })[0];
+        if (by) return { state: "superseded", text: text, by: list.superseded[by] };
         return { state: stale ? "unchecked" : "valid", text: text };
       });
     });

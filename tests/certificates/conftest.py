@@ -88,3 +88,27 @@ def legacy_jws(cert, base="http://localhost") -> str:
     cert.jws = signing.keyring().sign(claims)
     db.session.flush()
     return f"{base}/v/{cert.code}#{cert.jws}"
+
+
+def old_scheme(cert, base="http://localhost") -> str:
+    """Give ``cert`` a code of the earlier scheme (Crockford mod 37) ending in one of its
+    hard-to-read symbols (* ~ $ = U), as documents issued before were; its compact QR is
+    signed again over the new 16 symbols with the current key, as issuing did then.
+    Returns the QR text."""
+    import secrets
+
+    from lms.certificates import codes, compact, signing
+    from lms.extensions import db
+
+    while True:
+        symbols = "".join(secrets.choice(codes.ALPHABET) for _ in range(codes.LENGTH))
+        old = codes.spellings(symbols)[-1]
+        if old[-1] in "*~$=U":
+            break
+    values = compact.parse(qr_text(cert, base)).values()
+    ring = signing.keyring()
+    text = compact.build(base, old, list(values.values()), ring.keys[ring.current].private_key,
+                         ring.thumbprint_prefix(ring.current))
+    cert.code, cert.jws = old, text.split("#", 1)[1]
+    db.session.flush()
+    return text

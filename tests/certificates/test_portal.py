@@ -55,7 +55,7 @@ def test_export_cli_writes_the_issued_bytes(runner, issued, tmp_path):
                                  "--output", str(out)])
     assert result.exit_code == 0, result.output
     assert out.read_bytes() == issued.pdf
-    missing = runner.invoke(args=["lms", "export-certificate", "ABCD-EFGH-JKMN-PQRS-T",
+    missing = runner.invoke(args=["lms", "export-certificate", "ABCD-EFGH-JKMN-PQRS-G",
                                   "--output", str(out)])
     assert missing.exit_code != 0 and "No existe un documento" in missing.output
 

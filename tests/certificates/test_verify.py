@@ -47,12 +47,15 @@ def test_hours_in_the_record_are_the_signed_claim(client, db):
 
 
 def test_unknown_code_is_a_clear_404(client, db):
-    response = client.get("/v/ABCD-EFGH-JKMN-PQRS-T.json")
+    response = client.get("/v/ABCD-EFGH-JKMN-PQRS-G.json")  # well formed, never issued
     assert response.status_code == 404
     assert "No existe un documento con el código" in response.get_json()["detail"]
-    page = client.get("/v/ABCD-EFGH-JKMN-PQRS-T")
+    page = client.get("/v/ABCD-EFGH-JKMN-PQRS-G")
     assert page.status_code == 404
     assert "No existe un documento con el código" in page.get_data(as_text=True)
+    # A check symbol that fits neither scheme: a typing mistake, said so.
+    mistyped = client.get("/v/ABCD-EFGH-JKMN-PQRS-T.json")
+    assert mistyped.status_code == 404 and "no es válido" in mistyped.get_json()["detail"]
 
 
 def test_public_page_masks_document_and_shows_fields(client, issued):
