@@ -43,6 +43,11 @@ MERGE_EXAMPLE = {"id": 301, "action": "merge", "at": "2026-03-02T14:05:00Z", "ac
                  "merged_id": 58, "restored_id": None, "enrollments_moved": 2,
                  "enrollments_joined": 0, "undoable": True,
                  "undo_until": "2026-04-01T14:05:00Z"}
+RESTORED_EXAMPLE = {"id": 77, "document_type": "TI", "document_number": "1090000002",
+                    "first_names": "Camila", "last_names": "Pérez Rojas",
+                    "birth_date": "2012-08-08", "sex": "F", "gender_identity": None,
+                    "phone": None, "email": None, "zone": "urbana", "area": "Comuna 6",
+                    "barrio": None, "anonymized": False, "consents": []}
 CONFIRM = ("Para confirmar, escriba el número de documento del registro que se conserva (CC).",
            "confirm_document")
 UNDO = ("Solo se puede deshacer la última fusión de esta persona, durante 30 días, y si la "
@@ -93,7 +98,10 @@ def merges_compare(person: Person, other: Person):
 @bp.post("/people/<int:person_id>/merges")
 @doc("Fusionar un registro duplicado en esta persona (admin); se confirma escribiendo el "
      "número de documento del registro que se conserva", body=MergeForm, response=MERGED,
-     status=201, tags=TAGS, body_example={"duplicate_id": 58, "confirm_document": "1090123456"},
+     status=201, tags=TAGS, example={"merge": MERGE_EXAMPLE, "person": {
+         **RESTORED_EXAMPLE, "id": 12, "document_type": "CC", "document_number": "1090123456",
+         "first_names": "Carlos", "last_names": "Pérez", "birth_date": "1990-04-04"}},
+     body_example={"duplicate_id": 58, "confirm_document": "1090123456"},
      errors={422: [CONFIRM, ("El registro duplicado no existe.", "duplicate_id"),
                    ("Elija dos registros distintos.", "duplicate_id"),
                    ("El registro que se conserva no puede estar anonimizado.", None)]})
@@ -111,7 +119,7 @@ def merges_create(person: Person):
 
 @bp.post("/people/<int:person_id>/merges/<int:entry_id>/undo")
 @doc("Deshacer la última fusión de una persona, dentro de 30 días (admin); devuelve el "
-     "registro restaurado", response=PERSON.schema, tags=TAGS,
+     "registro restaurado", response=PERSON.schema, tags=TAGS, example=RESTORED_EXAMPLE,
      errors={409: [UNDO, ("Otra persona tiene ahora el documento del registro fusionado; no "
                           "se puede deshacer.", "document_number")]})
 @requires(Role.ADMIN)

@@ -57,6 +57,9 @@ def field_schema(field) -> dict:
                 schema["minimum"] = check.min
             if check.max is not None:
                 schema["maximum"] = check.max
+    if isinstance(field, wtf.BooleanField) and field.flags.required:
+        # A box that must be ticked (the Ley 1581 authorization): only true is accepted.
+        schema["const"] = True
     schema["description"] = str(field.label.text)
     return schema
 

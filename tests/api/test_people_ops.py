@@ -188,3 +188,33 @@ def test_trainer_search_and_listing_reach_only_their_cohorts(client, bearer, db)
     assert everyone["total"] == 1
     assert client.post("/api/v1/people/search", json={"q": "777"},
                        headers=bearer(factories.user("analyst"))).status_code == 403
+
+
+def test_the_spec_documents_each_new_operation_with_examples_and_its_rules(client, db):
+    paths = client.get("/api/v1/openapi.json").get_json()["paths"]
+    operations = {
+        ("/people/search", "post"), ("/people/{person_id}/consents", "get"),
+        ("/people/{person_id}/consents", "post"), ("/people/{person_id}/consents/revoke", "post"),
+        ("/people/{person_id}/merges", "get"), ("/people/{person_id}/merges", "post"),
+        ("/people/{person_id}/merges/{entry_id}/undo", "post"),
+        ("/people/{person_id}/compare/{other_id}", "get"), ("/people/{person_id}/export", "get"),
+        ("/users", "get"), ("/users", "post"), ("/users/{user_id}", "patch"),
+        ("/users/{user_id}", "delete"), ("/tokens", "post"), ("/tokens/{token_id}", "delete"),
+    }
+    for path, method in operations:
+        op = paths[f"/api/v1{path}"][method]
+        success = next(r for code, r in op["responses"].items() if code.startswith("2"))
+        assert "example" in success["content"]["application/json"], (path, method)
+        if method == "post" and "requestBody" in op:
+            assert "example" in op["requestBody"]["content"]["application/json"], path
+        if method != "get":
+            assert {"409", "412" if method != "post" else "422"} <= set(op["responses"])
+    merge = paths["/api/v1/people/{person_id}/merges"]["post"]["responses"]["422"]
+    example = merge["content"]["application/problem+json"]["example"]
+    assert "confirm_document" in example["fields"] and "escriba el número" in example["detail"]
+    consent = paths["/api/v1/people/{person_id}/consents"]["post"]
+    assert consent["requestBody"]["content"]["application/json"]["schema"]["properties"][
+        "consent"]["const"] is True
+    assert "anonimizada" in consent["responses"]["409"]["description"]
+    listing = paths["/api/v1/people"]["get"]["parameters"]
+    assert "q" not in {p["name"] for p in listing}
