@@ -1,7 +1,9 @@
 """The main menu: one entry per page, shown to the roles the page's own ``requires`` allows
 (so the menu can never offer a page that answers 403, nor hide one a role may open)."""
 
-from flask import Flask, current_app
+from collections.abc import Callable
+
+from flask import Flask, current_app, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -54,6 +56,25 @@ def menu_groups() -> list[tuple[str, list[tuple[str, str]]]]:
         if allowed:
             groups.append((group, allowed))
     return groups
+
+
+#: The admin home's pending work, filled by each domain's blueprint at import time:
+#: (endpoint of the page that settles it, label, aggregate count). The home knows no domain.
+PENDING: list[tuple[str, str, Callable[[], int]]] = []
+
+
+def pending(endpoint: str, label, count: Callable[[], int]) -> None:
+    """Show ``count()`` (one aggregate query) on the home page, linking to ``endpoint``."""
+    if all(known != endpoint for known, _label, _count in PENDING):
+        PENDING.append((endpoint, label, count))
+
+
+def pending_work() -> list[tuple[str, str, int]]:
+    """(label, url, count) of the pending work the current user may open."""
+    if not current_user.is_authenticated:
+        return []
+    return [(label, url_for(endpoint), count()) for endpoint, label, count in PENDING
+            if _allowed(endpoint)]
 
 
 def aria_attrs(field) -> dict:

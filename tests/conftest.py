@@ -194,6 +194,24 @@ def committed(app):
     _truncate_all(app)
 
 
+def statements_of(client, url: str) -> int:
+    """How many SQL statements a GET of ``url`` runs (savepoints aside), nothing cached."""
+    from sqlalchemy import event
+
+    seen = []
+    _db.session.expire_all()
+
+    def listener(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    event.listen(_db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(_db.engine, "before_cursor_execute", listener)
+    return len([s for s in seen if not s.startswith(("SAVEPOINT", "RELEASE"))])
+
+
 def at_once(app, send, count):
     """Run ``send(client)`` from ``count`` threads released together; their responses."""
     barrier = threading.Barrier(count, timeout=STUCK)

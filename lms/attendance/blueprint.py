@@ -1,9 +1,18 @@
 """The attendance domain's URLs: rosters, QR self check-in, planillas and conflicts."""
 
 from flask import Blueprint, g, request
+from flask_babel import lazy_gettext as _l
 from flask_limiter.util import get_remote_address
 
-from lms.attendance import checkin_views, conflict_views, planilla_views, views
+from lms import navigation
+from lms.attendance import (
+    checkin_views,
+    completion,
+    conflict_views,
+    planilla_jobs,
+    planilla_views,
+    views,
+)
 from lms.extensions import limiter
 
 bp = Blueprint("attendance", __name__)
@@ -65,3 +74,8 @@ bp.add_url_rule("/asistencia/conflictos/<int:enrollment_id>", "resolve",
 bp.add_url_rule("/planillas/importar", "import_planilla", planilla_views.import_planilla_view,
                 methods=["GET", "POST"])
 bp.add_url_rule("/planillas/importaciones/<int:upload_id>", "import_job", planilla_views.import_job)
+
+navigation.pending("attendance.conflicts", _l("Conflictos de asistencia por resolver"),
+                   completion.conflict_count)
+navigation.pending("attendance.import_planilla", _l("Planillas en importación"),
+                   planilla_jobs.unfinished_count)

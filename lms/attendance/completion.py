@@ -9,7 +9,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session as OrmSession
 
 from lms.attendance.models import CREDITING, Attendance
@@ -167,6 +167,12 @@ def pending_conflicts() -> list[Enrollment]:
     return list(db.session.scalars(
         select(Enrollment).where(Enrollment.completion_conflict.is_(True)).order_by(Enrollment.id)
     ))
+
+
+def conflict_count() -> int:
+    """How many completion conflicts wait for an admin, in one aggregate query."""
+    return db.session.scalar(
+        select(func.count(Enrollment.id)).where(Enrollment.completion_conflict.is_(True)))
 
 
 def resolve_conflict(enrollment: Enrollment, action: str) -> None:

@@ -11,6 +11,8 @@ committed chunk (the task is retried) with exact counts.
 import io
 from dataclasses import asdict
 
+from sqlalchemy import func, select
+
 from lms import tasks
 from lms.attendance.planilla_check import check_planilla
 from lms.attendance.planilla_import import apply_planilla, import_planilla
@@ -40,6 +42,12 @@ def submit_planilla(upload, filename: str, *, dry_run: bool, create_new: bool,
     if is_large(upload, filename):
         return queue_planilla(upload, filename, actor_id=actor_id, **options)
     return import_planilla(upload, filename, **options)
+
+
+def unfinished_count() -> int:
+    """How many planilla uploads wait in the queue or are being imported (one query)."""
+    return db.session.scalar(select(func.count(ImportJob.id)).where(
+        ImportJob.kind == "planilla", ImportJob.state.in_(("pending", "running"))))
 
 
 @tasks.task("Importar planilla", retries=2)

@@ -9,14 +9,21 @@ from lms.auth import services, sessions
 from lms.auth.forms import LoginForm, TokenForm, UserForm
 from lms.auth.models import ApiToken, Role, User
 from lms.extensions import db
+from lms.navigation import pending_work
 from lms.web import attempt, get_or_404, loads, local_path, requires
+
+#: Where each role starts its day; the admin's home is the pending work.
+ROLE_HOMES = {Role.TRAINER: "offline.today", Role.ANALYST: "indicators.dashboard"}
 
 
 def home():
-    """Send people to the page that fits their role."""
+    """Send people to the page that fits their role: trainers to today's sessions, analysts
+    to the indicators, admins to their pending work (counts from lms.navigation.PENDING)."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
-    return render_template("home.html")
+    if current_user.role in ROLE_HOMES:
+        return redirect(url_for(ROLE_HOMES[current_user.role]))
+    return render_template("home.html", pending=pending_work())
 
 
 def login():
@@ -31,7 +38,7 @@ def login():
             login_user(user)
             sessions.stamp()
             # A trainer's home is the offline app's "Hoy" (its start page when installed).
-            home = url_for("offline.today") if user.role == Role.TRAINER else url_for("auth.home")
+            home = url_for(ROLE_HOMES.get(user.role, "auth.home"))
             return redirect(local_path(request.args.get("next")) or home)
         form.password.errors.append(_("Correo o contraseña incorrectos."))
     return render_template("auth/login.html", form=form)

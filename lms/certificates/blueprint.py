@@ -2,9 +2,11 @@
 status list and citizen portal (rate limits are set here, next to each rule)."""
 
 from flask import Blueprint
+from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BaseConverter
 
-from lms.certificates import public_views, signer_views, views
+from lms import navigation
+from lms.certificates import issue, public_views, signer_views, views
 from lms.certificates.codes import normalize
 from lms.extensions import limiter
 
@@ -65,3 +67,5 @@ bp.add_url_rule("/certificados/enviar/<token>", "resend",
                 limiter.limit(PORTAL_LIMIT)(public_views.resend), methods=["POST"])
 bp.add_url_rule("/certificados/descargar/<token>", "download",
                 verify_limit(public_views.download))
+
+navigation.pending("certificates.index", _l("Certificados por emitir"), issue.pending_total)

@@ -103,6 +103,14 @@ def pending_counts() -> list:
     ).all()
 
 
+def pending_total() -> int:
+    """How many eligible enrollments have no document yet, in one aggregate query."""
+    return db.session.scalar(
+        _base_query().with_only_columns(func.count(Enrollment.id), maintain_column_froms=True)
+        .where(eligible_filter(), ~exists().where(Certificate.enrollment_id == Enrollment.id))
+    )
+
+
 def check_eligible(enrollment: Enrollment) -> None:
     """Raise a Spanish ValidationError unless the enrollment may get a (new) document."""
     if enrollment.completed_on is None:

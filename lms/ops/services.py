@@ -2,7 +2,7 @@
 task, and whether the database and the queue answer."""
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from lms import tasks
 from lms.errors import ValidationError
@@ -28,6 +28,11 @@ def overview() -> list[tuple[str, str, list[TaskRecord]]]:
             select(TaskRecord).where(condition).order_by(TaskRecord.id.desc()).limit(LIMIT))))
         for key, heading, condition in GROUPS
     ]
+
+
+def failed_count() -> int:
+    """How many background tasks ran out of retries, in one aggregate query."""
+    return db.session.scalar(select(func.count(TaskRecord.id)).where(TaskRecord.state == "failed"))
 
 
 def undelivered() -> list[MailMessage]:
