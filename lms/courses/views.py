@@ -9,14 +9,17 @@ from sqlalchemy.orm import selectinload
 
 from lms import policy
 from lms.auth.models import Role
-from lms.courses import services
-from lms.courses.cohorts import cohort_list
+from lms.courses import cohort_search, services
+from lms.courses.filter_forms import CohortFilterForm
 from lms.courses.forms import CohortForm
-from lms.courses.models import ENROLLMENT_STATUSES, Cohort, Enrollment
+from lms.courses.models import ENROLLMENT_STATUSES, Cohort, Course, Enrollment, Site
 from lms.courses.pages import Named
 from lms.extensions import db
 from lms.timeutil import local_today
 from lms.web import loads, requires
+
+#: Cohorts per page of the list.
+PER_PAGE = 25
 
 COHORT = Named(
     _l("Editar grupo %(code)s"), _l("Nuevo grupo"), _l("Grupo %(code)s guardado."),
@@ -30,11 +33,19 @@ def _cohort_page(cohort: Cohort) -> str:
 
 @requires(*policy.STAFF)
 def cohorts():
-    """List cohorts: every one for admins and analysts, only their own for trainers."""
-    query = cohort_list(policy.cohorts_seen(current_user)).options(selectinload(Cohort.trainers))
-    page = db.paginate(query, per_page=50, error_out=False)
+    """List cohorts, searched and filtered: all for admins and analysts, a trainer's own."""
+    seen = policy.cohorts_seen(current_user)
+    form = CohortFilterForm(request.args)
+    form.fill(courses=cohort_search.choices_of(Course, seen),
+              sites=cohort_search.choices_of(Site, seen),
+              trainers=None if current_user.is_trainer else cohort_search.trainer_choices(),
+              years=cohort_search.years(seen))
+    query = cohort_search.search(seen, form.filters(), local_today())
+    page = db.paginate(query.options(selectinload(Cohort.trainers)), per_page=PER_PAGE,
+                       error_out=False)
     counts = services.enrollment_counts(c.id for c in page.items)
-    return render_template("courses/cohorts.html", page=page, counts=counts)
+    return render_template("courses/cohorts.html", page=page, counts=counts, form=form,
+                           args=form.active())
 
 
 @requires(*policy.STAFF)
