@@ -18,12 +18,22 @@ def age_on(birth_date: date, on: date) -> int:
     return on.year - birth_date.year - (0 if had_birthday else 1)
 
 
-def local_today() -> date:
-    """Today in the office's time zone (LMS_TIMEZONE): sessions and ages are dated locally."""
+def office_zone() -> ZoneInfo:
+    """The office's time zone (BABEL_DEFAULT_TIMEZONE, America/Bogota by default)."""
     zone = "America/Bogota"
     if has_app_context():
         zone = current_app.config.get("BABEL_DEFAULT_TIMEZONE", zone)
-    return datetime.now(ZoneInfo(zone)).date()
+    return ZoneInfo(zone)
+
+
+def from_local(moment: datetime) -> datetime:
+    """An office-local (naive) time as stored: naive UTC."""
+    return moment.replace(tzinfo=office_zone()).astimezone(UTC).replace(tzinfo=None)
+
+
+def local_today() -> date:
+    """Today in the office's time zone (LMS_TIMEZONE): sessions and ages are dated locally."""
+    return datetime.now(office_zone()).date()
 
 
 def public_holidays(first: date, last: date) -> dict[date, str]:

@@ -61,5 +61,6 @@ for _module in (
     "indicator_people",
     "exports",
     "checkins",
+    "audit",
 ):
     import_module(f"lms.api.{_module}")
