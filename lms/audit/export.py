@@ -38,8 +38,9 @@ def workbook(filters: AuditFilters) -> tuple[bytes, bool]:
     for letter, width in zip("ABCDEFGH", WIDTHS, strict=True):
         sheet.column_dimensions[letter].width = width
     for entry in rows[:MAX_ENTRIES]:
-        lead = (date_time(entry.at), actor_name(entry), labels.action_label(entry.action),
-                labels.entity_label(entry.entity), entry.entity_id)
+        lead = (date_time(entry.at, seconds=True), actor_name(entry),
+                labels.action_label(entry.action), labels.entity_label(entry.entity),
+                entry.entity_id)
         for field, before, after in labels.changes(entry.changes) or [("—", "—", "—")]:
             sheet.append((*lead, field, before, after))
     sheet.freeze_panes = "A2"

@@ -82,7 +82,7 @@ def test_xlsx_has_a_row_per_field_in_spanish_and_no_formulas(client, login, admi
     changed = [r for r in rows[1:] if r[2] == "Modificación"]
     assert sorted(r[5] for r in changed) == ["Activo", "Nombre"]
     name = next(r for r in changed if r[5] == "Nombre")
-    assert name[:5] == ("04/03/2026 22:30", "Paula Andrea Rincón", "Modificación", "Sede",
+    assert name[:5] == ("04/03/2026 22:30:00", "Paula Andrea Rincón", "Modificación", "Sede",
                         trail["site"].id)
     assert name[6] == "Biblioteca Pública Julio Pérez"
     # The office's spreadsheet never runs a value typed by someone.
