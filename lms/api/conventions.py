@@ -10,8 +10,8 @@
   header out (``paginated``).
 """
 
-import base64
 import hashlib
+import re
 from datetime import timedelta
 
 from flask import Response, current_app, g, request, url_for
@@ -31,6 +31,11 @@ from lms.web import MAX_ID
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 #: Idempotency keys are kept this long, then forgotten.
 KEEP_KEYS = timedelta(hours=24)
+#: An integer query parameter as text: digits only (no spaces, "+" or "_", which int() takes).
+INTEGER = re.compile(r"-?[0-9]{1,10}")
+#: A page's cursor (where the next page starts), as the ``next`` link carries it; the spec
+#: gives the same pattern, so any cursor that matches it is a valid request.
+CURSOR = re.compile(r"[1-9][0-9]{0,8}")
 #: Methods whose If-Match is checked against the resource's current ETag.
 GUARDED = ("PUT", "PATCH", "DELETE")
 
@@ -40,10 +45,7 @@ def int_arg(name: str, default: int | None = None, low: int = 1, high: int = MAX
     raw = request.args.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw, 10)
-    except ValueError:
-        value = None
+    value = int(raw) if INTEGER.fullmatch(raw) else None
     if value is None or not low <= value <= high:
         message = f"Debe ser un número entero entre {low} y {high}."
         raise ValidationError(message, field=name)
@@ -54,18 +56,13 @@ def _cursor_offset() -> int:
     raw = request.args.get("cursor")
     if not raw:
         return 0
-    try:
-        text = base64.urlsafe_b64decode(raw.encode("ascii") + b"==").decode("ascii")
-        offset = int(text.removeprefix("o:"), 10) if text.startswith("o:") else -1
-    except (ValueError, UnicodeError):
-        offset = -1
-    if not 0 <= offset <= MAX_ID:
+    if not CURSOR.fullmatch(raw):
         raise ValidationError("El cursor no es válido; use el enlace «next».", field="cursor")
-    return offset
+    return int(raw)
 
 
 def _cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"o:{offset}".encode()).decode().rstrip("=")
+    return str(offset)
 
 
 def paginated(query, dump=None) -> dict:
@@ -112,9 +109,10 @@ def _request_hash() -> str:
                             .encode())
     if request.mimetype == "multipart/form-data":
         # A client's retry picks a new boundary: the parts are compared, not the bytes.
-        for name, value in sorted(request.form.items(multi=True)):
+        # A part may come without a name (None): compare them all as text.
+        for name, value in sorted((str(n), str(v)) for n, v in request.form.items(multi=True)):
             digest.update(f"{name}={value}\n".encode())
-        for name, upload in sorted(request.files.items(multi=True), key=lambda f: f[0]):
+        for name, upload in sorted(request.files.items(multi=True), key=lambda f: str(f[0])):
             digest.update(f"{name}:{upload.filename}\n".encode())
             digest.update(upload.stream.read())
             upload.stream.seek(0)

@@ -43,14 +43,15 @@ def type_errors(payload: dict, form_class, tristate: tuple[str, ...] = ()) -> di
         if isinstance(field, wtf.BooleanField):
             ok, message = isinstance(value, bool), "Debe ser true o false."
         elif isinstance(field, wtf.IntegerField) or _int_select(field):
-            ok = isinstance(value, int) and not isinstance(value, bool) and abs(value) <= MAX_ID
+            # JSON has one number type: 546.0 is the integer 546 (JSON Schema says so too).
+            ok = _is_integer(value) and abs(value) <= MAX_ID
             message = f"Debe ser un número entero entre -{MAX_ID} y {MAX_ID}."
         elif isinstance(field, wtf.DecimalField | wtf.FloatField):
             ok = isinstance(value, int | float | str) and not isinstance(value, bool)
             message = "Debe ser un número."
         elif isinstance(field, wtf.SelectMultipleField):
             ok = isinstance(value, list) and all(
-                isinstance(v, int | str) and not isinstance(v, bool) for v in value
+                _is_integer(v) or isinstance(v, str) for v in value
             )
             message = "Debe ser una lista."
         elif name in tristate:
@@ -63,6 +64,12 @@ def type_errors(payload: dict, form_class, tristate: tuple[str, ...] = ()) -> di
         if not ok:
             errors[name] = [message]
     return errors
+
+
+def _is_integer(value) -> bool:
+    if isinstance(value, float):
+        return value.is_integer()
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _int_select(field) -> bool:
@@ -79,6 +86,8 @@ def _formdata(payload: dict) -> MultiDict:
         for v in values:
             if v is None or v is False:
                 continue
+            if isinstance(v, float) and v.is_integer():
+                v = int(v)
             items.append((key, "y" if v is True else str(v)))
     return MultiDict(items)
 

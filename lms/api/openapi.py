@@ -11,7 +11,8 @@ import re
 from flask import current_app, jsonify
 from werkzeug.routing import IntegerConverter
 
-from lms.api import bp
+from lms.api import bp, examples
+from lms.api.conventions import CURSOR
 from lms.api.spec_forms import ID, schema_from_form
 from lms.errors import MESSAGES, PROBLEM_BASE
 from lms.web import MAX_ID
@@ -60,8 +61,8 @@ _HEADERS = {
 }
 LIST = ({"name": "limit", "schema": {"type": "integer", "minimum": 1, "maximum": 200,
                                      "default": 50}, "description": "Elementos por página."},
-        {"name": "cursor", "schema": {"type": "string"},
-         "description": "Cursor opaco del enlace ``next`` de la página anterior."})
+        {"name": "cursor", "schema": {"type": "string", "pattern": f"^{CURSOR.pattern}$"},
+         "description": "Cursor del enlace ``next`` de la página anterior."})
 
 
 def query(name: str, schema: dict | None = None, description: str = "") -> dict:
@@ -160,7 +161,7 @@ def _operation(rule, method: str, spec: dict) -> dict:
             "content": {"application/json": {"schema": _nullable(schema)}}}
     codes = set(spec["errors"]) | ({400, 401, 403, 429, 503} if not public else set())
     params = []
-    for arg in rule.arguments:
+    for arg in sorted(rule.arguments, key=rule.rule.index):  # a set: keep the URL's order
         converter = rule._converters[arg]
         schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID} \
             if isinstance(converter, IntegerConverter) else {"type": "string"}
@@ -221,7 +222,7 @@ def build() -> dict:
         path = re.sub(r"<(?:[^:<>]+:)?(\w+)>", r"{\1}", rule.rule)
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             paths.setdefault(path, {})[method.lower()] = _operation(rule, method, spec)
-    return {
+    return examples.fill({
         "openapi": "3.1.0",
         "info": {"title": "Formación TIC API", "version": "1.0.0",
                  "description": "API del servicio de formación en TIC (Oficina TIC). Errores "
@@ -235,7 +236,7 @@ def build() -> dict:
         },
         "security": [{"bearer": []}],
         "paths": dict(sorted(paths.items())),
-    }
+    })
 
 
 @bp.route("/openapi.json")

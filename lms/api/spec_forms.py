@@ -31,13 +31,22 @@ def _is_int_select(field) -> bool:
             and getattr(field, "coerce", str) is not str)
 
 
+def _choices(field) -> dict:
+    # Choices read from the database may be only the blank one: no enum then (an empty
+    # enum would allow no value at all).
+    values = [c[0] for c in field.iter_choices() if c[0] not in ("", None)]
+    return {"enum": values} if values else {}
+
+
 def field_schema(field) -> dict:
     """Schema of one form field: its JSON type, its choices, its length or range."""
     if isinstance(field, wtf.SelectMultipleField):
         items = dict(ID) if getattr(field, "coerce", str) is not str else {"type": "string"}
         if items["type"] == "string" and field.choices:
-            items["enum"] = [c[0] for c in field.iter_choices() if c[0] not in ("", None)]
+            items.update(_choices(field))
         schema = {"type": "array", "items": items, "uniqueItems": True}
+        if field.flags.required:
+            schema["minItems"] = 1
     elif _is_int_select(field):
         # A row picked by id: any id may be sent; one that names no row is a 422.
         schema = dict(ID)
@@ -46,7 +55,7 @@ def field_schema(field) -> dict:
                            {"type": "string"}))
     if isinstance(field, wtf.SelectField) and not isinstance(field, wtf.SelectMultipleField) \
             and not _is_int_select(field) and field.choices:
-        schema["enum"] = [c[0] for c in field.iter_choices() if c[0] not in ("", None)]
+        schema.update(_choices(field))
     if schema["type"] == "integer" and "minimum" not in schema:
         schema.update(INT_RANGE)
     for check in field.validators:

@@ -81,3 +81,36 @@ def test_ids_pdfs_and_empty_responses_are_declared_as_they_are(client):
     listing = doc["paths"]["/api/v1/enrollments"]["get"]
     assert {"cohort_id", "person_id", "limit", "cursor"} <= {
         p["name"] for p in listing["parameters"]}
+
+
+def _media(doc):
+    """(where, media entry) of every JSON request body and JSON response."""
+    for path, ops in doc["paths"].items():
+        for method, op in ops.items():
+            for name, entry in op.get("requestBody", {}).get("content", {}).items():
+                yield f"{method} {path} body {name}", entry
+            for status, response in op["responses"].items():
+                for name, entry in response.get("content", {}).items():
+                    if name == "application/json":
+                        yield f"{method} {path} {status}", entry
+
+
+def test_every_body_and_response_has_an_example_valid_against_its_schema(client):
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    doc = client.get("/api/v1/openapi.json").get_json()
+    checked, wrong = 0, []
+    for where, entry in _media(doc):
+        schema = entry["schema"]
+        if "$ref" in schema:
+            continue  # the Problem component carries its own examples
+        assert "example" in entry or "examples" in entry, where
+        if "binary" in str(schema) or "multipart" in where:
+            continue  # a file's bytes are not JSON
+        errors = list(Draft202012Validator(schema, format_checker=FormatChecker())
+                      .iter_errors(entry["example"]))
+        if errors:
+            wrong.append(f"{where}: {errors[0].message}")
+        checked += 1
+    assert checked > 50
+    assert not wrong, "\n".join(wrong)
