@@ -22,6 +22,7 @@ from pathlib import Path
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_mailman import EmailMessage, Mail
 from flask_mailman.backends import file
@@ -78,7 +79,10 @@ def checked_address(to: str) -> str:
     try:
         return validate_email((to or "").strip(), check_deliverability=False).normalized
     except EmailNotValidError as exc:
-        raise ValidationError(f"El correo del destinatario no es válido: {(to or '')[:254]}.",
+        raise ValidationError(_(
+            "El correo del destinatario no es válido: %(address)s.",
+            address=(to or '')[:254],
+        ),
                               "to") from exc
 
 

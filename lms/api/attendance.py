@@ -5,6 +5,7 @@ A trainer's token reaches only the cohorts they manage. Marks are idempotent by
 """
 
 from flask import jsonify, request
+from flask_babel import gettext as _
 from sqlalchemy import select, tuple_
 
 from lms import policy
@@ -87,7 +88,7 @@ def _items(payload) -> list:
         return payload["items"]
     if isinstance(payload, list):
         return payload
-    raise ValidationError("El cuerpo debe ser una lista JSON de marcas.", status=400)
+    raise ValidationError(_("El cuerpo debe ser una lista JSON de marcas."), status=400)
 
 
 def _check(items: list) -> tuple[list[tuple], dict]:
@@ -139,7 +140,7 @@ def put_attendance(session: CourseSession):
         enrollment_id = enrolled.get((doc_type, number))
         if enrollment_id is None:
             fields[f"items[{i}].document_number"] = [
-                f"{doc_type} {number} no está inscrita en el grupo {session.cohort.code}."]
+                f"{doc_type} {number} no tiene inscripción en el grupo {session.cohort.code}."]
             continue
         if mark_id in index_of:
             fields[f"items[{i}].mark_id"] = ["mark_id repetido en la misma solicitud."]

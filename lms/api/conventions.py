@@ -15,6 +15,7 @@ import re
 from datetime import timedelta
 
 from flask import Response, current_app, g, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import delete, func, select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
@@ -57,7 +58,7 @@ def _cursor_offset() -> int:
     if not raw:
         return 0
     if not CURSOR.fullmatch(raw):
-        raise ValidationError("El cursor no es válido; use el enlace «next».", field="cursor")
+        raise ValidationError(_("El cursor no es válido; use el enlace «next»."), field="cursor")
     return int(raw)
 
 
@@ -123,14 +124,16 @@ def _request_hash() -> str:
 
 def _replay_or_claim(key: str):
     if not 1 <= len(key) <= 255 or not key.isprintable():
-        raise ValidationError("Debe tener entre 1 y 255 caracteres visibles.",
+        raise ValidationError(_("Debe tener entre 1 y 255 caracteres visibles."),
                               field="Idempotency-Key")
     digest = _request_hash()
     stored = db.session.scalar(select(IdempotencyKey).where(
         IdempotencyKey.user_id == current_user.id, IdempotencyKey.key == key))
     if stored is not None and stored.request_hash != digest:
-        raise ValidationError("Esta Idempotency-Key ya se usó con otra solicitud; use una "
-                              "clave nueva para cada operación.", field="Idempotency-Key")
+        raise ValidationError(_(
+            "Esta Idempotency-Key ya se usó con otra solicitud; use una clave nueva para cada "
+            "operación.",
+        ), field="Idempotency-Key")
     if stored is not None and stored.status is not None:
         response = Response(stored.body, status=stored.status, content_type=stored.content_type)
         if stored.location:

@@ -5,6 +5,7 @@ JSON output (dumps and their schemas) lives in lms/api/serialize.py; the HTTP co
 """
 
 from flask import request
+from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from wtforms import fields as wtf
 
@@ -16,7 +17,7 @@ def json_body(**defaults) -> dict:
     """Return the request's JSON object with ``defaults`` for missing keys, or raise a 400."""
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
-        raise ValidationError("El cuerpo debe ser un objeto JSON.", status=400)
+        raise ValidationError(_("El cuerpo debe ser un objeto JSON."), status=400)
     for key, value in defaults.items():
         payload.setdefault(key, value)
     return payload

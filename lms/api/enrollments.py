@@ -1,6 +1,7 @@
 """API resource: enrollments, with the hours credited and completion."""
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -30,10 +31,10 @@ def _enroll(form) -> Enrollment:
     """Enroll a consenting person in a cohort the token's user manages (capacity enforced)."""
     person = db.session.get(Person, form.person_id.data)
     if person is None:
-        raise ValidationError("La persona no existe.", "person_id")
+        raise ValidationError(_("La persona no existe."), "person_id")
     cohort = db.session.get(Cohort, form.cohort_id.data)
     if cohort is None:
-        raise ValidationError("El grupo no existe.", "cohort_id")
+        raise ValidationError(_("El grupo no existe."), "cohort_id")
     if not policy.can_manage_cohort(current_user, cohort):
         abort(403)
     reason = form.reason.data if policy.can_enroll_after_end(current_user) else None

@@ -6,6 +6,7 @@ neither), a token is made only for an active account, shown once and stored hash
 """
 
 from flask import jsonify, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.api import bp
@@ -45,7 +46,7 @@ class UserChanges(UserForm):
 def _role_filter(query, column):
     role = request.args.get("role")
     if role is not None and role not in ROLES:
-        raise ValidationError(f"Elija uno de: {', '.join(ROLES)}.", "role")
+        raise ValidationError(_("Elija uno de: %(roles)s.", roles=', '.join(ROLES)), "role")
     return query.where(column == role) if role is not None else query
 
 
@@ -60,7 +61,7 @@ def users_list():
     query = _role_filter(select(User).order_by(User.name, User.id), User.role)
     active = request.args.get("active")
     if active is not None and active not in ("true", "false"):
-        raise ValidationError("Debe ser true o false.", "active")
+        raise ValidationError(_("Debe ser true o false."), "active")
     if active is not None:
         query = query.where(User.active.is_(active == "true"))
     return jsonify(paginated(query, USER.dump))
@@ -149,7 +150,7 @@ def tokens_create():
     form = validated(TokenForm)
     user = db.session.get(User, form.user_id.data)
     if user is None:
-        raise ValidationError("El usuario no existe.", "user_id")
+        raise ValidationError(_("El usuario no existe."), "user_id")
     row, token = services.issue_token(user, form.name.data)
     location = url_for("api.tokens_get", token_id=row.id)
     return jsonify(TOKEN.dump(row) | {"token": token}), 201, {"Location": location}

@@ -19,6 +19,7 @@ from io import BytesIO
 import qrcode
 import qrcode.image.svg
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -205,7 +206,7 @@ def pending_requests(session_id: int) -> list[CheckinRequest]:
 def reject_request(request: CheckinRequest) -> None:
     """The trainer says this person is not in the session."""
     if request.status != "pending":
-        raise ValidationError("Esta solicitud ya fue atendida.", "request")
+        raise ValidationError(_("Esta solicitud ya fue atendida."), "request")
     request.status = "rejected"
     db.session.flush()
 

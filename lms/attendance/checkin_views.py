@@ -2,6 +2,7 @@
 of requests the trainer settles (URLs and rate limits in blueprint.py)."""
 
 from flask import abort, flash, g, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from lms import policy
 from lms.attendance import checkin
@@ -72,5 +73,5 @@ def reject_request(session: CourseSession, request: CheckinRequest):
     with attempt() as done:
         checkin.reject_request(request)
     if done:
-        flash("Solicitud rechazada.", "success")
+        flash(_("Solicitud rechazada."), "success")
     return redirect(url_for(".roster", session_id=session.id))

@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from lms.attendance.planilla_import import import_planilla
 from lms.commands import acting_as, run_once
-from lms.tabular import TabularError
+from lms.tabular import TabularError, more_errors, nothing_imported
 
 
 def register(group: AppGroup) -> None:
@@ -36,8 +36,8 @@ def register(group: AppGroup) -> None:
                 for error in exc.errors:
                     click.echo(str(error), err=True)
                 if exc.more:
-                    click.echo(f"… y {exc.more} error(es) más.", err=True)
-                click.echo(f"No se importó nada: {exc.count} error(es).", err=True)
+                    click.echo(more_errors(exc.more), err=True)
+                click.echo(nothing_imported(exc.count), err=True)
                 raise SystemExit(1) from None
 
         with acting_as(actor):

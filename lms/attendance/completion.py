@@ -9,6 +9,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session as OrmSession
 
@@ -178,17 +179,19 @@ def conflict_count() -> int:
 def resolve_conflict(enrollment: Enrollment, action: str) -> None:
     """Settle a completion conflict: ``keep`` the completion or ``undo`` it."""
     if not enrollment.completion_conflict:
-        raise ValidationError("Esta inscripción no tiene un conflicto pendiente.", "action")
+        raise ValidationError(_("Esta inscripción no tiene un conflicto pendiente."), "action")
     if action == "keep":
         enrollment.completion_conflict = False
         db.session.flush()
         return
     if action != "undo":
-        raise ValidationError("Acción no válida.", "action")
+        raise ValidationError(_("Acción no válida."), "action")
     if holding_documents([enrollment.id]):
         raise ValidationError(
-            "Esta inscripción tiene un certificado o constancia vigente. "
-            "Revóquelo primero y después deshaga la finalización.",
+            _(
+                "Esta inscripción tiene un certificado o constancia vigente. Revóquelo primero y "
+                "después deshaga la finalización.",
+            ),
             "action",
         )
     enrollment.completion_conflict = False

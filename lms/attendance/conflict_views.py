@@ -1,6 +1,7 @@
 """Admin pages for completions that attendance no longer supports (URLs in blueprint.py)."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from lms.attendance import completion
 from lms.attendance.forms import ResolveForm
@@ -22,10 +23,10 @@ def resolve(enrollment: Enrollment):
     """Keep the completion (clear the flag) or undo it (only once no document is valid)."""
     form = ResolveForm()
     if not form.validate():
-        flash("Elija una decisión.", "error")
+        flash(_("Elija una decisión."), "error")
         return redirect(url_for(".conflicts"))
     with attempt() as done:
         completion.resolve_conflict(enrollment, form.action.data)
     if done:
-        flash("Conflicto resuelto.", "success")
+        flash(_("Conflicto resuelto."), "success")
     return redirect(url_for(".conflicts"))

@@ -1,6 +1,7 @@
 """The ledger of every API ``mark_id`` ever accepted: a late retry is a replay, never a
 newer mark, and one key names one person at one session forever."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.attendance.models import AttendanceMarkId
@@ -32,7 +33,10 @@ def _targets(mark_ids) -> dict[str, tuple[int, int]]:
 def _check_target(mark, target: tuple[int, int]) -> None:
     if target != (mark.session_id, mark.enrollment_id):
         raise ValidationError(
-            f"El mark_id «{mark.mark_id}» ya se usó para otra persona o sesión.", "mark_id"
+            _(
+                "El mark_id «%(mark_id)s» ya se usó para otra persona o sesión.",
+                mark_id=mark.mark_id,
+            ), "mark_id"
         )
 
 

@@ -17,6 +17,7 @@ its ledger keys, then its enrollments, each in sorted order: no lock cycle, no d
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, literal_column, select, text
 
 from lms.attendance import completion
@@ -61,7 +62,11 @@ def clean_note(value) -> str | None:
     note = " ".join(str(value).split())
     if len(note) > NOTE_MAX:
         raise ValidationError(
-            f"La nota admite hasta {NOTE_MAX} caracteres; tiene {len(note)}.", "note")
+            _(
+                "La nota admite hasta %(note_max)s caracteres; tiene %(n_note)s.",
+                note_max=NOTE_MAX,
+                n_note=len(note),
+            ), "note")
     return note
 
 
@@ -107,7 +112,9 @@ def record_marks(
     actor = current_actor_id() if actor_id is None and source != "qr" else actor_id
     marks = list(marks)
     if any(mark.status not in STATUSES for mark in marks):
-        raise ValidationError("Estado no válido: use presente, tarde, excusa o ausente.", "status")
+        raise ValidationError(_(
+            "Estado no válido: use presente, tarde, excusa o ausente.",
+        ), "status")
     check_not_future({m.session_id for m in marks})
     marks = [m if m.note is None else replace(m, note=clean_note(m.note)) for m in marks]
     result = MarkResult()
@@ -144,8 +151,11 @@ def check_not_future(session_ids) -> None:
             .order_by(CourseSession.date).limit(1))
         if day is not None:
             raise ValidationError(
-                f"La sesión del {short_date(day)} aún no ha ocurrido: no se puede "
-                "registrar asistencia de una sesión futura.", "session_id")
+                _(
+                    "La sesión del %(day)s aún no ha ocurrido: no se puede registrar asistencia "
+                    "de una sesión futura.",
+                    day=short_date(day),
+                ), "session_id")
 
 
 def pair_filter(first, second, pairs):

@@ -11,6 +11,7 @@ import json
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -115,7 +116,7 @@ def _sign(key: str, payload: str) -> str:
 
 def read_export(raw: bytes) -> tuple[User, str, list]:
     """Check an exported queue file's signature; return (its user, device id, items)."""
-    refused = ValidationError("El archivo no es una exportación de pendientes válida.", "file")
+    refused = ValidationError(_("El archivo no es una exportación de pendientes válida."), "file")
     try:
         outer = json.loads(raw.decode("utf-8"))
         payload = outer["payload"]
@@ -129,8 +130,9 @@ def read_export(raw: bytes) -> tuple[User, str, list]:
     user = db.session.get(User, user_id)
     if user is None or not hmac.compare_digest(
             _sign(device_key(user_id, device_id), payload), signature):
-        raise ValidationError("La firma del archivo no corresponde a ese dispositivo y usuario; "
-                              "no se importó nada.", "file")
+        raise ValidationError(_(
+            "La firma del archivo no corresponde a ese dispositivo y usuario; no se importó nada.",
+        ), "file")
     return user, device_id, items
 
 
@@ -138,7 +140,7 @@ def import_export(raw: bytes) -> dict:
     """Apply an exported queue with the sync's exactly-once rules, as its own user."""
     user, device_id, items = read_export(raw)
     if not getattr(user, "active", True):
-        raise ValidationError("La cuenta que exportó el archivo está desactivada.", "file")
+        raise ValidationError(_("La cuenta que exportó el archivo está desactivada."), "file")
     allowed = managed_sessions(user, [i.get("session_id") for i in items if isinstance(i, dict)])
     results = apply_queue(user, device_id, items, allowed=allowed, via="import")
     counts: dict[str, int] = {}

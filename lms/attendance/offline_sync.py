@@ -12,6 +12,7 @@ walk-ins through ``roster.walk_in``, the same rules as online.
 from datetime import UTC, datetime
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -43,7 +44,7 @@ def _made_at(value, now: datetime) -> datetime:
     try:
         when = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
-        raise ValidationError("Hora de la marca no válida.", "made_at") from None
+        raise ValidationError(_("Hora de la marca no válida."), "made_at") from None
     if when.tzinfo is not None:
         when = when.astimezone(UTC).replace(tzinfo=None)
     return min(when, now)
@@ -109,10 +110,13 @@ def apply_queue(user, device_id: str, items: list, *, allowed: set[int],
     Outcomes: applied, replay, kept (a later mark on the server won), orphan, refused.
     """
     if not isinstance(items, list) or len(items) > MAX_ITEMS:
-        raise ValidationError(f"Envíe una lista de hasta {MAX_ITEMS} marcas.", "items", status=400)
+        raise ValidationError(_(
+            "Envíe una lista de hasta %(max_items)s marcas.",
+            max_items=MAX_ITEMS,
+        ), "items", status=400)
     device_id = str(device_id or "")[:64]
     if not device_id:
-        raise ValidationError("Falta el identificador del dispositivo.", "device_id", status=400)
+        raise ValidationError(_("Falta el identificador del dispositivo."), "device_id", status=400)
     batch = _Batch(user, device_id, items, allowed, via)
     results = [_one(batch, item) for item in items]
     _flush(batch)
@@ -132,7 +136,7 @@ def _one(batch: _Batch, item) -> dict:
         if item.get("user_id") != batch.user.id:
             raise ValidationError(FOREIGN, "user_id")
         if item.get("status") not in STATUSES:
-            raise ValidationError("Estado no válido: use presente, tarde, excusa o ausente.",
+            raise ValidationError(_("Estado no válido: use presente, tarde, excusa o ausente."),
                                   "status")
         made_at = _made_at(item.get("made_at"), batch.now)
         session = batch.sessions.get(item.get("session_id"))
@@ -224,11 +228,11 @@ def _walk_in(batch: _Batch, item: dict, session, made_at: datetime) -> dict:
         try:
             data["birth_date"] = datetime.fromisoformat(data["birth_date"]).date()
         except ValueError:
-            raise ValidationError("Fecha de nacimiento no válida.", "birth_date") from None
+            raise ValidationError(_("Fecha de nacimiento no válida."), "birth_date") from None
     _flush(batch)  # the walk-in's own mark must come after the marks queued before it
     with db.session.begin_nested():  # a refusal undoes only this walk-in
         if not item.get("notice_version"):
-            raise ValidationError("Falta la versión del aviso de privacidad que se mostró.",
+            raise ValidationError(_("Falta la versión del aviso de privacidad que se mostró."),
                                   "consent")
         check_notice_shown(str(item["notice_version"]))
         # A registered person is confirmed by the birth year they said (or the birth date

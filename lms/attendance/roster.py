@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms import log
@@ -85,7 +86,7 @@ def mark_one(session: CourseSession, enrollment_id: int, status: str) -> Enrollm
     """Set one person's status from the roster (source web)."""
     enrollment = db.session.get(Enrollment, enrollment_id)
     if enrollment is None or enrollment.cohort_id != session.cohort_id:
-        raise ValidationError("La persona no está inscrita en este grupo.", "enrollment_id")
+        raise ValidationError(_("La persona no está inscrita en este grupo."), "enrollment_id")
     record_marks([Mark(session.id, enrollment.id, status)], source="web")
     person = enrollment.person  # a QR conflict of this person is settled by the tap
     close_request(session.id, person.document_type, person.document_number, enrollment.id)
@@ -96,11 +97,11 @@ def note_one(session: CourseSession, enrollment_id: int, note: str) -> Attendanc
     """Set or clear ("") the note on one person's mark (source web); the mark must exist."""
     enrollment = db.session.get(Enrollment, enrollment_id)
     if enrollment is None or enrollment.cohort_id != session.cohort_id:
-        raise ValidationError("La persona no está inscrita en este grupo.", "enrollment_id")
+        raise ValidationError(_("La persona no está inscrita en este grupo."), "enrollment_id")
     mark = db.session.scalar(select(Attendance).where(
         Attendance.session_id == session.id, Attendance.enrollment_id == enrollment.id))
     if mark is None:
-        raise ValidationError("Marque primero la asistencia: la nota acompaña a la marca.",
+        raise ValidationError(_("Marque primero la asistencia: la nota acompaña a la marca."),
                               "note")
     record_marks([Mark(session.id, enrollment.id, mark.status, note=note or "")], source="web")
     db.session.refresh(mark)
@@ -151,13 +152,17 @@ def confirm_identity(person: Person, birth_year: int | None) -> None:
         return  # nothing recorded to compare with: the document is all there is
     if birth_year is None:
         raise ValidationError(
-            "Ese documento ya está registrado: pregunte a la persona su año de nacimiento "
-            "y escríbalo para confirmar que es ella.", "birth_year")
+            _(
+                "Ese documento ya está registrado: pregunte a la persona su año de nacimiento y "
+                "escríbalo para confirmar que es ella.",
+            ), "birth_year")
     if birth_year != person.birth_date.year:
         log.event("attendance.walk_in_mismatch", person_id=person.id)
         raise ValidationError(
-            "El año de nacimiento no coincide con el registro de ese documento. Revise el "
-            "documento con la persona.", "birth_year")
+            _(
+                "El año de nacimiento no coincide con el registro de ese documento. Revise el "
+                "documento con la persona.",
+            ), "birth_year")
 
 
 def walk_in(session: CourseSession, data: dict, *, consent: bool,
@@ -173,7 +178,7 @@ def walk_in(session: CourseSession, data: dict, *, consent: bool,
         missing = [f for f in NEW_PERSON_FIELDS if not data.get(f)]
         if missing:
             raise ValidationError(
-                "La persona no está registrada: complete sus datos para registrarla.",
+                _("La persona no está registrada: complete sus datos para registrarla."),
                 fields={f: ["Este campo es obligatorio para registrar a la persona."]
                         for f in missing},
                 field=missing[0],

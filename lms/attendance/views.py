@@ -6,6 +6,7 @@ URLs are in blueprint.py.
 """
 
 from flask import flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import policy
@@ -142,7 +143,8 @@ def walk_in(session: CourseSession):
                 return jsonify({"ok": True, "html": html, "enrollment_id": row.enrollment.id,
                                 "name": row.person.full_name, "warnings": take_warnings()})
             flash_warnings()
-            flash(f"{row.person.full_name} quedó inscrita y presente.", "success")
+            flash(_("Se inscribió a %(name)s y se marcó presente.", name=row.person.full_name),
+                  "success")
             return redirect(url_for(".roster", session_id=session.id) + f"#e{row.enrollment.id}")
     if _wants_json():
         errors = {name: [str(m) for m in f.errors] for name, f in form._fields.items()

@@ -11,6 +11,7 @@ import zipfile
 from datetime import timedelta
 
 import pypdfium2 as pdfium
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
@@ -30,9 +31,12 @@ CHUNK = 200
 def request(job: IssueJob, kind: str) -> IssueJobFile:
     """Ask for a finished batch's file; it is built after the commit (once per kind)."""
     if kind not in KINDS:
-        raise ValidationError("Elija ZIP o PDF.", "kind")
+        raise ValidationError(_("Elija ZIP o PDF."), "kind")
     if job.state != "done":
-        raise ValidationError(f"El lote {job.id} aún no ha terminado; espere a que termine.")
+        raise ValidationError(_(
+            "El lote %(id)s aún no ha terminado; espere a que termine.",
+            id=job.id,
+        ))
     found = db.session.scalar(select(IssueJobFile).filter_by(job_id=job.id, kind=kind))
     if found is not None:
         return found

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import exists, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -114,26 +115,33 @@ def pending_total() -> int:
 def check_eligible(enrollment: Enrollment) -> None:
     """Raise a Spanish ValidationError unless the enrollment may get a (new) document."""
     if enrollment.completed_on is None:
-        raise ValidationError("La inscripción no ha completado el curso.", "enrollment_id")
+        raise ValidationError(_("La inscripción no ha completado el curso."), "enrollment_id")
     if not enrollment.cohort.course.grants_document:
-        raise ValidationError("Este curso no otorga certificado ni constancia.", "enrollment_id")
+        raise ValidationError(_("Este curso no otorga certificado ni constancia."), "enrollment_id")
     if enrollment.person.anonymized_at is not None:
-        raise ValidationError("La persona fue anonimizada.", "enrollment_id")
+        raise ValidationError(_("La persona fue anonimizada."), "enrollment_id")
     live = db.session.scalar(
         select(Certificate.code).where(
             Certificate.enrollment_id == enrollment.id, Certificate.is_valid
         )
     )
     if live:
-        raise ValidationError(f"Esta inscripción ya tiene el documento {live}.", "enrollment_id")
+        raise ValidationError(_(
+            "Esta inscripción ya tiene el documento %(live)s.",
+            live=live,
+        ), "enrollment_id")
     course = enrollment.cohort.course
     other = achievement.held_by(enrollment.person_id, course, enrollment.id)
     if other:
         scope = (f"del producto {course.product_code}" if course.one_document_per_product
                  else f"del curso {course.code}")
         raise ValidationError(
-            f"La persona ya tiene un documento vigente {scope} (código {other}): no se emite "
-            "otro por el mismo logro.", "enrollment_id")
+            _(
+                "La persona ya tiene un documento vigente %(scope)s (código %(other)s): no se "
+                "emite otro por el mismo logro.",
+                scope=scope,
+                other=other,
+            ), "enrollment_id")
 
 
 def frozen_from_enrollments(ids: list[int]) -> list[dict]:
@@ -317,7 +325,7 @@ def issue_cohort(cohort: Cohort, issued_by_id: int | None = None) -> list[Certif
     A cohort is a few dozen people, so this runs inline; larger batches use jobs.py.
     """
     ids = pending_ids(cohort_code=cohort.code)
-    for _ in issue_pending(ids, issued_by_id):
+    for _batch in issue_pending(ids, issued_by_id):
         pass
     return list(db.session.scalars(
         select(Certificate).where(Certificate.enrollment_id.in_(ids), Certificate.is_valid)

@@ -8,6 +8,7 @@ nothing half-done and the chunk is sent again; a chunk delivered twice runs once
 enrollments are re-checked, so no enrollment ever gets a second document from a batch.
 """
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, update
 
@@ -28,9 +29,15 @@ def create_job(course_code: str | None, cohort_code: str | None, user_id: int | 
     """Record a batch request after checking its filters, and queue it (sent after commit)."""
     course_code, cohort_code = (course_code or "").strip(), (cohort_code or "").strip()
     if course_code and db.session.scalar(db.select(Course.id).filter_by(code=course_code)) is None:
-        raise ValidationError(f"No existe el curso {course_code}.", "course")
+        raise ValidationError(_(
+            "No existe el curso %(course_code)s.",
+            course_code=course_code,
+        ), "course")
     if cohort_code and db.session.scalar(db.select(Cohort.id).filter_by(code=cohort_code)) is None:
-        raise ValidationError(f"No existe el grupo {cohort_code}.", "cohort")
+        raise ValidationError(_(
+            "No existe el grupo %(cohort_code)s.",
+            cohort_code=cohort_code,
+        ), "cohort")
     job = IssueJob(course_code=course_code or None, cohort_code=cohort_code or None,
                    created_by_id=user_id)
     db.session.add(job)

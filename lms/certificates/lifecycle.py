@@ -7,6 +7,7 @@ verification page must keep answering for every code ever printed.
 
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import exists, select, update
 
 from lms.attendance.signals import documents_held, enrollment_completed
@@ -33,12 +34,12 @@ def revoke(cert: Certificate, reason: str) -> Certificate:
     """Revoke with a reason; the record stays and verifies as revoked (audited)."""
     reason = (reason or "").strip()
     if len(reason) < 5:
-        raise ValidationError("Escriba el motivo de la revocación (al menos 5 caracteres).",
+        raise ValidationError(_("Escriba el motivo de la revocación (al menos 5 caracteres)."),
                               "reason")
     if len(reason) > 300:
-        raise ValidationError("El motivo no puede pasar de 300 caracteres.", "reason")
+        raise ValidationError(_("El motivo no puede pasar de 300 caracteres."), "reason")
     if cert.revoked_at is not None:
-        raise ValidationError("Este documento ya estaba revocado.", "reason")
+        raise ValidationError(_("Este documento ya estaba revocado."), "reason")
     cert.revoked_at = utcnow()
     cert.revoked_reason = reason
     db.session.flush()
@@ -52,11 +53,11 @@ def revoke(cert: Certificate, reason: str) -> Certificate:
 def supersede(cert: Certificate, changes: dict, issued_by_id: int | None = None) -> Certificate:
     """Issue a corrected copy with a new code; the old one then points to it."""
     if cert.revoked_at is not None:
-        raise ValidationError("No se puede corregir un documento revocado.")
+        raise ValidationError(_("No se puede corregir un documento revocado."))
     if cert.superseded_by_id is not None:
-        raise ValidationError("Este documento ya fue reemplazado; corrija el vigente.")
+        raise ValidationError(_("Este documento ya fue reemplazado; corrija el vigente."))
     if is_anonymized(cert):
-        raise ValidationError("El titular fue anonimizado; no se puede corregir.")
+        raise ValidationError(_("El titular fue anonimizado; no se puede corregir."))
     frozen = {k: getattr(cert, k) for k in issue.FROZEN}
     frozen["enrollment_id"] = cert.enrollment_id
     fixed = {k: v for k, v in changes.items() if k in CORRECTABLE and v not in (None, "")}
@@ -65,7 +66,7 @@ def supersede(cert: Certificate, changes: dict, issued_by_id: int | None = None)
     fixed = check_correction(cert, {k: v for k, v in fixed.items() if frozen[k] != v})
     fixed = {k: v for k, v in fixed.items() if frozen[k] != v}
     if not fixed:
-        raise ValidationError("No cambió ningún dato: no hay nada que corregir.")
+        raise ValidationError(_("No cambió ningún dato: no hay nada que corregir."))
     frozen.update(fixed)
     _retire(cert)
     (new_id,) = issue.materialize([frozen], issued_by_id).ids
@@ -100,9 +101,12 @@ def check_correction(cert: Certificate, fixed: dict) -> dict:
         if field in out:
             out[field] = " ".join(str(out[field]).split())
             if len(out[field]) > limit:
-                raise ValidationError(f"El campo no puede tener más de {limit} caracteres.", field)
+                raise ValidationError(_(
+                    "El campo no puede tener más de %(limit)s caracteres.",
+                    limit=limit,
+                ), field)
     if len(out.get("holder_name", cert.holder_name)) < MIN_NAME:
-        raise ValidationError("Escriba el nombre completo del titular.", "holder_name")
+        raise ValidationError(_("Escriba el nombre completo del titular."), "holder_name")
     if "document_type" in out or "document_number" in out:
         out["document_type"], out["document_number"] = normalize_document(
             out.get("document_type", cert.document_type),
@@ -111,17 +115,24 @@ def check_correction(cert: Certificate, fixed: dict) -> dict:
         hours = Decimal(str(out["hours"]))
         if not hours.is_finite() or hours <= 0 or hours > cohort.course.hours:
             raise ValidationError(
-                "Las horas deben ser mayores que 0 y no pasar de las "
-                f"{hours_number(cohort.course.hours)} del curso.", "hours")
+                _(
+                    "Las horas deben ser mayores que 0 y no pasar de las %(hours)s del curso.",
+                    hours=hours_number(cohort.course.hours),
+                ), "hours")
         out["hours"] = hours
     completed = out.get("completed_on")
     if completed is not None:
         if completed > local_today():
-            raise ValidationError("La fecha de finalización no puede ser futura.", "completed_on")
+            raise ValidationError(_(
+                "La fecha de finalización no puede ser futura.",
+            ), "completed_on")
         if cohort.start_date and completed < cohort.start_date:
             raise ValidationError(
-                f"La fecha de finalización no puede ser anterior al inicio del grupo "
-                f"({short_date(cohort.start_date)}).", "completed_on")
+                _(
+                    "La fecha de finalización no puede ser anterior al inicio del grupo "
+                    "(%(start_date)s).",
+                    start_date=short_date(cohort.start_date),
+                ), "completed_on")
     return out
 
 
@@ -139,7 +150,9 @@ def _retire(cert: Certificate) -> None:
         .execution_options(synchronize_session=False)
     ).rowcount
     if not claimed:
-        raise ValidationError("Este documento ya fue reemplazado o revocado; recargue la página.")
+        raise ValidationError(_(
+            "Este documento ya fue reemplazado o revocado; recargue la página.",
+        ))
 
 
 def reissue(cert: Certificate, issued_by_id: int | None = None) -> Certificate:
@@ -150,8 +163,10 @@ def reissue(cert: Certificate, issued_by_id: int | None = None) -> Certificate:
     """
     enrollment = db.session.get(Enrollment, cert.enrollment_id)
     if enrollment is None or enrollment.completed_on is None:
-        raise ValidationError("La inscripción ya no figura como completada; no se puede "
-                              "reemitir (revoque el documento si corresponde).")
+        raise ValidationError(_(
+            "La inscripción ya no figura como completada; no se puede reemitir (revoque el "
+            "documento si corresponde).",
+        ))
     (current,) = issue.frozen_from_enrollments([enrollment.id])
     return supersede(cert, current, issued_by_id)
 

@@ -6,6 +6,7 @@ e-mail address on file, and not anonymised, are written to.
 """
 
 from flask import current_app, render_template
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms import mail
@@ -57,8 +58,10 @@ def resend(cert: Certificate) -> str:
     """Send a valid document again to the address on file; returns that address, masked."""
     found = _recipients([cert.id])
     if not found:
-        raise ValidationError("No hay un correo registrado para este documento. Pida a la "
-                              "Oficina TIC que lo registre o lo actualice.")
+        raise ValidationError(_(
+            "No hay un correo registrado para este documento. Pida a la Oficina TIC que lo "
+            "registre o lo actualice.",
+        ))
     mail.send_many([_message(*found[0], "resent")])
     return mail.masked(found[0][2])
 

@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
@@ -158,8 +159,12 @@ def resend(token: str):
     with attempt() as done:
         address = notify.resend(cert)
     if done:
-        flash(f"Enviamos el documento {cert.code} a su correo registrado ({address}). "
-              "Puede tardar unos minutos en llegar.", "success")
+        flash(_(
+            "Enviamos el documento %(code)s a su correo registrado (%(address)s). Puede tardar "
+            "unos minutos en llegar.",
+            code=cert.code,
+            address=address,
+        ), "success")
     return redirect(url_for(".portal"))
 
 

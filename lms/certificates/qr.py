@@ -17,6 +17,7 @@ script (tests/certificates/test_compact_qr.py issues the worst case in 2-, 3- an
 """
 
 import zxingcpp
+from flask_babel import gettext as _
 from PIL import Image
 
 from lms.errors import ValidationError
@@ -48,8 +49,10 @@ def matrix(text: str) -> tuple[int, bytes]:
         )
     except ValueError as exc:  # more than a version 40 symbol holds
         raise ValidationError(
-            "Los datos del documento son demasiado largos para su código QR; abrevie el "
-            "nombre de la persona o del curso."
+            _(
+                "Los datos del documento son demasiado largos para su código QR; abrevie el "
+                "nombre de la persona o del curso.",
+            )
         ) from exc
     image = barcode.to_image(scale=1, add_quiet_zones=False)
     size = image.shape[0]

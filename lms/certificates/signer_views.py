@@ -1,6 +1,7 @@
 """Admin page: who signs the documents issued from now on (URL in blueprint.py)."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -22,7 +23,7 @@ def signer():
         with attempt(form) as done:
             signers.set_signer(form.name.data, form.title.data, upload, current_user.id)
         if done:
-            flash("Los documentos que se emitan desde ahora llevarán esta firma.", "success")
+            flash(_("Los documentos que se emitan desde ahora llevarán esta firma."), "success")
             return redirect(url_for(".signer"))
     history = db.session.execute(
         select(Signer.name, Signer.title, Signer.created_at, Signer.image.is_not(None))

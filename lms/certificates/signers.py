@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import gettext as _
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy import select
 
@@ -28,13 +29,13 @@ def set_signer(name: str, title: str, upload: bytes | None, user_id: int | None)
     """Record a new signer; a missing image keeps the current signer's image."""
     name, title = " ".join((name or "").split()), " ".join((title or "").split())
     if not name:
-        raise ValidationError("Escriba el nombre de quien firma.", "name")
+        raise ValidationError(_("Escriba el nombre de quien firma."), "name")
     if len(name) > 120:
-        raise ValidationError("El nombre no puede pasar de 120 caracteres.", "name")
+        raise ValidationError(_("El nombre no puede pasar de 120 caracteres."), "name")
     if not title:
-        raise ValidationError("Escriba el cargo de quien firma.", "title")
+        raise ValidationError(_("Escriba el cargo de quien firma."), "title")
     if len(title) > 160:
-        raise ValidationError("El cargo no puede pasar de 160 caracteres.", "title")
+        raise ValidationError(_("El cargo no puede pasar de 160 caracteres."), "title")
     previous = current()
     image = _png(upload) if upload else (previous.image if previous else None)
     signer = Signer(name=name, title=title, image=image, created_by_id=user_id)
@@ -45,16 +46,16 @@ def set_signer(name: str, title: str, upload: bytes | None, user_id: int | None)
 
 def _png(data: bytes) -> bytes:
     if len(data) > MAX_BYTES:
-        raise ValidationError("La imagen de la firma no puede pasar de 2 MB.", "image")
+        raise ValidationError(_("La imagen de la firma no puede pasar de 2 MB."), "image")
     try:
         with Image.open(io.BytesIO(data)) as image:
             if image.format not in ("PNG", "JPEG"):
-                raise ValidationError("La firma debe ser una imagen PNG o JPG.", "image")
+                raise ValidationError(_("La firma debe ser una imagen PNG o JPG."), "image")
             if image.width * image.height > 25_000_000:
-                raise ValidationError("La imagen de la firma es demasiado grande.", "image")
+                raise ValidationError(_("La imagen de la firma es demasiado grande."), "image")
             rgba = image.convert("RGBA")
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
-        raise ValidationError("No se pudo leer la imagen de la firma (PNG o JPG).",
+        raise ValidationError(_("No se pudo leer la imagen de la firma (PNG o JPG)."),
                               "image") from exc
     rgba.thumbnail((MAX_SIDE, MAX_SIDE))
     out = io.BytesIO()

@@ -4,6 +4,7 @@ URLs are in blueprint.py; the public pages are in public_views.py.
 """
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -61,7 +62,7 @@ def issue_one():
     """Issue one document for an enrollment."""
     form = IssueForm()
     if not form.validate_on_submit():
-        flash("Indique una inscripción válida.", "error")
+        flash(_("Indique una inscripción válida."), "error")
         return redirect(url_for(".index"))
     enrollment = get_or_404(Enrollment, form.enrollment_id.data)
     with attempt() as done:
@@ -69,9 +70,12 @@ def issue_one():
     if not done:
         return redirect(url_for(".index"))
     if created:
-        flash(f"Documento {cert.code} emitido.", "success")
+        flash(_("Documento %(code)s emitido.", code=cert.code), "success")
     else:
-        flash(f"Esta inscripción ya tenía el documento {cert.code}; no se emitió otro.", "info")
+        flash(_(
+            "Esta inscripción ya tenía el documento %(code)s; no se emitió otro.",
+            code=cert.code,
+        ), "info")
     return redirect(url_for(".detail", code=cert.code))
 
 
@@ -80,7 +84,7 @@ def start_batch():
     """Queue a batch issue (sent when the request commits) and show its progress page."""
     form = BatchForm()
     if not form.validate_on_submit():
-        flash("Revise los filtros del lote.", "error")
+        flash(_("Revise los filtros del lote."), "error")
         return redirect(url_for(".index"))
     with attempt() as done:
         job = jobs.create_job(form.course.data, form.cohort.data, current_user.id)
@@ -104,7 +108,7 @@ def request_job_file(job: IssueJob):
     with attempt() as done:
         bundles.request(job, request.form.get("kind", ""))
     if done:
-        flash("El archivo se está preparando; aparecerá aquí cuando esté listo.", "success")
+        flash(_("El archivo se está preparando; aparecerá aquí cuando esté listo."), "success")
     return redirect(url_for(".job", job_id=job.id))
 
 
@@ -153,7 +157,7 @@ def revoke(code: Certificate):
         with attempt(form) as done:
             lifecycle.revoke(code, form.reason.data)
         if done:
-            flash(f"Documento {code.code} revocado.", "success")
+            flash(_("Documento %(code)s revocado.", code=code.code), "success")
             return redirect(url_for(".detail", code=code.code))
     return _detail_page(code, form, trail=[]), 422
 
@@ -167,7 +171,11 @@ def correct(code: Certificate):
         with attempt(form) as done:
             new = lifecycle.supersede(code, form.data, current_user.id)
         if done:
-            flash(f"Se emitió {new.code}, que reemplaza a {code.code}.", "success")
+            flash(_(
+                "Se emitió %(code)s, que reemplaza a %(old_code)s.",
+                code=new.code,
+                old_code=code.code,
+            ), "success")
             return redirect(url_for(".detail", code=new.code))
     return render_template("certificates/correct.html", cert=code, form=form)
 

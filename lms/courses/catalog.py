@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from lms.courses.models import DOCUMENT_KINDS, RULES, Cohort, Course, PlanIndicator
@@ -96,8 +97,10 @@ def delete_indicator(indicator: PlanIndicator) -> None:
     refusal = None
     if courses and not others:
         refusal = (
-            f"{courses} curso(s) reportan al producto {indicator.product_code}; "
-            "cámbielos de producto antes de eliminar el indicador."
+            ngettext("%(num)d curso reporta al producto %(product)s; cámbielo de producto "
+                     "antes de eliminar el indicador.",
+                     "%(num)d cursos reportan al producto %(product)s; cámbielos de producto "
+                     "antes de eliminar el indicador.", courses, product=indicator.product_code)
         )
     delete(indicator, refusal, "product_code")
 
@@ -178,7 +181,8 @@ def save_course(data: dict, course: Course | None = None) -> Course:
 def delete_course(course: Course) -> None:
     """Delete a course no cohort uses; otherwise ask to deactivate it."""
     used = db.session.scalar(select(func.count(Cohort.id)).where(Cohort.course_id == course.id))
-    refusal = f"El curso tiene {used} grupo(s); desactívelo en lugar de eliminarlo."
+    refusal = ngettext("El curso tiene %(num)d grupo; desactívelo en lugar de eliminarlo.",
+                       "El curso tiene %(num)d grupos; desactívelo en lugar de eliminarlo.", used)
     delete(course, refusal if used else None, "active")
 
 

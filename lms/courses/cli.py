@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from lms.commands import run_once
 from lms.courses import services
 from lms.errors import ValidationError
-from lms.tabular import TabularError
+from lms.tabular import TabularError, more_errors, nothing_imported
 
 REFERENCE_LABELS = {
     "areas_created": "comunas y corregimientos creados",
@@ -51,13 +51,11 @@ def register(group: AppGroup) -> None:
                 for error in exc.errors:
                     click.echo(str(error), err=True)
                 if exc.more:
-                    click.echo(f"… y {exc.more} error(es) más.", err=True)
-                raise ValidationError(f"No se importó nada: {exc.count} error(es).") from exc
+                    click.echo(more_errors(exc.more), err=True)
+                raise ValidationError(nothing_imported(exc.count)) from exc
 
         result = run_once(action)
-        click.echo(
-            f"Sedes importadas: {result['created']} creadas, {result['updated']} actualizadas."
-        )
+        click.echo(services.imported_text(result))
 
 
 def _plain(value) -> str:

@@ -7,6 +7,7 @@ takes a new person only with a reason (admins; the views ask for it), kept in th
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from lms.audit.services import current_actor_id, record
@@ -54,7 +55,11 @@ def check_seats(cohort: Cohort, adding: int = 1) -> None:
     db.session.execute(select(Cohort.id).where(Cohort.id == cohort.id).with_for_update())
     if active_count(cohort) + adding > cohort.capacity:
         raise ValidationError(
-            f"El grupo {cohort.code} está lleno (cupo de {cohort.capacity} personas).", "cohort"
+            _(
+                "El grupo %(code)s está lleno (cupo de %(capacity)s personas).",
+                code=cohort.code,
+                capacity=cohort.capacity,
+            ), "cohort"
         )
 
 
@@ -81,22 +86,31 @@ def check_open(cohort: Cohort, on: date, reason: str | None) -> str | None:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
-            f"El grupo {cohort.code} terminó el {short_date(cohort.end_date)}: solo un "
-            "administrador puede inscribir en él, escribiendo el motivo.",
+            _(
+                "El grupo %(code)s terminó el %(end_date)s: solo un administrador puede inscribir "
+                "en él, escribiendo el motivo.",
+                code=cohort.code,
+                end_date=short_date(cohort.end_date),
+            ),
             "reason",
         )
     if len(reason) > MAX_REASON:
-        raise ValidationError(f"El motivo admite máximo {MAX_REASON} caracteres.", "reason")
+        raise ValidationError(_(
+            "El motivo admite máximo %(max_reason)s caracteres.",
+            max_reason=MAX_REASON,
+        ), "reason")
     return reason
 
 
 def _check_consent(person: Person) -> None:
     if person.anonymized_at is not None:
-        raise ValidationError("Esta persona fue anonimizada y no se puede inscribir.", "person")
+        raise ValidationError(_("Esta persona fue anonimizada y no se puede inscribir."), "person")
     if not has_valid_consent(person):
         raise ValidationError(
-            "La persona no tiene una autorización de tratamiento de datos vigente (Ley 1581); "
-            "registre una nueva autorización en su ficha antes de inscribirla.",
+            _(
+                "La persona no tiene una autorización de tratamiento de datos vigente (Ley 1581); "
+                "registre una nueva autorización en su ficha antes de inscribirla.",
+            ),
             "consent",
         )
 
@@ -114,7 +128,8 @@ def enroll(
     db.session.flush()
     if find_enrollment(person, cohort) is not None:
         raise ValidationError(
-            f"{person.full_name} ya está inscrita en el grupo {cohort.code}.", "person"
+            _("%(name)s ya tiene una inscripción en el grupo %(code)s.", name=person.full_name,
+              code=cohort.code), "person"
         )
     _check_consent(person)
     late = check_open(cohort, on or local_today(), reason)
@@ -145,7 +160,7 @@ def set_status(enrollment: Enrollment, status: str) -> Enrollment:
     """Change the status by hand: inscrito, en curso or retirado."""
     if status not in MANUAL_STATUSES:
         allowed = ", ".join(ENROLLMENT_STATUSES[s] for s in MANUAL_STATUSES)
-        raise ValidationError(f"Estado no válido: use {allowed}.", "status")
+        raise ValidationError(_("Estado no válido: use %(allowed)s.", allowed=allowed), "status")
     enrollment.status = status
     db.session.flush()
     return enrollment

@@ -114,7 +114,7 @@ def register_and_enroll():
             cohort, channel="form", reason=form.reason.data if late else None,
             **form.registration()),
         lambda person: _(
-            "%(name)s quedó registrada e inscrita en %(code)s.",
+            "Se registró a %(name)s y se inscribió en %(code)s.",
             name=person.full_name,
             code=cohort.code,
         ),

@@ -36,6 +36,7 @@ from lms.courses.sites import (
     create_site,
     delete_site,
     import_sites,
+    imported_text,
     save_site,
     update_site,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "delete_site",
     "enrollment_counts",
     "import_sites",
+    "imported_text",
     "product_codes",
     "save_cohort",
     "save_course",

@@ -4,6 +4,7 @@ from datetime import date, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.courses import hooks
@@ -147,7 +148,9 @@ def add_series(
         if (first + timedelta(n)).weekday() in days
     ]
     if not wanted:
-        raise ValidationError("Ningún día entre esas fechas cae en los días elegidos.", "weekdays")
+        raise ValidationError(_(
+            "Ningún día entre esas fechas cae en los días elegidos.",
+        ), "weekdays")
     festive = {day: name for day, name in public_holidays(first, last).items() if day in wanted}
     if not include_holidays:
         wanted = [day for day in wanted if day not in festive]

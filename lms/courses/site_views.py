@@ -4,7 +4,6 @@ blueprint.py)."""
 from types import SimpleNamespace
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -71,10 +70,7 @@ def import_sites():
     except TabularError as exc:
         fail_request()
         return _sites_page(form, exc, status=422)
-    done = (_("Validación correcta (no se guardó nada): se crearían %(created)s sedes y se "
-              "actualizarían %(updated)s.") if result["dry_run"] else
-            _("Importación completa: %(created)s sedes creadas, %(updated)s actualizadas."))
-    flash(done % {"created": result["created"], "updated": result["updated"]}, "success")
+    flash(services.imported_text(result), "success")
     return redirect(_sites())
 
 

@@ -1,5 +1,7 @@
 """Sites (sedes): their rules, and the CSV/XLSX import that creates or updates them by code."""
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from lms.courses.models import SITE_KINDS, Cohort, Site
@@ -92,10 +94,23 @@ def update_site(site: Site, data: dict) -> Site:
     return save_site(data, site)
 
 
+def imported_text(result: dict) -> str:
+    """A site import's outcome in words, each count with its own plural."""
+    created, updated = result["created"], result["updated"]
+    if result.get("dry_run"):
+        return _("Validación correcta (no se guardó nada): %(created)s y %(updated)s.",
+                 created=ngettext("se crearía %(num)d sede", "se crearían %(num)d sedes", created),
+                 updated=ngettext("se actualizaría %(num)d", "se actualizarían %(num)d", updated))
+    return _("Importación completa: %(created)s, %(updated)s.",
+             created=ngettext("%(num)d sede creada", "%(num)d sedes creadas", created),
+             updated=ngettext("%(num)d actualizada", "%(num)d actualizadas", updated))
+
+
 def delete_site(site: Site) -> None:
     """Delete a site that no cohort uses; otherwise ask to deactivate it instead."""
     used = db.session.scalar(select(func.count(Cohort.id)).where(Cohort.site_id == site.id))
-    refusal = f"La sede tiene {used} grupo(s); desactívela en lugar de eliminarla."
+    refusal = ngettext("La sede tiene %(num)d grupo; desactívela en lugar de eliminarla.",
+                       "La sede tiene %(num)d grupos; desactívela en lugar de eliminarla.", used)
     delete(site, refusal if used else None, "active")
 
 

@@ -8,6 +8,8 @@ only, and no list at all of fewer than ``MIN_SENSITIVE`` people on a sensitive b
 there, crossed with what else an analyst knows, would single out a victim.
 """
 
+from flask_babel import gettext as _
+
 from lms import policy
 from lms.errors import ValidationError
 from lms.indicators import counting
@@ -28,8 +30,11 @@ def people(user, ind, filters, *, by=None, key=None, month=None, until=None, lim
         return total, [{**row, "pseudonym": counting.pseudonym(row["person_id"])} for row in rows]
     if by in SENSITIVE and total < MIN_SENSITIVE:
         raise ValidationError(
-            f"Esta cifra reúne menos de {MIN_SENSITIVE} personas con un dato sensible; "
-            "su detalle no se muestra (Ley 1581).",
+            _(
+                "Esta cifra reúne menos de %(min_sensitive)s personas con un dato sensible; su "
+                "detalle no se muestra (Ley 1581).",
+                min_sensitive=MIN_SENSITIVE,
+            ),
             field="by",
             status=403,
         )

@@ -1,5 +1,6 @@
 """Input rules of the indicators domain: filters and breakdown names, checked in one place."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.courses.models import Course, Site
@@ -36,7 +37,11 @@ def parse_dimension(by: str | None) -> str:
     if by not in DIMENSIONS:
         allowed = "|".join(DIMENSIONS)
         raise ValidationError(
-            f"El desglose «{by or ''}» no existe; use uno de: {allowed}.", field="by"
+            _(
+                "El desglose «%(by_or)s» no existe; use uno de: %(allowed)s.",
+                by_or=by or '',
+                allowed=allowed,
+            ), field="by"
         )
     return by
 
@@ -46,8 +51,11 @@ def parse_csv_format(args, default: str) -> str:
     fmt = (args.get("formato") or "").strip().lower() or default
     if fmt not in CSV_FORMATS:
         raise ValidationError(
-            f"El formato «{args.get('formato')}» no existe; use excel (Excel en español: «;» "
-            "y marca UTF-8) o rfc4180 (programas: «,»).",
+            _(
+                "El formato «%(formato)s» no existe; use excel (Excel en español: «;» y "
+                "marca UTF-8) o rfc4180 (programas: «,»).",
+                formato=args.get('formato'),
+            ),
             field="formato",
         )
     return fmt

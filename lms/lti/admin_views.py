@@ -1,6 +1,7 @@
 """Admin pages of the LTI tool: the registered platforms (rules in blueprint.py)."""
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from lms.auth.models import Role
 from lms.lti import grades, platforms
@@ -24,7 +25,7 @@ def new():
         with attempt(form) as done:
             platform = platforms.register(**form.values())
         if done:
-            flash(f"Plataforma registrada (id {platform.id}).", "success")
+            flash(_("Plataforma registrada (id %(id)s).", id=platform.id), "success")
             return redirect(url_for("lti.platforms"))
     return render_template("lti/platform_form.html", form=form)
 

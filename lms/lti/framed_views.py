@@ -2,6 +2,7 @@
 sees their own record (rules in blueprint.py)."""
 
 from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import security
@@ -44,7 +45,10 @@ def link():
     else:
         done = False
     if done:
-        flash(f"El curso de la plataforma quedó enlazado al grupo {cohort.code}.", "success")
+        flash(_(
+            "El curso de la plataforma quedó enlazado al grupo %(code)s.",
+            code=cohort.code,
+        ), "success")
         return redirect(url_for("courses.cohort", cohort_id=cohort.id))
     status = 422 if request.method == "POST" else 200
     return render_template("lti/link.html", context=context, pick=pick, new=new,

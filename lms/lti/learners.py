@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.attendance.models import Attendance
@@ -64,8 +65,9 @@ def register_self(account: Account, registration: dict) -> Person:
         person = register_person(channel="form", **registration)
     except ValidationError as exc:
         if exc.message == DUPLICATE:
-            raise ValidationError("Ese documento ya está registrado: identifíquese con su "
-                                  "fecha de nacimiento.", field="document_number") from exc
+            raise ValidationError(_(
+                "Ese documento ya está registrado: identifíquese con su fecha de nacimiento.",
+            ), field="document_number") from exc
         raise
     db.session.flush()
     _link(account, person, "registration")

@@ -1,6 +1,7 @@
 """Linking an LMS course (context) to a cohort: an existing one the instructor manages, or
 one created from the catalog with the instructor as its trainer."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms import policy
@@ -23,7 +24,7 @@ def managed_cohort(cohort_id, user) -> Cohort:
     """The cohort ``cohort_id`` if ``user`` manages it, else a ValidationError on the field."""
     cohort = db.session.get(Cohort, cohort_id) if isinstance(cohort_id, int) else None
     if cohort is None or not policy.can_manage_cohort(user, cohort):
-        raise ValidationError("Elija uno de sus grupos.", field="cohort_id")
+        raise ValidationError(_("Elija uno de sus grupos."), field="cohort_id")
     return cohort
 
 

@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.errors import ValidationError
@@ -28,8 +29,11 @@ def check_url(value: str, field: str) -> str:
         parts.scheme == "http" and not local
     ):
         raise ValidationError(
-            f"El campo {URL_FIELDS.get(field, field)} debe ser una URL https completa "
-            f"(recibido: «{value[:200]}»).", field=field)
+            _(
+                "El campo %(field)s debe ser una URL https completa (recibido: «%(value)s»).",
+                field=URL_FIELDS.get(field, field),
+                value=value[:200],
+            ), field=field)
     return value
 
 
@@ -47,18 +51,22 @@ def register(*, issuer: str, client_id: str, deployment_ids: list[str], auth_log
               ("jwks_url", jwks_url))}
     client_id = (client_id or "").strip()
     if not client_id or len(client_id) > 255:
-        raise ValidationError("El client id es obligatorio (máximo 255 caracteres).",
+        raise ValidationError(_("El client id es obligatorio (máximo 255 caracteres)."),
                               field="client_id")
     ids = [d.strip() for d in deployment_ids if d and d.strip()]
     if not ids:
-        raise ValidationError("Indique al menos un deployment id.", field="deployment_ids")
+        raise ValidationError(_("Indique al menos un deployment id."), field="deployment_ids")
     if any(len(d) > 255 for d in ids):
-        raise ValidationError("Un deployment id no puede pasar de 255 caracteres.",
+        raise ValidationError(_("Un deployment id no puede pasar de 255 caracteres."),
                               field="deployment_ids")
     if find(values["issuer"], client_id) is not None:
         raise ValidationError(
-            f"Ya existe una plataforma con el emisor {values['issuer']} y el client id "
-            f"{client_id}.", field="client_id")
+            _(
+                "Ya existe una plataforma con el emisor %(issuer)s y el client id "
+                "%(client_id)s.",
+                issuer=values['issuer'],
+                client_id=client_id,
+            ), field="client_id")
     platform = Platform(client_id=client_id, name=(name or "").strip()[:120],
                         approved=approved, **values)
     platform.deployments = [Deployment(deployment_id=d) for d in dict.fromkeys(ids)]

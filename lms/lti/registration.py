@@ -12,6 +12,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from lms.errors import ValidationError
@@ -81,10 +82,10 @@ def register(openid_configuration: str, registration_token: str | None,
     try:
         status, config, _ = fetch_json(url)
     except Exception as exc:  # network errors: a clear message, nothing written
-        raise ValidationError("No se pudo leer la configuración de la plataforma.") from exc
+        raise ValidationError(_("No se pudo leer la configuración de la plataforma.")) from exc
     issuer = str(config.get("issuer") or "")
     if status != 200 or not issuer or not url.startswith(issuer.rstrip("/")):
-        raise ValidationError("La configuración de la plataforma no es válida (issuer).")
+        raise ValidationError(_("La configuración de la plataforma no es válida (issuer)."))
     offered = set(config.get("scopes_supported") or TOOL_SCOPES)
     body = tool_registration(current_app.config["BASE_URL"],
                              [s for s in TOOL_SCOPES if s in offered])
@@ -98,10 +99,13 @@ def register(openid_configuration: str, registration_token: str | None,
     except ValidationError:
         raise
     except Exception as exc:
-        raise ValidationError("La plataforma no respondió al registro.") from exc
+        raise ValidationError(_("La plataforma no respondió al registro.")) from exc
     client_id = answer.get("client_id") if status in (200, 201) else None
     if not client_id:
-        raise ValidationError(f"La plataforma rechazó el registro (HTTP {status}).")
+        raise ValidationError(_(
+            "La plataforma rechazó el registro (HTTP %(status)s).",
+            status=status,
+        ))
     deployment = (answer.get(TOOL_CONFIG) or {}).get("deployment_id")
     product = (config.get(PLATFORM_CONFIG) or {}).get("product_family_code") or ""
     return platforms.register(
@@ -114,5 +118,5 @@ def register(openid_configuration: str, registration_token: str | None,
 def approve(platform: Platform) -> None:
     """Accept launches from a dynamically registered platform."""
     if platform.approved:
-        raise ValidationError("La plataforma ya estaba aprobada.")
+        raise ValidationError(_("La plataforma ya estaba aprobada."))
     platform.approved = True

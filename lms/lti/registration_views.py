@@ -2,6 +2,7 @@
 blueprint.py)."""
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.auth.models import Role
@@ -43,5 +44,5 @@ def approve(platform: Platform):
     with attempt() as done:
         registration.approve(platform)
     if done:
-        flash(f"Plataforma {platform.issuer} aprobada.", "success")
+        flash(_("Plataforma %(issuer)s aprobada.", issuer=platform.issuer), "success")
     return redirect(url_for("lti.platforms"))

@@ -9,6 +9,7 @@ are matched to a person with consent.
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.audit.services import record
@@ -39,7 +40,7 @@ class RosterResult:
 
 def _members(platform: Platform, url: str) -> list[dict]:
     members: list[dict] = []
-    for _ in range(MAX_PAGES):
+    for _page in range(MAX_PAGES):
         answer, headers = services_client.call(platform, [SCOPE], url, accept=MEMBERSHIP_TYPE)
         members += answer.get("members") or []
         url = _next_link(headers.get("Link") or headers.get("link") or "")
@@ -74,13 +75,16 @@ def _member_custom(member: dict) -> dict:
 def import_roster(context: Context) -> RosterResult:
     """Enroll the course's linked learners into the context's cohort; list the others."""
     if not context.memberships_url or not context.cohort_id:
-        raise ValidationError("La plataforma no ofrece la lista de participantes de este curso.")
+        raise ValidationError(_("La plataforma no ofrece la lista de participantes de este curso."))
     platform = db.session.get(Platform, context.platform_id)
     cohort = db.session.get(Cohort, context.cohort_id)
     try:
         members = _members(platform, context.memberships_url)
     except services_client.ServiceError as exc:
-        raise ValidationError(f"La plataforma no entregó la lista de participantes ({exc}).") \
+        raise ValidationError(_(
+            "La plataforma no entregó la lista de participantes (%(exc)s).",
+            exc=exc,
+        )) \
             from exc
     result = RosterResult()
     for member in filter(_is_learner, members):

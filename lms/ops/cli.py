@@ -2,10 +2,16 @@
 
 import click
 from flask.cli import AppGroup
+from flask_babel import ngettext
 
 from lms import mail, tasks
 from lms.commands import run_once
 from lms.ops import services
+
+
+def attempts(count: int) -> str:
+    """"1 intento" / "9 intentos"."""
+    return ngettext("%(num)d intento", "%(num)d intentos", count)
 
 
 def register(group: AppGroup) -> None:
@@ -19,7 +25,7 @@ def register(group: AppGroup) -> None:
             for r in records:
                 error = f" · {r.error.splitlines()[0][:120]}" if r.error else ""
                 click.echo(f"  #{r.id} {tasks.label(r.name)} [{r.state}, "
-                           f"{r.attempts} intento(s)]{error}")
+                           f"{attempts(r.attempts)}]{error}")
 
     @group.command("sweep-tasks")
     def sweep_tasks():

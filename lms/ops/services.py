@@ -1,6 +1,7 @@
 """What the operations pages read and do: the task records by state, retrying a failed
 task, and whether the database and the queue answer."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, text
 
@@ -45,7 +46,7 @@ def undelivered() -> list[MailMessage]:
 def retry(record: TaskRecord) -> None:
     """Run a failed task again with a fresh set of retries (sent after the commit)."""
     if record.state != "failed":
-        raise ValidationError(f"La tarea {record.id} no está fallida; no se reintenta.")
+        raise ValidationError(_("La tarea %(id)s no está fallida; no se reintenta.", id=record.id))
     tasks.retry(record)
 
 

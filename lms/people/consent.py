@@ -7,6 +7,7 @@ channel, and a minor always carries the guardian's authorization.
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from lms.audit.services import current_actor_id
@@ -92,10 +93,10 @@ def check_consentable(person: Person) -> None:
 def check_consent(person, channel, consent, guardian_name, guardian_document, today):
     """Validate an authorization before anything is written; return the guardian fields."""
     if channel not in CONSENT_CHANNELS:
-        raise ValidationError("Canal de autorización no válido.", "channel")
+        raise ValidationError(_("Canal de autorización no válido."), "channel")
     if not consent:
         raise ValidationError(
-            "Se requiere la autorización para el tratamiento de datos personales (Ley 1581).",
+            _("Se requiere la autorización para el tratamiento de datos personales (Ley 1581)."),
             "consent",
         )
     guardian_name = (guardian_name or "").strip() or None
@@ -166,7 +167,9 @@ def check_notice_shown(version: str | None) -> None:
     """
     if version and version != current_notice().version:
         raise ValidationError(
-            "El aviso de privacidad cambió mientras se llenaba el formulario; lea la versión "
-            "vigente y autorice de nuevo.",
+            _(
+                "El aviso de privacidad cambió mientras se llenaba el formulario; lea la versión "
+                "vigente y autorice de nuevo.",
+            ),
             "consent",
         )

@@ -9,6 +9,8 @@ compacts it here first.
 import re
 from datetime import date
 
+from flask_babel import gettext as _
+
 from lms.errors import ValidationError
 from lms.people.models import DOCUMENT_TYPES, NUMERIC_DOCUMENTS
 from lms.timeutil import age_on
@@ -38,14 +40,17 @@ def normalize_document(document_type: str, number: str) -> tuple[str, str]:
     doc_type = (document_type or "").strip().upper()
     if doc_type not in DOCUMENT_TYPES:
         raise ValidationError(
-            "Tipo de documento no válido: use CC, TI, RC, CE, PA, PEP o PPT.", "document_type"
+            _("Tipo de documento no válido: use CC, TI, RC, CE, PA, PEP o PPT."), "document_type"
         )
     clean = compact_document(number)
     if not clean:
-        raise ValidationError("Escriba el número de documento.", "document_number")
+        raise ValidationError(_("Escriba el número de documento."), "document_number")
     if doc_type in NUMERIC_DOCUMENTS and not clean.isdigit():
         raise ValidationError(
-            f"El número de {DOCUMENT_TYPES[doc_type].lower()} solo puede tener dígitos.",
+            _(
+                "El número de %(document_name)s solo puede tener dígitos.",
+                document_name=DOCUMENT_TYPES[doc_type].lower(),
+            ),
             "document_number",
         )
     problem = _number_problem(clean)
@@ -72,7 +77,7 @@ def check_birth_date(document_type: str | None, birth: date, today: date) -> str
     """Refuse an impossible birth date, or one the document type rules out; return a warning
     (Spanish) when the person is at the edge of the document's ages, else None."""
     if birth > today or age_on(birth, today) > MAX_AGE:
-        raise ValidationError("La fecha de nacimiento no es posible.", "birth_date")
+        raise ValidationError(_("La fecha de nacimiento no es posible."), "birth_date")
     doc_type = (document_type or "").strip().upper()
     if doc_type not in DOCUMENT_AGES:
         return None
@@ -83,8 +88,12 @@ def check_birth_date(document_type: str | None, birth: date, today: date) -> str
         refused_from is not None and age >= refused_from
     ):
         raise ValidationError(
-            f"Una persona de {age} años no puede tener {name}: revise el tipo de documento "
-            "o la fecha de nacimiento.",
+            _(
+                "Una persona de %(age)s años no puede tener %(name)s: revise el tipo de documento "
+                "o la fecha de nacimiento.",
+                age=age,
+                name=name,
+            ),
             "birth_date",
         )
     if age < low or (high is not None and age > high):

@@ -11,6 +11,7 @@ they were: the duplicate's row, what the survivor received, and each domain's pa
 
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from lms.audit.models import AuditEntry
@@ -65,8 +66,11 @@ def check_confirmation(survivor: Person, typed: str | None) -> None:
     """Refuse unless ``typed`` is the kept record's document number (separators ignored)."""
     if compact_document(typed) != survivor.document_number:
         raise ValidationError(
-            "Para confirmar, escriba el número de documento del registro que se conserva "
-            f"({survivor.document_type}).",
+            _(
+                "Para confirmar, escriba el número de documento del registro que se conserva "
+                "(%(document_type)s).",
+                document_type=survivor.document_type,
+            ),
             "confirm_document",
         )
 
@@ -81,7 +85,7 @@ def merge_confirmed(survivor: Person, duplicate_id: int | None, typed: str | Non
     if isinstance(duplicate_id, int) and 0 < duplicate_id <= MAX_ID:
         duplicate = db.session.get(Person, duplicate_id)
     if duplicate is None:
-        raise ValidationError("El registro duplicado no existe.", "duplicate_id")
+        raise ValidationError(_("El registro duplicado no existe."), "duplicate_id")
     if duplicate.id != survivor.id:
         check_confirmation(survivor, typed)
     return merge_people(survivor, duplicate)
@@ -90,9 +94,9 @@ def merge_confirmed(survivor: Person, duplicate_id: int | None, typed: str | Non
 def merge_people(survivor: Person, duplicate: Person) -> dict:
     """Fold a duplicate record of the same human into the survivor, then delete it."""
     if survivor.id == duplicate.id:
-        raise ValidationError("Elija dos registros distintos.", "duplicate_id")
+        raise ValidationError(_("Elija dos registros distintos."), "duplicate_id")
     if survivor.anonymized_at is not None:
-        raise ValidationError("El registro que se conserva no puede estar anonimizado.")
+        raise ValidationError(_("El registro que se conserva no puede estar anonimizado."))
     db.session.flush()
     undo = {
         "person": record_data(duplicate),
@@ -179,8 +183,12 @@ def unmerge(survivor: Person, entry_id: int) -> Person:
     entry = undoable_merge(survivor)
     if entry is None or entry.id != entry_id:
         raise ValidationError(
-            f"Solo se puede deshacer la última fusión de esta persona, durante {UNDO_DAYS} "
-            "días, y si la persona no fue anonimizada.", status=409,
+            _(
+                "Solo se puede deshacer la última fusión de esta persona, durante %(undo_days)s "
+                "días, y si la persona no fue anonimizada.",
+                undo_days=UNDO_DAYS,
+            ),
+            status=409,
         )
     detail = entry.changes
     undo = detail["undo"]

@@ -8,6 +8,7 @@ from their own modules, and ``signals.person_anonymized``.
 import json
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.audit.models import AuditEntry
@@ -91,7 +92,7 @@ def anonymize_person(person: Person) -> Person:
     reason (differential-approach breakdowns); with no identity left it is statistical.
     """
     if person.anonymized_at is not None:
-        raise ValidationError("Esta persona ya fue anonimizada.")
+        raise ValidationError(_("Esta persona ya fue anonimizada."))
     for scrub in registry.ANONYMIZERS:  # records that name the person by document
         scrub(person)
     person.first_names, person.last_names = ANONYMOUS_NAME, ""

@@ -7,6 +7,7 @@ planilla import and the self check-in all apply the same Ley 1581 rules.
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.database import unique
@@ -75,7 +76,10 @@ def resolve_area(name: str | None) -> Area | None:
     for area in db.session.scalars(select(Area)):
         if fold(area.name) == wanted:
             return area
-    raise ValidationError(f"Comuna o corregimiento desconocido: {name.strip()}.", "area")
+    raise ValidationError(_(
+        "Comuna o corregimiento desconocido: %(name)s.",
+        name=name.strip(),
+    ), "area")
 
 
 def clean_person_data(data: dict, *, today: date | None = None, check_age: bool = True) -> dict:
@@ -90,15 +94,15 @@ def clean_person_data(data: dict, *, today: date | None = None, check_age: bool 
     for key, longest in MAX_LENGTHS.items():
         value = (data.get(key) or "").strip()
         if len(value) > longest:
-            raise ValidationError(f"Máximo {longest} caracteres.", key)
+            raise ValidationError(_("Máximo %(longest)s caracteres.", longest=longest), key)
         out[key] = value or None
     for key, label in (("first_names", "los nombres"), ("last_names", "los apellidos")):
         if not out[key]:
-            raise ValidationError(f"Escriba {label}.", key)
+            raise ValidationError(_("Escriba %(label)s.", label=label), key)
     _check_email(out["email"])
     birth = data.get("birth_date")
     if birth is not None and not isinstance(birth, date):
-        raise ValidationError("Fecha de nacimiento no válida.", "birth_date")
+        raise ValidationError(_("Fecha de nacimiento no válida."), "birth_date")
     if birth is not None and check_age:
         warning = check_birth_date(data.get("document_type"), birth, today)
         if warning:
@@ -106,14 +110,18 @@ def clean_person_data(data: dict, *, today: date | None = None, check_age: bool 
     out["birth_date"] = birth
     sex = (data.get("sex") or "").strip().upper() or None
     if sex is not None and sex not in SEXES:
-        raise ValidationError("Sexo no válido: use F, M o I.", "sex")
+        raise ValidationError(_("Sexo no válido: use F, M o I."), "sex")
     out["sex"] = sex
     zone = (data.get("zone") or "").strip().lower() or None
     if zone is not None and zone not in ZONES:
-        raise ValidationError("Zona no válida: use urbana o rural.", "zone")
+        raise ValidationError(_("Zona no válida: use urbana o rural."), "zone")
     area = resolve_area(data.get("area"))
     if area is not None and zone is not None and area.zone != zone:
-        raise ValidationError(f"{area.name} no pertenece a la zona {zone}.", "area")
+        raise ValidationError(_(
+            "%(name)s no pertenece a la zona %(zone)s.",
+            name=area.name,
+            zone=zone,
+        ), "area")
     out["zone"] = zone or (area.zone if area else None)
     out["area"] = area.name if area else None
     return out
@@ -126,7 +134,7 @@ def _check_email(email: str | None) -> None:
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
-        raise ValidationError("Correo electrónico no válido.", "email") from None
+        raise ValidationError(_("Correo electrónico no válido."), "email") from None
 
 
 def clean_sensitive(sensitive: dict | None) -> dict:
@@ -136,14 +144,14 @@ def clean_sensitive(sensitive: dict | None) -> dict:
         return out
     group = (sensitive.get("ethnic_group") or "").strip().lower() or None
     if group is not None and group not in ETHNIC_GROUPS:
-        raise ValidationError("Grupo étnico no válido.", "ethnic_group")
+        raise ValidationError(_("Grupo étnico no válido."), "ethnic_group")
     out["ethnic_group"] = group
     for key in SENSITIVE_FLAGS:
         value = sensitive.get(key)
         if isinstance(value, str):
             value = {"si": True, "sí": True, "no": False, "": None}.get(value.strip().lower(), "?")
         if value not in (True, False, None):
-            raise ValidationError("Responda sí, no o prefiero no responder.", key)
+            raise ValidationError(_("Responda sí, no o prefiero no responder."), key)
         out[key] = value
     return out
 
@@ -183,7 +191,7 @@ def register_person(
 def update_person(person: Person, data: dict, *, sensitive: dict | None = None) -> Person:
     """Correct a person's data (right to rectify); the audit trail records the change."""
     if person.anonymized_at is not None:
-        raise ValidationError("Esta persona fue anonimizada y no se puede editar.")
+        raise ValidationError(_("Esta persona fue anonimizada y no se puede editar."))
     doc_type, number = normalize_document(data.get("document_type"), data.get("document_number"))
     other = find_person(doc_type, number)
     if other is not None and other.id != person.id:

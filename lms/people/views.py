@@ -31,7 +31,7 @@ def register():
     """Register a person with consent (``?grupo=<id>`` also enrolls them: see courses)."""
     return registration(
         lambda form: services.register_person(channel="form", **form.registration()),
-        lambda person: _("%(name)s quedó registrada.", name=person.full_name),
+        lambda person: _("Se registró a %(name)s.", name=person.full_name),
         then=lambda person: person_url(person.id),
     )
 

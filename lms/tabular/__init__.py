@@ -21,13 +21,15 @@ from lms.tabular.report import (
     RowErrors,
     TabularError,
     limits,
+    more_errors,
+    nothing_imported,
     refuse,
 )
 from lms.tabular.xlsx_reader import read_xlsx
 from lms.text import fold
 
 __all__ = ["REPORT_LIMIT", "Limits", "RowError", "RowErrors", "TabularError", "limits",
-           "match_choice", "read_table"]
+           "match_choice", "more_errors", "nothing_imported", "read_table"]
 
 
 def match_choice(value: str | None, choices: dict[str, str]) -> str | None:

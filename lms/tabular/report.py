@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
+from flask_babel import ngettext
 
 from lms.errors import ValidationError
 
@@ -59,9 +60,11 @@ class TabularError(ValidationError):
         lines = [str(e) for e in self.errors]
         summary = "; ".join(lines[:SUMMARY_LIMIT])
         if self.count > SUMMARY_LIMIT:
-            summary += f"; … y {self.count - SUMMARY_LIMIT} errores más"
+            summary += "; " + more_errors(self.count - SUMMARY_LIMIT).rstrip(".")
         super().__init__(
-            f"El archivo tiene {self.count} error(es): {summary}",
+            ngettext("El archivo tiene %(num)d error: %(summary)s",
+                     "El archivo tiene %(num)d errores: %(summary)s", self.count,
+                     summary=summary),
             field=field,
             fields={field: lines},
         )
@@ -140,3 +143,14 @@ def refuse(message: str, row: int | None = None, column: str | None = None) -> T
 def thousands(number: int) -> str:
     """12345 as «12.345», the way Colombian Spanish writes it."""
     return f"{number:,}".replace(",", ".")
+
+
+def more_errors(count: int) -> str:
+    """"… y 1 error más." / "… y 3 errores más.": the errors a report leaves out."""
+    return ngettext("… y %(num)d error más.", "… y %(num)d errores más.", count)
+
+
+def nothing_imported(count: int) -> str:
+    """The refusal of a whole file, counted: "No se importó nada: 1 error."."""
+    return ngettext("No se importó nada: %(num)d error.", "No se importó nada: %(num)d errores.",
+                    count)

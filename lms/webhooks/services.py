@@ -3,6 +3,8 @@
 import base64
 import secrets
 
+from flask_babel import gettext as _
+
 from lms import tasks
 from lms.errors import ValidationError
 from lms.extensions import db
@@ -62,7 +64,7 @@ def delete_endpoint(endpoint: WebhookEndpoint) -> None:
 def resend(delivery: WebhookDelivery) -> WebhookDelivery:
     """Send a delivery again by hand (same id and body, fresh signature and timestamp)."""
     if not delivery.endpoint.active:
-        raise ValidationError("El webhook está desactivado; actívelo antes de reenviar.",
+        raise ValidationError(_("El webhook está desactivado; actívelo antes de reenviar."),
                               "endpoint")
     delivery.state = "pending"
     db.session.flush()

@@ -69,7 +69,7 @@ def test_trainer_marks_a_roster_on_a_phone(live_server, live_app, phone_page):
     page.locator(".js-error", has_text="Se requiere la autorización").wait_for()
     page.get_by_label("La persona leyó el aviso").check()
     page.get_by_role("button", name="Inscribir y marcar presente").tap()
-    page.get_by_text("Yorgelis Contreras quedó inscrita y presente.").wait_for()
+    page.get_by_text("Se inscribió a Yorgelis Contreras y se marcó presente.").wait_for()
     assert page.get_by_role("button", name="Presente — Yorgelis Contreras").get_attribute(
         "aria-pressed") == "true"
     assert page.evaluate("window.__noReload") is True
@@ -107,5 +107,5 @@ def test_registered_walk_in_is_confirmed_by_birth_year(live_server, live_app, ph
     assert "Wilmer" not in page.content()
     page.get_by_label("Año de nacimiento").fill(str(year))
     page.get_by_role("button", name="Inscribir y marcar presente").tap()
-    page.get_by_text("Wilmer Quintero quedó inscrita y presente.").wait_for()
+    page.get_by_text("Se inscribió a Wilmer Quintero y se marcó presente.").wait_for()
     assert_accessible(page)

@@ -68,7 +68,7 @@ def test_admin_registers_person_with_consent_into_cohort(live_server, live_app, 
     page.get_by_label("Autorizo el tratamiento de mis datos").check()
     page.get_by_role("button", name="Registrar e inscribir").click()
     page.wait_for_url(f"**/grupos/{cohort_id}")
-    expect(page.get_by_text("quedó registrada e inscrita en TIC-2024-01")).to_be_visible()
+    expect(page.get_by_text("y se inscribió en TIC-2024-01")).to_be_visible()
     expect(page.get_by_role("cell", name="Luz Dary Contreras Peña")).to_be_visible()
     assert_accessible(page)
     with live_app.app_context():

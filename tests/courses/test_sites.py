@@ -133,7 +133,7 @@ def test_cli_import_sites_loose_values_then_update_in_place(runner, catalog, db,
     )
     result = runner.invoke(args=["lms", "import-sites", str(path)])
     assert result.exit_code == 0, result.output
-    assert "5 creadas, 0 actualizadas" in result.output
+    assert "5 sedes creadas, 0 actualizadas" in result.output
     assert [site(db, c).kind for c in ("CAC-01", "PVD-02", "BIB-03", "SC-04", "CAC-05")] == [
         "cac",
         "pvd",
@@ -147,7 +147,7 @@ def test_cli_import_sites_loose_values_then_update_in_place(runner, catalog, db,
     path.write_text(HEADER + "CAC-01,CAC Centro Renovado,cac,urbana,Comuna 2,Calle 9\n")
     result = runner.invoke(args=["lms", "import-sites", str(path)])
     assert result.exit_code == 0, result.output
-    assert "0 creadas, 1 actualizadas" in result.output
+    assert "0 sedes creadas, 1 actualizada" in result.output
     assert count_sites(db) == 5
     assert (site(db, "CAC-01").name, site(db, "CAC-01").area) == ("CAC Centro Renovado", "Comuna 2")
 
@@ -208,7 +208,7 @@ def test_cli_import_xlsx_creates_then_updates(runner, catalog, db, tmp_path):
     rows[3][3] = "urbana"
     path.write_bytes(xlsx_bytes(rows))
     result = runner.invoke(args=["lms", "import-sites", str(path)])
-    assert "0 creadas, 2 actualizadas" in result.output
+    assert "0 sedes creadas, 2 actualizadas" in result.output
     assert site(db, "X-1").name == "Colegio Sucre Sede B"
     assert count_sites(db) == 2
 
@@ -233,7 +233,7 @@ def test_web_import_shows_the_same_errors_and_saves_nothing(client, login, admin
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
-    assert "1 sedes creadas" in client.get("/sedes").get_data(as_text=True)
+    assert "1 sede creada" in client.get("/sedes").get_data(as_text=True)
     assert count_sites(db) == 1
 
 

@@ -58,7 +58,7 @@ def test_tasks_command_lists_the_same(runner, app, db, monkeypatch):
     result = runner.invoke(args=["lms", "tasks"])
     assert result.exit_code == 0
     assert "== Fallidas: 1" in result.output
-    assert f"#{record.id} Enviar correos [failed, 9 intento(s)] · ConnectionRefusedError" \
+    assert f"#{record.id} Enviar correos [failed, 9 intentos] · ConnectionRefusedError" \
         in result.output
 
 

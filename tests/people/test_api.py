@@ -166,7 +166,7 @@ def test_enrollments_create_get_patch_delete(client, admin, db):
         json={"person_id": person.id, "cohort_id": cohort.id},
         headers=headers,
     )
-    assert again.status_code == 422 and "ya está inscrita" in again.json["detail"]
+    assert again.status_code == 422 and "ya tiene una inscripción" in again.json["detail"]
     listed = client.get(f"/api/v1/enrollments?cohort_id={cohort.id}", headers=headers).json
     assert [e["id"] for e in listed["items"]] == [enrollment_id]
     got = client.get(f"/api/v1/enrollments/{enrollment_id}", headers=headers).json

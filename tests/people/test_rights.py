@@ -190,7 +190,7 @@ def test_enroll_and_status_actions_on_person_page(client, login, admin, db):
     again = client.post(
         f"/personas/{person.id}/inscribir", data={"cohort_id": cohort.id}, follow_redirects=True
     )
-    assert "ya está inscrita en el grupo" in again.text
+    assert "ya tiene una inscripción en el grupo" in again.text
     client.post(f"/personas/inscripciones/{enrollment.id}/estado", data={"status": "en_curso"})
     assert enrollment.status == "en_curso"
     bad = client.post(
