@@ -78,7 +78,7 @@ def test_bad_marks_are_refused(client, login, group, db):
     stranger = factories.enrollment()  # another cohort
     r = client.post(_url(s, "/marcar"), data={"enrollment_id": stranger.id, "status": "presente"},
                     headers={"Accept": "application/json"})
-    assert r.status_code == 422 and "no tiene inscripción" in r.json["message"]
+    assert r.status_code == 422 and "no está inscrita" in r.json["message"]
     r = client.post(_url(s, "/marcar"),
                     data={"enrollment_id": group["enrollments"][0].id, "status": "feliz"},
                     headers={"Accept": "application/json"})

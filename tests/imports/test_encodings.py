@@ -70,7 +70,7 @@ def test_sites_cli_reads_windows_1252(runner, db, catalog, tmp_path):
     path.write_bytes(SITES.encode("cp1252"))
     result = runner.invoke(args=["lms", "import-sites", str(path)])
     assert result.exit_code == 0, result.output
-    assert "2 creadas" in result.output
+    assert "2 sedes creadas" in result.output
 
 
 def test_plain_header_still_matches(client, login, admin, db, catalog):
