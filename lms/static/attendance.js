@@ -206,7 +206,7 @@
       walkin.reset();
       newPerson.hidden = true;
       walkinStatus.className = "mb-2 text-success";
-      walkinStatus.textContent = body.name + " quedó inscrita y presente.";
+      walkinStatus.textContent = "Se inscribió a " + body.name + " y se marcó presente.";
       empty.hidden = true;
       recount();
     }).catch(function () {

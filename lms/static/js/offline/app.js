@@ -264,7 +264,7 @@ async function sync(manual) {
     await sendAll({ url: root.dataset.syncUrl, deviceId: device, items, freshToken, settle,
       onWait: (ms) => say(`Sin respuesta del servidor; se reintenta en ${Math.round(ms / 1000)} s.`) });
     const left = (await store.items()).length;
-    say(left ? `Sincronización terminada; ${left} pendientes necesitan corrección.` : "Sincronización terminada: todo quedó enviado.");
+    say(left ? `Sincronización terminada; ${left === 1 ? "1 pendiente necesita" : `${left} pendientes necesitan`} corrección.` : "Sincronización terminada: todo quedó enviado.");
     await refresh();
   } catch (error) {
     if (error instanceof Expired) {
