@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from flask import abort, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.api import bp
@@ -62,7 +63,10 @@ class Filter(NamedTuple):
             return int_arg(self.arg)
         value = request.args.get(self.arg)
         if value is not None and value not in self.choices:
-            raise ValidationError(f"Elija uno de: {', '.join(self.choices)}.", self.arg)
+            raise ValidationError(_(
+                "Elija uno de: %(choices)s.",
+                choices=', '.join(self.choices),
+            ), self.arg)
         return value
 
     def condition(self, value):
