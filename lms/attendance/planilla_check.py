@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from types import SimpleNamespace
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.attendance.marks import pair_filter
@@ -252,19 +253,24 @@ class _Checker(RowReport):
         cohort = self.cohorts[row.cohort]
         try:
             if person is not None and person.anonymized_at is not None:
-                raise ValidationError("Esta persona fue anonimizada y no se puede inscribir.")
+                raise ValidationError(_("Esta persona fue anonimizada y no se puede inscribir."))
             if person is not None and person.id not in consenting:
                 raise ValidationError(
-                    "La persona no tiene una autorización de tratamiento de datos vigente "
-                    "(Ley 1581); registre una nueva autorización en su ficha antes de "
-                    "inscribirla.", "consent")
+                    _(
+                        "La persona no tiene una autorización de tratamiento de datos vigente "
+                        "(Ley 1581); registre una nueva autorización en su ficha antes de "
+                        "inscribirla.",
+                    ), "consent")
             if cohort.id is not None:
                 check_open(cohort, row.day, None)
                 if row.cohort not in self.seats:
                     self.seats[row.cohort] = active_count(cohort)
                 if self.seats[row.cohort] + 1 > cohort.capacity:
-                    raise ValidationError(f"El grupo {cohort.code} está lleno (cupo de "
-                                          f"{cohort.capacity} personas).", "cohort")
+                    raise ValidationError(_(
+                        "El grupo %(code)s está lleno (cupo de %(capacity)s personas).",
+                        code=cohort.code,
+                        capacity=cohort.capacity,
+                    ), "cohort")
                 self.seats[row.cohort] += 1
         except ValidationError as exc:
             self.rule_error(row.number, exc, "numero_documento")

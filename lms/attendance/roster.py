@@ -113,13 +113,15 @@ def settle_request(session: CourseSession, request: CheckinRequest, action: str,
     """Settle a queued self check-in: ``confirm`` marks its enrolled person (as a roster tap
     does, which closes it), ``reject`` says the person is not in the session."""
     if request.status != "pending":
-        raise ValidationError("Esta solicitud ya fue atendida.", "request")
+        raise ValidationError(_("Esta solicitud ya fue atendida."), "request")
     if action == "reject":
         reject_request(request)
         return
     if request.enrollment_id is None:
-        raise ValidationError("Esta persona no está inscrita en el grupo: inscríbala desde la "
-                              "lista (ingreso) o rechace la solicitud.", "action")
+        raise ValidationError(_(
+            "Esta persona no está inscrita en el grupo: inscríbala desde la lista (ingreso) o "
+            "rechace la solicitud.",
+        ), "action")
     mark_one(session, request.enrollment_id, status or "presente")
 
 

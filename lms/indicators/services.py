@@ -67,5 +67,8 @@ def parse_month(value: str | None, field: str) -> str | None:
         return None
     year, _, month = value.partition("-")
     if not (year.isdigit() and len(year) == 4 and month.isdigit() and 1 <= int(month) <= 12):
-        raise ValidationError(f"El mes «{value}» no es válido; use AAAA-MM.", field=field)
+        raise ValidationError(_(
+            "El mes «%(value)s» no es válido; use AAAA-MM.",
+            value=value,
+        ), field=field)
     return value
