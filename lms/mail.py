@@ -88,7 +88,7 @@ def checked_address(to: str) -> str:
 
 def masked(address: str) -> str:
     """An address as pages show it (``an***@example.org``): enough to recognise, not to copy."""
-    local, _, domain = address.partition("@")
+    local, _at, domain = address.partition("@")
     return f"{local[:2]}***@{domain}"
 
 
@@ -194,7 +194,7 @@ def _build(message: MailMessage, connection) -> EmailMessage:
         from_email=current_app.config["MAIL_DEFAULT_SENDER"], connection=connection,
         headers={"Message-ID": f"<mail-{message.id}@{host or 'localhost'}>"})
     if message.attachment:
-        kind, _, reference = message.attachment.partition(":")
+        kind, _sep, reference = message.attachment.partition(":")
         found = ATTACHMENTS[kind](reference)
         if found is not None:
             email.attach(*found)

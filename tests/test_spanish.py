@@ -89,7 +89,8 @@ UNACCENTED = (
     "cedula", "extranjeria", "poblacion", "educacion", "formacion", "contrasena", "invalido",
     "vacio", "linea", "todavia", "dias", "ano", "anos", "mas",
 )
-WORD = re.compile(r"(?<![\w\-./@])(" + "|".join(UNACCENTED) + r")(?![\w\-/@])", re.IGNORECASE)
+#: A word after "," or ";" is a column key of a CSV example ("columna;descripcion").
+WORD = re.compile(r"(?<![\w\-./@,;])(" + "|".join(UNACCENTED) + r")(?![\w\-/@])", re.IGNORECASE)
 #: Attribute values (ids, names, column keys) are identifiers, not text.
 ATTRIBUTE = re.compile(r'\b[\w-]+="[^"]*"')
 #: Column keys of the import files, shown in <code> as the file must spell them.

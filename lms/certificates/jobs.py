@@ -73,7 +73,7 @@ def issue_chunk(job_id: int, enrollment_ids: list[int]) -> None:
     job = db.session.get(IssueJob, job_id)
     token = system_actor.set(job.created_by_id)
     try:
-        for _ in issue.issue_pending(enrollment_ids, job.created_by_id, chunk=CHUNK):
+        for _batch in issue.issue_pending(enrollment_ids, job.created_by_id, chunk=CHUNK):
             pass
     finally:
         system_actor.reset(token)

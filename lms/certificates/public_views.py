@@ -100,7 +100,7 @@ def verify_qr(code: str):
 
 def credential_json(code: str):
     """The document's Open Badges 3.0 credential, unsigned, to read."""
-    cert, _ = _found(code)
+    cert, _unused = _found(code)
     response = Response(json.dumps(credential.achievement_credential(cert), ensure_ascii=False,
                                    indent=2), mimetype="application/json")
     return _public(response, "no-cache")
@@ -108,7 +108,7 @@ def credential_json(code: str):
 
 def credential_jwt(code: str):
     """The document's Open Badges 3.0 credential as a JWT (ES256), for wallets and LMSs."""
-    cert, _ = _found(code)
+    cert, _unused = _found(code)
     response = Response(credential.signed(cert), mimetype="application/jwt")
     response.headers["Content-Disposition"] = f'attachment; filename="credencial-{cert.code}.jwt"'
     return _public(response, "no-cache")

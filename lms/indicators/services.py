@@ -65,7 +65,7 @@ def parse_month(value: str | None, field: str) -> str | None:
     """A month as AAAA-MM (or None when blank); anything else is a 422 naming ``field``."""
     if not value:
         return None
-    year, _, month = value.partition("-")
+    year, _dash, month = value.partition("-")
     if not (year.isdigit() and len(year) == 4 and month.isdigit() and 1 <= int(month) <= 12):
         raise ValidationError(_(
             "El mes «%(value)s» no es válido; use AAAA-MM.",

@@ -80,7 +80,7 @@ def register(openid_configuration: str, registration_token: str | None,
     _spend(invite)
     url = platforms.check_url(openid_configuration, "openid_configuration")
     try:
-        status, config, _ = fetch_json(url)
+        status, config, _headers = fetch_json(url)
     except Exception as exc:  # network errors: a clear message, nothing written
         raise ValidationError(_("No se pudo leer la configuración de la plataforma.")) from exc
     issuer = str(config.get("issuer") or "")
@@ -93,7 +93,7 @@ def register(openid_configuration: str, registration_token: str | None,
     if registration_token:
         headers["Authorization"] = f"Bearer {registration_token}"
     try:
-        status, answer, _ = fetch_json(platforms.check_url(
+        status, answer, _headers = fetch_json(platforms.check_url(
             str(config.get("registration_endpoint") or ""), "registration_endpoint"),
             data=json.dumps(body).encode(), headers=headers)
     except ValidationError:
