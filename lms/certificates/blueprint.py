@@ -29,7 +29,7 @@ bp.record_once(lambda state: state.app.url_map.converters.setdefault("code", Cod
 
 verify_limit = limiter.limit(public_views.verify_limit)
 
-bp.add_url_rule("/admin/certificados", "index", views.index)
+bp.add_url_rule("/admin/certificados", "index", views.index, methods=["GET", "POST"])
 bp.add_url_rule("/admin/certificados/emitir", "issue_one", views.issue_one, methods=["POST"])
 bp.add_url_rule("/admin/certificados/firma", "signer", signer_views.signer,
                 methods=["GET", "POST"])

@@ -33,9 +33,13 @@ by_code = loads("code", find=_document, missing="No existe un documento con ese 
 
 @requires(Role.ADMIN)
 def index():
-    """Issued documents (searchable), pending eligible enrollments and batch jobs."""
-    q = request.args.get("q", "").strip()
-    page = max(request.args.get("page", 1, type=int), 1)
+    """Issued documents (searchable), pending eligible enrollments and batch jobs.
+
+    The search form posts, and so do its pages: a document number searched for never sits
+    in a URL (access logs, browser history). A query string is not a search.
+    """
+    q = request.form.get("q", "").strip() if request.method == "POST" else ""
+    page = max(request.values.get("page", 1, type=int), 1)
     query = search.matching(q)
     certs = db.session.scalars(query.limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
     ids = issue.pending_ids()

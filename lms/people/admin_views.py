@@ -88,11 +88,14 @@ def merge(person: Person):
     def fold_duplicate() -> dict:
         return merging.merge_confirmed(person, form.duplicate_id.data, form.confirm_document.data)
 
-    done = act_on(person.id, form, fold_duplicate, _merged)
+    # The search and «Comparar» post too (a document number stays out of URLs); only the
+    # confirmation (the merge form) carries the duplicate_id field.
+    searching = request.method == "POST" and "duplicate_id" not in request.form
+    done = None if searching else act_on(person.id, form, fold_duplicate, _merged)
     if done:
         return done
     duplicate = duplicate or _duplicate(form.duplicate_id.data)
-    q = request.args.get("q", "").strip() or person.last_names
+    q = request.form.get("q", "").strip() or person.last_names
     candidates = db.session.scalars(
         search.search_query(q).where(Person.id != person.id).limit(25)
     ).all()
