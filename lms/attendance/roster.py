@@ -1,9 +1,10 @@
 """The roster of a session and walk-ins, with a constant number of queries."""
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import and_, select
 
 from lms import log
 from lms.attendance.checkin import close_request, reject_request
@@ -14,7 +15,7 @@ from lms.courses.models import CourseSession, Enrollment
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people.documents import compact_document, could_be_document
-from lms.people.models import Person
+from lms.people.models import Person, full_name
 from lms.people.services import find_person, normalize_document, register_person
 from lms.text import fold
 
@@ -50,16 +51,52 @@ def roster(session: CourseSession) -> list[RosterRow]:
     return [RosterRow(e, marks.get(e.id)) for e in enrollments]
 
 
-def status_counts(rows: list[RosterRow]) -> dict[str, int]:
+class Line(NamedTuple):
+    """One person on the roster page as plain values: a 1,000-person page loads no ORM
+    objects (their loading was a third of the page's time)."""
+
+    enrollment_id: int
+    name: str
+    document_type: str
+    document_number: str
+    status: str | None
+    note: str | None
+
+
+def lines(session: CourseSession) -> list[Line]:
+    """The roster page's rows (roster()'s people, order and marks) in one SELECT of the
+    columns the page shows."""
+    found = db.session.execute(
+        select(Enrollment.id, Person.first_names, Person.last_names, Person.document_type,
+               Person.document_number, Attendance.status, Attendance.note)
+        .join(Person, Person.id == Enrollment.person_id)
+        .outerjoin(Attendance, and_(Attendance.session_id == session.id,
+                                    Attendance.enrollment_id == Enrollment.id))
+        .where(Enrollment.cohort_id == session.cohort_id, Enrollment.status != "retirado")
+        .order_by(Person.last_names, Person.first_names, Person.id)
+    )
+    return [Line(e, full_name(first, last), dt, dn, status, note)
+            for e, first, last, dt, dn, status, note in found]
+
+
+def line_of(row: RosterRow) -> Line:
+    """The page row of one roster row (the walk-in's answer renders it alone)."""
+    p = row.person
+    mark = row.mark
+    return Line(row.enrollment.id, p.full_name, p.document_type, p.document_number,
+                mark.status if mark else None, mark.note if mark else None)
+
+
+def status_counts(rows: list[Line]) -> dict[str, int]:
     """How many people of the roster hold each status (the counts above the list)."""
     counts = dict.fromkeys(STATUSES, 0)
     for row in rows:
-        if row.mark is not None:
-            counts[row.mark.status] += 1
+        if row.status is not None:
+            counts[row.status] += 1
     return counts
 
 
-def search(rows: list[RosterRow], query: str) -> list[RosterRow]:
+def search(rows: list[Line], query: str) -> list[Line]:
     """Rows matching a name (case and accents ignored) or a document (separators ignored).
 
     The same comparison as attendance.js, for browsers without JavaScript.
@@ -70,8 +107,7 @@ def search(rows: list[RosterRow], query: str) -> list[RosterRow]:
         return rows
     found = []
     for row in rows:
-        p = row.person
-        text = fold(f"{p.full_name} {p.document_type} {p.document_number}")
+        text = fold(f"{row.name} {row.document_type} {row.document_number}")
         if wanted in text or compact in compact_document(text):
             found.append(row)
     return found

@@ -31,7 +31,7 @@ def _wants_json() -> bool:
 
 
 def _render_roster(session, walk_in=None, status=200, open_walk_in=False):
-    rows = roster_service.roster(session)
+    rows = roster_service.lines(session)
     # The search form posts (a document number must not land in a URL); the page itself
     # is a GET, and a walk-in that failed posts no search.
     search = request.form.get("q", "").strip() if request.method == "POST" else ""
@@ -138,7 +138,8 @@ def walk_in(session: CourseSession):
             _show_errors(exc, form)
         else:
             if _wants_json():
-                html = render_template("attendance/_row.html", row=row, session=session,
+                html = render_template("attendance/_rows.html", session=session,
+                                       lines=[roster_service.line_of(row)],
                                        statuses=STATUSES)
                 return jsonify({"ok": True, "html": html, "enrollment_id": row.enrollment.id,
                                 "name": row.person.full_name, "warnings": take_warnings()})

@@ -62,6 +62,11 @@ def mask_document(document_type: str, number: str) -> str:
     return f"{document_type} ****{number[-4:]}"
 
 
+def full_name(first_names: str, last_names: str) -> str:
+    """Given names followed by surnames (Person.full_name, also for rows read as plain values)."""
+    return f"{first_names} {last_names}".strip()
+
+
 class Person(db.Model):
     """A participant, identified by document type and number: one document, one person."""
 
@@ -109,7 +114,7 @@ class Person(db.Model):
     @property
     def full_name(self) -> str:
         """Given names followed by surnames."""
-        return f"{self.first_names} {self.last_names}".strip()
+        return full_name(self.first_names, self.last_names)
 
     @property
     def masked_name(self) -> str:
