@@ -11,11 +11,12 @@ Counting is set-based SQL (SQLAlchemy Core) that runs the same on SQLite and Pos
   date, ties broken by the lowest enrollment id);
 * breakdowns by site and course attribute the person to the site and course of that first
   event, and breakdowns by person attributes (sex, age group at the event date, zone, area,
-  differential-approach flags) read the person record, so every breakdown shares out exactly
-  the same people as the total — never more;
+  differential-approach flags) read the person record (``query.person_keys``), so every
+  breakdown shares out exactly the same people as the total — never more;
 * the per-person first events are computed in full by ``query.first_events`` (the definition)
   and kept in the ``indicator_events`` table by ``lms.indicators.events``, in the transaction
-  of every change they depend on; the figures below read that table;
+  of every change they depend on, with the site, course and person keys of each; the figures
+  below read that table alone (sites and courses only for their codes and names);
 * filters (site, course, zone) select people by that same attribution, so a filtered figure
   equals the matching breakdown cell; the year filter selects people by the year of their
   first event.
@@ -69,7 +70,6 @@ class Dimension:
     slug: str
     categories: tuple[str, ...] = ()
     labels: dict = field(default_factory=dict)
-    needs_attribution: bool = False
 
     def label(self, key: str, raw_label: str | None = None) -> str:
         """Display label for a key."""
@@ -83,8 +83,8 @@ DIMENSIONS = {
         Dimension("age_group", "Grupo de edad", "grupo_edad", (*AGE_GROUPS, NO_INFO)),
         Dimension("zone", "Zona", "zona", (*ZONES, NO_INFO), dict(ZONES)),
         Dimension("area", "Comuna o corregimiento", "comuna_corregimiento"),
-        Dimension("site", "Sede", "sede", needs_attribution=True),
-        Dimension("course", "Curso", "curso", needs_attribution=True),
+        Dimension("site", "Sede", "sede"),
+        Dimension("course", "Curso", "curso"),
         Dimension("ethnic", "Grupo étnico", "grupo_etnico"),
         Dimension("disability", "Discapacidad", "discapacidad", ("si", "no", NO_INFO),
                   FLAG_LABELS),
@@ -171,7 +171,7 @@ def breakdown(ind: PlanIndicator, by: str, filters: Filters = NO_FILTERS) -> lis
     """Rows {key, label, count} sharing out the indicator's people along one dimension."""
     dim = DIMENSIONS[by]
     events.settle()
-    q = IndicatorQuery(ind, filters, attribution=dim.needs_attribution)
+    q = IndicatorQuery(ind, filters, attribution=True)  # stored: the keys cost nothing
     key, label = q.dimension(by)
     columns = [key.label("key")] + ([label.label("label")] if label is not None else [])
     stmt = q.select(*columns, func.count().label("n")).group_by(*columns)

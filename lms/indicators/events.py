@@ -11,8 +11,11 @@ What a person's first event depends on, and how this module hears of each change
 * merges and their undoing move enrollments and documents between people:
   ``people_merged`` / ``people_unmerged`` (the deleted duplicate's rows go with it, by the
   foreign key's cascade); anonymisation keeps the counts but is refreshed all the same;
-* ORM changes of enrollments, documents, a cohort's course, a course's product or an
-  indicator (factories, forms, the API), seen by the flush hook below.
+* ORM changes of enrollments, documents, a cohort's course or site, a course's product or an
+  indicator (factories, forms, the API), seen by the flush hook below;
+* the breakdown keys stored with each event (``query.person_keys``: sex, age group at the
+  event, zone, area and the optional self-identification): a correction of the person or of
+  their sensitive answers, seen by the same hook, and merges and anonymisation above.
 
 Each of them only marks who is affected (in ``session.info``); ``settle`` recomputes those
 people (or whole indicators) just before the transaction commits, and before any figure is
@@ -34,8 +37,8 @@ from lms.courses.models import Cohort, Course, Enrollment, PlanIndicator
 from lms.courses.signals import cohort_course_changed
 from lms.extensions import db
 from lms.indicators.models import IndicatorEvent
-from lms.indicators.query import first_events
-from lms.people.models import Person
+from lms.indicators.query import PERSON_DIMENSIONS, first_events
+from lms.people.models import Person, PersonSensitive
 from lms.people.signals import people_merged, people_unmerged, person_anonymized
 
 _KEY = "indicator_events_pending"
@@ -44,14 +47,17 @@ _T = IndicatorEvent.__table__
 BATCH = 500
 #: Above this many affected people a full rebuild is cheaper than refreshing them in batches.
 REBUILD_ABOVE = 20_000
-_COLUMNS = ("indicator_id", "person_id", "enrollment_id", "cohort_id", "event_date")
-#: Columns whose change can move a first event, per model.
+_COLUMNS = ("indicator_id", "person_id", "enrollment_id", "cohort_id", "event_date",
+            "site_id", "course_id", *PERSON_DIMENSIONS)
+#: Columns whose change can move a first event or what is stored with it, per model.
 _WATCHED = {
     Enrollment: ("completed_on", "person_id", "cohort_id"),
     Certificate: ("revoked_at", "superseded_by_id", "enrollment_id"),
-    Cohort: ("course_id",),
+    Cohort: ("course_id", "site_id"),
     Course: ("product_code",),
     PlanIndicator: ("product_code", "period_start", "period_end", "rule"),
+    Person: ("sex", "zone", "area", "birth_date"),
+    PersonSensitive: ("ethnic_group", "disability", "victim", "migrant"),
 }
 #: What a change of each watched model marks, and the attribute that names it.
 _MARKS = {
@@ -60,6 +66,8 @@ _MARKS = {
     Cohort: ("cohorts", "id"),
     Course: ("products", "product_code"),
     PlanIndicator: ("indicators", "id"),
+    Person: ("people", "id"),
+    PersonSensitive: ("people", "person_id"),
 }
 
 
@@ -114,7 +122,8 @@ def rebuild() -> None:
 
 def differences() -> list[tuple]:
     """Rows where the table and the full computation disagree (empty when they agree):
-    ``(source, indicator_id, person_id, enrollment_id, cohort_id, event_date)``."""
+    ``(source, indicator_id, person_id, enrollment_id, cohort_id, event_date, site_id,
+    course_id, *breakdown keys)``."""
     settle()
     stored = set(db.session.execute(select(*(_T.c[name] for name in _COLUMNS))).all())
     computed = set()
@@ -126,8 +135,7 @@ def differences() -> list[tuple]:
 
 def _computed(ind: PlanIndicator, people=None):
     first = first_events(ind, attribution=True, people=people)
-    return select(literal(ind.id), first.c.person_id, first.c.enrollment_id, first.c.cohort_id,
-                  first.c.event_date)
+    return select(literal(ind.id), *(first.c[name] for name in _COLUMNS[1:]))
 
 
 @lru_cache(maxsize=64)
@@ -204,9 +212,14 @@ def _seen_before_flush(session: Session, _context, _instances) -> None:
 
 @event.listens_for(Session, "after_flush")
 def _seen_after_flush(session: Session, _context) -> None:
-    # ... and after it (new rows have their ids and foreign keys only now).
+    # ... and after it (new rows have their ids and foreign keys only now). A new person
+    # has no event yet (their enrollments mark them), nor do their first answers.
+    new_people = {obj.id for obj in session.new if type(obj) is Person}
     for obj in session.new | session.dirty:
         if type(obj) not in _WATCHED or obj in session.deleted:
+            continue
+        if type(obj) in (Person, PersonSensitive) and obj in session.new and \
+                getattr(obj, _MARKS[type(obj)][1]) in new_people:
             continue
         if obj in session.dirty and not _touched(obj):
             continue

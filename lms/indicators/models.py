@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import ForeignKey, Index
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.extensions import db
@@ -35,3 +35,27 @@ class IndicatorEvent(db.Model):
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
     #: The event date: the enrollment's completion date.
     event_date: Mapped[date]
+    #: The cohort's site and course now (the site and course breakdowns and filters).
+    site_id: Mapped[int]
+    #: See site_id.
+    course_id: Mapped[int]
+    # The person's breakdown keys (query.person_keys; "no informa" when unknown), kept with
+    # the event so no figure joins the people: a correction, merge or anonymisation of the
+    # person refreshes them.
+    #: Sex key.
+    sex: Mapped[str] = mapped_column(String(20))
+    #: Age group at the event date.
+    age_group: Mapped[str] = mapped_column(String(20))
+    #: Zone key (urbana, rural).
+    zone: Mapped[str] = mapped_column(String(20))
+    #: Comuna or corregimiento.
+    area: Mapped[str] = mapped_column(String(80))
+    #: Self-declared ethnic group (sensitive data, optional: statistics only, erased with
+    #: the person).
+    ethnic: Mapped[str] = mapped_column(String(40))
+    #: Declared disability: si, no or "no informa".
+    disability: Mapped[str] = mapped_column(String(20))
+    #: Declared victim of the armed conflict: si, no or "no informa".
+    victim: Mapped[str] = mapped_column(String(20))
+    #: Declared migrant: si, no or "no informa".
+    migrant: Mapped[str] = mapped_column(String(20))

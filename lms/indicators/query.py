@@ -103,9 +103,51 @@ def events_query(ind: PlanIndicator):
     return query
 
 
+#: The breakdowns by the person's record (and their age at the event): stored with each first
+#: event, so the figures never join the people.
+PERSON_DIMENSIONS = ("sex", "age_group", "zone", "area", "ethnic", "disability", "victim",
+                     "migrant")
+
+
+def age_group_key(birth, event_date):
+    """The age-group key of someone born on ``birth`` on ``event_date`` (SQL)."""
+    # Whole years at the event date: YYYYMMDD(event) - YYYYMMDD(birth) >= N * 10000
+    # exactly when the N-th birthday has been reached.
+    diff = ymd(event_date) - ymd(birth)
+    # A group holds the ages below the next group's first age; the last one the rest.
+    below = [
+        (diff < start * 10000, label)
+        for (label, _), (_, start) in zip(AGE_GROUPS, AGE_GROUPS[1:], strict=False)
+    ]
+    return case((birth.is_(None), literal(NO_INFO)), *below, else_=AGE_GROUPS[-1][0])
+
+
+def person_keys(event_date) -> list:
+    """The key of every person-attribute breakdown (``people`` and ``people_sensitive``
+    joined), each labelled with its dimension's name: the definition the stored copy keeps."""
+    nothing = literal(NO_INFO)
+
+    def flag(column):
+        return case((column.is_(True), "si"), (column.is_(False), "no"), else_=nothing)
+
+    ethnic = _PS.c.ethnic_group
+    keys = {
+        "sex": func.coalesce(_P.c.sex, nothing),
+        "age_group": age_group_key(_P.c.birth_date, event_date),
+        "zone": func.coalesce(_P.c.zone, nothing),
+        "area": func.coalesce(_P.c.area, nothing),
+        "ethnic": case((func.coalesce(ethnic, "") == "", nothing), else_=ethnic),
+        "disability": flag(_PS.c.disability),
+        "victim": flag(_PS.c.victim),
+        "migrant": flag(_PS.c.migrant),
+    }
+    return [keys[name].label(name) for name in PERSON_DIMENSIONS]
+
+
 def first_events(ind: PlanIndicator, attribution: bool, people=None):
-    """One row per person: the first qualifying event (with its site and course if asked),
-    computed in full from enrollments and documents (only ``people``, if given).
+    """One row per person: the first qualifying event (with its site, course and the person's
+    breakdown keys if asked), computed in full from enrollments, documents and the people
+    (only ``people``, if given).
 
     The definition of the figures; ``lms.indicators.events`` keeps ``indicator_events``
     equal to it and the figures are read from there (``stored_first_events``).
@@ -133,15 +175,17 @@ def first_events(ind: PlanIndicator, attribution: bool, people=None):
             ranked.c.course_id,
             ranked.c.enrollment_id,
             ranked.c.cohort_id,
+            *person_keys(ranked.c.event_date),
         )
+        .select_from(ranked.join(_P, _P.c.id == ranked.c.person_id)
+                     .outerjoin(_PS, _PS.c.person_id == ranked.c.person_id))
         .where(ranked.c.rn == 1)
         .subquery("first")
     )
 
 
 def stored_first_events(ind: PlanIndicator, attribution: bool):
-    """The same rows as ``first_events``, read from ``indicator_events``; the site and course
-    are read from the event's cohort now, as the full computation does."""
+    """The same rows as ``first_events``, read from ``indicator_events`` alone."""
     if not attribution:
         return (
             select(_IE.c.person_id, _IE.c.event_date)
@@ -152,12 +196,12 @@ def stored_first_events(ind: PlanIndicator, attribution: bool):
         select(
             _IE.c.person_id,
             _IE.c.event_date,
-            _C.c.site_id,
-            _C.c.course_id,
+            _IE.c.site_id,
+            _IE.c.course_id,
             _IE.c.enrollment_id,
             _IE.c.cohort_id,
+            *(_IE.c[name] for name in PERSON_DIMENSIONS),
         )
-        .join(_C, _C.c.id == _IE.c.cohort_id)
         .where(_IE.c.indicator_id == ind.id)
         .subquery("first")
     )
@@ -168,7 +212,7 @@ class IndicatorQuery:
 
     def __init__(self, ind: PlanIndicator, filters: Filters, attribution: bool = False,
                  computed: bool = False):
-        attribution = attribution or bool(filters.site or filters.course)
+        attribution = attribution or bool(filters.site or filters.course or filters.zone)
         self.first = (first_events if computed else stored_first_events)(ind, attribution)
         self.filters = filters
         self.joined: set[str] = set()
@@ -177,7 +221,7 @@ class IndicatorQuery:
         if filters.year:
             self.where.append(self.year == filters.year)
         if filters.zone:
-            self.where.append(self.col("people", _P.c.zone) == filters.zone)
+            self.where.append(self.first.c.zone == filters.zone)
         if filters.site:
             self.where.append(self.col("sites", _S.c.code) == filters.site)
         if filters.course:
@@ -200,8 +244,6 @@ class IndicatorQuery:
             f = self.first.c
             if table == "people":
                 self.source = self.source.join(_P, _P.c.id == f.person_id)
-            elif table == "sensitive":
-                self.source = self.source.outerjoin(_PS, _PS.c.person_id == f.person_id)
             elif table == "sites":
                 self.source = self.source.join(_S, _S.c.id == f.site_id)
             elif table == "courses":
@@ -210,36 +252,13 @@ class IndicatorQuery:
 
     def dimension(self, name: str):
         """(key, label) SQL expressions of a breakdown."""
-        nothing = literal(NO_INFO)
-        if name == "sex":
-            return func.coalesce(self.col("people", _P.c.sex), nothing), None
-        if name == "zone":
-            return func.coalesce(self.col("people", _P.c.zone), nothing), None
-        if name == "area":
-            return func.coalesce(self.col("people", _P.c.area), nothing), None
-        if name == "age_group":
-            return self._age_group(), None
+        if name in PERSON_DIMENSIONS:
+            return self.first.c[name], None
         if name == "site":
             return self.col("sites", _S.c.code), self.col("sites", _S.c.name)
         if name == "course":
             return self.col("courses", _CO.c.code), self.col("courses", _CO.c.name)
-        if name == "ethnic":
-            value = self.col("sensitive", _PS.c.ethnic_group)
-            return case((func.coalesce(value, "") == "", nothing), else_=value), None
-        column = self.col("sensitive", getattr(_PS.c, name))
-        return case((column.is_(True), "si"), (column.is_(False), "no"), else_=nothing), None
-
-    def _age_group(self):
-        # Whole years at the event date: YYYYMMDD(event) - YYYYMMDD(birth) >= N * 10000
-        # exactly when the N-th birthday has been reached.
-        birth = self.col("people", _P.c.birth_date)
-        diff = ymd(self.first.c.event_date) - ymd(birth)
-        # A group holds the ages below the next group's first age; the last one the rest.
-        below = [
-            (diff < start * 10000, label)
-            for (label, _), (_, start) in zip(AGE_GROUPS, AGE_GROUPS[1:], strict=False)
-        ]
-        return case((birth.is_(None), literal(NO_INFO)), *below, else_=AGE_GROUPS[-1][0])
+        raise KeyError(name)
 
     def select(self, *columns):
         """SELECT columns FROM the joined sources WHERE the filters hold."""
@@ -248,8 +267,8 @@ class IndicatorQuery:
     def all_dimensions(self, names):
         """One statement grouping the same people along every dimension: rows (dim, key, label, n).
 
-        The per-person rows (first event joined to the person, sensitive data, site and
-        course) are computed once in a CTE that both databases materialise because it is
+        The per-person rows (the stored first event with its keys, the site's and course's
+        codes and names) are computed once in a CTE that both databases materialise because it is
         read once per dimension; each dimension is then a GROUP BY over it, glued with
         UNION ALL (GROUPING SETS would do the same on PostgreSQL but SQLite lacks it).
         """

@@ -1,8 +1,10 @@
 """The stored first events (issue 16 part 4) equal the full computation after any sequence of
 changes: marks that complete, move or undo a completion, issue, revocation, correction,
-anonymisation, merges and their undoing, a cohort moved to another course, a course moved to
-another product and an indicator's period changed; committed or not, inside savepoints that
-fail or not. Runs on SQLite and, in the PostgreSQL pass, on PostgreSQL."""
+anonymisation, merges and their undoing, a cohort moved to another course or site, a course
+moved to another product, an indicator's period changed, and a person's data corrected (sex,
+zone, birth date, sensitive answers): both the events and the breakdown keys stored with
+them (differences() compares every column); committed or not, inside savepoints that fail
+or not. Runs on SQLite and, in the PostgreSQL pass, on PostgreSQL."""
 
 import random
 from datetime import date, timedelta
@@ -24,6 +26,7 @@ from lms.indicators import counting, events
 from lms.indicators.models import IndicatorEvent
 from lms.people import merging, rights
 from lms.people.models import Person
+from lms.people.services import update_person
 from tests import factories
 
 PRODUCTS = ("2301031", "2301034", "2302033")
@@ -31,6 +34,9 @@ PRODUCTS = ("2301031", "2301034", "2302033")
 #: ties, which go to the lowest enrollment id).
 DAYS = (date(2019, 12, 30), date(2020, 1, 2), date(2020, 6, 1), date(2021, 3, 3),
         date(2021, 7, 1), date(2022, 8, 9), date(2023, 12, 30), date(2024, 1, 3))
+#: Birth dates whose age group changes across the session days (18th birthday mid-period,
+#: 29th, 60th), and none.
+BIRTHS = (date(2003, 3, 3), date(1992, 6, 1), date(1961, 1, 2), date(1985, 5, 5), None)
 
 
 @pytest.fixture
@@ -43,16 +49,18 @@ def world(plan, admin):
     for course in courses:
         course.hours = Decimal("4")
         course.document_kind = "certificado"
-    people = [factories.person(sex=rng.choice("FM")) for _ in range(9)]
+    people = [factories.person(sex=rng.choice("FM"), zone=rng.choice(("urbana", "rural", None)),
+                               birth_date=rng.choice(BIRTHS)) for _ in range(9)]
+    sites = [factories.site() for _ in range(3)]
     enrollments = []
     for i in range(7):
-        cohort = factories.cohort(course=courses[i % len(courses)])
+        cohort = factories.cohort(course=courses[i % len(courses)], site=sites[i % 3])
         for day in rng.sample(DAYS, 3):
             factories.session(cohort, day=day)
         for person in rng.sample(people, 4):
             enrollments.append(factories.enrollment(cohort, person))
     tasks.commit()
-    return {"admin": admin, "courses": courses, "plan": plan}
+    return {"admin": admin, "courses": courses, "plan": plan, "sites": sites}
 
 
 def _pick(rng, query):
@@ -122,6 +130,33 @@ def _move_cohort(rng, w):
     cohort_course_changed.send(Cohort, cohort_id=cohort.id)
 
 
+def _move_site(rng, w):
+    _pick(rng, select(Cohort).order_by(Cohort.id)).site = rng.choice(w["sites"])
+
+
+def _update_person(person: Person, sensitive=None, **changes) -> None:
+    data = {"document_type": person.document_type, "document_number": person.document_number,
+            "first_names": person.first_names, "last_names": person.last_names,
+            "birth_date": person.birth_date, "sex": person.sex, "zone": person.zone, **changes}
+    update_person(person, data, sensitive=sensitive)
+
+
+def _living(rng):
+    return _pick(rng, select(Person).where(Person.anonymized_at.is_(None)).order_by(Person.id))
+
+
+def _correct_person(rng, w):
+    _update_person(_living(rng), birth_date=rng.choice(BIRTHS), sex=rng.choice(("F", "M", "")),
+             zone=rng.choice(("urbana", "rural", "")))
+
+
+def _correct_answers(rng, w):
+    answer = ("si", "no", "")
+    _update_person(_living(rng), sensitive={
+        "ethnic_group": rng.choice(("", "indigena", "raizal")), "disability": rng.choice(answer),
+        "victim": rng.choice(answer), "migrant": rng.choice(answer)})
+
+
 def _move_course(rng, w):
     rng.choice(w["courses"]).product_code = rng.choice(PRODUCTS)
 
@@ -133,7 +168,8 @@ def _move_period(rng, w):
 
 
 STEPS = [(_mark, 16), (_issue, 4), (_revoke, 2), (_correct, 2), (_anonymize, 1), (_merge, 2),
-         (_unmerge, 1), (_move_cohort, 1), (_move_course, 1), (_move_period, 1)]
+         (_unmerge, 1), (_move_cohort, 1), (_move_course, 1), (_move_period, 1),
+         (_move_site, 1), (_correct_person, 2), (_correct_answers, 2)]
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -161,7 +197,7 @@ def test_stored_events_equal_the_full_computation(world, seed):
     tasks.commit()
     assert events.differences() == [], seed
     assert rows >= 2, rows  # the sequence did count people
-    assert {"_mark", "_issue", "_merge"} <= done
+    assert {"_mark", "_issue", "_merge", "_correct_person", "_correct_answers"} <= done
 
 
 def test_figures_are_read_from_the_table(world):
