@@ -8,12 +8,13 @@ API's JSON, RFC 4180 CSV) do not come through here.
 
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
-from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import Flask, current_app, has_app_context
 from flask_babel import get_locale
+
+from lms.timeutil import office_zone
 
 EMPTY = "—"
 #: Between a figure and its unit ("41,9 %", "2 h"), so the unit never wraps alone.
@@ -33,13 +34,6 @@ def _office_locale() -> str:
 def _locale():
     # The reader's locale in a request, the office's in a command, a task or a bare call.
     return (get_locale() if has_app_context() else None) or _office_locale()
-
-
-def _zone() -> ZoneInfo:
-    name = "America/Bogota"
-    if has_app_context():
-        name = current_app.config.get("BABEL_DEFAULT_TIMEZONE", name)
-    return ZoneInfo(name)
 
 
 def number(value, digits: int | None = None) -> str:
@@ -75,7 +69,7 @@ def local(moment: datetime) -> datetime:
     """A stored (naive UTC) time as an aware time in the office's zone."""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(_zone())
+    return moment.astimezone(office_zone())
 
 
 def short_date(value: date | datetime | None) -> str:
