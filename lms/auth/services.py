@@ -5,7 +5,7 @@ import secrets
 
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.auth import passwords, sessions
@@ -88,6 +88,8 @@ def update_user(user: User, *, name: str, role: str, active: bool, password: str
     """
     if role not in ROLES:
         raise AuthError("Rol no válido.", "role")
+    if user.role == "admin" and user.active and (role != "admin" or not active):
+        _keep_an_admin(user, "role" if role != "admin" else "active")
     if password:
         check_password_rules(password)
         user.password_hash = hash_password(password)
@@ -97,6 +99,15 @@ def update_user(user: User, *, name: str, role: str, active: bool, password: str
         sessions.end_all(user)
     user.name, user.role, user.active = name.strip(), role, active
     db.session.flush()
+
+
+def _keep_an_admin(user: User, field: str) -> None:
+    # Without an active admin nobody could manage accounts, tokens or the catalog again.
+    others = db.session.scalar(
+        select(func.count(User.id)).where(User.role == "admin", User.active, User.id != user.id)
+    )
+    if not others:
+        raise AuthError(_l("Debe quedar al menos un administrador activo."), field)
 
 
 def generate_password() -> str:

@@ -114,3 +114,16 @@ def test_revoking_a_token_stops_it(client, admin, bearer, db):
     for method, url in (("GET", "/api/v1/users"), ("POST", "/api/v1/tokens"),
                         ("GET", "/api/v1/tokens")):
         assert client.open(url, method=method, json={}, headers=own).status_code == 403
+
+
+def test_the_last_active_admin_cannot_be_demoted_or_deactivated(client, admin, bearer, db):
+    headers = bearer(admin)
+    url = f"/api/v1/users/{admin.id}"
+    for change, field in (({"role": "trainer"}, "role"), ({"active": False}, "active")):
+        refused = client.patch(url, json=change, headers=headers)
+        assert "administrador activo" in _problem(refused, 422, field)
+    assert "administrador activo" in _problem(client.delete(url, headers=headers), 422, "active")
+    db.session.refresh(admin)
+    assert admin.role == "admin" and admin.active
+    factories.user("admin")
+    assert client.patch(url, json={"role": "trainer"}, headers=headers).status_code == 200
