@@ -305,7 +305,7 @@ function guardSignOut() {
     if (form.dataset.confirmed) return;
     event.preventDefault();
     const count = (await store.items()).length;
-    if (count && !confirm(`Hay ${count} marcas sin sincronizar en este teléfono. Si cierra sesión se descartarán. ¿Cerrar sesión de todos modos?`)) return;
+    if (count && !confirm(`Hay ${count} ${count === 1 ? "marca" : "marcas"} sin sincronizar en este teléfono. Si cierra sesión se descartarán. ¿Cerrar sesión de todos modos?`)) return;
     await store.wipe();
     form.dataset.confirmed = "1";
     form.submit();
