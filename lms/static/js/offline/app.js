@@ -16,7 +16,7 @@ const device = deviceId();
 // Times as the pages show them: Bogotá, 24-hour (lms/formatting.py).
 const BOGOTA = { timeZone: "America/Bogota", day: "2-digit", month: "2-digit", year: "numeric",
   hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
-const state = { bundle: null, items: [], token: null, syncing: false, workerReady: false, timer: null };
+const state = { bundle: null, items: [], token: null, syncing: false, again: false, workerReady: false, timer: null };
 
 function say(text) {
   $("sync-message").textContent = text;
@@ -238,6 +238,9 @@ async function settle(item, result) {
   const c = result.conflict;
   const at = (iso) => new Date(`${iso}${iso.endsWith("Z") ? "" : "Z"}`).toLocaleString("es-CO", BOGOTA);
   if (result.outcome === "refused") {
+    // A correction saved while this item was on its way wins over the old item's refusal.
+    const stored = await store.get(item.key);
+    if (stored && JSON.stringify(bare(stored)) !== JSON.stringify(bare(item))) return;
     await store.put(item.key, { ...item, error: result.message, fields: result.fields || {} });
     return;
   }
@@ -247,12 +250,21 @@ async function settle(item, result) {
   else if (c && c.by_other) await report(`${describe(item, result)}: otra persona había marcado «${STATUSES[c.server]}» el ${at(c.server_at)}; quedó su marca «${STATUSES[c.device]}», que es posterior.`);
 }
 
+/** A queued item as the trainer wrote it: without its key and the server's last refusal. */
+function bare({ key: _key, error: _error, fields: _fields, ...item }) {
+  return item;
+}
+
 async function freshToken() {
   return navigator.onLine || !state.token ? refresh() : state.token;
 }
 
 async function sync(manual) {
-  if (state.syncing || (!navigator.onLine && !manual)) return;
+  if (state.syncing) {
+    state.again = true; // asked for during a sync (a correction, "Sincronizar"): run once more
+    return;
+  }
+  if (!navigator.onLine && !manual) return;
   const items = await store.items();
   if (!items.length) {
     if (manual) say("No hay nada pendiente.");
@@ -274,6 +286,10 @@ async function sync(manual) {
   } finally {
     state.syncing = false;
     await render();
+    if (state.again) {
+      state.again = false;
+      soon();
+    }
   }
 }
 

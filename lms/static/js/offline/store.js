@@ -37,6 +37,7 @@ export function openStores(userId) {
       await set(last, item, queue);
       return last;
     },
+    get: (key) => get(key, queue),
     put: (key, item) => set(key, item, queue),
     remove: (key) => del(key, queue),
     /** Forget everything of this user on this phone (sign-out). */
