@@ -55,7 +55,7 @@ bench: install
 # The UI strings (templates and Python) into translations/messages.pot; see README to add English.
 messages: install
 	mkdir -p translations
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k N_ -o translations/messages.pot .
 
 clean:
 	rm -rf $(VENV) .pytest_cache

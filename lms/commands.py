@@ -4,6 +4,7 @@ one commit per command (or nothing written, with the Spanish message, on error).
 from contextlib import contextmanager
 
 import click
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms import tasks
@@ -25,7 +26,7 @@ def acting_as(email: str | None):
     if email:
         user_id = db.session.scalar(select(User.id).where(User.email == email.strip().lower()))
         if user_id is None:
-            raise click.ClickException(f"No existe el usuario {email}.")
+            raise click.ClickException(_("No existe el usuario %(email)s.", email=email))
     token = system_actor.set(user_id)
     try:
         yield

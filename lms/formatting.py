@@ -1,9 +1,13 @@
-"""Numbers, dates and times as people in Colombia read them, through Babel (es-CO).
+"""Numbers, dates, times and labels as people in Colombia read them, through Babel (es-CO).
 
 The one place that turns values into text for people: pages, PDFs, letters, messages and the
 spreadsheets meant for people. Stored times are naive UTC; they are shown in the office's
 time zone (``BABEL_DEFAULT_TIMEZONE``, America/Bogota). Machine formats (ISO dates in the
 API's JSON, RFC 4180 CSV) do not come through here.
+
+Labels of codes (``SEXES``, ``STATUSES``…) are plain Spanish ``str`` marked with ``N_`` so
+``make messages`` extracts them, while JSON and openpyxl still get ordinary strings; they are
+translated where they are shown, with ``label``/``labels`` (or the ``|label`` filter).
 """
 
 from datetime import UTC, date, datetime, time
@@ -12,7 +16,8 @@ from decimal import Decimal
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from flask import Flask, current_app, has_app_context
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext, ngettext
+from flask_babel.speaklater import LazyString
 
 from lms.timeutil import office_zone
 
@@ -34,6 +39,29 @@ def _office_locale() -> str:
 def _locale():
     # The reader's locale in a request, the office's in a command, a task or a bare call.
     return (get_locale() if has_app_context() else None) or _office_locale()
+
+
+def N_(message: str) -> str:
+    """Mark a label for extraction without translating it: it stays a plain ``str``."""
+    return message
+
+
+def label(text):
+    """A label marked with ``N_`` in the reader's language (the Spanish source as is while
+    there is no catalog for it); anything that is not text comes back unchanged."""
+    if not text or not isinstance(text, str):
+        return text
+    return gettext(text)
+
+
+def lazy_label(text) -> LazyString:
+    """``label`` when the text is shown, for options built once at import (form choices)."""
+    return LazyString(label, text)
+
+
+def labels(mapping: dict) -> dict:
+    """A {code: label} dict with its labels translated now, for a page or a select."""
+    return {key: label(value) for key, value in mapping.items()}
 
 
 def number(value, digits: int | None = None) -> str:
@@ -63,6 +91,14 @@ def hours(value) -> str:
     if value is None:
         return EMPTY
     return f"{hours_number(value)}{NBSP}h"
+
+
+def hours_count(value) -> str:
+    """Hours in a sentence, the noun agreeing with the figure: 1 hora, 2 horas, 1,5 horas."""
+    if value is None:
+        return EMPTY
+    return ngettext("%(n)s hora", "%(n)s horas", 1 if value == 1 else 2,
+                    n=hours_number(value))
 
 
 def local(moment: datetime) -> datetime:
@@ -118,3 +154,4 @@ def register(app: Flask) -> None:
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(date_time, "datetime")
     app.add_template_filter(clock, "time")
+    app.add_template_filter(label, "label")

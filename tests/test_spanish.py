@@ -77,6 +77,22 @@ def test_registering_and_enrolling_names_the_action_not_the_gender(client, login
     assert "quedó registrada" not in page
 
 
+
+@pytest.mark.parametrize(("capacity", "words"), [(1, "(cupo de 1 persona)."),
+                                                 (2, "(cupo de 2 personas).")])
+def test_full_cohort_counts_agree(client, login, admin, db, capacity, words):
+    from lms.people.services import seed_reference_data
+    from tests.people.helpers import errors, form_data
+
+    seed_reference_data()
+    cohort = factories.cohort(capacity=capacity)
+    for _i in range(capacity):
+        factories.enrollment(cohort)
+    login(admin)
+    response = client.post(f"/personas/nueva?grupo={cohort.id}", data=form_data())
+    assert f"El grupo {cohort.code} está lleno {words}" in " ".join(errors(response.text))
+
+
 # -- the sources: what people read, in Python strings and in templates ----------------------
 
 #: Words that are always written with an accent in this UI (the issue found "numero").

@@ -14,14 +14,15 @@ from lms.api.resource import Filter, Resource
 from lms.api.serialize import BOOL, STR, Shape, array
 from lms.courses.models import Enrollment
 from lms.errors import ValidationError
+from lms.formatting import N_, label
 from lms.people import rights, search, services
 from lms.people.forms import SENSITIVE_FIELDS, PersonForm, RegisterForm
 from lms.people.models import DOCUMENT_TYPES, ZONES, Consent, Person
 from lms.policy import Role
 
 #: What GET /people answers to a ``q``: the search moved into a POST body (issue 9).
-MOVED = ("La búsqueda va en el cuerpo de POST /api/v1/people/search: un documento no viaja "
-         "en la URL.")
+MOVED = N_("La búsqueda va en el cuerpo de POST /api/v1/people/search: un documento no viaja "
+           "en la URL.")
 
 CONSENT = Shape(
     Consent,
@@ -80,7 +81,7 @@ def _listed():
     """People the token's user sees. ``?q=`` is refused: a document number must not travel
     in a URL (``POST /people/search``)."""
     if "q" in request.args:
-        raise ValidationError(MOVED, "q")
+        raise ValidationError(label(MOVED), "q")
     return search.search_query("").where(policy.people_seen(current_user))
 
 

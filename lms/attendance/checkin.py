@@ -30,6 +30,7 @@ from lms.courses.models import CourseSession, Enrollment
 from lms.database import unique
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.formatting import N_, label
 from lms.people.models import mask_document
 from lms.people.services import find_person, normalize_document
 
@@ -40,11 +41,11 @@ MARGIN = 10
 #: Seconds the check-in form stays valid after a good scan.
 TICKET_AGE = 300
 
-EXPIRED = (
+EXPIRED = N_(
     "El código QR ya venció. Escanee de nuevo el código que se muestra en la pantalla "
     "del formador."
 )
-USED = (
+USED = N_(
     "Este registro ya se hizo. Para registrar a otra persona, escanee de nuevo el código "
     "que se muestra en la pantalla del formador."
 )
@@ -125,8 +126,8 @@ def ticket_used(nonce: str) -> bool:
 
 def _spend_ticket(session_id: int, nonce: str) -> None:
     if ticket_used(nonce):
-        raise ValidationError(USED, "ticket", status=409)
-    with unique(USED, "ticket"):  # two submits of one form at once: one wins
+        raise ValidationError(label(USED), "ticket", status=409)
+    with unique(label(USED), "ticket"):  # two submits of one form at once: one wins
         db.session.add(CheckinTicket(ticket_hash=_ticket_hash(nonce), session_id=session_id))
 
 

@@ -4,9 +4,12 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from lms.attendance.planilla_import import import_planilla
 from lms.commands import acting_as, run_once
+from lms.formatting import number
 from lms.tabular import TabularError, more_errors, nothing_imported
 
 
@@ -43,15 +46,17 @@ def register(group: AppGroup) -> None:
         with acting_as(actor):
             result = run_once(attempt_import)
         if dry_run:
-            click.echo("Validación sin guardar (--dry-run): el archivo no tiene errores. "
-                       "Se crearían:")
+            click.echo(_("Validación sin guardar (--dry-run): el archivo no tiene errores. "
+                         "Se crearían:"))
         for warning in result.warnings:
-            click.echo(f"Advertencia: {warning}")
+            click.echo(_("Advertencia: %(warning)s", warning=warning))
         if result.warning_count > len(result.warnings):
-            click.echo(f"… y {result.warning_count - len(result.warnings)} advertencias más.")
+            more = result.warning_count - len(result.warnings)
+            click.echo(ngettext("… y %(n)s advertencia más.", "… y %(n)s advertencias más.",
+                                more, n=number(more)))
         for name in result.new_cohorts:
-            click.echo(f"Grupo nuevo: {name}")
+            click.echo(_("Grupo nuevo: %(name)s", name=name))
         for name in result.new_sessions:
-            click.echo(f"Sesión nueva: {name}")
+            click.echo(_("Sesión nueva: %(name)s", name=name))
         for label, value in result.summary():
-            click.echo(f"{label}: {value}")
+            click.echo(f"{label}: {number(value)}")

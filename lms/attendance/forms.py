@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from lms.attendance.models import STATUSES
-from lms.forms import choices
+from lms.forms import choices, coded
 from lms.people.models import DOCUMENT_TYPES, SEXES, ZONES
 
 _REQUIRED = "Este campo es obligatorio."
@@ -15,7 +15,7 @@ _REQUIRED = "Este campo es obligatorio."
 
 def _choices(mapping: dict, blank: str | None = None) -> list[SelectChoice]:
     # Short codes (CC, F) read better with their meaning next to them.
-    labelled = {k: f"{k} · {v}" if len(k) <= 3 else v for k, v in mapping.items()}
+    labelled = {k: coded(k, v, " · ") if len(k) <= 3 else v for k, v in mapping.items()}
     return choices(labelled, blank)
 
 

@@ -7,9 +7,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.courses.models import CourseSession, Enrollment
 from lms.extensions import db
+from lms.formatting import N_
 from lms.timeutil import utcnow
 
-STATUSES = {"presente": "Presente", "tarde": "Tarde", "excusa": "Excusa", "ausente": "Ausente"}
+STATUSES = {"presente": N_("Presente"), "tarde": N_("Tarde"), "excusa": N_("Excusa"),
+            "ausente": N_("Ausente")}
 #: Statuses that credit the session's hours.
 CREDITING = frozenset({"presente", "tarde"})
 SOURCES = ("web", "qr", "planilla", "api")

@@ -24,6 +24,7 @@ from lms.audit.services import record_bulk
 from lms.courses.models import CourseSession, Enrollment
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.formatting import N_, label
 from lms.people.consent import check_notice_shown
 from lms.timeutil import utcnow
 
@@ -31,12 +32,12 @@ from lms.timeutil import utcnow
 MAX_ITEMS = 500
 RULES = ("later", "server", "device")
 ORPHAN = "La persona o la sesión ya no existe en el sistema; la marca no se aplicó."
-FORBIDDEN = "Esta marca es de un grupo que su cuenta no tiene a cargo."
-FOREIGN = "Esta marca pertenece a otra cuenta y no se puede enviar desde esta."
+FORBIDDEN = N_("Esta marca es de un grupo que su cuenta no tiene a cargo.")
+FOREIGN = N_("Esta marca pertenece a otra cuenta y no se puede enviar desde esta.")
 #: What a walk-in may carry about the person: the fields of the online walk-in form.
 _PERSON_FIELDS = ("document_type", "document_number", "first_names", "last_names",
                   "birth_date", "sex", "zone", "phone", "email")
-WAITING = "Espera a que se corrija la inscripción de esta persona (ingreso rechazado)."
+WAITING = N_("Espera a que se corrija la inscripción de esta persona (ingreso rechazado).")
 
 
 def _made_at(value, now: datetime) -> datetime:
@@ -134,14 +135,14 @@ def _one(batch: _Batch, item) -> dict:
                 "enrollment_id": done.enrollment_id}
     try:
         if item.get("user_id") != batch.user.id:
-            raise ValidationError(FOREIGN, "user_id")
+            raise ValidationError(label(FOREIGN), "user_id")
         if item.get("status") not in STATUSES:
             raise ValidationError(_("Estado no válido: use presente, tarde, excusa o ausente."),
                                   "status")
         made_at = _made_at(item.get("made_at"), batch.now)
         session = batch.sessions.get(item.get("session_id"))
         if session is not None and session.id not in batch.allowed:
-            raise ValidationError(FORBIDDEN, "session_id")
+            raise ValidationError(label(FORBIDDEN), "session_id")
         if session is not None:
             batch.check_session(session)
         if item.get("kind") == "walk_in":
@@ -168,7 +169,7 @@ def _enrollment_of(batch: _Batch, item: dict) -> int | None:
             return batch.walk_ins[ref]
         done = batch.settled.get(ref) or db.session.get(OfflineMark, str(ref))
         if done is None:
-            raise ValidationError(WAITING, "walk_in_ref")
+            raise ValidationError(label(WAITING), "walk_in_ref")
         return done.enrollment_id
     return item.get("enrollment_id") if isinstance(item.get("enrollment_id"), int) else None
 

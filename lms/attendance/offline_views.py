@@ -20,6 +20,7 @@ from lms.attendance.offline_sync import apply_queue
 from lms.auth.models import Role
 from lms.courses.models import CourseSession
 from lms.errors import ValidationError
+from lms.formatting import labels
 from lms.people.models import DOCUMENT_TYPES, SEXES, ZONES
 from lms.web import attempt, loads, requires
 
@@ -45,8 +46,8 @@ SHELL_FILES = (
 
 def _shell(session_id=None):
     return render_template(
-        "attendance/app.html", session_id=session_id, document_types=DOCUMENT_TYPES,
-        sexes=SEXES, zones=ZONES)
+        "attendance/app.html", session_id=session_id, document_types=labels(DOCUMENT_TYPES),
+        sexes=labels(SEXES), zones=labels(ZONES))
 
 
 @requires(Role.ADMIN, Role.TRAINER)

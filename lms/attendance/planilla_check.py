@@ -23,15 +23,21 @@ from sqlalchemy import select
 from lms.attendance.marks import pair_filter
 from lms.attendance.models import Attendance
 from lms.attendance.planilla_people import RowReport, check_new, compare, known_people
-from lms.attendance.planilla_rows import OPTIONAL, REQUIRED, ImportResult, PlanillaRow
+from lms.attendance.planilla_rows import (
+    OPTIONAL,
+    REQUIRED,
+    ImportResult,
+    PlanillaRow,
+    superseded_text,
+)
 from lms.attendance.planilla_sessions import CREATE_NEW
-from lms.courses.enrollments import active_count, check_open
+from lms.courses.enrollments import active_count, check_open, full_message
 from lms.courses.models import Cohort, Course, CourseSession, Enrollment, Site
 from lms.courses.rules import Problems
 from lms.courses.sessions import check_session
 from lms.errors import ValidationError
 from lms.extensions import db
-from lms.formatting import hours, hours_number, short_date
+from lms.formatting import hours, hours_count, label, short_date
 from lms.people.models import Consent
 from lms.tabular import RowError, read_table
 
@@ -67,7 +73,7 @@ def check_planilla(stream_or_path, filename: str, create_new: bool, progress=Non
     for number, cells in read_table(stream_or_path, filename, REQUIRED, OPTIONAL):
         checker.result.rows += 1
         if not cells["estado"].strip():
-            checker.result.warn(number, "estado", "sin estado: la fila no registra nada")
+            checker.result.warn(number, "estado", _("sin estado: la fila no registra nada"))
             continue
         checker.parse_into(chunk, number, cells)
         if len(chunk) >= CHUNK:
@@ -131,30 +137,34 @@ class _Checker(RowReport):
     def _cohort(self, row: PlanillaRow) -> SimpleNamespace | None:
         course_id, site_id = self._id(Course, row.course), self._id(Site, row.site)
         if course_id is None:
-            self.error(row.number, "curso", f"el curso «{row.course}» no existe")
+            self.error(row.number, "curso", _("el curso «%(code)s» no existe", code=row.course))
         if site_id is None:
-            self.error(row.number, "sede", f"la sede «{row.site}» no existe")
+            self.error(row.number, "sede", _("la sede «%(code)s» no existe", code=row.site))
         if row.cohort not in self.cohorts:
             self.cohorts[row.cohort] = self._load_cohort(row.cohort)
         cohort = self.cohorts[row.cohort]
         if course_id is None or site_id is None:
             return None
         if cohort is None and not self.create_new:
-            self.error(row.number, "grupo", f"el grupo «{row.cohort}» no existe: "
-                       f"revise el código o elija «{CREATE_NEW}»")
+            self.error(row.number, "grupo", _("el grupo «%(code)s» no existe: revise el código o "
+                                              "elija «%(option)s»", code=row.cohort,
+                                              option=label(CREATE_NEW)))
             return None
         if cohort is None:
             cohort = self.cohorts[row.cohort] = SimpleNamespace(
                 id=None, code=row.cohort, course_id=course_id, site_id=site_id,
                 course_code=row.course, site_code=row.site)
             self.result.cohorts += 1
-            self.result.new_cohorts.append(f"{row.cohort} ({row.course} en {row.site})")
+            self.result.new_cohorts.append(_("%(cohort)s (%(course)s en %(site)s)",
+                                             cohort=row.cohort, course=row.course, site=row.site))
         if cohort.course_id != course_id:
-            self.error(row.number, "grupo", f"el grupo «{row.cohort}» ya existe con otro "
-                       f"curso ({cohort.course_code}), no {row.course}")
+            self.error(row.number, "grupo", _("el grupo «%(code)s» ya existe con otro curso "
+                                              "(%(stored)s), no %(given)s", code=row.cohort,
+                                              stored=cohort.course_code, given=row.course))
         elif cohort.site_id != site_id:
-            self.error(row.number, "grupo", f"el grupo «{row.cohort}» ya existe en otra sede "
-                       f"({cohort.site_code}), no {row.site}")
+            self.error(row.number, "grupo", _("el grupo «%(code)s» ya existe en otra sede "
+                                              "(%(stored)s), no %(given)s", code=row.cohort,
+                                              stored=cohort.site_code, given=row.site))
         else:
             return cohort
         return None
@@ -181,20 +191,24 @@ class _Checker(RowReport):
         if cohort is None:
             return None
         if row.day > self.today:  # the marks rule (marks.check_not_future), by date
-            self.error(row.number, "fecha", f"la sesión del {short_date(row.day)} aún no ha "
-                       "ocurrido: no se puede registrar asistencia de una sesión futura")
+            self.error(row.number, "fecha", _("la sesión del %(day)s aún no ha ocurrido: no se "
+                                              "puede registrar asistencia de una sesión futura",
+                                              day=short_date(row.day)))
             return None
         known = self.sessions.get((row.cohort, row.day))
         if known is not None:
             if known[1] != row.hours:
-                self.error(row.number, "horas", f"la sesión del grupo {row.cohort} del "
-                           f"{short_date(row.day)} ya existe con {hours_number(known[1])} "
-                           f"horas, no {hours_number(row.hours)}")
+                self.error(row.number, "horas", _(
+                    "la sesión del grupo %(cohort)s del %(day)s ya existe con %(stored)s, no "
+                    "%(given)s", cohort=row.cohort, day=short_date(row.day),
+                    stored=hours_count(known[1]), given=hours_count(row.hours)))
                 return None
             return known[0]
         if not self.create_new:
-            self.error(row.number, "fecha", f"el grupo {row.cohort} no tiene sesión el "
-                       f"{short_date(row.day)}: revise la fecha o elija «{CREATE_NEW}»")
+            self.error(row.number, "fecha", _("el grupo %(cohort)s no tiene sesión el %(day)s: "
+                                              "revise la fecha o elija «%(option)s»",
+                                              cohort=row.cohort, day=short_date(row.day),
+                                              option=label(CREATE_NEW)))
             return None
         problems = Problems()
         dates = cohort if cohort.id is not None else SimpleNamespace(start_date=row.day,
@@ -266,11 +280,7 @@ class _Checker(RowReport):
                 if row.cohort not in self.seats:
                     self.seats[row.cohort] = active_count(cohort)
                 if self.seats[row.cohort] + 1 > cohort.capacity:
-                    raise ValidationError(_(
-                        "El grupo %(code)s está lleno (cupo de %(capacity)s personas).",
-                        code=cohort.code,
-                        capacity=cohort.capacity,
-                    ), "cohort")
+                    raise ValidationError(full_message(cohort), "cohort")
                 self.seats[row.cohort] += 1
         except ValidationError as exc:
             self.rule_error(row.number, exc, "numero_documento")
@@ -283,9 +293,7 @@ class _Checker(RowReport):
         key = (row.cohort, row.day, row.document)
         earlier = self.last.get(key)
         if earlier is not None:
-            message = (f"{row.document_type} {row.document_number} ya aparece en la fila "
-                       f"{earlier[0]} para la sesión del {short_date(row.day)} del grupo "
-                       f"{row.cohort}; vale la última fila")
+            message = superseded_text(row, earlier[0])
             self.result.warn(row.number, "numero_documento", message)
             self.duplicates.append(str(RowError(row.number, "numero_documento", message)))
             self.superseded.add(earlier[0])

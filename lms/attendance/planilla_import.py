@@ -21,6 +21,7 @@ from collections.abc import Callable
 from contextlib import closing
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import Column, Integer, MetaData, String, Table, and_, bindparam, or_, select
 
 from lms.attendance.completion import recompute
@@ -29,7 +30,13 @@ from lms.attendance.models import NOTE_MAX
 from lms.attendance.planilla_bulk import create_enrollments, create_people
 from lms.attendance.planilla_check import Plan, check_planilla, rewind
 from lms.attendance.planilla_people import RowReport, check_new, compare, known_people
-from lms.attendance.planilla_rows import OPTIONAL, REQUIRED, ImportResult, PlanillaRow
+from lms.attendance.planilla_rows import (
+    OPTIONAL,
+    REQUIRED,
+    ImportResult,
+    PlanillaRow,
+    superseded_text,
+)
 from lms.attendance.planilla_sessions import SessionPlacer
 from lms.audit.services import current_actor_id
 from lms.courses.enrollments import get_or_enroll, has_seats, make_room
@@ -37,7 +44,6 @@ from lms.courses.models import Enrollment
 from lms.database import insert_rows, reading
 from lms.errors import ValidationError
 from lms.extensions import db
-from lms.formatting import short_date
 from lms.people.models import Person
 from lms.tabular import read_table
 
@@ -116,7 +122,7 @@ class _Importer(RowReport):
                 self.result.rows += 1
                 if not cells["estado"].strip():
                     # A pre-filled sheet lists everyone; a row nobody marked records nothing.
-                    self.result.warn(number, "estado", "sin estado: la fila no registra nada")
+                    self.result.warn(number, "estado", _("sin estado: la fila no registra nada"))
                     continue
                 self.parse_into(chunk, number, cells)
                 if len(chunk) >= CHUNK:
@@ -244,7 +250,7 @@ class _Importer(RowReport):
         created = create_enrollments(fresh, current_actor_id())
         found.update(created)
         self.result.enrollments += len(created)
-        for row, _, person_id in pairs:
+        for row, _cohort, person_id in pairs:
             cohort = self.placer.cohorts[row.cohort]
             if (person_id, cohort.id) in found:
                 continue
@@ -260,10 +266,7 @@ class _Importer(RowReport):
 
     # -- "last row wins", remembered in the temporary table -------------------------------
     def _duplicate(self, row: PlanillaRow, earlier: int) -> None:
-        self.result.warn(row.number, "numero_documento",
-                         f"{row.document_type} {row.document_number} ya aparece en la fila "
-                         f"{earlier} para la sesión del {short_date(row.day)} del grupo "
-                         f"{row.cohort}; vale la última fila")
+        self.result.warn(row.number, "numero_documento", superseded_text(row, earlier))
 
     def _remember(self, marks: dict[tuple[int, int], PlanillaRow]) -> None:
         seen = self.seen.c

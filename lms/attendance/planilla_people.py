@@ -8,6 +8,7 @@ import re
 from datetime import date
 from types import SimpleNamespace
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.attendance.marks import pair_filter
@@ -80,11 +81,11 @@ def check_new(report, row: PlanillaRow) -> tuple[dict, tuple] | None:
                                       ("fecha_nacimiento", row.birth_date),
                                       ("zona", row.zone)) if not value]
     for column in missing:
-        report.error(row.number, column, "es obligatorio para registrar a una persona nueva")
+        report.error(row.number, column, _("es obligatorio para registrar a una persona nueva"))
     guardian = None
     if row.consent is not True:
         report.error(row.number, "autorizacion_datos",
-                     "la persona es nueva: se requiere «si» (autorización firmada en papel)")
+                     _("la persona es nueva: se requiere «si» (autorización firmada en papel)"))
     else:
         # Checked even when other cells are missing, so every missing cell is listed.
         holder = SimpleNamespace(birth_date=row.birth_date, document_type=row.document_type)
@@ -118,4 +119,5 @@ def compare(report, row: PlanillaRow, person) -> None:
         if not same:
             shown = short_date(stored) if isinstance(stored, date) else stored
             report.result.warn(row.number, column,
-                               f"difiere del dato guardado («{shown}»); se conserva el guardado")
+                               _("difiere del dato guardado («%(stored)s»); se conserva el "
+                                 "guardado", stored=shown))

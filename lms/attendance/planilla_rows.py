@@ -5,9 +5,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
+
 from lms.attendance.marks import clean_note
 from lms.courses.rules import code_of
 from lms.errors import ValidationError
+from lms.formatting import N_, label, short_date
 from lms.people.services import normalize_document
 from lms.tabular import RowError
 from lms.text import fold
@@ -106,11 +109,19 @@ class ImportResult:
 
     def summary(self) -> list[tuple[str, int]]:
         """Labelled counts, as the CLI prints them and the page shows them."""
-        counts = [("Filas", self.rows), ("Personas creadas", self.people),
-                  ("Inscripciones", self.enrollments), ("Grupos creados", self.cohorts),
-                  ("Sesiones", self.sessions), ("Marcas", self.marks),
-                  ("Finalizaciones", self.completions)]
+        counts = [(_("Filas"), self.rows), (_("Personas creadas"), self.people),
+                  (_("Inscripciones"), self.enrollments), (_("Grupos creados"), self.cohorts),
+                  (_("Sesiones"), self.sessions), (_("Marcas"), self.marks),
+                  (_("Finalizaciones"), self.completions)]
         return [(label, count) for label, count in counts if count is not None]
+
+
+def superseded_text(row: PlanillaRow, earlier: int) -> str:
+    """The warning on a row that a later one replaces: the same person and session twice."""
+    document = f"{row.document_type} {row.document_number}"
+    return _("%(document)s ya aparece en la fila %(row)s para la sesión del %(day)s del grupo "
+             "%(cohort)s; vale la última fila", document=document, row=earlier,
+             day=short_date(row.day), cohort=row.cohort)
 
 
 def parse_date(text: str) -> date | None:
@@ -141,40 +152,43 @@ def parse_row(number: int, cells: dict[str, str]) -> tuple[PlanillaRow | None, l
         errors.append(RowError(number, column, message))
 
     codes = {}
-    for column, label in (("curso", "el código del curso"), ("grupo", "el código del grupo"),
-                          ("sede", "el código de la sede")):
+    for column, missing in (("curso", N_("falta el código del curso")),
+                            ("grupo", N_("falta el código del grupo")),
+                            ("sede", N_("falta el código de la sede"))):
         codes[column] = code_of(cells[column])
         if not codes[column]:
-            problem(column, f"falta {label}")
+            problem(column, label(missing))
     day = parse_date(cells["fecha"])
     if day is None:
-        problem("fecha", f"fecha no válida «{cells['fecha']}»: use AAAA-MM-DD o DD/MM/AAAA")
+        problem("fecha", _("fecha no válida «%(value)s»: use AAAA-MM-DD o DD/MM/AAAA",
+                           value=cells["fecha"]))
     hours = parse_hours(cells["horas"])
     if hours is None:
-        problem("horas", f"horas no válidas «{cells['horas']}»: escriba un número como 2 o 2,5")
+        problem("horas", _("horas no válidas «%(value)s»: escriba un número como 2 o 2,5",
+                           value=cells["horas"]))
     doc_type = doc_number = ""
     try:
         doc_type, doc_number = normalize_document(cells["tipo_documento"],
                                                   cells["numero_documento"])
     except ValidationError as exc:
         problem(COLUMN_OF.get(exc.field, "numero_documento"), exc.message)
-    sex = _coded(cells["sexo"], SEX_CODES, "sexo", "use F, M, I, mujer u hombre", problem)
-    zone = _coded(cells["zona"], ZONE_CODES, "zona", "use urbana o rural", problem)
+    sex = _coded(cells["sexo"], SEX_CODES, "sexo", _("use F, M, I, mujer u hombre"), problem)
+    zone = _coded(cells["zona"], ZONE_CODES, "zona", _("use urbana o rural"), problem)
     birth = None
     if cells["fecha_nacimiento"].strip():
         birth = parse_date(cells["fecha_nacimiento"])
         if birth is None:
-            problem("fecha_nacimiento", f"fecha no válida «{cells['fecha_nacimiento']}»: "
-                    "use AAAA-MM-DD o DD/MM/AAAA")
+            problem("fecha_nacimiento", _("fecha no válida «%(value)s»: use AAAA-MM-DD o "
+                                          "DD/MM/AAAA", value=cells["fecha_nacimiento"]))
     status = STATUS_CODES.get(fold(cells["estado"]))
     if status is None:
-        problem("estado", f"estado no válido «{cells['estado']}»: use presente, tarde, excusa, "
-                "ausente o P, T, E, A")
+        problem("estado", _("estado no válido «%(value)s»: use presente, tarde, excusa, "
+                            "ausente o P, T, E, A", value=cells["estado"]))
     consent = None
     if cells["autorizacion_datos"].strip():
         consent = YES_NO.get(fold(cells["autorizacion_datos"]))
         if consent is None:
-            problem("autorizacion_datos", "escriba si o no")
+            problem("autorizacion_datos", _("escriba si o no"))
     note = None
     try:
         note = clean_note(cells["nota"]) or None
@@ -198,5 +212,6 @@ def _coded(text: str, codes: dict, column: str, hint: str, problem) -> str | Non
         return None
     value = codes.get(fold(text))
     if value is None:
-        problem(column, f"valor no válido «{text.strip()}»: {hint}")
+        problem(column, _("valor no válido «%(value)s»: %(hint)s", value=text.strip(),
+                          hint=hint))
     return value

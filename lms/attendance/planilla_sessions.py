@@ -15,6 +15,7 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms import formatting
@@ -23,10 +24,10 @@ from lms.courses.models import Cohort, Course, CourseSession, Site
 from lms.courses.services import add_sessions
 from lms.errors import ValidationError
 from lms.extensions import db
-from lms.formatting import hours_number, short_date
+from lms.formatting import N_, hours_count, label, short_date
 
 #: The choice that lets an import create cohorts and sessions (form and CLI say it so).
-CREATE_NEW = "crear grupos y sesiones nuevos"
+CREATE_NEW = N_("crear grupos y sesiones nuevos")
 
 
 class SessionPlacer:
@@ -68,9 +69,11 @@ class SessionPlacer:
             course_id = self._code(Course, row.course, self.courses)
             site_id = self._code(Site, row.site, self.sites)
             if course_id is None:
-                self.report.error(row.number, "curso", f"el curso «{row.course}» no existe")
+                self.report.error(row.number, "curso",
+                                  _("el curso «%(code)s» no existe", code=row.course))
             if site_id is None:
-                self.report.error(row.number, "sede", f"la sede «{row.site}» no existe")
+                self.report.error(row.number, "sede",
+                                  _("la sede «%(code)s» no existe", code=row.site))
             if course_id is not None and site_id is not None:
                 valid.append((row, course_id, site_id))
         self._create_cohorts(valid)
@@ -81,12 +84,14 @@ class SessionPlacer:
                 continue
             if cohort.course_id != course_id:
                 self.report.error(row.number, "grupo",
-                                  f"el grupo «{row.cohort}» ya existe con otro curso "
-                                  f"({cohort.course.code}), no {row.course}")
+                                  _("el grupo «%(code)s» ya existe con otro curso "
+                                    "(%(stored)s), no %(given)s", code=row.cohort,
+                                    stored=cohort.course.code, given=row.course))
             elif cohort.site_id != site_id:
                 self.report.error(row.number, "grupo",
-                                  f"el grupo «{row.cohort}» ya existe en otra sede "
-                                  f"({cohort.site.code}), no {row.site}")
+                                  _("el grupo «%(code)s» ya existe en otra sede "
+                                    "(%(stored)s), no %(given)s", code=row.cohort,
+                                    stored=cohort.site.code, given=row.site))
             else:
                 placed.append((row, cohort))
         return placed
@@ -101,8 +106,10 @@ class SessionPlacer:
                 cohort.start_date = min(cohort.start_date, row.day)
                 cohort.end_date = max(cohort.end_date, row.day)
             elif row.cohort not in self.cohorts and not self.create_new:
-                self.report.error(row.number, "grupo", f"el grupo «{row.cohort}» no existe: "
-                                  f"revise el código o elija «{CREATE_NEW}»")
+                self.report.error(row.number, "grupo",
+                                  _("el grupo «%(code)s» no existe: revise el código o "
+                                    "elija «%(option)s»", code=row.cohort,
+                                    option=label(CREATE_NEW)))
             elif row.cohort not in self.cohorts:
                 created[row.cohort] = Cohort(code=row.cohort, course_id=course_id,
                                              site_id=site_id, start_date=row.day,
@@ -110,7 +117,9 @@ class SessionPlacer:
         if created:
             for code, cohort in created.items():
                 course, site = self._names(cohort)
-                self.report.result.new_cohorts.append(f"{code} ({course} en {site})")
+                self.report.result.new_cohorts.append(
+                    _("%(cohort)s (%(course)s en %(site)s)", cohort=code, course=course,
+                      site=site))
             db.session.add_all(created.values())
             db.session.flush()
             self.cohorts.update(created)
@@ -144,9 +153,10 @@ class SessionPlacer:
                     continue
                 if not self.create_new:
                     self.report.error(row.number, "fecha",
-                                      f"el grupo {row.cohort} no tiene sesión el "
-                                      f"{short_date(row.day)}: revise la fecha o elija "
-                                      f"«{CREATE_NEW}»")
+                                      _("el grupo %(cohort)s no tiene sesión el %(day)s: "
+                                        "revise la fecha o elija «%(option)s»",
+                                        cohort=row.cohort, day=short_date(row.day),
+                                        option=label(CREATE_NEW)))
                     continue
                 first.setdefault(key, (row, cohort))
                 if first[key][0].hours == row.hours:
@@ -175,7 +185,7 @@ class SessionPlacer:
                     f"{first[key][1].code}, {short_date(outcome.date)} "
                     f"({formatting.hours(outcome.hours)})")
                 session_of.update((row.number, outcome.id) for row in same[key])
-                for row, _ in other[key]:
+                for row, _outcome in other[key]:
                     self._same_hours(row, outcome.hours)
         return session_of
 
@@ -186,7 +196,8 @@ class SessionPlacer:
     def _same_hours(self, row: PlanillaRow, hours: Decimal) -> bool:
         if hours == row.hours:
             return True
-        self.report.error(row.number, "horas",
-                          f"la sesión del grupo {row.cohort} del {short_date(row.day)} ya existe "
-                          f"con {hours_number(hours)} horas, no {hours_number(row.hours)}")
+        self.report.error(row.number, "horas", _(
+            "la sesión del grupo %(cohort)s del %(day)s ya existe con %(stored)s, no "
+            "%(given)s", cohort=row.cohort, day=short_date(row.day),
+            stored=hours_count(hours), given=hours_count(row.hours)))
         return False

@@ -19,6 +19,7 @@ from lms.attendance.today import todays_sessions
 from lms.auth.models import Role
 from lms.courses.models import CourseSession
 from lms.errors import ValidationError, take_warnings
+from lms.formatting import labels
 from lms.people.services import current_notice
 from lms.web import attempt, fail_request, flash_warnings, loads, requires
 
@@ -43,7 +44,7 @@ def _render_roster(session, walk_in=None, status=200, open_walk_in=False):
             walk_in.document_number.data = roster_service.looks_like_document(search)
     return render_template(
         "attendance/roster.html", session=session, rows=rows, shown=shown,
-        statuses=STATUSES, walk_in=walk_in, requests=pending_requests(session.id),
+        statuses=labels(STATUSES), walk_in=walk_in, requests=pending_requests(session.id),
         request_form=RequestForm(), notice=current_notice(), search=search,
         open_walk_in=open_walk_in, counts=roster_service.status_counts(rows),
     ), status
@@ -94,7 +95,7 @@ def note(session: CourseSession):
         return _refuse_mark(session, done.error.message)
     if _wants_json():
         return jsonify({"ok": True, "note": mark.note or ""})
-    flash("Nota guardada." if mark.note else "Nota borrada.", "success")
+    flash(_("Nota guardada.") if mark.note else _("Nota borrada."), "success")
     return redirect(url_for(".roster", session_id=session.id) + f"#e{mark.enrollment_id}")
 
 
@@ -140,7 +141,7 @@ def walk_in(session: CourseSession):
             if _wants_json():
                 html = render_template("attendance/_rows.html", session=session,
                                        lines=[roster_service.line_of(row)],
-                                       statuses=STATUSES)
+                                       statuses=labels(STATUSES))
                 return jsonify({"ok": True, "html": html, "enrollment_id": row.enrollment.id,
                                 "name": row.person.full_name, "warnings": take_warnings()})
             flash_warnings()

@@ -8,6 +8,7 @@ Filters arrive as query-string text (``entidad=personas``, ``actor=3`` or ``sist
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, select
 
 from lms.audit.labels import ENTITIES, entity_table
@@ -15,6 +16,7 @@ from lms.audit.models import AuditEntry
 from lms.auth.models import User
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.formatting import N_, label
 from lms.timeutil import from_local
 from lms.web import MAX_ID
 
@@ -39,7 +41,8 @@ class AuditFilters:
 
 def _id(raw: str, name: str, what: str) -> int:
     if not raw.isdigit() or not 0 < int(raw) <= MAX_ID:
-        raise ValidationError(f"{what} debe ser un número entero positivo.", field=name)
+        raise ValidationError(_("%(what)s debe ser un número entero positivo.",
+                                what=label(what)), field=name)
     return int(raw)
 
 
@@ -47,7 +50,8 @@ def _day(raw: str, name: str, what: str) -> date:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise ValidationError(f"{what}: escriba la fecha como aaaa-mm-dd.", field=name) from None
+        raise ValidationError(_("%(what)s: escriba la fecha como aaaa-mm-dd.", what=label(what)),
+                              field=name) from None
 
 
 def parse(args, names: dict | None = None) -> AuditFilters:
@@ -59,17 +63,17 @@ def parse(args, names: dict | None = None) -> AuditFilters:
         entity = entity_table(raw["entity"])
         if entity is None:
             known = ", ".join(name for name, _label in ENTITIES.values())
-            raise ValidationError(f"La entidad «{raw['entity']}» no existe; use una de: "
-                                  f"{known}.", field=names["entity"])
+            raise ValidationError(_("La entidad «%(entity)s» no existe; use una de: %(known)s.",
+                                    entity=raw["entity"], known=known), field=names["entity"])
     system = raw["actor"].lower() == SYSTEM
     actor = None if system or not raw["actor"] else _id(raw["actor"], names["actor"],
-                                                          "El usuario")
-    since = _day(raw["since"], names["since"], "Desde") if raw["since"] else None
-    until = _day(raw["until"], names["until"], "Hasta") if raw["until"] else None
+                                                          N_("El usuario"))
+    since = _day(raw["since"], names["since"], N_("Desde")) if raw["since"] else None
+    until = _day(raw["until"], names["until"], N_("Hasta")) if raw["until"] else None
     if since and until and since > until:
-        raise ValidationError("La fecha «hasta» no puede ser anterior a «desde».",
+        raise ValidationError(_("La fecha «hasta» no puede ser anterior a «desde»."),
                               field=names["until"])
-    entity_id = _id(raw["entity_id"], names["entity_id"], "El número de registro") \
+    entity_id = _id(raw["entity_id"], names["entity_id"], N_("El número de registro")) \
         if raw["entity_id"] else None
     return AuditFilters(entity, actor, system, since, until, entity_id)
 

@@ -4,6 +4,7 @@ import os
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.auth import services
@@ -27,7 +28,8 @@ def _commit(action):
 def _report(done: str, generated: str | None) -> None:
     click.echo(done)
     if generated:
-        click.echo(f"Contraseña generada (se muestra una sola vez): {generated}")
+        click.echo(_("Contraseña generada (se muestra una sola vez): %(password)s",
+                     password=generated))
 
 
 def register(group: AppGroup) -> None:
@@ -40,13 +42,13 @@ def register(group: AppGroup) -> None:
         """Create an admin, or make an existing user admin with a new password."""
         password = password or os.environ.get("LMS_ADMIN_PASSWORD")
         if not password:
-            password = click.prompt("Contraseña", hide_input=True, confirmation_prompt=True)
+            password = click.prompt(_("Contraseña"), hide_input=True, confirmation_prompt=True)
         try:
             services.ensure_admin(email, password)
         except services.AuthError as exc:
             raise click.ClickException(exc.message) from None
         db.session.commit()
-        click.echo(f"Administrador listo: {services.normalize_email(email)}")
+        click.echo(_("Administrador listo: %(email)s", email=services.normalize_email(email)))
 
     @group.command("create-user")
     @click.argument("email")
@@ -60,7 +62,8 @@ def register(group: AppGroup) -> None:
         user = _commit(lambda: services.create_user(
             email, name or email.split("@")[0], ROLE_NAMES[role], password or generated
         ))
-        _report(f"Cuenta creada: {user.email} ({user.role_label})", generated)
+        _report(_("Cuenta creada: %(email)s (%(role)s)", email=user.email, role=user.role_label),
+                generated)
 
     @group.command("ensure-admin")
     def ensure_admin() -> None:
@@ -74,10 +77,10 @@ def register(group: AppGroup) -> None:
         )
         # A demoted or deactivated admin@localhost is restored, keeping its password.
         if ready and not password:
-            click.echo(f"Administrador existente: {email}")
+            click.echo(_("Administrador existente: %(email)s", email=email))
             return
-        _, generated = _commit(lambda: services.ensure_admin(email, password))
-        _report(f"Administrador listo: {email}", generated)
+        _user, generated = _commit(lambda: services.ensure_admin(email, password))
+        _report(_("Administrador listo: %(email)s", email=email), generated)
 
     @group.command("create-token")
     @click.argument("email")
@@ -86,7 +89,8 @@ def register(group: AppGroup) -> None:
         """Print a new API token for the user, on the last line."""
         user = db.session.scalar(select(User).where(User.email == services.normalize_email(email)))
         if user is None:
-            raise click.ClickException(f"No existe un usuario activo con el correo {email}.")
+            raise click.ClickException(
+                _("No existe un usuario activo con el correo %(email)s.", email=email))
         try:
             token = services.create_token(user, name)
         except services.AuthError as exc:

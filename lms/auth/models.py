@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
+from lms.formatting import N_, label
 from lms.timeutil import utcnow
 
 
@@ -20,7 +21,8 @@ class Role(StrEnum):
 
 
 ROLES = tuple(Role)
-ROLE_LABELS = {Role.ADMIN: "Administrador", Role.TRAINER: "Formador", Role.ANALYST: "Analista"}
+ROLE_LABELS = {Role.ADMIN: N_("Administrador"), Role.TRAINER: N_("Formador"),
+               Role.ANALYST: N_("Analista")}
 
 
 class User(UserMixin, db.Model):
@@ -75,8 +77,8 @@ class User(UserMixin, db.Model):
 
     @property
     def role_label(self) -> str:
-        """The role's name in Spanish."""
-        return ROLE_LABELS.get(self.role, self.role)
+        """The role's name in the reader's language."""
+        return label(ROLE_LABELS.get(self.role, self.role))
 
     def has_role(self, *roles: str) -> bool:
         """Whether the user holds one of the given roles."""

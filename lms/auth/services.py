@@ -3,6 +3,7 @@
 import hashlib
 import secrets
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
 from sqlalchemy import func, select
@@ -13,12 +14,13 @@ from lms.auth.models import ROLES, ApiToken, User
 from lms.database import unique
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.formatting import N_, label
 from lms.timeutil import utcnow
 
 # Checked when the email is unknown, so a wrong email costs as much as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
 MIN_PASSWORD = passwords.MIN_LENGTH
-DUPLICATE_EMAIL = "Ya existe un usuario con ese correo."
+DUPLICATE_EMAIL = N_("Ya existe un usuario con ese correo.")
 
 
 class AuthError(ValidationError):
@@ -68,14 +70,14 @@ def create_user(email: str, name: str, role: str, password: str) -> User:
     """Create a staff account."""
     email = normalize_email(email)
     if role not in ROLES:
-        raise AuthError("Rol no válido.", "role")
+        raise AuthError(_("Rol no válido."), "role")
     if db.session.scalar(select(User.id).where(User.email == email)):
-        raise AuthError(DUPLICATE_EMAIL, "email")
+        raise AuthError(label(DUPLICATE_EMAIL), "email")
     if not password:
-        raise AuthError("Escriba una contraseña.", "password")
+        raise AuthError(_("Escriba una contraseña."), "password")
     check_password_rules(password)
     user = User(email=email, name=name.strip(), role=role, password_hash=hash_password(password))
-    with unique(DUPLICATE_EMAIL, "email"):
+    with unique(label(DUPLICATE_EMAIL), "email"):
         db.session.add(user)
     return user
 
@@ -87,7 +89,7 @@ def update_user(user: User, *, name: str, role: str, active: bool, password: str
     so reactivating the account later revives neither.
     """
     if role not in ROLES:
-        raise AuthError("Rol no válido.", "role")
+        raise AuthError(_("Rol no válido."), "role")
     if user.role == "admin" and user.active and (role != "admin" or not active):
         _keep_an_admin(user, "role" if role != "admin" else "active")
     if password:
@@ -147,7 +149,7 @@ def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
     Only an active account gets one: its tokens would not work (``user_for_token``).
     """
     if not user.active:
-        raise AuthError("El usuario está inactivo; actívelo antes de crearle un token.",
+        raise AuthError(_("El usuario está inactivo; actívelo antes de crearle un token."),
                         "user_id")
     token = "lms_" + secrets.token_urlsafe(32)
     row = ApiToken(

@@ -8,6 +8,8 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import undefer
 
@@ -25,13 +27,14 @@ from lms.certificates.verify import (
 from lms.commands import acting_as, actor_option, run_once
 from lms.courses.models import Cohort, Course
 from lms.extensions import db
+from lms.formatting import N_, date_time, label, number
 
 VERDICTS = {
-    "valid": "AUTÉNTICO Y VIGENTE",
-    "superseded": "AUTÉNTICO, PERO REEMPLAZADO por una corrección",
-    "revoked": "AUTÉNTICO, PERO REVOCADO",
-    "unknown": "AUTÉNTICO (estado de revocación sin comprobar)",
-    "invalid": "NO AUTÉNTICO",
+    "valid": N_("AUTÉNTICO Y VIGENTE"),
+    "superseded": N_("AUTÉNTICO, PERO REEMPLAZADO por una corrección"),
+    "revoked": N_("AUTÉNTICO, PERO REVOCADO"),
+    "unknown": N_("AUTÉNTICO (estado de revocación sin comprobar)"),
+    "invalid": N_("NO AUTÉNTICO"),
 }
 
 
@@ -48,7 +51,7 @@ def _read_input(value: str) -> str:
     if len(value) < 4096 and path.is_file():
         text = qr.read_pdf(path.read_bytes())
         if text is None:
-            raise click.ClickException(f"No se encontró un código QR en {value}.")
+            raise click.ClickException(_("No se encontró un código QR en %(file)s.", file=value))
         return text
     return value
 
@@ -57,21 +60,23 @@ def _load_json_file(path: str | None, label: str):
     try:
         return Path(path).read_text(encoding="utf-8").strip()
     except OSError as exc:
-        raise click.ClickException(f"No se pudo leer {label} {path}: {exc.strerror}.") from exc
+        raise click.ClickException(_("No se pudo leer %(what)s %(path)s: %(error)s.", what=label,
+                                     path=path, error=exc.strerror)) from exc
 
 
 def _registry_verdict(code: str, offline: bool) -> Verdict:
     # A bare code carries no signature: only the registry can answer for it.
     if offline:
-        raise click.ClickException("Un código sin firma solo se comprueba en el registro: "
-                                   "quite --jwks o verifique el texto del QR o el PDF.")
+        raise click.ClickException(_("Un código sin firma solo se comprueba en el registro: "
+                                     "quite --jwks o verifique el texto del QR o el PDF."))
     found = public.find(code)
     if found is None:
-        return Verdict(False, "invalid", reason=f"No existe un documento con el código {code}.")
+        return Verdict(False, "invalid",
+                       reason=_("No existe un documento con el código %(code)s.", code=code))
     record = public.record(*found)
     verdict = Verdict(True, record["status"], claims={"jti": record["code"], **record})
     if record["replaced_by"]:
-        verdict.reason = f"Reemplazado por {record['replaced_by']}."
+        verdict.reason = _("Reemplazado por %(code)s.", code=record["replaced_by"])
     return verdict
 
 
@@ -83,19 +88,19 @@ def _certificate(code: str, *options) -> Certificate:
         db.select(Certificate).options(*options).where(Certificate.code.in_(spellings))
     )
     if not cert:
-        raise click.ClickException(f"No existe un documento con el código {code}.")
+        raise click.ClickException(_("No existe un documento con el código %(code)s.", code=code))
     return cert
 
 
 def _offline_inputs(jwks_file: str, status_file: str | None) -> tuple[dict, str | None]:
     # Offline means files only: no database, no signing keys (which could be created).
     try:
-        jwks = json.loads(_load_json_file(jwks_file, "el JWKS"))
+        jwks = json.loads(_load_json_file(jwks_file, _("el JWKS")))
     except ValueError as exc:
-        raise click.ClickException("El archivo JWKS no es JSON válido.") from exc
+        raise click.ClickException(_("El archivo JWKS no es JSON válido.")) from exc
     if not isinstance(jwks, dict):
-        raise click.ClickException("El archivo JWKS no es un conjunto de claves (JWK Set).")
-    status = _load_json_file(status_file, "la lista de estado") if status_file else None
+        raise click.ClickException(_("El archivo JWKS no es un conjunto de claves (JWK Set)."))
+    status = _load_json_file(status_file, _("la lista de estado")) if status_file else None
     return jwks, status
 
 
@@ -104,15 +109,15 @@ def _local_inputs(status_file: str | None) -> tuple[dict, str | None]:
     # is given, a status list freshly signed from the database.
     ring = signing.keyring(create=False)
     if ring is None:
-        raise click.ClickException("No hay claves locales; indique --jwks.")
+        raise click.ClickException(_("No hay claves locales; indique --jwks."))
     if status_file:
-        return ring.jwks(), _load_json_file(status_file, "la lista de estado")
+        return ring.jwks(), _load_json_file(status_file, _("la lista de estado"))
     try:
         return ring.jwks(), status.status_list(ring)
     except SQLAlchemyError:
         db.session.rollback()
-        click.echo("No se pudo leer la base de datos: el estado de revocación queda sin "
-                   "comprobar.")
+        click.echo(_("No se pudo leer la base de datos: el estado de revocación queda sin "
+                     "comprobar."))
         return ring.jwks(), None
 
 
@@ -126,16 +131,17 @@ def register(group: AppGroup) -> None:
         """Issue a document for every eligible enrollment that has none; print how many."""
         if course_code and db.session.scalar(db.select(Course.id).filter_by(code=course_code)) \
                 is None:
-            raise click.ClickException(f"No existe el curso {course_code}.")
+            raise click.ClickException(_("No existe el curso %(code)s.", code=course_code))
         if cohort_code and db.session.scalar(db.select(Cohort.id).filter_by(code=cohort_code)) \
                 is None:
-            raise click.ClickException(f"No existe el grupo {cohort_code}.")
+            raise click.ClickException(_("No existe el grupo %(code)s.", code=cohort_code))
         ids = issue.pending_ids(course_code, cohort_code)
         total = 0
         for count in issue.issue_pending(ids):
             db.session.commit()
             total += count
-        click.echo(f"Se emitieron {total} documentos.")
+        click.echo(ngettext("Se emitió %(n)s documento.", "Se emitieron %(n)s documentos.",
+                            total, n=number(total)))
 
     @group.command("verify", epilog=VERIFY_EXIT_HELP)
     @click.argument("input_")
@@ -158,18 +164,22 @@ def register(group: AppGroup) -> None:
                 jwks, status = _local_inputs(status_file)
             issuer = compact.issuer(current_app.config["BASE_URL"])
             verdict = verify_text(text, jwks, status, issuer)
-        click.echo(f"Veredicto: {VERDICTS[verdict.status]}")
+        click.echo(_("Veredicto: %(verdict)s", verdict=label(VERDICTS[verdict.status])))
         if verdict.reason:
-            click.echo(f"Detalle: {verdict.reason}")
+            click.echo(_("Detalle: %(reason)s", reason=verdict.reason))
         if verdict.status_checked_at:
-            when = datetime.fromtimestamp(verdict.status_checked_at, UTC)
-            stale = " (VENCIDA)" if verdict.status_expired else ""
-            click.echo(f"Estado comprobado el {when:%Y-%m-%d %H:%M} UTC{stale}")
+            when = date_time(datetime.fromtimestamp(verdict.status_checked_at, UTC))
+            if verdict.status_expired:
+                click.echo(_("Estado comprobado el %(moment)s, hora de Colombia (VENCIDA)",
+                             moment=when))
+            else:
+                click.echo(_("Estado comprobado el %(moment)s, hora de Colombia", moment=when))
         elif bare:
-            click.echo("Comprobado en el registro oficial (un código solo no lleva firma).")
+            click.echo(_("Comprobado en el registro oficial (un código solo no lleva firma)."))
         elif verdict.genuine and not status:
-            click.echo("Estado de revocación sin comprobar: indique --status-list con la lista "
-                       f"firmada de {verdict.claims['iss']}/.well-known/status-list.")
+            url = verdict.claims["iss"] + "/.well-known/status-list"
+            click.echo(_("Estado de revocación sin comprobar: indique --status-list con la "
+                         "lista firmada de %(url)s.", url=url))
         for key, value in verdict.claims.items():
             click.echo(f"  {key}: {value}")
         sys.exit(verdict.exit_code)
@@ -183,7 +193,7 @@ def register(group: AppGroup) -> None:
         cert = _certificate(code)
         with acting_as(actor_email):
             run_once(lambda: lifecycle.revoke(cert, reason))
-        click.echo(f"Documento {cert.code} revocado.")
+        click.echo(_("Documento %(code)s revocado.", code=cert.code))
 
     @group.command("correct-certificate")
     @click.argument("code")
@@ -193,7 +203,7 @@ def register(group: AppGroup) -> None:
         cert = _certificate(code)
         with acting_as(actor_email):
             new = run_once(lambda: lifecycle.reissue(cert, system_actor.get()))
-        click.echo(f"Se emitió {new.code}, que reemplaza a {cert.code}.")
+        click.echo(_("Se emitió %(new)s, que reemplaza a %(old)s.", new=new.code, old=cert.code))
 
     @group.command("export-certificate")
     @click.argument("code")
@@ -202,15 +212,17 @@ def register(group: AppGroup) -> None:
         """Write the issued PDF, byte for byte."""
         cert = _certificate(code, undefer(Certificate.pdf))
         if not cert.pdf:
-            raise click.ClickException("El PDF fue suprimido (titular anonimizado).")
+            raise click.ClickException(_("El PDF fue suprimido (titular anonimizado)."))
         try:
             Path(output).write_bytes(cert.pdf)
         except OSError as exc:
-            raise click.ClickException(f"No se pudo escribir {output}: {exc.strerror}.") from exc
-        click.echo(f"{output}: {len(cert.pdf)} bytes, SHA-256 {cert.sha256}")
+            raise click.ClickException(_("No se pudo escribir %(path)s: %(error)s.", path=output,
+                                         error=exc.strerror)) from exc
+        click.echo(_("%(path)s: %(size)s bytes, SHA-256 %(sha)s", path=output,
+                     size=number(len(cert.pdf)), sha=cert.sha256))
 
     @group.command("rotate-signing-key")
     def rotate_signing_key():
         """Create a new signing key; older public keys stay published."""
         kid = signing.rotate()
-        click.echo(f"Nueva clave de firma: {kid}. Las anteriores siguen en el JWKS.")
+        click.echo(_("Nueva clave de firma: %(kid)s. Las anteriores siguen en el JWKS.", kid=kid))

@@ -14,12 +14,13 @@ from flask import current_app
 from lms.certificates import signing, statuslist
 from lms.certificates.compact import hours_text
 from lms.certificates.models import Certificate
+from lms.formatting import N_
 
 CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
     "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
 ]
-KIND_NAMES = {"certificado": "Certificado", "constancia": "Constancia de participación"}
+KIND_NAMES = {"certificado": N_("Certificado"), "constancia": N_("Constancia de participación")}
 #: OB 3.0 achievementType: a certification course, or participation in an informal one.
 ACHIEVEMENT_TYPES = {"certificado": "Certificate", "constancia": "CertificateOfCompletion"}
 

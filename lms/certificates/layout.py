@@ -8,14 +8,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from lms.certificates import fonts, pdf
-from lms.formatting import hours_number, long_date
+from lms.formatting import N_, hours_number, long_date
 from lms.people.models import DOCUMENT_TYPES
 
 NAVY = "0.11 0.23 0.40"
 GOLD = "0.70 0.55 0.20"
 INK = "0.15 0.15 0.15"
 GREY = "0.35 0.35 0.38"
-TITLES = {"certificado": "CERTIFICADO", "constancia": "CONSTANCIA DE PARTICIPACIÓN"}
+TITLES = {"certificado": N_("CERTIFICADO"), "constancia": N_("CONSTANCIA DE PARTICIPACIÓN")}
 
 
 @dataclass

@@ -15,14 +15,20 @@ from lms.certificates.models import Certificate
 from lms.courses.models import Enrollment
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.formatting import N_, label
 from lms.people.models import Person
 
+#: Event → subject for a certificado, for a constancia (each agreeing with its noun).
 SUBJECTS = {
-    "issued": "Su {document} de «{course}» — {issuer}",
-    "corrected": "Su {document} de «{course}» fue corregido — {issuer}",
-    "revoked": "Su {document} de «{course}» fue revocado — {issuer}",
-    "resent": "Su {document} de «{course}» — {issuer}",
+    "issued": (N_("Su certificado de «%(course)s» — %(issuer)s"),
+               N_("Su constancia de participación de «%(course)s» — %(issuer)s")),
+    "corrected": (N_("Su certificado de «%(course)s» fue corregido — %(issuer)s"),
+                  N_("Su constancia de participación de «%(course)s» fue corregida — "
+                     "%(issuer)s")),
+    "revoked": (N_("Su certificado de «%(course)s» fue revocado — %(issuer)s"),
+                N_("Su constancia de participación de «%(course)s» fue revocada — %(issuer)s")),
 }
+SUBJECTS["resent"] = SUBJECTS["issued"]
 
 
 def _recipients(ids: list[int]):
@@ -39,8 +45,8 @@ def _recipients(ids: list[int]):
 def _message(cert: Certificate, first_names: str, to: str, event: str) -> dict:
     config = current_app.config
     document = "certificado" if cert.kind == "certificado" else "constancia de participación"
-    subject = SUBJECTS[event].format(document=document, course=cert.course_name,
-                                     issuer=config["ISSUER_NAME"])
+    subject = label(SUBJECTS[event][cert.kind != "certificado"]) % {
+        "course": cert.course_name, "issuer": config["ISSUER_NAME"]}
     body = render_template("mail/certificate.txt", event=event, cert=cert, document=document,
                            first_names=first_names, base_url=config["BASE_URL"],
                            issuer=config["ISSUER_NAME"])

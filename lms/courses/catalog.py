@@ -3,6 +3,7 @@
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
@@ -10,6 +11,7 @@ from lms.courses.models import DOCUMENT_KINDS, RULES, Cohort, Course, PlanIndica
 from lms.courses.rules import Problems, code_of, delete, store, unique_code
 from lms.courses.signals import course_rule_changed
 from lms.extensions import db
+from lms.formatting import N_
 from lms.people.services import seed_reference_data
 
 PERIOD = (date(2020, 1, 1), date(2023, 12, 31))
@@ -52,10 +54,10 @@ def clean_indicator(data: dict, indicator: PlanIndicator | None = None) -> dict:
     """Check a plan indicator's fields and return them normalized."""
     problems = Problems()
     clean = {
-        "code": code_of(problems.text(data, "code", "Código", 30)) or None,
-        "name": problems.text(data, "name", "Nombre del indicador", 200),
-        "product_code": problems.text(data, "product_code", "Código del producto MGA", 20),
-        "product_name": problems.text(data, "product_name", "Nombre del producto", 200, False)
+        "code": code_of(problems.text(data, "code", N_("Código"), 30)) or None,
+        "name": problems.text(data, "name", N_("Nombre del indicador"), 200),
+        "product_code": problems.text(data, "product_code", N_("Código del producto MGA"), 20),
+        "product_name": problems.text(data, "product_name", N_("Nombre del producto"), 200, False)
         or "",
         "period_start": data.get("period_start"),
         "period_end": data.get("period_end"),
@@ -63,17 +65,18 @@ def clean_indicator(data: dict, indicator: PlanIndicator | None = None) -> dict:
     }
     goal = data.get("goal")
     if not isinstance(goal, int) or isinstance(goal, bool) or goal < 1:
-        problems.add("goal", "La meta debe ser un número entero mayor que 0.")
+        problems.add("goal", _("La meta debe ser un número entero mayor que 0."))
     clean["goal"] = goal
     start, end = clean["period_start"], clean["period_end"]
     if not isinstance(start, date):
-        problems.add("period_start", "Indique la fecha de inicio del periodo.")
+        problems.add("period_start", _("Indique la fecha de inicio del periodo."))
     if not isinstance(end, date):
-        problems.add("period_end", "Indique la fecha final del periodo.")
+        problems.add("period_end", _("Indique la fecha final del periodo."))
     elif isinstance(start, date) and start > end:
-        problems.add("period_end", "La fecha final del periodo no puede ser anterior a la inicial.")
+        problems.add("period_end",
+                     _("La fecha final del periodo no puede ser anterior a la inicial."))
     if clean["rule"] not in RULES:
-        problems.add("rule", "Regla de conteo no válida; use completed o certified.")
+        problems.add("rule", _("Regla de conteo no válida; use completed o certified."))
     unique_code(problems, PlanIndicator, clean["code"], indicator)
     problems.raise_if_any()
     return clean
@@ -119,10 +122,10 @@ def clean_course(data: dict, course: Course | None = None) -> dict:
     """Check a course's fields and return them normalized."""
     problems = Problems()
     clean = {
-        "code": code_of(problems.text(data, "code", "Código", 30)) or None,
-        "name": problems.text(data, "name", "Nombre", 200),
+        "code": code_of(problems.text(data, "code", N_("Código"), 30)) or None,
+        "name": problems.text(data, "name", N_("Nombre"), 200),
         "description": str(data.get("description") or "").strip(),
-        "product_code": problems.text(data, "product_code", "Producto del plan", 20),
+        "product_code": problems.text(data, "product_code", N_("Producto del plan"), 20),
         "grants_document": bool(data.get("grants_document")),
         "auto_issue": bool(data.get("auto_issue")),
         "one_document_per_product": bool(data.get("one_document_per_product")),
@@ -134,19 +137,19 @@ def clean_course(data: dict, course: Course | None = None) -> dict:
     except (InvalidOperation, ValueError):
         hours = None
     if hours is None or not hours.is_finite() or hours <= 0:
-        problems.add("hours", "Las horas del curso deben ser un número mayor que 0.")
+        problems.add("hours", _("Las horas del curso deben ser un número mayor que 0."))
     elif hours > 9999:
-        problems.add("hours", "Las horas del curso no pueden superar 9999.")
+        problems.add("hours", _("Las horas del curso no pueden superar 9999."))
     clean["hours"] = hours
     pct = data.get("min_attendance_pct")
     if not isinstance(pct, int) or isinstance(pct, bool) or not 1 <= pct <= 100:
         problems.add(
-            "min_attendance_pct", "La asistencia mínima debe ser un porcentaje entre 1 y 100."
+            "min_attendance_pct", _("La asistencia mínima debe ser un porcentaje entre 1 y 100.")
         )
     clean["min_attendance_pct"] = pct
     if clean["grants_document"]:
         if clean["document_kind"] not in DOCUMENT_KINDS:
-            problems.add("document_kind", "Indique si otorga certificado o constancia.")
+            problems.add("document_kind", _("Indique si otorga certificado o constancia."))
     else:
         # Without a document there is nothing to issue automatically.
         clean["document_kind"], clean["auto_issue"] = None, False
@@ -154,11 +157,9 @@ def clean_course(data: dict, course: Course | None = None) -> dict:
     if product and not db.session.scalar(
         select(PlanIndicator.id).where(PlanIndicator.product_code == product).limit(1)
     ):
-        problems.add(
-            "product_code",
-            f"El producto {product} no corresponde a ningún indicador del plan; "
-            "créelo primero en el catálogo.",
-        )
+        problems.add("product_code", _(
+            "El producto %(code)s no corresponde a ningún indicador del plan; créelo primero en "
+            "el catálogo.", code=product))
     unique_code(problems, Course, clean["code"], course)
     problems.raise_if_any()
     return clean

@@ -10,6 +10,7 @@ from lms.courses.forms import CourseForm, IndicatorForm
 from lms.courses.models import DOCUMENT_KINDS, RULES, Course, PlanIndicator
 from lms.courses.pages import Named
 from lms.extensions import db
+from lms.formatting import labels
 from lms.web import loads, requires
 
 INDICATOR = Named(
@@ -37,8 +38,8 @@ def catalog():
         "courses/catalog.html",
         indicators=indicators,
         courses=courses,
-        rules=RULES,
-        document_kinds=DOCUMENT_KINDS,
+        rules=labels(RULES),
+        document_kinds=labels(DOCUMENT_KINDS),
     )
 
 

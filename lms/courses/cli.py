@@ -4,16 +4,19 @@ from pathlib import Path
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from lms.commands import run_once
 from lms.courses import services
 from lms.errors import ValidationError
+from lms.formatting import EMPTY, N_, label
 from lms.tabular import TabularError, more_errors, nothing_imported
 
 REFERENCE_LABELS = {
-    "areas_created": "comunas y corregimientos creados",
-    "notice_created": "aviso de privacidad creado",
-    "notice": "versión vigente del aviso",
+    "areas_created": N_("comunas y corregimientos creados"),
+    "notice_created": N_("aviso de privacidad creado"),
+    "notice": N_("versión vigente del aviso"),
 }
 
 
@@ -24,17 +27,18 @@ def register(group: AppGroup) -> None:
     def seed_catalog() -> None:
         """Create the official plan indicators and courses if missing (safe to repeat)."""
         report = run_once(services.seed_catalog)
-        for kind, label in (("indicators", "Indicadores"), ("courses", "Cursos")):
+        for kind, title in (("indicators", _("Indicadores")), ("courses", _("Cursos"))):
             created, kept = report[kind]["created"], report[kind]["kept"]
-            click.echo(
-                f"{label}: {len(created)} creados ({', '.join(created) or '—'}), "
-                f"{len(kept)} ya existían ({', '.join(kept) or '—'})."
-            )
+            made = ngettext("%(num)d creado (%(codes)s)", "%(num)d creados (%(codes)s)",
+                            len(created), codes=", ".join(created) or EMPTY)
+            there = ngettext("%(num)d ya existía (%(codes)s)", "%(num)d ya existían (%(codes)s)",
+                             len(kept), codes=", ".join(kept) or EMPTY)
+            click.echo(_("%(kind)s: %(made)s, %(there)s.", kind=title, made=made, there=there))
         details = ", ".join(
-            f"{REFERENCE_LABELS.get(key, key)}: {_plain(value)}"
+            f"{label(REFERENCE_LABELS.get(key, key))}: {_plain(value)}"
             for key, value in report["reference"].items()
         )
-        click.echo(f"Datos de referencia de personas: {details}.")
+        click.echo(_("Datos de referencia de personas: %(details)s.", details=details))
 
     @group.command("import-sites")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -59,4 +63,4 @@ def register(group: AppGroup) -> None:
 
 
 def _plain(value) -> str:
-    return ("sí" if value else "no") if isinstance(value, bool) else str(value)
+    return (_("sí") if value else _("no")) if isinstance(value, bool) else str(value)

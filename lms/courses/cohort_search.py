@@ -11,12 +11,13 @@ from lms.auth.models import Role, User
 from lms.courses.cohorts import cohort_list
 from lms.courses.models import Cohort, Course, Site, cohort_trainers
 from lms.extensions import db
+from lms.formatting import N_
 
 #: A cohort's state on a given day: (value, label); the value travels in the URL.
 STATES = (
-    ("proximo", "Por iniciar"),
-    ("en_curso", "En curso"),
-    ("terminado", "Terminado"),
+    ("proximo", N_("Por iniciar")),
+    ("en_curso", N_("En curso")),
+    ("terminado", N_("Terminado")),
 )
 #: Longest search text used; the rest is ignored.
 MAX_QUERY = 80

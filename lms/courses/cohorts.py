@@ -2,6 +2,8 @@
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.sql.expression import ColumnElement
 
@@ -11,16 +13,16 @@ from lms.courses.models import MODALITIES, Cohort, Course, CourseSession, Enroll
 from lms.courses.rules import Problems, code_of, delete, store, unique_code
 from lms.courses.signals import cohort_course_changed
 from lms.extensions import db
-from lms.formatting import short_date
+from lms.formatting import N_, short_date
 
 WEEKDAYS = {
-    "0": "Lunes",
-    "1": "Martes",
-    "2": "Miércoles",
-    "3": "Jueves",
-    "4": "Viernes",
-    "5": "Sábado",
-    "6": "Domingo",
+    "0": N_("Lunes"),
+    "1": N_("Martes"),
+    "2": N_("Miércoles"),
+    "3": N_("Jueves"),
+    "4": N_("Viernes"),
+    "5": N_("Sábado"),
+    "6": N_("Domingo"),
 }
 
 
@@ -60,25 +62,25 @@ def clean_cohort(data: dict, cohort: Cohort | None = None) -> dict:
     """Check a cohort's fields; returns them with ``trainers`` as User objects."""
     problems = Problems()
     clean = {
-        "code": code_of(problems.text(data, "code", "Código", 40)) or None,
+        "code": code_of(problems.text(data, "code", N_("Código"), 40)) or None,
         "modality": data.get("modality") or "presencial",
         "start_date": data.get("start_date"),
         "end_date": data.get("end_date"),
     }
     if clean["modality"] not in MODALITIES:
-        problems.add("modality", "Modalidad no válida; use presencial o virtual.")
+        problems.add("modality", _("Modalidad no válida; use presencial o virtual."))
     clean["course"] = _active_choice(Course, data.get("course_id"), cohort, "course", problems)
     clean["site"] = _active_choice(Site, data.get("site_id"), cohort, "site", problems)
     clean["trainers"] = _trainers(data.get("trainer_ids") or [], problems)
     capacity = data.get("capacity")
     if not isinstance(capacity, int) or isinstance(capacity, bool) or capacity < 1:
-        problems.add("capacity", "La capacidad debe ser un número entero mayor que 0.")
+        problems.add("capacity", _("La capacidad debe ser un número entero mayor que 0."))
     elif cohort is not None:
         enrolled = enrollment_counts([cohort.id]).get(cohort.id, 0)
         if capacity < enrolled:
-            problems.add(
-                "capacity", f"El grupo ya tiene {enrolled} inscritos; amplíe la capacidad."
-            )
+            problems.add("capacity", ngettext(
+                "El grupo ya tiene %(num)d persona inscrita; amplíe la capacidad.",
+                "El grupo ya tiene %(num)d personas inscritas; amplíe la capacidad.", enrolled))
     clean["capacity"] = capacity
     _check_dates(clean["start_date"], clean["end_date"], cohort, problems)
     unique_code(problems, Cohort, clean["code"], cohort)
@@ -87,13 +89,15 @@ def clean_cohort(data: dict, cohort: Cohort | None = None) -> dict:
 
 
 def _active_choice(model, ident, cohort, attr: str, problems: Problems):
-    label = "El curso" if attr == "course" else "La sede"
+    course = attr == "course"
     record = db.session.get(model, ident) if isinstance(ident, int) else None
     if record is None:
-        problems.add(f"{attr}_id", f"{label} elegido no existe.")
+        problems.add(f"{attr}_id", _("El curso elegido no existe.") if course
+                     else _("La sede elegida no existe."))
     elif not record.active and (cohort is None or getattr(cohort, f"{attr}_id") != record.id):
         # Inactive records stay on old cohorts but are not offered to new ones.
-        problems.add(f"{attr}_id", f"{label} {record.code} está inactivo.")
+        problems.add(f"{attr}_id", _("El curso %(code)s está inactivo.", code=record.code)
+                     if course else _("La sede %(code)s está inactiva.", code=record.code))
     return record
 
 
@@ -102,7 +106,8 @@ def _trainers(ids, problems: Problems) -> list[User]:
     for ident in dict.fromkeys(ids):
         user = db.session.get(User, ident) if isinstance(ident, int) else None
         if user is None or not user.is_trainer or not user.active:
-            problems.add("trainer_ids", "Solo se pueden asignar usuarios activos con rol formador.")
+            problems.add("trainer_ids",
+                         _("Solo se pueden asignar usuarios activos con rol formador."))
             continue
         chosen.append(user)
     return chosen
@@ -110,13 +115,13 @@ def _trainers(ids, problems: Problems) -> list[User]:
 
 def _check_dates(start, end, cohort, problems: Problems) -> None:
     if not isinstance(start, date):
-        problems.add("start_date", "Indique la fecha de inicio del grupo.")
+        problems.add("start_date", _("Indique la fecha de inicio del grupo."))
     if not isinstance(end, date):
-        problems.add("end_date", "Indique la fecha de fin del grupo.")
+        problems.add("end_date", _("Indique la fecha de fin del grupo."))
     if problems.fields.keys() & {"start_date", "end_date"}:
         return
     if start > end:
-        problems.add("end_date", "La fecha de fin no puede ser anterior a la de inicio.")
+        problems.add("end_date", _("La fecha de fin no puede ser anterior a la de inicio."))
         return
     if cohort is not None and cohort.id is not None:
         outside = db.session.scalars(
@@ -129,7 +134,8 @@ def _check_dates(start, end, cohort, problems: Problems) -> None:
             days = ", ".join(fmt(d) for d in outside[:5])
             problems.add(
                 "start_date" if outside[0] < start else "end_date",
-                f"Hay sesiones fuera de las nuevas fechas ({days}); muévalas o elimínelas antes.",
+                _("Hay sesiones fuera de las nuevas fechas (%(days)s); muévalas o elimínelas "
+                  "antes.", days=days),
             )
 
 

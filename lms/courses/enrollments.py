@@ -8,6 +8,7 @@ takes a new person only with a reason (admins; the views ask for it), kept in th
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from lms.audit.services import current_actor_id, record
@@ -54,13 +55,14 @@ def check_seats(cohort: Cohort, adding: int = 1) -> None:
     db.session.flush()
     db.session.execute(select(Cohort.id).where(Cohort.id == cohort.id).with_for_update())
     if active_count(cohort) + adding > cohort.capacity:
-        raise ValidationError(
-            _(
-                "El grupo %(code)s está lleno (cupo de %(capacity)s personas).",
-                code=cohort.code,
-                capacity=cohort.capacity,
-            ), "cohort"
-        )
+        raise ValidationError(full_message(cohort), "cohort")
+
+
+def full_message(cohort: Cohort) -> str:
+    """The refusal of a full cohort, its cupo agreeing with its number (1 persona)."""
+    return ngettext("El grupo %(code)s está lleno (cupo de %(num)d persona).",
+                    "El grupo %(code)s está lleno (cupo de %(num)d personas).",
+                    cohort.capacity, code=cohort.code)
 
 
 def has_seats(cohort: Cohort, adding: int) -> bool:

@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from lms.courses.cohort_search import MAX_QUERY, STATES, CohortFilters
+from lms.formatting import lazy_label
 
 
 def _id_or_none(value):
@@ -37,8 +38,8 @@ class CohortFilterForm(Form):
     sede = SelectField(_l("Sede"), coerce=_id_or_none)
     formador = SelectField(_l("Formador"), coerce=_id_or_none)
     anio = SelectField(_l("Año"), coerce=_id_or_none)
-    estado = SelectField(_l("Estado"), choices=[SelectChoice("", _l("Todos")),
-                                                *(SelectChoice(*s) for s in STATES)])
+    estado = SelectField(_l("Estado"), choices=[
+        SelectChoice("", _l("Todos")), *(SelectChoice(k, lazy_label(v)) for k, v in STATES)])
 
     def fill(self, *, courses, sites, trainers, years) -> None:
         """Set the choices; ``trainers`` None hides the trainer filter (a trainer's own list)."""

@@ -8,26 +8,27 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.auth.models import User
 from lms.extensions import db
+from lms.formatting import N_
 from lms.people.models import Person
 from lms.timeutil import utcnow
 
 SITE_KINDS = {
-    "cac": "Centro de Acceso Comunitario",
-    "pvd": "Punto Vive Digital",
-    "biblioteca": "Biblioteca",
-    "colegio": "Colegio",
-    "salon_comunal": "Salón comunal",
-    "virtual": "Virtual",
-    "otro": "Otro",
+    "cac": N_("Centro de Acceso Comunitario"),
+    "pvd": N_("Punto Vive Digital"),
+    "biblioteca": N_("Biblioteca"),
+    "colegio": N_("Colegio"),
+    "salon_comunal": N_("Salón comunal"),
+    "virtual": N_("Virtual"),
+    "otro": N_("Otro"),
 }
-RULES = {"completed": "Personas que completaron", "certified": "Personas certificadas"}
-DOCUMENT_KINDS = {"certificado": "Certificado", "constancia": "Constancia de participación"}
-MODALITIES = {"presencial": "Presencial", "virtual": "Virtual"}
+RULES = {"completed": N_("Personas que completaron"), "certified": N_("Personas certificadas")}
+DOCUMENT_KINDS = {"certificado": N_("Certificado"), "constancia": N_("Constancia de participación")}
+MODALITIES = {"presencial": N_("Presencial"), "virtual": N_("Virtual")}
 ENROLLMENT_STATUSES = {
-    "inscrito": "Inscrito",
-    "en_curso": "En curso",
-    "completo": "Completó",
-    "retirado": "Retirado",
+    "inscrito": N_("Inscrito"),
+    "en_curso": N_("En curso"),
+    "completo": N_("Completó"),
+    "retirado": N_("Retirado"),
 }
 
 

@@ -18,6 +18,7 @@ from lms.courses.forms import EnrollForm, LateRegisterForm, StatusForm
 from lms.courses.models import ENROLLMENT_STATUSES, Cohort, Enrollment
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.formatting import labels
 from lms.people.forms import CHANNEL_LABELS, RegisterForm
 from lms.people.models import SEXES, Person
 from lms.people.pages import registration, to_person
@@ -67,7 +68,7 @@ def person(person: Person):
         status_form=StatusForm() if admin else None,
         show_sensitive=admin,
         users=users,
-        **LABELS,
+        **{name: labels(mapping) for name, mapping in LABELS.items()},
     )
 
 

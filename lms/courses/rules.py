@@ -5,15 +5,21 @@ A form, an API call or an import row can break several rules together; reporting
 in one go saves the office a round trip per mistake.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.database import unique
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.formatting import N_, label
 
-#: How messages name each kind of record with a code.
-NOUNS = {"plan_indicators": "un indicador", "courses": "un curso", "cohorts": "un grupo",
-         "sites": "una sede"}
+#: The refusal of a code already taken, per kind of record.
+TAKEN = {
+    "plan_indicators": N_("Ya existe un indicador con el código %(code)s."),
+    "courses": N_("Ya existe un curso con el código %(code)s."),
+    "cohorts": N_("Ya existe un grupo con el código %(code)s."),
+    "sites": N_("Ya existe una sede con el código %(code)s."),
+}
 
 
 class Problems:
@@ -35,15 +41,17 @@ class Problems:
             field, messages = next(iter(self.fields.items()))
             raise ValidationError(messages[0], field=field, fields=self.fields)
 
-    def text(self, data: dict, field: str, label: str, max_len: int, required=True) -> str | None:
-        """Return the stripped text of ``data[field]``, checking presence and length."""
+    def text(self, data: dict, field: str, name: str, max_len: int, required=True) -> str | None:
+        """Return the stripped text of ``data[field]``, checking presence and length; ``name``
+        is the field's label, marked with N_."""
         value = str(data.get(field) or "").strip()
         if not value:
             if required:
-                self.add(field, f"El campo «{label}» es obligatorio.")
+                self.add(field, _("El campo «%(name)s» es obligatorio.", name=label(name)))
             return None
         if len(value) > max_len:
-            self.add(field, f"El campo «{label}» admite máximo {max_len} caracteres.")
+            self.add(field, _("El campo «%(name)s» admite máximo %(most)s caracteres.",
+                              name=label(name), most=max_len))
         return value
 
 
@@ -53,7 +61,7 @@ def code_of(value: str | None) -> str:
 
 
 def _taken(model, code) -> str:
-    return f"Ya existe {NOUNS[model.__tablename__]} con el código {code}."
+    return label(TAKEN[model.__tablename__]) % {"code": code}
 
 
 def unique_code(problems: Problems, model, code: str | None, record) -> None:

@@ -14,6 +14,7 @@ from lms.courses.rules import Problems, delete
 from lms.courses.signals import session_changed
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.formatting import N_
 from lms.timeutil import public_holidays
 
 MAX_SESSION_HOURS = Decimal(12)
@@ -36,18 +37,16 @@ def check_session(cohort: Cohort, day, hours, problems: Problems, session_id=Non
     """
     parsed = _hours(hours)
     if parsed is None or parsed <= 0 or parsed > MAX_SESSION_HOURS:
-        problems.add("hours", "La duración debe ser mayor que 0 y de máximo 12 horas.")
+        problems.add("hours", _("La duración debe ser mayor que 0 y de máximo 12 horas."))
     if not isinstance(day, date):
-        problems.add("date", "Indique la fecha de la sesión.")
+        problems.add("date", _("Indique la fecha de la sesión."))
     elif not cohort.start_date <= day <= cohort.end_date:
-        problems.add(
-            "date",
-            f"La fecha de la sesión ({fmt(day)}) está fuera de las fechas del grupo "
-            f"({fmt(cohort.start_date)} a {fmt(cohort.end_date)}).",
-        )
+        problems.add("date", _(
+            "La fecha de la sesión (%(day)s) está fuera de las fechas del grupo (%(start)s a "
+            "%(end)s).", day=fmt(day), start=fmt(cohort.start_date), end=fmt(cohort.end_date)))
     elif taken is not None:
         if day in taken:
-            problems.add("date", f"El grupo ya tiene una sesión el {fmt(day)}.")
+            problems.add("date", _("El grupo ya tiene una sesión el %(day)s.", day=fmt(day)))
     else:
         clash = select(CourseSession.id).where(
             CourseSession.cohort_id == cohort.id, CourseSession.date == day
@@ -55,7 +54,7 @@ def check_session(cohort: Cohort, day, hours, problems: Problems, session_id=Non
         if session_id is not None:
             clash = clash.where(CourseSession.id != session_id)
         if db.session.scalar(clash):
-            problems.add("date", f"El grupo ya tiene una sesión el {fmt(day)}.")
+            problems.add("date", _("El grupo ya tiene una sesión el %(day)s.", day=fmt(day)))
     return parsed
 
 
@@ -65,7 +64,7 @@ def add_session(
     """Add one session to a cohort; raise ValidationError (fields date/hours/topic) if refused."""
     problems = Problems()
     parsed = check_session(cohort, day, hours, problems)
-    topic = problems.text({"topic": topic}, "topic", "Tema", 200, required=False) or ""
+    topic = problems.text({"topic": topic}, "topic", N_("Tema"), 200, required=False) or ""
     problems.raise_if_any()
     session = CourseSession(
         cohort=cohort, date=day, hours=parsed, start_time=start_time, topic=topic
@@ -81,7 +80,7 @@ def update_session(
     """Change a session's date, time, duration or topic under the same rule as adding it."""
     problems = Problems()
     parsed = check_session(session.cohort, day, hours, problems, session.id)
-    topic = problems.text({"topic": topic}, "topic", "Tema", 200, required=False) or ""
+    topic = problems.text({"topic": topic}, "topic", N_("Tema"), 200, required=False) or ""
     problems.raise_if_any()
     # Hours credited and completion dates follow the session's date and hours.
     moved = session.date != day or session.hours is None or Decimal(session.hours) != parsed
@@ -125,22 +124,25 @@ def add_series(
     problems = Problems()
     days = sorted({int(d) for d in weekdays if str(d) in WEEKDAYS})
     if not days:
-        problems.add("weekdays", "Elija al menos un día de la semana.")
-    for field, value, label in (("first_date", first, "inicial"), ("last_date", last, "final")):
+        problems.add("weekdays", _("Elija al menos un día de la semana."))
+    for field, value in (("first_date", first), ("last_date", last)):
         if not isinstance(value, date):
-            problems.add(field, f"Indique la fecha {label} de la serie.")
+            problems.add(field, _("Indique la fecha inicial de la serie.") if field == "first_date"
+                         else _("Indique la fecha final de la serie."))
         elif not cohort.start_date <= value <= cohort.end_date:
-            problems.add(
-                field,
-                f"La fecha {label} de la serie ({fmt(value)}) está fuera de las fechas del grupo "
-                f"({fmt(cohort.start_date)} a {fmt(cohort.end_date)}).",
-            )
+            outside = (_("La fecha inicial de la serie (%(day)s) está fuera de las fechas del "
+                         "grupo (%(start)s a %(end)s).") if field == "first_date"
+                       else _("La fecha final de la serie (%(day)s) está fuera de las fechas "
+                              "del grupo (%(start)s a %(end)s)."))
+            problems.add(field, outside % {"day": fmt(value), "start": fmt(cohort.start_date),
+                                           "end": fmt(cohort.end_date)})
     if not problems and first > last:
-        problems.add("last_date", "La fecha final de la serie no puede ser anterior a la inicial.")
+        problems.add("last_date",
+                     _("La fecha final de la serie no puede ser anterior a la inicial."))
     if not problems and (last - first).days > MAX_SERIES_DAYS:
-        problems.add("last_date", "Una serie no puede abarcar más de un año.")
+        problems.add("last_date", _("Una serie no puede abarcar más de un año."))
     if _hours(hours) is None or not 0 < _hours(hours) <= MAX_SESSION_HOURS:
-        problems.add("hours", "La duración debe ser mayor que 0 y de máximo 12 horas.")
+        problems.add("hours", _("La duración debe ser mayor que 0 y de máximo 12 horas."))
     problems.raise_if_any()
     wanted = [
         first + timedelta(n)

@@ -17,6 +17,7 @@ from lms.courses.pages import Named
 from lms.courses.site_jobs import queue_sites
 from lms.courses.sites import area_lookup
 from lms.extensions import db
+from lms.formatting import labels
 from lms.tabular import TabularError
 from lms.tabular.jobs import ImportJob, is_large, progress_key
 from lms.web import fail_request, loads, requires
@@ -37,7 +38,7 @@ def _sites_page(import_form: SiteImportForm, import_failure=None, status: int = 
         render_template(
             "courses/sites.html",
             sites=sites,
-            kinds=SITE_KINDS,
+            kinds=labels(SITE_KINDS),
             import_form=import_form,
             import_failure=import_failure,
         ),

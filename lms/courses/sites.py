@@ -9,6 +9,7 @@ from lms.courses.rules import Problems, code_of, delete, store, unique_code
 from lms.database import reading
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.formatting import N_, labels
 from lms.people.models import ZONES, Area
 from lms.tabular import RowError, RowErrors, TabularError, match_choice, read_table
 from lms.text import fold
@@ -35,22 +36,20 @@ def clean_site(data: dict, site: Site | None = None, areas: dict | None = None) 
     """Check a site's fields and return them normalized; raise ValidationError listing all."""
     problems = Problems()
     clean = {
-        "code": code_of(problems.text(data, "code", "Código", 30)) or None,
-        "name": problems.text(data, "name", "Nombre", 160),
-        "address": problems.text(data, "address", "Dirección", 200, required=False),
+        "code": code_of(problems.text(data, "code", N_("Código"), 30)) or None,
+        "name": problems.text(data, "name", N_("Nombre"), 160),
+        "address": problems.text(data, "address", N_("Dirección"), 200, required=False),
         "active": bool(data.get("active", True)),
     }
     clean["kind"] = match_choice(data.get("kind"), SITE_KINDS)
     if clean["kind"] is None:
-        problems.add(
-            "kind",
-            f"Tipo de sede no válido: «{data.get('kind') or ''}»; use "
-            + ", ".join(SITE_KINDS.values())
-            + ".",
-        )
+        problems.add("kind", _("Tipo de sede no válido: «%(value)s»; use %(kinds)s.",
+                               value=data.get("kind") or "",
+                               kinds=", ".join(labels(SITE_KINDS).values())))
     clean["zone"] = match_choice(data.get("zone"), ZONES)
     if clean["zone"] is None:
-        problems.add("zone", f"Zona no válida: «{data.get('zone') or ''}»; use urbana o rural.")
+        problems.add("zone", _("Zona no válida: «%(value)s»; use urbana o rural.",
+                               value=data.get("zone") or ""))
     clean["area"] = _clean_area(data.get("area"), clean["zone"], problems, areas)
     unique_code(problems, Site, clean["code"], site)
     problems.raise_if_any()
@@ -65,17 +64,21 @@ def _clean_area(value, zone: str | None, problems: Problems, areas: dict | None)
     areas = area_lookup() if areas is None else areas
     if not areas:
         if len(name) > 80:
-            problems.add("area", "El campo «Comuna o corregimiento» admite máximo 80 caracteres.")
+            problems.add("area",
+                         _("El campo «Comuna o corregimiento» admite máximo 80 caracteres."))
         return name
     area = areas.get(fold(name))
     if area is None:
-        problems.add("area", f"Comuna o corregimiento desconocido: «{name}».")
+        problems.add("area", _("Comuna o corregimiento desconocido: «%(name)s».", name=name))
         return name
     if zone and area.zone != zone:
-        kind = (
-            "una comuna (zona urbana)" if area.zone == "urbana" else "un corregimiento (zona rural)"
-        )
-        problems.add("area", f"«{area.name}» es {kind}; no coincide con la zona {zone}.")
+        if area.zone == "urbana":
+            message = _("«%(name)s» es una comuna (zona urbana); no coincide con la zona "
+                        "%(zone)s.", name=area.name, zone=zone)
+        else:
+            message = _("«%(name)s» es un corregimiento (zona rural); no coincide con la zona "
+                        "%(zone)s.", name=area.name, zone=zone)
+        problems.add("area", message)
     return area.name
 
 
@@ -145,7 +148,8 @@ def check_sites(stream, filename: str) -> dict[str, tuple[int, dict]]:
         if code and code in rows:
             first = rows[code][0]
             errors.append(
-                RowError(number, "codigo", f"código repetido (ya está en la fila {first})")
+                RowError(number, "codigo", _("código repetido (ya está en la fila %(row)s)",
+                                             row=first))
             )
             continue
         try:
@@ -158,7 +162,7 @@ def check_sites(stream, filename: str) -> dict[str, tuple[int, dict]]:
     if errors:
         raise errors.refusal()
     if not rows:
-        raise TabularError([RowError(None, None, "el archivo no tiene filas de datos")])
+        raise TabularError([RowError(None, None, _("el archivo no tiene filas de datos"))])
     return rows
 
 

@@ -15,6 +15,7 @@ from lms.courses.forms import CohortForm
 from lms.courses.models import ENROLLMENT_STATUSES, Cohort, Course, Enrollment, Site
 from lms.courses.pages import Named
 from lms.extensions import db
+from lms.formatting import labels
 from lms.timeutil import local_today
 from lms.web import loads, requires
 
@@ -65,7 +66,7 @@ def cohort(cohort: Cohort):
         cohort=cohort,
         enrollments=enrollments,
         by_status=by_status,
-        statuses=ENROLLMENT_STATUSES,
+        statuses=labels(ENROLLMENT_STATUSES),
         today=local_today(),
         can_add_sessions=policy.can_manage_cohort(current_user, cohort),
     )

@@ -5,21 +5,23 @@ import time
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from lms.extensions import db
+from lms.formatting import N_, label, number
 
 LABELS = {
-    "sites": "sedes",
-    "users": "formadores",
-    "people": "personas",
-    "people_sensitive": "con datos sensibles declarados",
-    "consents": "autorizaciones (Ley 1581)",
-    "cohorts": "grupos",
-    "cohort_trainers": "asignaciones de formador",
-    "sessions": "sesiones",
-    "enrollments": "inscripciones",
-    "attendance": "marcas de asistencia",
-    "certificates": "certificados",
+    "sites": N_("sedes"),
+    "users": N_("formadores"),
+    "people": N_("personas"),
+    "people_sensitive": N_("con datos sensibles declarados"),
+    "consents": N_("autorizaciones (Ley 1581)"),
+    "cohorts": N_("grupos"),
+    "cohort_trainers": N_("asignaciones de formador"),
+    "sessions": N_("sesiones"),
+    "enrollments": N_("inscripciones"),
+    "attendance": N_("marcas de asistencia"),
+    "certificates": N_("certificados"),
 }
 
 
@@ -27,9 +29,10 @@ def _period(_ctx, _param, value: str | None) -> tuple[int, int] | None:
     """``AAAA-AAAA`` as (first year, last year)."""
     if value is None:
         return None
-    first, _, last = value.partition("-")
+    first, _sep, last = value.partition("-")
     if not (first.isdigit() and last.isdigit() and 2000 <= int(first) <= int(last) <= 2100):
-        raise click.BadParameter(f"«{value}» no es un periodo AAAA-AAAA, p. ej. 2020-2023.")
+        raise click.BadParameter(
+            _("«%(value)s» no es un periodo AAAA-AAAA, p. ej. 2020-2023.", value=value))
     return int(first), int(last)
 
 
@@ -60,13 +63,14 @@ def register(group: AppGroup) -> None:
             raise click.ClickException(str(exc)) from None
         db.session.commit()
         made = counts.pop("documents_made_by")
-        click.echo(f"Datos de demostración creados en {time.perf_counter() - started:.1f} s "
-                   f"(semilla {seed}):")
-        for table, label in LABELS.items():
-            click.echo(f"  {counts.get(table, 0):>9}  {label}")
-        click.echo("Cuentas para entrar (las contraseñas se muestran una sola vez):")
-        for label, email, password in accounts:
-            click.echo(f"  {label}: {email} · contraseña: {password}")
+        click.echo(_("Datos de demostración creados en %(seconds)s s (semilla %(seed)s):",
+                     seconds=number(time.perf_counter() - started, 1), seed=seed))
+        for table, text in LABELS.items():
+            click.echo(f"  {number(counts.get(table, 0)):>9}  {label(text)}")
+        click.echo(_("Cuentas para entrar (las contraseñas se muestran una sola vez):"))
+        for role, email, password in accounts:
+            click.echo("  " + _("%(role)s: %(email)s · contraseña: %(password)s", role=role,
+                                email=email, password=password))
         if made == "placeholder":
-            click.echo("  (certificados sin PDF firmado: servicio de emisión no disponible o "
-                       "--fast-documents)")
+            click.echo("  " + _("(certificados sin PDF firmado: servicio de emisión no disponible "
+                                "o --fast-documents)"))

@@ -1,11 +1,15 @@
 """Commands of the indicators domain: ``lms indicators [--json] [--year YYYY]``."""
 
 import json
+from datetime import datetime
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from lms.commands import run_once
+from lms.formatting import date_time, number
 from lms.indicators import counting, events
 
 
@@ -23,7 +27,10 @@ def register(group: AppGroup) -> None:
         """Print the plan indicators: goal, achieved, percent and per-year figures."""
         if rebuild:
             run_once(events.rebuild)
-            click.echo(f"Primeros eventos recalculados: {events.count_rows():,} filas.")
+            rows = events.count_rows()
+            click.echo(ngettext("Primeros eventos recalculados: %(n)s fila.",
+                                "Primeros eventos recalculados: %(n)s filas.", rows,
+                                n=number(rows)))
             return
         if check:
             _check()
@@ -39,39 +46,46 @@ def _check() -> None:
     """Exit 1, listing a few rows, when the stored first events differ from the computation."""
     found = events.differences()
     if not found:
-        click.echo(f"Los primeros eventos guardados coinciden con el cálculo completo "
-                   f"({events.count_rows():,} filas).")
+        rows = events.count_rows()
+        click.echo(ngettext("Los primeros eventos guardados coinciden con el cálculo completo "
+                            "(%(n)s fila).",
+                            "Los primeros eventos guardados coinciden con el cálculo completo "
+                            "(%(n)s filas).", rows, n=number(rows)))
         return
-    click.echo(f"{len(found):,} filas difieren (origen, indicador, persona, inscripción, grupo, "
-               "fecha); corrija con --rebuild:")
+    click.echo(ngettext("%(n)s fila difiere (origen, indicador, persona, inscripción, grupo, "
+                        "fecha); corrija con --rebuild:",
+                        "%(n)s filas difieren (origen, indicador, persona, inscripción, grupo, "
+                        "fecha); corrija con --rebuild:", len(found), n=number(len(found))))
     for row in found[:20]:
         click.echo("  " + ", ".join(str(value) for value in row))
     raise SystemExit(1)
 
 
 def render_table(data: dict, year: int | None) -> str:
-    """A readable fixed-width table of the indicators JSON."""
+    """A readable fixed-width table of the indicators JSON, its figures in es-CO (3.200; 41,9)."""
     years = sorted({y for ind in data["indicators"] for y in ind["by_year"]})
-    head = ["Código", "Producto", "Regla", "Meta", f"Logro {year}" if year else "Logro", "%"]
-    head += years
+    achieved = _("Logro %(year)s", year=year) if year else _("Logro")
+    head = [_("Código"), _("Producto"), _("Regla"), _("Meta"), achieved, "%", *years]
     rows = [
         [
             ind["code"],
             ind["product"],
             ind["rule"],
-            str(ind["goal"]),
-            str(ind["achieved"]),
-            f"{ind['percent']:.1f}",
-            *(str(ind["by_year"].get(y, "")) for y in years),
+            number(ind["goal"]),
+            number(ind["achieved"]),
+            number(ind["percent"], 1),
+            *(number(ind["by_year"][y]) if y in ind["by_year"] else "" for y in years),
         ]
         for ind in data["indicators"]
     ]
     widths = [max(len(str(r[i])) for r in [head, *rows]) for i in range(len(head))]
-    lines = [f"Indicadores del plan (generado {data['generated']})"]
+    generated = date_time(datetime.fromisoformat(data["generated"].removesuffix("Z")))
+    lines = [_("Indicadores del plan (generado el %(moment)s, hora de Colombia)",
+               moment=generated)]
     for row in [head, ["-" * w for w in widths], *rows]:
         lines.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
     for ind in data["indicators"]:
         lines.append(f"{ind['code']}: {ind['name']}")
     if not data["indicators"]:
-        lines.append("No hay indicadores configurados: ejecute `lms seed-catalog`.")
+        lines.append(_("No hay indicadores configurados: ejecute `lms seed-catalog`."))
     return "\n".join(lines)

@@ -32,6 +32,7 @@ from sqlalchemy import func, select
 
 from lms.courses.models import PlanIndicator
 from lms.extensions import db
+from lms.formatting import N_
 from lms.indicators import events
 from lms.indicators.query import _CO, _P, _S, NO_INFO, Filters, IndicatorQuery
 from lms.people.models import AGE_GROUPS as _AGES
@@ -40,7 +41,7 @@ from lms.timeutil import utcnow
 
 __all__ = ["NO_INFO", "Filters", "DIMENSIONS", "Summary"]
 AGE_GROUPS = tuple(label for label, _ in _AGES)
-FLAG_LABELS = {"si": "Sí", "no": "No"}
+FLAG_LABELS = {"si": N_("Sí"), "no": N_("No")}
 NO_FILTERS = Filters()
 
 
@@ -62,7 +63,8 @@ class Summary:
 
 @dataclass
 class Dimension:
-    """A breakdown: its Spanish title, fixed categories (if any) and how to label keys."""
+    """A breakdown: its title (marked with N_, translated where shown), fixed categories (if
+    any) and how to label keys."""
 
     name: str
     title: str
@@ -79,26 +81,26 @@ class Dimension:
 DIMENSIONS = {
     d.name: d
     for d in (
-        Dimension("sex", "Sexo", "sexo", (*SEXES, NO_INFO), dict(SEXES)),
-        Dimension("age_group", "Grupo de edad", "grupo_edad", (*AGE_GROUPS, NO_INFO)),
-        Dimension("zone", "Zona", "zona", (*ZONES, NO_INFO), dict(ZONES)),
-        Dimension("area", "Comuna o corregimiento", "comuna_corregimiento"),
-        Dimension("site", "Sede", "sede"),
-        Dimension("course", "Curso", "curso"),
-        Dimension("ethnic", "Grupo étnico", "grupo_etnico"),
-        Dimension("disability", "Discapacidad", "discapacidad", ("si", "no", NO_INFO),
+        Dimension("sex", N_("Sexo"), "sexo", (*SEXES, NO_INFO), dict(SEXES)),
+        Dimension("age_group", N_("Grupo de edad"), "grupo_edad", (*AGE_GROUPS, NO_INFO)),
+        Dimension("zone", N_("Zona"), "zona", (*ZONES, NO_INFO), dict(ZONES)),
+        Dimension("area", N_("Comuna o corregimiento"), "comuna_corregimiento"),
+        Dimension("site", N_("Sede"), "sede"),
+        Dimension("course", N_("Curso"), "curso"),
+        Dimension("ethnic", N_("Grupo étnico"), "grupo_etnico"),
+        Dimension("disability", N_("Discapacidad"), "discapacidad", ("si", "no", NO_INFO),
                   FLAG_LABELS),
-        Dimension("victim", "Víctima del conflicto armado", "victima", ("si", "no", NO_INFO),
+        Dimension("victim", N_("Víctima del conflicto armado"), "victima", ("si", "no", NO_INFO),
                   FLAG_LABELS),
-        Dimension("migrant", "Migrante", "migrante", ("si", "no", NO_INFO), FLAG_LABELS),
+        Dimension("migrant", N_("Migrante"), "migrante", ("si", "no", NO_INFO), FLAG_LABELS),
     )
 }
 
 
 #: What each counting rule counts, in plain Spanish (exports, open data, pages).
 RULE_TEXT = {
-    "completed": "Personas que completaron un curso del producto",
-    "certified": "Personas con un certificado vigente de un curso del producto",
+    "completed": N_("Personas que completaron un curso del producto"),
+    "certified": N_("Personas con un certificado vigente de un curso del producto"),
 }
 
 

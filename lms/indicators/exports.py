@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from lms.formatting import date_time, number, short_date
+from lms.formatting import N_, date_time, number, short_date
 from lms.indicators import counting
 from lms.people.models import SEXES, ZONES
 from lms.spreadsheet import csv_text, xlsx_bytes
@@ -45,7 +45,8 @@ def describe(filters: counting.Filters) -> str:
     return "; ".join(parts) or "Sin filtros"
 
 
-_FILTER_LABELS = (("year", "Año"), ("site", "Sede"), ("zone", "Zona"), ("course", "Curso"))
+_FILTER_LABELS = (("year", N_("Año")), ("site", N_("Sede")), ("zone", N_("Zona")),
+                  ("course", N_("Curso")))
 
 
 def _period(ind, human: bool = True) -> str:

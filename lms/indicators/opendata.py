@@ -16,6 +16,7 @@ the indicator's total:
 * a total of 1 to 4 is itself shown as ``<5``.
 """
 
+from lms.formatting import N_
 from lms.indicators import counting
 from lms.spreadsheet import csv_text
 
@@ -150,10 +151,10 @@ def charts() -> list[dict]:
     for item in published(CHARTED):
         ind = item["indicator"]
         (_, _, years), *breakdowns = item["tables"]
-        years = [*years, ("Total del periodo", item["total"])]
+        years = [*years, (N_("Total del periodo"), item["total"])]
         out.append({
             "indicator": ind,
-            "years": [*_bars(years), {"label": "Meta", "shown": str(ind.goal),
+            "years": [*_bars(years), {"label": N_("Meta"), "shown": str(ind.goal),
                                       "count": ind.goal, "goal": True}],
             "breakdowns": [(title, _bars(cells)) for _, title, cells in breakdowns],
         })

@@ -9,6 +9,7 @@ from lms.auth.models import Role
 from lms.courses.models import Course, Site
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.formatting import labels
 from lms.indicators import counting, drilldown, exports
 from lms.indicators.responses import csv_download
 from lms.indicators.services import (
@@ -37,7 +38,7 @@ def _options() -> dict:
     return {
         "sites": db.session.execute(select(Site.code, Site.name).order_by(Site.name)).all(),
         "courses": db.session.execute(select(Course.code, Course.name).order_by(Course.code)).all(),
-        "zones": ZONES,
+        "zones": labels(ZONES),
     }
 
 

@@ -2,6 +2,7 @@
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 
 from lms.commands import run_once
 from lms.lti import keys, platforms
@@ -23,10 +24,11 @@ def register(group: AppGroup) -> None:
         platform = run_once(lambda: platforms.register(
             issuer=issuer, client_id=client_id, deployment_ids=list(deployment_ids),
             auth_login_url=auth_login_url, token_url=token_url, jwks_url=jwks_url))
-        click.echo(f"Plataforma registrada: {platform.issuer} ({platform.client_id}).")
+        click.echo(_("Plataforma registrada: %(issuer)s (%(client)s).", issuer=platform.issuer,
+                     client=platform.client_id))
         click.echo(platform.id)
 
     @group.command("lti-rotate-key")
     def rotate_key():
         """Create a new signing key for the tool; the previous one stays published."""
-        click.echo(f"Nueva clave de la herramienta: {keys.rotate()}")
+        click.echo(_("Nueva clave de la herramienta: %(kid)s", kid=keys.rotate()))

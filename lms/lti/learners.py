@@ -14,6 +14,7 @@ from lms.certificates.public import portal_lookup
 from lms.courses.models import CourseSession, Enrollment
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.formatting import label
 from lms.lti.grades import attendance_pct, queue_for
 from lms.lti.models import Account
 from lms.people.documents import normalize_document
@@ -64,7 +65,7 @@ def register_self(account: Account, registration: dict) -> Person:
     try:
         person = register_person(channel="form", **registration)
     except ValidationError as exc:
-        if exc.message == DUPLICATE:
+        if exc.message == label(DUPLICATE):
             raise ValidationError(_(
                 "Ese documento ya está registrado: identifíquese con su fecha de nacimiento.",
             ), field="document_number") from exc

@@ -17,6 +17,7 @@ from sqlalchemy import update
 
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.formatting import N_, label
 from lms.lti import platforms
 from lms.lti.accounts import TOOL_SCOPES
 from lms.lti.models import Platform, RegistrationToken
@@ -27,8 +28,9 @@ PLATFORM_CONFIG = "https://purl.imsglobal.org/spec/lti-platform-configuration"
 TOOL_CONFIG = "https://purl.imsglobal.org/spec/lti-tool-configuration"
 #: Hours a registration link stays valid.
 TOKEN_HOURS = 24
-REFUSED = ("Este enlace de registro no es válido, ya fue usado o venció. Pida al administrador "
-           "del servicio un enlace de registro nuevo (se crea en Administración → LTI).")
+REFUSED = N_("Este enlace de registro no es válido, ya fue usado o venció. Pida al "
+             "administrador del servicio un enlace de registro nuevo (se crea en "
+             "Administración → LTI).")
 
 
 def _digest(token: str) -> str:
@@ -51,7 +53,7 @@ def _spend(token: str | None) -> None:
         RegistrationToken.used_at.is_(None), RegistrationToken.expires_at >= utcnow(),
     ).values(used_at=utcnow())).rowcount if token else 0
     if used != 1:
-        raise ValidationError(REFUSED)
+        raise ValidationError(label(REFUSED))
 
 
 def tool_registration(base: str, scopes: list[str]) -> dict:

@@ -2,6 +2,7 @@
 
 import click
 from flask.cli import AppGroup
+from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from lms import mail, tasks
@@ -30,13 +31,13 @@ def register(group: AppGroup) -> None:
     @group.command("sweep-tasks")
     def sweep_tasks():
         """Reenvía las tareas sin enviar o detenidas (el consumidor lo hace cada minuto)."""
-        click.echo(f"Tareas reenviadas: {tasks.sweep()}.")
+        click.echo(_("Tareas reenviadas: %(num)s.", num=tasks.sweep()))
 
     @group.command("send-test-mail")
     @click.argument("address")
     def send_test_mail(address):
         """Encola un correo de prueba para ADDRESS (comprueba MAIL_* y el consumidor)."""
         message = run_once(lambda: mail.send(
-            address, "Prueba de correo — Formación TIC",
-            "Este es un mensaje de prueba del servicio de formación TIC."))
-        click.echo(f"Correo {message.id} encolado.")
+            address, _("Prueba de correo — Formación TIC"),
+            _("Este es un mensaje de prueba del servicio de formación TIC.")))
+        click.echo(_("Correo %(id)s encolado.", id=message.id))

@@ -118,7 +118,7 @@ def unmerge(person: Person, entry_id: int):
     with attempt() as done:
         restored = merging.unmerge(person, entry_id)
     if done:
+        document = f"{restored.document_type} {restored.document_number}"
         flash(_("Fusión deshecha: %(name)s (%(doc)s) volvió a ser un registro aparte.",
-                name=restored.full_name,
-                doc=f"{restored.document_type} {restored.document_number}"), "success")
+                name=restored.full_name, doc=document), "success")
     return redirect(url_for("people.merge", person_id=person.id))

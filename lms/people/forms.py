@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from lms.extensions import db
-from lms.forms import choices
+from lms.forms import choices, coded
 from lms.people.models import DOCUMENT_TYPES, SEXES, ZONES, Area
 from lms.people.services import ETHNIC_GROUPS, MAX_LENGTHS
 
@@ -71,7 +71,7 @@ class PersonForm(FlaskForm):
 
     document_type = SelectField(
         _l("Tipo de documento"),
-        choices=choices({k: f"{k} — {v}" for k, v in DOCUMENT_TYPES.items()}),
+        choices=choices({k: coded(k, v) for k, v in DOCUMENT_TYPES.items()}),
         validators=[DataRequired(message=_l("Elija el tipo de documento."))],
     )
     document_number = StringField(

@@ -6,21 +6,22 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.extensions import db
+from lms.formatting import N_
 from lms.timeutil import age_on, utcnow
 
 DOCUMENT_TYPES = {
-    "CC": "Cédula de ciudadanía",
-    "TI": "Tarjeta de identidad",
-    "RC": "Registro civil",
-    "CE": "Cédula de extranjería",
-    "PA": "Pasaporte",
-    "PEP": "Permiso especial de permanencia",
-    "PPT": "Permiso por protección temporal",
+    "CC": N_("Cédula de ciudadanía"),
+    "TI": N_("Tarjeta de identidad"),
+    "RC": N_("Registro civil"),
+    "CE": N_("Cédula de extranjería"),
+    "PA": N_("Pasaporte"),
+    "PEP": N_("Permiso especial de permanencia"),
+    "PPT": N_("Permiso por protección temporal"),
 }
 #: Types whose numbers are digits only; the others may carry letters.
 NUMERIC_DOCUMENTS = {"CC", "TI", "RC"}
-SEXES = {"F": "Femenino", "M": "Masculino", "I": "Intersexual"}
-ZONES = {"urbana": "Urbana", "rural": "Rural"}
+SEXES = {"F": N_("Femenino"), "M": N_("Masculino"), "I": N_("Intersexual")}
+ZONES = {"urbana": N_("Urbana"), "rural": N_("Rural")}
 CONSENT_CHANNELS = ("form", "planilla", "api", "checkin")
 #: Age of majority in Colombia: younger people need their guardian's authorization.
 ADULT_AGE = 18

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from lms.database import unique
 from lms.errors import ValidationError, warn
 from lms.extensions import db
+from lms.formatting import N_, label
 from lms.people.consent import (  # noqa: F401 - part of this module's interface
     add_consent,
     check_consent,
@@ -31,16 +32,16 @@ from lms.text import fold
 from lms.timeutil import local_today
 
 ETHNIC_GROUPS = {
-    "indigena": "Indígena",
-    "afrocolombiano": "Negro, afrocolombiano o afrodescendiente",
-    "raizal": "Raizal",
-    "palenquero": "Palenquero",
-    "rrom": "Rrom (gitano)",
-    "ninguno": "Ninguno",
+    "indigena": N_("Indígena"),
+    "afrocolombiano": N_("Negro, afrocolombiano o afrodescendiente"),
+    "raizal": N_("Raizal"),
+    "palenquero": N_("Palenquero"),
+    "rrom": N_("Rrom (gitano)"),
+    "ninguno": N_("Ninguno"),
 }
 SENSITIVE_FLAGS = ("disability", "victim", "migrant")
 #: One document, one person: the refusal of a second one, whichever check catches it.
-DUPLICATE = "Ya existe una persona con ese documento."
+DUPLICATE = N_("Ya existe una persona con ese documento.")
 #: Longest value of each free-text person field (the forms show the same limits).
 MAX_LENGTHS = {
     "first_names": 120,
@@ -96,9 +97,10 @@ def clean_person_data(data: dict, *, today: date | None = None, check_age: bool 
         if len(value) > longest:
             raise ValidationError(_("Máximo %(longest)s caracteres.", longest=longest), key)
         out[key] = value or None
-    for key, label in (("first_names", "los nombres"), ("last_names", "los apellidos")):
+    for key, missing in (("first_names", N_("Escriba los nombres.")),
+                         ("last_names", N_("Escriba los apellidos."))):
         if not out[key]:
-            raise ValidationError(_("Escriba %(label)s.", label=label), key)
+            raise ValidationError(label(missing), key)
     _check_email(out["email"])
     birth = data.get("birth_date")
     if birth is not None and not isinstance(birth, date):
@@ -176,11 +178,11 @@ def register_person(
     fields = clean_person_data(data, today=today)
     answers = clean_sensitive(sensitive)
     if find_person(doc_type, number) is not None:
-        raise ValidationError(DUPLICATE, "document_number")
+        raise ValidationError(label(DUPLICATE), "document_number")
     person = Person(document_type=doc_type, document_number=number, **fields)
     # Check the consent before adding anything, so a refusal leaves the session clean.
     guardian = check_consent(person, channel, consent, guardian_name, guardian_document, today)
-    with unique(DUPLICATE, "document_number"):
+    with unique(label(DUPLICATE), "document_number"):
         db.session.add(person)
         add_consent(person, channel, *guardian)
         if any(v is not None for v in answers.values()):
@@ -195,11 +197,11 @@ def update_person(person: Person, data: dict, *, sensitive: dict | None = None) 
     doc_type, number = normalize_document(data.get("document_type"), data.get("document_number"))
     other = find_person(doc_type, number)
     if other is not None and other.id != person.id:
-        raise ValidationError(DUPLICATE, "document_number")
+        raise ValidationError(label(DUPLICATE), "document_number")
     changed = (doc_type, data.get("birth_date")) != (person.document_type, person.birth_date)
     fields = clean_person_data(data, check_age=changed)
     answers = clean_sensitive(sensitive) if sensitive is not None else None
-    with unique(DUPLICATE, "document_number"):
+    with unique(label(DUPLICATE), "document_number"):
         person.document_type, person.document_number = doc_type, number
         for key, value in fields.items():
             setattr(person, key, value)

@@ -12,6 +12,8 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import IO
 
+from flask_babel import gettext as _
+
 from lms.tabular.cells import key
 from lms.tabular.csv_reader import read_csv
 from lms.tabular.report import (
@@ -64,5 +66,5 @@ def read_table(
 
 
 def _refuse(filename: str) -> Iterator[tuple[int, dict[str, str]]]:
-    raise refuse(f"«{filename}» no es un archivo .csv ni .xlsx")
+    raise refuse(_("«%(name)s» no es un archivo .csv ni .xlsx", name=filename))
     yield  # pragma: no cover - makes this a generator, like the readers

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time
 from itertools import chain
 
+from flask_babel import gettext as _
 from openpyxl.utils import get_column_letter
 
 from lms.tabular.report import Limits, RowError, TabularError, refuse, thousands
@@ -47,7 +48,8 @@ def header_map(
     missing = [c for c in required if c not in positions]
     if missing:
         raise TabularError(
-            [RowError(line, c, "falta esta columna obligatoria en el encabezado") for c in missing]
+            [RowError(line, c, _("falta esta columna obligatoria en el encabezado"))
+             for c in missing]
         )
     return positions
 
@@ -66,17 +68,19 @@ def check_size(cells: Sequence, number: int, caps: Limits) -> None:
     while used and (cells[used - 1] is None or cells[used - 1] == ""):
         used -= 1
     if used > caps.columns:
-        raise refuse(f"la fila tiene datos en {thousands(used)} columnas; el máximo es "
-                     f"{thousands(caps.columns)}. Borre las columnas sobrantes", number)
+        raise refuse(_("la fila tiene datos en %(used)s columnas; el máximo es %(most)s. Borre "
+                       "las columnas sobrantes", used=thousands(used),
+                       most=thousands(caps.columns)), number)
     for index in range(used):
         cell = cells[index]
         if isinstance(cell, str) and len(cell) > caps.cell_chars:
-            raise refuse(f"la celda tiene {thousands(len(cell))} caracteres; el máximo es "
-                         f"{thousands(caps.cell_chars)}", number, get_column_letter(index + 1))
+            raise refuse(_("la celda tiene %(chars)s caracteres; el máximo es %(most)s",
+                           chars=thousands(len(cell)), most=thousands(caps.cell_chars)),
+                         number, get_column_letter(index + 1))
 
 
 def check_rows(number: int, header_line: int, caps: Limits) -> None:
     """Stop at the first row beyond the cap, without reading the rest of the file."""
     if number - header_line > caps.rows:
-        raise refuse(f"el archivo tiene más de {thousands(caps.rows)} filas de datos; "
-                     "divídalo en varios archivos", number)
+        raise refuse(_("el archivo tiene más de %(most)s filas de datos; divídalo en varios "
+                       "archivos", most=thousands(caps.rows)), number)

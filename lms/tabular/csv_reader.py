@@ -16,8 +16,10 @@ from collections.abc import Iterator
 from itertools import chain
 from typing import IO
 
+from flask_babel import gettext as _
+
 from lms.tabular.cells import check_rows, check_size, header_map, pick
-from lms.tabular.report import RowError, TabularError, limits, refuse
+from lms.tabular.report import RowError, TabularError, limits, refuse, thousands
 
 #: Bytes read to look for a BOM or UTF-16's zero bytes.
 SAMPLE = 64 * 1024
@@ -72,7 +74,8 @@ def _lines(text: IO, longest: int, first_number: int) -> Iterator[str]:
     number = first_number
     while line := text.readline(longest + 1):
         if len(line) > longest and not line.endswith("\n"):
-            raise refuse(f"la línea tiene más de {longest} caracteres", number)
+            raise refuse(_("la línea tiene más de %(most)s caracteres", most=thousands(longest)),
+                         number)
         number += 1
         yield line
 
@@ -92,7 +95,7 @@ def read_csv(stream_or_path, required, optional) -> Iterator[tuple[int, dict[str
             if first.strip():
                 break
         if not first.strip():
-            raise refuse("el archivo está vacío")
+            raise refuse(_("el archivo está vacío"))
         first = first.lstrip("\ufeff")
         reader = csv.reader(chain([first], lines), delimiter=_separator(first))
         header = next(reader)
@@ -107,11 +110,11 @@ def read_csv(stream_or_path, required, optional) -> Iterator[tuple[int, dict[str
             if any(c.strip() for c in cells):
                 yield row_number, pick(cells, positions, optional)
     except UnicodeDecodeError:
-        raise refuse("no se reconoce la codificación del archivo; guárdelo como «CSV UTF-8» "
-                     "e inténtelo de nuevo") from None
+        raise refuse(_("no se reconoce la codificación del archivo; guárdelo como «CSV UTF-8» "
+                       "e inténtelo de nuevo")) from None
     except csv.Error as exc:
         raise TabularError(
-            [RowError(header_line + consumed, None, f"CSV mal formado ({exc})")]
+            [RowError(header_line + consumed, None, _("CSV mal formado (%(error)s)", error=exc))]
         ) from None
     finally:
         # Give the caller's stream back open (FileStorage closes it itself).

@@ -15,12 +15,13 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from lms import tasks
 from lms.extensions import db
+from lms.formatting import N_, label
 from lms.tabular.report import TabularError
 from lms.timeutil import utcnow
 
 #: Job states, in order.
-JOB_STATES = {"pending": "En cola", "running": "En curso", "done": "Terminada",
-              "failed": "Rechazada"}
+JOB_STATES = {"pending": N_("En cola"), "running": N_("En curso"), "done": N_("Terminada"),
+              "failed": N_("Rechazada")}
 
 
 class ImportJob(db.Model):
@@ -55,8 +56,8 @@ class ImportJob(db.Model):
 
     @property
     def state_label(self) -> str:
-        """The state in Spanish."""
-        return JOB_STATES.get(self.state, self.state)
+        """The state in the reader's language."""
+        return label(JOB_STATES.get(self.state, self.state))
 
     @property
     def finished(self) -> bool:

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from lms.errors import ValidationError
@@ -27,10 +28,10 @@ class RowError:
     def __str__(self) -> str:
         parts = []
         if self.row is not None:
-            parts.append(f"fila {self.row}")
+            parts.append(_("fila %(row)s", row=self.row))
         if self.column:
-            parts.append(f"columna {self.column}")
-        return f"{', '.join(parts)}: {self.message}" if parts else self.message
+            parts.append(_("columna %(column)s", column=self.column))
+        return f"{', '.join(parts)}: {self.message}" if parts else str(self.message)
 
     def __repr__(self) -> str:
         return f"RowError({self.row!r}, {self.column!r}, {self.message!r})"

@@ -14,14 +14,16 @@ from collections.abc import Iterator
 from xml.etree.ElementTree import ParseError
 
 from defusedxml import DefusedXmlException
+from flask_babel import gettext as _
 
+from lms.formatting import N_, label
 from lms.tabular.cells import check_rows, check_size, header_map, pick, text
 from lms.tabular.csv_reader import open_binary
 from lms.tabular.report import limits, refuse, thousands
 
-_NOT_A_BOOK = "el archivo no es un libro de Excel (.xlsx) válido"
-_UNSAFE_XML = ("el libro de Excel tiene XML no permitido o dañado (entidades o DTD); ábralo y "
-               "guárdelo de nuevo con Excel o LibreOffice")
+_NOT_A_BOOK = N_("el archivo no es un libro de Excel (.xlsx) válido")
+_UNSAFE_XML = N_("el libro de Excel tiene XML no permitido o dañado (entidades o DTD); ábralo "
+                 "y guárdelo de nuevo con Excel o LibreOffice")
 #: What defusedxml refuses, and XML that does not parse.
 _UNSAFE = (DefusedXmlException, ParseError)
 
@@ -33,14 +35,14 @@ def check_archive(raw, most: int) -> None:
         with zipfile.ZipFile(raw) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise refuse(_NOT_A_BOOK) from None
+        raise refuse(label(_NOT_A_BOOK)) from None
     finally:
         raw.seek(start)
     if unpacked > most:
         mb = thousands(unpacked // (1024 * 1024))
-        raise refuse(f"el libro de Excel ocupa {mb} MB descomprimido; el máximo es "
-                     f"{thousands(most // (1024 * 1024))} MB. Guarde solo la hoja de la planilla "
-                     "o divídala en varios archivos")
+        raise refuse(_("el libro de Excel ocupa %(size)s MB descomprimido; el máximo es "
+                       "%(most)s MB. Guarde solo la hoja de la planilla o divídala en varios "
+                       "archivos", size=mb, most=thousands(most // (1024 * 1024))))
 
 
 def read_xlsx(stream_or_path, required, optional) -> Iterator[tuple[int, dict[str, str]]]:
@@ -58,11 +60,11 @@ def read_xlsx(stream_or_path, required, optional) -> Iterator[tuple[int, dict[st
                 ParseError) as exc:
             # openpyxl wraps what the XML parser refused in a ValueError.
             unsafe = isinstance(exc, _UNSAFE) or isinstance(exc.__context__, _UNSAFE)
-            raise refuse(_UNSAFE_XML if unsafe else _NOT_A_BOOK) from None
+            raise refuse(label(_UNSAFE_XML if unsafe else _NOT_A_BOOK)) from None
         try:
             yield from _rows(book.worksheets[0], required, optional, caps)
         except _UNSAFE:
-            raise refuse(_UNSAFE_XML) from None
+            raise refuse(label(_UNSAFE_XML)) from None
         finally:
             book.close()
     finally:
@@ -86,4 +88,4 @@ def _rows(sheet, required, optional, caps) -> Iterator[tuple[int, dict[str, str]
             continue
         yield number, pick(cells, positions, optional)
     if positions is None:
-        raise refuse("el archivo está vacío")
+        raise refuse(_("el archivo está vacío"))

@@ -20,7 +20,7 @@ def _issue_on_server(server, out):
         completed_enrollment()
         _db.session.commit()
     runner = server.test_cli_runner()
-    assert "Se emitieron 1 documentos." in runner.invoke(args=["lms", "issue-certificates"]).output
+    assert "Se emitió 1 documento." in runner.invoke(args=["lms", "issue-certificates"]).output
     with server.app_context():
         code = _db.session.scalar(select(Certificate.code))
     pdf, jwks, status = out / "doc.pdf", out / "jwks.json", out / "status.jws"

@@ -79,7 +79,7 @@ def test_issued_by_the_command_verifies_independently(tmp_path):
             completed_enrollment(factories.cohort(course=course), person)
             db.session.commit()
         result = app.test_cli_runner().invoke(args=["lms", "issue-certificates"])
-        assert "Se emitieron 1 documentos." in result.output
+        assert "Se emitió 1 documento." in result.output
         with app.app_context():
             cert = db.session.scalar(select(Certificate))
             pdf, code = cert.pdf, cert.code

@@ -95,9 +95,9 @@ def test_cli_issues_pending_and_prints_count(runner, db):
     assert result.exit_code == 0, result.output
     assert "Se emitieron 2 documentos." in result.output
     result = runner.invoke(args=["lms", "issue-certificates", "--course", course.code])
-    assert "Se emitieron 1 documentos." in result.output
+    assert "Se emitió 1 documento." in result.output
     result = runner.invoke(args=["lms", "issue-certificates"])
-    assert "Se emitieron 1 documentos." in result.output
+    assert "Se emitió 1 documento." in result.output
     result = runner.invoke(args=["lms", "issue-certificates"])
     assert "Se emitieron 0 documentos." in result.output
     result = runner.invoke(args=["lms", "issue-certificates", "--course", "NADA"])

@@ -97,14 +97,14 @@ def test_correcting_and_revoking_email_the_holder(client, login, admin, holder, 
                              .where(Certificate.id != cert.id))
     assert new is not None, "the correction was refused"
     corrected = inbox.messages[1]
-    assert "fue corregido" in corrected["Subject"]
+    assert "fue corregida" in corrected["Subject"]  # a constancia
     assert new.code in corrected.get_body(("plain",)).get_content()
     assert [a.get_filename() for a in corrected.iter_attachments()] == [f"{new.code}.pdf"]
 
     client.post(f"/admin/certificados/{new.code}/revocar",
                 data={"reason": "Se emitió por error"})
     revoked = inbox.messages[2]
-    assert "fue revocado" in revoked["Subject"]
+    assert "fue revocada" in revoked["Subject"]
     assert "Motivo: Se emitió por error" in revoked.get_body(("plain",)).get_content()
     assert list(revoked.iter_attachments()) == []
 

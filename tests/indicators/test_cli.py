@@ -36,7 +36,22 @@ def test_readable_table(runner, plan):
     assert result.exit_code == 0
     assert "Meta" in result.output and "Logro 2020" in result.output
     line = next(x for x in result.output.splitlines() if x.startswith("PDM-2301031 "))
-    assert line.split()[3:6] == ["3200", "1", "0.0"]
+    assert line.split()[3:6] == ["3.200", "1", "0,0"]
+
+
+def test_table_writes_figures_as_colombians_do(runner, plan):
+    """es-CO through Babel: a decimal comma (0,3, not 0.3) and a dot between thousands."""
+    complete(factories.person(), plan["course"]["gob"], date(2021, 3, 3))
+    data = json.loads(runner.invoke(args=["lms", "indicators", "--json"]).output)
+    percent = data["indicators"][2]["percent"]
+    assert 0 < percent < 1  # one person of 315: a figure with decimals
+    result = runner.invoke(args=["lms", "indicators"])
+    assert result.exit_code == 0
+    line = next(x for x in result.output.splitlines() if x.startswith("PDM-2302033 "))
+    assert f"{percent:.1f}".replace(".", ",") in line.split()
+    assert f"{percent:.1f}" not in line
+    basic = next(x for x in result.output.splitlines() if x.startswith("PDM-2301031 "))
+    assert "3.200" in basic.split()
 
 
 def test_bad_year_is_refused(runner, plan):

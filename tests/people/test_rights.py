@@ -280,7 +280,7 @@ def test_cli_export_anonymise_and_merge(runner, admin, db):
         ]
     )
     assert result.exit_code == 0, result.output
-    assert "1 inscripciones trasladadas" in result.output
+    assert "1 inscripción trasladada" in result.output
     assert db.session.get(Enrollment, enrollment.id).person_id == survivor.id
     entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "merge")).one()
     assert entry.actor_id == admin.id
