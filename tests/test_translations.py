@@ -39,7 +39,8 @@ def test_model_labels_are_extracted(extracted):
     """The code→label constants (marked with N_) are in the template for translators."""
     for text in (*DOCUMENT_TYPES.values(), *SEXES.values(), *ROLE_LABELS.values(),
                  "Presente", "En curso", "Víctima del conflicto armado", "Creación",
-                 "Huella SHA-256", "Centro de Acceso Comunitario", "Terminada"):
+                 "Huella SHA-256", "Centro de Acceso Comunitario", "Terminada", "Barrio o vereda",
+                 "URL de tokens (token URL)"):
         assert text in extracted, text
 
 

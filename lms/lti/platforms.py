@@ -8,15 +8,16 @@ from sqlalchemy import select
 
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.formatting import N_, label
 from lms.lti.models import Deployment, Platform
 
 #: Hosts allowed over plain http when LTI_ALLOW_LOCAL_HTTP is on (a platform under test).
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 URL_FIELDS = {
-    "issuer": "emisor (issuer)",
-    "auth_login_url": "URL de inicio de sesión (auth login URL)",
-    "token_url": "URL de tokens (token URL)",
-    "jwks_url": "URL del juego de claves (JWKS URL)",
+    "issuer": N_("emisor (issuer)"),
+    "auth_login_url": N_("URL de inicio de sesión (auth login URL)"),
+    "token_url": N_("URL de tokens (token URL)"),
+    "jwks_url": N_("URL del juego de claves (JWKS URL)"),
 }
 
 
@@ -31,7 +32,7 @@ def check_url(value: str, field: str) -> str:
         raise ValidationError(
             _(
                 "El campo %(field)s debe ser una URL https completa (recibido: «%(value)s»).",
-                field=URL_FIELDS.get(field, field),
+                field=label(URL_FIELDS.get(field, field)),
                 value=value[:200],
             ), field=field)
     return value

@@ -19,6 +19,7 @@ from lms.audit.services import plain, record
 from lms.database import unique
 from lms.errors import ValidationError
 from lms.extensions import db
+from lms.formatting import EMPTY, N_, label
 from lms.people import registry
 from lms.people.documents import compact_document
 from lms.people.models import DOCUMENT_TYPES, SEXES, ZONES, Consent, Person, PersonSensitive
@@ -34,17 +35,17 @@ FILLABLE = ("birth_date", "sex", "gender_identity", "phone", "email", "zone", "a
 SENSITIVE = ("ethnic_group", "disability", "victim", "migrant")
 #: What the comparison shows, and how.
 COMPARED = (
-    ("document_type", "Tipo de documento", DOCUMENT_TYPES),
-    ("document_number", "Número de documento", None),
-    ("first_names", "Nombres", None),
-    ("last_names", "Apellidos", None),
-    ("birth_date", "Fecha de nacimiento", None),
-    ("sex", "Sexo", SEXES),
-    ("phone", "Teléfono", None),
-    ("email", "Correo electrónico", None),
-    ("zone", "Zona", ZONES),
-    ("area", "Comuna o corregimiento", None),
-    ("barrio", "Barrio o vereda", None),
+    ("document_type", N_("Tipo de documento"), DOCUMENT_TYPES),
+    ("document_number", N_("Número de documento"), None),
+    ("first_names", N_("Nombres"), None),
+    ("last_names", N_("Apellidos"), None),
+    ("birth_date", N_("Fecha de nacimiento"), None),
+    ("sex", N_("Sexo"), SEXES),
+    ("phone", N_("Teléfono"), None),
+    ("email", N_("Correo electrónico"), None),
+    ("zone", N_("Zona"), ZONES),
+    ("area", N_("Comuna o corregimiento"), None),
+    ("barrio", N_("Barrio o vereda"), None),
 )
 #: Differences that usually mean two different people: the page stresses them.
 CRUCIAL = frozenset({"document_type", "birth_date", "first_names", "last_names"})
@@ -53,11 +54,12 @@ CRUCIAL = frozenset({"document_type", "birth_date", "first_names", "last_names"}
 def compare(survivor: Person, duplicate: Person) -> list[dict]:
     """The two records field by field: {label, kept, other, differs, crucial}."""
     rows = []
-    for field, label, labels in COMPARED:
+    for field, name, labels in COMPARED:
         kept, other = getattr(survivor, field), getattr(duplicate, field)
-        shown = [(labels or {}).get(v, v) if v is not None else "—" for v in (kept, other)]
+        shown = [EMPTY if v is None else label(labels[v]) if labels and v in labels else v
+                 for v in (kept, other)]
         differs = kept != other and field != "document_number"
-        rows.append({"field": field, "label": label, "kept": shown[0], "other": shown[1],
+        rows.append({"field": field, "label": label(name), "kept": shown[0], "other": shown[1],
                      "differs": differs, "crucial": differs and field in CRUCIAL})
     return rows
 
