@@ -15,7 +15,8 @@ Serves with gunicorn (gthread, 2 workers x 16 threads) on PostgreSQL:
 Load: wrk at 32 connections if installed, else a Python generator (threads + http.client).
 Prints a table (req/s, share of bare Flask and of the psycopg ceiling, p99, target) and
 the raw rounds, and writes bench/results/<date>.json (runs keyed by --label). The database
-at BENCH_DATABASE_URL is dropped and recreated. --app-root measures another checkout
+at BENCH_DATABASE_URL is dropped and recreated, and the Redis database at BENCH_REDIS_URL
+emptied. --app-root measures another checkout
 (e.g. a worktree of an older commit) with this same harness, for before/after figures.
 
     .venv/bin/python bench/load.py [--quick] [--label after] [--app-root PATH]
@@ -33,6 +34,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+import redis
 from sqlalchemy.engine import make_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -127,6 +129,7 @@ def main() -> None:
         args.codes, args.seconds = 200, 2
     app_root = str(Path(args.app_root).resolve())
     tools.recreate_database(PG_URL)
+    redis.Redis.from_url(REDIS_URL).flushdb()  # the limiter's counters of earlier runs
     with tempfile.TemporaryDirectory() as tmp:
         env = {**os.environ, "DATABASE_URL": PG_URL, "LMS_INSTANCE_PATH": tmp,
                "LMS_SIGNING_KEY_DIR": f"{tmp}/keys", "SECRET_KEY": "bench",

@@ -210,6 +210,13 @@ def _wrk(port: int, requests: list, seconds: int, tmp: str) -> tuple[float, floa
                      f"{{{extra}}}}}")
     script.write_text(
         "local reqs = {" + ",\n".join(items) + "}\n"
+        # Each thread of each run draws other client addresses: wrk's Lua states start with
+        # the same unseeded generator, which would replay one address sequence every run
+        # and, summed over the rounds, run into the per-client limits (429).
+        "local counter = 0\n"
+        "setup = function(thread) counter = counter + 1; thread:set('id', counter) end\n"
+        "init = function(args) math.randomseed(os.time() * 1000 + id * 7919"
+        " + math.floor(os.clock() * 1000000)) end\n"
         "request = function()\n"
         "  local r = reqs[math.random(#reqs)]\n"
         "  local h = {}\n"
@@ -217,6 +224,14 @@ def _wrk(port: int, requests: list, seconds: int, tmp: str) -> tuple[float, floa
         "  h['X-Forwarded-For'] = '10.' .. math.random(0, 255) .. '.' .. math.random(0, 255)"
         " .. '.' .. math.random(1, 254)\n"
         "  return wrk.format(r[1], r[2], h, r[3])\n"
+        "end\n"
+        # The first failure of each status, with its body, so a failed run says why.
+        "local seen = {}\n"
+        "response = function(status, headers, body)\n"
+        "  if status >= 400 and not seen[status] then\n"
+        "    seen[status] = true\n"
+        "    print('HTTP ' .. status .. ': ' .. string.sub(body or '', 1, 400))\n"
+        "  end\n"
         "end\n")
     return run_wrk(port, script, seconds, tolerance=0.005)
 
