@@ -17,7 +17,7 @@ from contextvars import ContextVar
 from typing import TypeVar
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import JSON, Table, event
+from sqlalchemy import JSON, Table, event, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -108,7 +108,7 @@ def unique(message: str, field: str):
         raise ValidationError(message, field, status=409) from None
 
 
-def read_once(statement):
+def read_once(statement, params: dict | None = None):
     """The first row of one read, in one round trip on PostgreSQL: on an autocommit
     connection of the pool, so no BEGIN before it, no ROLLBACK after it and no session.
 
@@ -116,11 +116,23 @@ def read_once(statement):
     made before it, by any worker. Elsewhere (SQLite, the tests' bound session) the
     request's session runs it.
     """
-    bind = db.session.get_bind()
+    # A request that has not opened a session reads on the engine and never opens one.
+    bind = db.session.get_bind() if db.session.registry.has() else db.engine
     if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
         with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            return conn.execute(statement).first()
-    return db.session.execute(statement).first()
+            return conn.execute(statement, params).first()
+    return db.session.execute(statement, params).first()
+
+
+def without_waiting_for_disk() -> None:
+    """Let the current transaction's commit return before its WAL reaches the disk
+    (PostgreSQL's ``synchronous_commit = off``, for this transaction only).
+
+    Only for writes a crash may lose without harm, such as a citizen's fresh download
+    links (a lost one is asked for again); never for records. SQLite: nothing to do.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL synchronous_commit = off"))
 
 
 def pool_options(app: Flask) -> None:

@@ -147,6 +147,9 @@ def _wants_json() -> bool:
 def _limit_window(exc: HTTPException) -> int:
     # The refused limit's window in seconds, an upper bound of the wait: asking the
     # limiter's storage for the exact reset would cost every request a round trip.
+    window = getattr(exc, "window", None)  # lms.ratelimit's refusals
+    if window:
+        return int(window)
     try:
         return int(exc.limit.limit.get_expiry())
     except AttributeError:

@@ -55,6 +55,16 @@ def _ancestors() -> list[str]:
     return origins
 
 
+#: The headers of a response no one may frame (almost all of them), built once.
+_UNFRAMED = {
+    "Content-Security-Policy": policy([]),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "Permissions-Policy": PERMISSIONS,
+}
+
+
 def install(app: Flask) -> None:
     """Add the headers to every response."""
 
@@ -62,16 +72,18 @@ def install(app: Flask) -> None:
     def _headers(response):
         headers = response.headers
         ancestors = _ancestors()
-        headers.setdefault("Content-Security-Policy", policy(ancestors))
-        if not ancestors:
-            headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", PERMISSIONS)
+        if ancestors:
+            headers.setdefault("Content-Security-Policy", policy(ancestors))
+            fixed = {k: v for k, v in _UNFRAMED.items()
+                     if k not in ("Content-Security-Policy", "X-Frame-Options")}
+        else:
+            fixed = _UNFRAMED
+        for name, value in fixed.items():
+            if name not in headers:
+                headers[name] = value
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if request.endpoint not in STATIC_ENDPOINTS and not response.cache_control.public:
-            response.cache_control.no_store = True
-            response.cache_control.no_cache = None
-            response.cache_control.max_age = None
+        if request.endpoint not in STATIC_ENDPOINTS and "public" not in headers.get(
+                "Cache-Control", ""):
+            headers["Cache-Control"] = "no-store"
         return response

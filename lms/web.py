@@ -189,6 +189,8 @@ def install(app: Flask) -> None:
 
     @app.after_request
     def _commit(response):
+        if not db.session.registry.has():
+            return response  # the request never opened a session (a public lookup)
         if response.status_code < 400 and not g.get("request_failed"):
             tasks.commit()
         else:

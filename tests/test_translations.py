@@ -16,6 +16,7 @@ from flask import g
 from lms.auth.models import ROLE_LABELS
 from lms.people.models import DOCUMENT_TYPES, SEXES
 from tests import factories
+from tests.certificates.conftest import standalone_app
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -97,3 +98,36 @@ def test_labels_are_translated_where_shown(app, client, login, admin, trainer, d
     dashboard = _page(client, "/indicadores", "en")
     assert "Armed conflict victim" in dashboard
     assert "Armed conflict victim" not in _page(client, "/indicadores", "es-CO")
+
+
+def _english_catalog(folder) -> str:
+    catalog = Catalog(locale="en")
+    catalog.add("Saltar al contenido", "Skip to content")
+    target = folder / "en" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with open(target / "messages.mo", "wb") as out:
+        write_mo(out, catalog)
+    return str(folder)
+
+
+def test_a_compiled_catalog_translates_the_templates_and_spanish_stays_the_default(tmp_path):
+    """Templates skip Babel when no catalog is compiled (lms._source_text_without_catalogs);
+    an app started with one translates them."""
+    folder = _english_catalog(tmp_path / "translations")
+    with standalone_app(tmp_path, BABEL_TRANSLATION_DIRECTORIES=folder) as app:
+        client = app.test_client()
+        english = client.get("/certificados", headers={"Accept-Language": "en"})
+        assert "Skip to content" in english.get_data(as_text=True)
+        spanish = client.get("/certificados", headers={"Accept-Language": "es-CO"})
+        assert "Saltar al contenido" in spanish.get_data(as_text=True)
+
+
+def test_without_catalogs_the_pages_speak_spanish_whatever_the_browser_asks(tmp_path):
+    """No catalog: the es-CO source text, whatever the browser prefers."""
+    empty = tmp_path / "translations"
+    empty.mkdir()
+    with standalone_app(tmp_path, BABEL_TRANSLATION_DIRECTORIES=str(empty)) as app:
+        page = app.test_client().get("/certificados", headers={"Accept-Language": "en"})
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200 and "Saltar al contenido" in text
+        assert "Fecha de nacimiento" in text

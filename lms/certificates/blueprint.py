@@ -8,7 +8,8 @@ from werkzeug.routing import BaseConverter
 from lms import navigation
 from lms.certificates import issue, public_views, signer_views, views
 from lms.certificates.codes import normalize
-from lms.extensions import limiter
+from lms.extensions import csrf
+from lms.ratelimit import per_client
 
 PORTAL_LIMIT = "10/minute;40/hour"
 
@@ -27,7 +28,12 @@ class CodeConverter(BaseConverter):
 bp = Blueprint("certificates", __name__)
 bp.record_once(lambda state: state.app.url_map.converters.setdefault("code", CodeConverter))
 
-verify_limit = limiter.limit(public_views.verify_limit)
+
+
+def verify_limit(view):
+    """The verification limit (CERT_VERIFY_RATE_LIMIT), counted per view."""
+    return per_client(public_views.verify_limit, view.__name__)(view)
+
 
 bp.add_url_rule("/admin/certificados", "index", views.index, methods=["GET", "POST"])
 bp.add_url_rule("/admin/certificados/emitir", "issue_one", views.issue_one, methods=["POST"])
@@ -48,8 +54,8 @@ bp.add_url_rule("/admin/certificados/<code:code>/corregir", "correct", views.cor
                 methods=["GET", "POST"])
 
 bp.add_url_rule("/v/<code>.json", "verify_json", verify_limit(public_views.verify_json))
-bp.add_url_rule("/v/<code>", "verify", verify_limit(public_views.verify),
-                methods=["GET", "POST"])
+bp.add_url_rule("/v/<code>", "verify", csrf.exempt(verify_limit(public_views.verify)),
+                methods=["GET", "POST"])  # the comparison form: see forms.UploadForm
 # The compact QR's address: /V/ and the code's 16 symbols, in any case.
 bp.add_url_rule("/V/<code>", "verify_qr", verify_limit(public_views.verify_qr))
 bp.add_url_rule("/v/<code>/credential.json", "credential_json",
@@ -61,10 +67,10 @@ bp.add_url_rule("/.well-known/status-list/credential.jwt", "status_list_credenti
 bp.add_url_rule("/.well-known/jwks.json", "jwks", public_views.jwks)
 bp.add_url_rule("/.well-known/status-list", "status_list", public_views.status_list)
 bp.add_url_rule("/certificados", "portal",
-                limiter.limit(PORTAL_LIMIT, methods=["POST"])(public_views.portal),
+                per_client(PORTAL_LIMIT, "portal", methods=("POST",))(public_views.portal),
                 methods=["GET", "POST"])
 bp.add_url_rule("/certificados/enviar/<token>", "resend",
-                limiter.limit(PORTAL_LIMIT)(public_views.resend), methods=["POST"])
+                per_client(PORTAL_LIMIT, "resend")(public_views.resend), methods=["POST"])
 bp.add_url_rule("/certificados/descargar/<token>", "download",
                 verify_limit(public_views.download))
 

@@ -87,7 +87,16 @@ class PortalForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
-    """A verifier uploads a PDF to compare it with the issued file."""
+    """A verifier uploads a PDF to compare it with the issued file.
+
+    Without a CSRF token: the comparison changes nothing and tells nothing the page does not
+    show, so a forged submission gains nothing, and the public page needs no session cookie.
+    """
+
+    class Meta:
+        """No CSRF token (see above)."""
+
+        csrf = False
 
     pdf = FileField("Archivo PDF", validators=[FileRequired("Elija el archivo PDF.")])
 

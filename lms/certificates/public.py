@@ -7,7 +7,7 @@ import secrets
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased, defer
 
 from lms.certificates import compact, issue
@@ -17,7 +17,7 @@ from lms.certificates.layout import local_date
 from lms.certificates.lifecycle import is_anonymized
 from lms.certificates.models import Certificate
 from lms.courses.models import Enrollment
-from lms.database import read_once
+from lms.database import read_once, without_waiting_for_disk
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people.models import Person
@@ -48,9 +48,15 @@ def find(code_text: str) -> tuple[Certificate, str | None] | None:
 
 
 #: What the public verification reads of a document: everything but the file, the signed
-#: payload and the download secret.
-_PUBLIC_COLUMNS = [c for c in Certificate.__table__.c
-                   if c.key not in ("pdf", "jws", "download_token_hash")]
+#: payload and the download secret, with its status and its replacement's code; built once
+#: (the statement's construction would cost more than its round trip).
+_LOOKUP = (
+    select(*[c for c in Certificate.__table__.c
+             if c.key not in ("pdf", "jws", "download_token_hash")],
+           Certificate.status.label("status"), _Replacement.code.label("replaced_by"))
+    .outerjoin(_Replacement, _Replacement.id == Certificate.superseded_by_id)
+    .where(Certificate.code.in_(bindparam("spellings", expanding=True)))
+)
 
 
 def lookup(code_text: str):
@@ -64,12 +70,7 @@ def lookup(code_text: str):
     spellings = forms(code_text)
     if not spellings:
         return None
-    return read_once(
-        select(*_PUBLIC_COLUMNS, Certificate.status.label("status"),
-               _Replacement.code.label("replaced_by"))
-        .outerjoin(_Replacement, _Replacement.id == Certificate.superseded_by_id)
-        .where(Certificate.code.in_(spellings))
-    )
+    return read_once(_LOOKUP, {"spellings": list(spellings)})
 
 
 def record(cert: Certificate, replaced_by: str | None) -> dict:
@@ -151,6 +152,8 @@ def portal_lookup(document_type: str, number: str, birth_date: date) -> list[tup
             .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
         )
     )
+    if any(cert.is_valid for cert in certs):
+        without_waiting_for_disk()  # a link lost in a crash is simply asked for again
     out = []
     for cert in _distinct(certs):
         token = None

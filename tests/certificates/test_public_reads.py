@@ -2,6 +2,8 @@
 autocommit connection (no BEGIN, no ROLLBACK, no pre-ping), a pool sized to the threads,
 and a revocation seen by the very next request (no per-process cache)."""
 
+import io
+
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import event
@@ -9,6 +11,23 @@ from sqlalchemy import event
 from lms.certificates import lifecycle
 from lms.extensions import db as _db
 from tests.certificates.conftest import completed_enrollment
+
+
+def test_public_pages_set_no_cookie_and_compare_a_file_without_a_token(app, client, issued,
+                                                                        monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    for path in (f"/v/{issued.code}", f"/v/{issued.code}.json", f"/V/{issued.code[:4]}"):
+        response = client.get(path)
+        assert response.status_code in (200, 404) and "Set-Cookie" not in response.headers
+    assert client.get(f"/v/{issued.code}").status_code == 200
+    # The comparison changes nothing: it needs no session and no token.
+    compared = client.post(f"/v/{issued.code}", content_type="multipart/form-data",
+                           data={"pdf": (io.BytesIO(issued.pdf), "copia.pdf")})
+    assert compared.status_code == 200 and "Set-Cookie" not in compared.headers
+    assert "El archivo es idéntico" in compared.get_data(as_text=True)
+    # The citizen portal's lookup still needs its token.
+    form = {"document_type": "CC", "document_number": "123456", "birth_date": "1990-01-01"}
+    assert client.post("/certificados", data=form).status_code == 400
 
 
 def test_pool_is_sized_to_the_threads_without_pre_ping():
