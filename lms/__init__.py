@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lms import formatting, log, mail, navigation, security, tasks, web
+from lms import formatting, log, mail, navigation, ratelimit, security, tasks, web
 from lms.config import INSTANCE, Config
 
 BLUEPRINTS = (
@@ -83,7 +83,7 @@ def register_extensions(app: Flask) -> None:
     from lms import database, models  # noqa: F401 - the whole schema
     from lms.audit import services as _audit  # noqa: F401 - installs the flush hooks
     from lms.auth import services as auth_services
-    from lms.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+    from lms.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
     database.pool_options(app)
     db.init_app(app)
@@ -95,7 +95,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=_select_locale)
     _source_text_without_catalogs(app)
     bootstrap.init_app(app)
-    limiter.init_app(app)
+    ratelimit.init_app(app)
     tasks.init_app(app)
     mail.init_app(app)
     web.install(app)

@@ -44,7 +44,7 @@ class Config:
     ISSUER_NAME = os.environ.get("LMS_ISSUER_NAME", "Alcaldía de San José de Cúcuta — Oficina TIC")
     #: The issuer's NIT, published in every Open Badges credential (otherIdentifier).
     ISSUER_NIT = os.environ.get("LMS_ISSUER_NIT", "890501434-2")
-    #: Flask-Limiter storage: memory:// counts per process; redis:// shares the counts
+    #: Rate-limit counters (lms.ratelimit): memory:// counts per process; redis:// shares the counts
     #: between every worker and machine.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     #: Number of trusted proxies in front (X-Forwarded-For hops); 0 trusts none.
@@ -79,9 +79,6 @@ class Config:
     #: Hosts a webhook may reach although they resolve to private or loopback addresses.
     WEBHOOK_ALLOWED_HOSTS = [h for h in os.environ.get("WEBHOOK_ALLOWED_HOSTS", "").split(",")
                              if h.strip()]
-    #: No X-RateLimit-* headers: each would cost the limiter more round trips to its
-    #: storage on every public request; a refused client still gets 429 with Retry-After.
-    RATELIMIT_HEADERS_ENABLED = False
     BABEL_DEFAULT_LOCALE = "es_CO"
     #: Catalogs from `pybabel compile -d translations` (see README), at the repository root.
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "translations")

@@ -147,13 +147,7 @@ def _wants_json() -> bool:
 def _limit_window(exc: HTTPException) -> int:
     # The refused limit's window in seconds, an upper bound of the wait: asking the
     # limiter's storage for the exact reset would cost every request a round trip.
-    window = getattr(exc, "window", None)  # lms.ratelimit's refusals
-    if window:
-        return int(window)
-    try:
-        return int(exc.limit.limit.get_expiry())
-    except AttributeError:
-        return 60
+    return int(getattr(exc, "window", None) or 60)  # lms.ratelimit's refusals carry it
 
 
 def register(app: Flask) -> None:

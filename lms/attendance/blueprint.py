@@ -2,7 +2,6 @@
 
 from flask import Blueprint, g, request
 from flask_babel import lazy_gettext as _l
-from flask_limiter.util import get_remote_address
 
 from lms import navigation
 from lms.attendance import (
@@ -13,7 +12,7 @@ from lms.attendance import (
     planilla_views,
     views,
 )
-from lms.extensions import limiter
+from lms.ratelimit import client_address, limit
 
 bp = Blueprint("attendance", __name__)
 
@@ -21,7 +20,7 @@ bp = Blueprint("attendance", __name__)
 def _per_client() -> str:
     # Per session and client: a flood from one address does not lock out the others.
     # A whole centre may share one address, hence the generous limit below.
-    return f"checkin:{request.view_args.get('session_id')}:{get_remote_address()}"
+    return f"checkin:{request.view_args.get('session_id')}:{client_address()}"
 
 
 def _per_document() -> str:
@@ -55,10 +54,10 @@ bp.add_url_rule("/sesiones/<int:session_id>/qr.json", "qr_json", checkin_views.q
 bp.add_url_rule(
     "/asistencia/<int:session_id>/<code>",
     "checkin_form",
-    limiter.limit("240 per minute", key_func=_per_client, methods=["POST"],
-                  deduct_when=_ticket_checked)(
-        limiter.limit("6 per minute", key_func=_per_document, methods=["POST"],
-                      deduct_when=_ticket_checked)(
+    limit("240 per minute", key=_per_client, methods=("POST",),
+          deduct_when=_ticket_checked)(
+        limit("6 per minute", key=_per_document, methods=("POST",),
+              deduct_when=_ticket_checked)(
             checkin_views.checkin_form
         )
     ),

@@ -6,7 +6,7 @@ from flask import Blueprint, request
 
 from lms.auth import views
 from lms.auth.services import normalize_email
-from lms.extensions import limiter
+from lms.ratelimit import limit
 
 bp = Blueprint("auth", __name__)
 
@@ -27,9 +27,9 @@ bp.add_url_rule("/", "home", views.home)
 bp.add_url_rule(
     "/login",
     "login",
-    limiter.limit("20/minute", methods=["POST"])(
-        limiter.limit("10 per 15 minutes", key_func=_per_account, methods=["POST"],
-                      deduct_when=_failed)(views.login)
+    limit("20/minute", methods=("POST",))(
+        limit("10 per 15 minutes", key=_per_account, methods=("POST",),
+              deduct_when=_failed)(views.login)
     ),
     methods=["GET", "POST"],
 )

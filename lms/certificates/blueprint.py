@@ -9,7 +9,7 @@ from lms import navigation
 from lms.certificates import issue, public_views, signer_views, views
 from lms.certificates.codes import normalize
 from lms.extensions import csrf
-from lms.ratelimit import per_client
+from lms.ratelimit import limit
 
 PORTAL_LIMIT = "10/minute;40/hour"
 
@@ -28,12 +28,8 @@ class CodeConverter(BaseConverter):
 bp = Blueprint("certificates", __name__)
 bp.record_once(lambda state: state.app.url_map.converters.setdefault("code", CodeConverter))
 
-
-
-def verify_limit(view):
-    """The verification limit (CERT_VERIFY_RATE_LIMIT), counted per view."""
-    return per_client(public_views.verify_limit, view.__name__)(view)
-
+#: The verification limit (CERT_VERIFY_RATE_LIMIT), counted per view.
+verify_limit = limit(public_views.verify_limit)
 
 bp.add_url_rule("/admin/certificados", "index", views.index, methods=["GET", "POST"])
 bp.add_url_rule("/admin/certificados/emitir", "issue_one", views.issue_one, methods=["POST"])
@@ -67,10 +63,10 @@ bp.add_url_rule("/.well-known/status-list/credential.jwt", "status_list_credenti
 bp.add_url_rule("/.well-known/jwks.json", "jwks", public_views.jwks)
 bp.add_url_rule("/.well-known/status-list", "status_list", public_views.status_list)
 bp.add_url_rule("/certificados", "portal",
-                per_client(PORTAL_LIMIT, "portal", methods=("POST",))(public_views.portal),
+                limit(PORTAL_LIMIT, methods=("POST",))(public_views.portal),
                 methods=["GET", "POST"])
 bp.add_url_rule("/certificados/enviar/<token>", "resend",
-                per_client(PORTAL_LIMIT, "resend")(public_views.resend), methods=["POST"])
+                limit(PORTAL_LIMIT)(public_views.resend), methods=["POST"])
 bp.add_url_rule("/certificados/descargar/<token>", "download",
                 verify_limit(public_views.download))
 

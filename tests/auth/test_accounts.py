@@ -70,32 +70,27 @@ def test_password_change_and_cli_apply_the_same_rule(client, login, admin, train
 def test_login_is_limited_per_account_across_clients(tmp_path):
     from lms.auth.services import create_user
     from lms.extensions import db as _db
-    from lms.extensions import limiter
     from tests.certificates.conftest import standalone_app
 
     with standalone_app(tmp_path, RATELIMIT_ENABLED=True) as app:
-        try:
-            with app.app_context():
-                create_user("objetivo@example.org", "Objetivo", "trainer", PASSWORD)
-                create_user("otra@example.org", "Otra", "trainer", PASSWORD)
-                _db.session.commit()
-            client = app.test_client()
+        with app.app_context():
+            create_user("objetivo@example.org", "Objetivo", "trainer", PASSWORD)
+            create_user("otra@example.org", "Otra", "trainer", PASSWORD)
+            _db.session.commit()
+        client = app.test_client()
 
-            def attempt(email, password, address):
-                return client.post("/login", data={"email": email, "password": password},
-                                   environ_base={"REMOTE_ADDR": address}).status_code
+        def attempt(email, password, address):
+            return client.post("/login", data={"email": email, "password": password},
+                               environ_base={"REMOTE_ADDR": address}).status_code
 
-            # Guesses from many addresses, each far below the per-client limit.
-            codes = [attempt("objetivo@example.org", f"intento-{i}", f"10.0.0.{i}")
-                     for i in range(12)]
-            assert codes[0] == 200 and codes[-1] == 429
-            # The right password no longer gets in for a while, from anywhere...
-            assert attempt("Objetivo@Example.org", PASSWORD, "10.9.9.9") == 429
-            # ...while another account logs in from the same addresses.
-            assert attempt("otra@example.org", PASSWORD, "10.0.0.1") == 302
-        finally:
-            # The limiter is one object for every app in the process: switch it back off.
-            limiter.enabled = False
+        # Guesses from many addresses, each far below the per-client limit.
+        codes = [attempt("objetivo@example.org", f"intento-{i}", f"10.0.0.{i}")
+                 for i in range(12)]
+        assert codes[0] == 200 and codes[-1] == 429
+        # The right password no longer gets in for a while, from anywhere...
+        assert attempt("Objetivo@Example.org", PASSWORD, "10.9.9.9") == 429
+        # ...while another account logs in from the same addresses.
+        assert attempt("otra@example.org", PASSWORD, "10.0.0.1") == 302
 
 
 def test_create_user_command_for_each_role(runner, db):
