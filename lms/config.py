@@ -88,6 +88,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     #: The signed cookie's own limit; lms.auth.sessions also ends idle sessions after 2 h.
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    #: werkzeug's password hash: scrypt at its full cost (N=2**15, 32 MB, ~0.1 s a hash).
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 - a method name, not a password
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = BASE_URL.startswith("https://")
@@ -122,3 +124,5 @@ class TestConfig(Config):
     #: Kept in memory (flask_mailman's outbox); tests that read mail point it elsewhere.
     MAIL_BACKEND = "locmem"
     WEBHOOK_ALLOW_HTTP = True
+    #: scrypt at 1/32 of the cost: the suite hashes hundreds of passwords (logins, accounts).
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # noqa: S105 - a method name

@@ -7,6 +7,7 @@ from itertools import count
 from werkzeug.security import generate_password_hash
 
 from lms.auth.models import User
+from lms.config import TestConfig
 from lms.courses.models import Cohort, Course, CourseSession, Enrollment, PlanIndicator, Site
 from lms.extensions import db
 from lms.people.models import Consent, Person, PrivacyNotice
@@ -14,7 +15,7 @@ from lms.timeutil import local_today
 
 _seq = count(1)
 PASSWORD = "clave-de-prueba-123"
-_HASH = generate_password_hash(PASSWORD, method="scrypt")
+_HASH = generate_password_hash(PASSWORD, method=TestConfig.PASSWORD_HASH_METHOD)
 
 
 def _save(obj):

@@ -2,7 +2,9 @@
 
 import hashlib
 import secrets
+from functools import cache
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
@@ -17,8 +19,6 @@ from lms.extensions import db
 from lms.formatting import N_, label
 from lms.timeutil import utcnow
 
-# Checked when the email is unknown, so a wrong email costs as much as a wrong password.
-_DUMMY_HASH = generate_password_hash("not-a-password", method="scrypt")
 MIN_PASSWORD = passwords.MIN_LENGTH
 DUPLICATE_EMAIL = N_("Ya existe un usuario con ese correo.")
 
@@ -39,8 +39,14 @@ def configure_login(manager: LoginManager) -> None:
 
 
 def hash_password(password: str) -> str:
-    """Hash a password with scrypt."""
-    return generate_password_hash(password, method="scrypt")
+    """Hash a password with scrypt, at the cost PASSWORD_HASH_METHOD names."""
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+@cache
+def _dummy_hash(method: str) -> str:
+    # Checked when the email is unknown, so a wrong email costs as much as a wrong password.
+    return generate_password_hash("not-a-password", method=method)
 
 
 def normalize_email(email: str) -> str:
@@ -52,7 +58,7 @@ def authenticate(email: str, password: str) -> User | None:
     """Return the active user with these credentials, or None without saying which was wrong."""
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return None
     if not check_password_hash(user.password_hash, password) or not user.active:
         return None

@@ -1,8 +1,11 @@
 import pytest
 from sqlalchemy import select
+from werkzeug.security import check_password_hash
 
 from lms.audit.models import AuditEntry
 from lms.auth.models import User
+from lms.auth.services import hash_password
+from lms.config import Config
 from tests.factories import PASSWORD
 
 
@@ -49,6 +52,16 @@ def test_logout_requires_post(client, login, admin):
 
 def test_passwords_are_hashed_with_scrypt(db, admin):
     assert admin.password_hash.startswith("scrypt:")
+
+
+def test_outside_the_suite_passwords_get_scrypts_full_cost(app, monkeypatch):
+    # The suite hashes at a lower cost (TestConfig); the shipped setting must not.
+    monkeypatch.setitem(app.config, "PASSWORD_HASH_METHOD", Config.PASSWORD_HASH_METHOD)
+    with app.app_context():
+        hashed = hash_password(PASSWORD)
+    method, _salt, _digest = hashed.split("$")
+    assert method == "scrypt:32768:8:1"  # N = 2**15, r = 8, p = 1: 32 MB of memory a hash
+    assert check_password_hash(hashed, PASSWORD)
 
 
 def test_admin_creates_user_and_it_is_audited(client, login, admin, db):
