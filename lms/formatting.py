@@ -150,6 +150,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(percent, "percent")
     app.add_template_filter(hours, "hours")
     app.add_template_filter(hours_number, "hours_number")
+    app.add_template_filter(hours_count, "hours_count")
     app.add_template_filter(short_date, "date")
     app.add_template_filter(long_date, "long_date")
     app.add_template_filter(date_time, "datetime")

@@ -6,6 +6,7 @@ personal data (name and document omitted, no PDF, no per-person listing).
 """
 
 from flask import Response, abort, jsonify
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -87,7 +88,7 @@ def _find(code: str) -> tuple[Certificate, str | None] | None:
     """The document of a typed code (either check scheme) and its replacement's code, or None;
     a code whose check symbol fits neither scheme is a 404 that says so."""
     if looks_mistyped(code):
-        abort(404, MISTYPED.format(code=code[:40]))
+        abort(404, gettext(MISTYPED, code=code[:40]))
     return public.find(code)
 
 

@@ -41,10 +41,6 @@ MARGIN = 10
 #: Seconds the check-in form stays valid after a good scan.
 TICKET_AGE = 300
 
-EXPIRED = N_(
-    "El código QR ya venció. Escanee de nuevo el código que se muestra en la pantalla "
-    "del formador."
-)
 USED = N_(
     "Este registro ya se hizo. Para registrar a otra persona, escanee de nuevo el código "
     "que se muestra en la pantalla del formador."

@@ -82,7 +82,7 @@ def _registry_verdict(code: str, offline: bool) -> Verdict:
 
 def _certificate(code: str, *options) -> Certificate:
     if looks_mistyped(code):
-        raise click.ClickException(MISTYPED.format(code=code))
+        raise click.ClickException(_(MISTYPED, code=code))
     spellings = forms(code)  # either check scheme
     cert = spellings and db.session.scalar(
         db.select(Certificate).options(*options).where(Certificate.code.in_(spellings))
@@ -152,7 +152,7 @@ def register(group: AppGroup) -> None:
         """Verify QR text, a bare code or a PDF; exit 0 only for a genuine, unrevoked document."""
         text = _read_input(input_)
         if looks_mistyped(text):
-            raise click.ClickException(MISTYPED.format(code=text.strip()))
+            raise click.ClickException(_(MISTYPED, code=text.strip()))
         bare = normalize(text) or (text.strip() if symbols_of(text) else None)
         status = None
         if bare:

@@ -17,6 +17,8 @@ Two check schemes, both accepted wherever a code is read (docs/certificate-codes
 import re
 import secrets
 
+from lms.formatting import N_
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 #: Crockford's check symbols (old codes): the alphabet plus five extra for values 32-36.
 OLD_CHECK_SYMBOLS = ALPHABET + "*~$=U"
@@ -26,9 +28,11 @@ LENGTH = RANDOM_BITS // 5  # 16 symbols
 _ALIASES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = re.compile(r"[\s\-_.]+")
 #: Mistyped codes are refused with this (Spanish) reason.
-MISTYPED = ("El código «{code}» no es válido: el carácter final de control no corresponde a los "
-            "demás. Revise que lo haya copiado completo y sin errores (cuatro grupos de cuatro "
-            "caracteres y uno final).")
+MISTYPED = N_(
+    "El código «%(code)s» no es válido: el carácter final de control no corresponde a los "
+    "demás. Revise que lo haya copiado completo y sin errores (cuatro grupos de cuatro "
+    "caracteres y uno final)."
+)
 
 # GF(32) with x^5 + x^2 + 1: exp/log tables of alpha = 2.
 _EXP = [0] * 62

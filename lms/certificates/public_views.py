@@ -36,6 +36,7 @@ from lms.certificates.lifecycle import is_anonymized
 from lms.certificates.models import Certificate
 from lms.certificates.responses import pdf_response
 from lms.extensions import db
+from lms.formatting import N_
 from lms.web import attempt
 
 
@@ -44,8 +45,8 @@ def verify_limit() -> str:
     return current_app.config.get("CERT_VERIFY_RATE_LIMIT", "120/minute")
 
 
-NOT_FOUND = (
-    "No existe un documento con el código {code}. Revise que lo haya escrito completo "
+NOT_FOUND = N_(
+    "No existe un documento con el código %(code)s. Revise que lo haya escrito completo "
     "(cuatro grupos de cuatro caracteres y un carácter final de control)."
 )
 
@@ -53,7 +54,7 @@ NOT_FOUND = (
 def _missing(code: str):
     """404 with the reason in Spanish: a mistyped check symbol, or no such document."""
     text = codes.MISTYPED if codes.looks_mistyped(code) else NOT_FOUND
-    abort(404, text.format(code=code[:40]))
+    abort(404, _(text, code=code[:40]))
 
 
 def _found(code: str):

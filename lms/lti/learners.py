@@ -14,7 +14,7 @@ from lms.certificates.public import portal_lookup
 from lms.courses.models import CourseSession, Enrollment
 from lms.errors import ValidationError
 from lms.extensions import db
-from lms.formatting import label
+from lms.formatting import N_, label
 from lms.lti.grades import attendance_pct, queue_for
 from lms.lti.models import Account
 from lms.people.documents import normalize_document
@@ -24,7 +24,7 @@ from lms.people.services import DUPLICATE, register_person
 #: Custom claim keys an LMS may send (Moodle/Canvas custom parameters).
 DOCUMENT_TYPE_KEYS = ("document_type", "tipo_documento")
 DOCUMENT_NUMBER_KEYS = ("document_number", "numero_documento")
-NOT_FOUND = ("No encontramos un registro con esos datos. Revise el tipo y número de documento "
+NOT_FOUND = N_("No encontramos un registro con esos datos. Revise el tipo y número de documento "
              "y la fecha de nacimiento, o acérquese a la Oficina TIC.")
 
 
@@ -55,7 +55,7 @@ def match_by_document(account: Account, document_type: str, number: str,
     """Link the account once, by document and birth date; the same answer for any miss."""
     person = _person_by_document(document_type, number)
     if person is None or person.birth_date != birth_date:
-        raise ValidationError(NOT_FOUND)
+        raise ValidationError(_(NOT_FOUND))
     _link(account, person, "document")
     return person
 

@@ -147,3 +147,11 @@ def test_the_portal_sends_the_document_again_to_the_address_on_file(app, client,
     assert message["To"] == "luz.marina@example.org"
     assert [a.get_filename() for a in message.iter_attachments()] == [f"{cert.code}.pdf"]
     assert client.post("/certificados/enviar/otro-token").status_code == 404
+
+
+def test_the_hours_agree_with_their_number(client, login, admin, holder, inbox):
+    holder.cohort.course.hours = 1
+    _db.session.flush()
+    _issue(client, login, admin, holder)
+    body = inbox.messages[0].get_body(("plain",)).get_content()
+    assert "(1 hora), código" in body and "1 horas" not in body
