@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from lms import formatting, log, mail, navigation, ratelimit, security, tasks, web
+from lms import formatting, log, mail, navigation, pagecache, ratelimit, security, tasks, web
 from lms.config import INSTANCE, Config
 
 BLUEPRINTS = (
@@ -96,6 +96,7 @@ def register_extensions(app: Flask) -> None:
     _source_text_without_catalogs(app)
     bootstrap.init_app(app)
     ratelimit.init_app(app)
+    pagecache.init_app(app)
     tasks.init_app(app)
     mail.init_app(app)
     web.install(app)

@@ -2,8 +2,10 @@
 
 import os
 import threading
+import uuid
 
 import pytest
+import redis
 from flask import g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -16,6 +18,20 @@ from lms.auth.sessions import sign_in
 from lms.config import TestConfig
 from lms.extensions import db as _db
 from tests import factories
+
+#: The Redis the shared-store tests use (rate limits, the public cache); CI starts one.
+REDIS_URL = os.environ.get("LMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+
+
+@pytest.fixture
+def prefix():
+    """A Redis key prefix of this test's own (its keys are deleted afterwards)."""
+    name = f"lms-test-{uuid.uuid4().hex}:"
+    yield name
+    client = redis.Redis.from_url(REDIS_URL)
+    for key in client.scan_iter(f"*{name}*"):
+        client.delete(key)
+    client.close()
 
 
 def _on_postgres() -> bool:

@@ -4,6 +4,7 @@ published status list."""
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from itertools import chain
 
 from sqlalchemy import (
     ForeignKey,
@@ -15,12 +16,15 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
     case,
+    event,
+    inspect,
     text,
 )
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from sqlalchemy.sql.expression import ColumnElement
 
+from lms import pagecache
 from lms.courses.models import Enrollment
 from lms.extensions import db
 from lms.timeutil import utcnow
@@ -129,6 +133,27 @@ class Certificate(db.Model):
     def _status_expression(cls) -> ColumnElement[str]:
         return case((cls.revoked_at.is_not(None), "revoked"),
                     (cls.superseded_by_id.is_(None), "valid"), else_="superseded")
+
+
+#: What the public pages show of a document: everything but the file, the signed payload
+#: and the download secret. A committed change to any of them renews the public cache.
+SHOWN = tuple(c.key for c in Certificate.__table__.c
+              if c.key not in ("pdf", "jws", "download_token_hash"))
+
+
+@event.listens_for(Session, "before_flush")
+def _shown_changes(session: Session, _context, _instances) -> None:
+    for obj in chain(session.dirty, session.deleted):
+        if isinstance(obj, Certificate) and (obj in session.deleted or any(
+                inspect(obj).attrs[key].history.has_changes() for key in SHOWN)):
+            pagecache.touch(session)
+            return
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _shown_bulk_changes(state) -> None:
+    if (state.is_update or state.is_delete) and state.bind_mapper is Certificate.__mapper__:
+        pagecache.touch(state.session)
 
 
 class IssueJob(db.Model):

@@ -7,15 +7,16 @@ import secrets
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import aliased, defer
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import aliased
 
+from lms import pagecache
 from lms.certificates import compact, issue
 from lms.certificates.codes import forms
 from lms.certificates.issue import hours_value, masked_document
 from lms.certificates.layout import local_date
 from lms.certificates.lifecycle import is_anonymized
-from lms.certificates.models import Certificate
+from lms.certificates.models import SHOWN, Certificate
 from lms.courses.models import Enrollment
 from lms.database import read_once, without_waiting_for_disk
 from lms.errors import ValidationError
@@ -51,8 +52,7 @@ def find(code_text: str) -> tuple[Certificate, str | None] | None:
 #: payload and the download secret, with its status and its replacement's code; built once
 #: (the statement's construction would cost more than its round trip).
 _LOOKUP = (
-    select(*[c for c in Certificate.__table__.c
-             if c.key not in ("pdf", "jws", "download_token_hash")],
+    select(*[Certificate.__table__.c[key] for key in SHOWN],
            Certificate.status.label("status"), _Replacement.code.label("replaced_by"))
     .outerjoin(_Replacement, _Replacement.id == Certificate.superseded_by_id)
     .where(Certificate.code.in_(bindparam("spellings", expanding=True)))
@@ -64,8 +64,7 @@ def lookup(code_text: str):
 
     One indexed SELECT of the columns the pages show, with the document's status and its
     replacement's code, in one round trip (``database.read_once``): no ORM objects, no
-    transaction. Read on every request, never cached per process, so a revocation
-    committed by any worker shows on the very next read.
+    transaction.
     """
     spellings = forms(code_text)
     if not spellings:
@@ -97,9 +96,13 @@ def record(cert: Certificate, replaced_by: str | None) -> dict:
 def record_json(code_text: str) -> bytes | None:
     """The JSON verification record as bytes, or None for unknown codes.
 
-    Read from the database on every request, never from a per-process cache: a revocation
-    committed by any worker or machine shows on the very next read (bench/scale_out.py).
+    Kept per process while no document changes (``pagecache``): a revocation committed by
+    any worker or machine shows on the very next read (bench/scale_out.py).
     """
+    return pagecache.cached(("json", code_text), lambda: _record_json(code_text))
+
+
+def _record_json(code_text: str) -> bytes | None:
     row = lookup(code_text)
     if row is None:
         return None
@@ -124,55 +127,57 @@ def same_file(cert: Certificate, data: bytes) -> bool:
     return secrets.compare_digest(hashlib.sha256(data).hexdigest(), cert.sha256)
 
 
+#: A citizen's documents, newest first, with what the portal lists of each; built once.
+_PORTAL = (
+    select(Certificate.id, Certificate.code, Certificate.kind, Certificate.course_code,
+           Certificate.course_name, Certificate.completed_on, Certificate.issued_at,
+           Certificate.status.label("status"), Certificate.is_valid.label("is_valid"))
+    .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
+    .join(Person, Person.id == Enrollment.person_id)
+    .where(Person.document_type == bindparam("document_type"),
+           Person.document_number == bindparam("number"),
+           Person.birth_date == bindparam("birth_date"),
+           Person.anonymized_at.is_(None))
+    .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+)
+_NEW_LINK = (update(Certificate.__table__)
+             .where(Certificate.__table__.c.id == bindparam("cert_id"))
+             .values(download_token_hash=bindparam("token_hash")))
+
+
 def portal_lookup(document_type: str, number: str, birth_date: date) -> list[tuple]:
-    """A citizen's documents as (certificate, fresh download token or None), newest first.
+    """A citizen's documents as (document row, fresh download token or None), newest first.
 
     Only valid documents get a link: a revoked or superseded one is listed with its status.
 
     One query whatever the input, so a wrong combination takes as long as a right one
     and answers the same empty list whether or not the person exists. Each lookup
-    issues new links (only their hashes are stored), which retires older ones.
+    issues new links (only their hashes are stored), which retires older ones: one UPDATE
+    for all of them, which leaves the public cache alone (it shows no link).
     """
     try:
         document_type, number = normalize_document(document_type, number)
     except ValidationError:  # a malformed number simply matches nobody
         number = ""
-    certs = list(
-        db.session.scalars(
-            select(Certificate)
-            .options(defer(Certificate.pdf), defer(Certificate.jws))
-            .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
-            .join(Person, Person.id == Enrollment.person_id)
-            .where(
-                Person.document_type == document_type,
-                Person.document_number == number,
-                Person.birth_date == birth_date,
-                Person.anonymized_at.is_(None),
-            )
-            .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
-        )
-    )
-    if any(cert.is_valid for cert in certs):
+    rows = db.session.execute(_PORTAL, {"document_type": document_type, "number": number,
+                                        "birth_date": birth_date}).all()
+    out = [(row, secrets.token_urlsafe(24) if row.is_valid else None)
+           for row in _distinct(rows)]
+    links = [{"cert_id": row.id, "token_hash": _hash(token)} for row, token in out if token]
+    if links:
         without_waiting_for_disk()  # a link lost in a crash is simply asked for again
-    out = []
-    for cert in _distinct(certs):
-        token = None
-        if cert.is_valid:
-            token = secrets.token_urlsafe(24)
-            cert.download_token_hash = _hash(token)
-        out.append((cert, token))
-    db.session.flush()
+        db.session.execute(_NEW_LINK, links)
     return out
 
 
-def _distinct(certs: list[Certificate]) -> list[Certificate]:
+def _distinct(rows: list) -> list:
     # Never two identical valid documents (two held from before the one-per-course rule,
     # or joined by a merge): the first one issued for a course is the one listed.
     first = {}
-    for cert in reversed(certs):
-        if cert.is_valid:
-            first.setdefault((cert.course_code, cert.kind), cert.id)
-    return [c for c in certs if not c.is_valid or first[(c.course_code, c.kind)] == c.id]
+    for row in reversed(rows):
+        if row.is_valid:
+            first.setdefault((row.course_code, row.kind), row.id)
+    return [r for r in rows if not r.is_valid or first[(r.course_code, r.kind)] == r.id]
 
 
 def by_token(token: str) -> Certificate | None:

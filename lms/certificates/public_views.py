@@ -17,10 +17,12 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
+from lms import pagecache
 from lms.certificates import (
     codes,
     compact,
@@ -75,6 +77,14 @@ def verify_json(code: str):
 
 def verify(code: str):
     """Public verification page; a POST compares an uploaded PDF with the issued one."""
+    if request.method == "GET" and not request.cookies:
+        # Nobody signed in, no message waiting: the same page for every reader in this
+        # language, kept per process while no document changes (pagecache).
+        return pagecache.cached(("verify", code, str(get_locale())), lambda: _page(code)[0])
+    return _page(code)
+
+
+def _page(code: str) -> tuple[str, int]:
     cert = public.lookup(code)
     if cert is None:
         _missing(code)

@@ -57,6 +57,12 @@ def roster_offered() -> bool:
 class FramedSessionInterface(SecureCookieSessionInterface):
     """Signed cookie sessions, cross-site-capable for LTI sessions."""
 
+    def open_session(self, app: Flask, request):
+        """The request's session; a new one, without building the signer, if it sent none."""
+        if self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
+
     def get_cookie_samesite(self, app: Flask) -> str | None:
         """``None`` for LTI sessions, the configured value otherwise."""
         return "None" if framed() else super().get_cookie_samesite(app)

@@ -1,27 +1,13 @@
 """A stateless web tier: rate limits shared through Redis by every process, and the real
 client address behind a trusted proxy (PROXY_FIX_X_FOR)."""
 
-import os
-import uuid
-
 import pytest
 import redis
 
 from tests.certificates.conftest import standalone_app
+from tests.conftest import REDIS_URL
 
-REDIS_URL = os.environ.get("LMS_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 FORM = {"document_type": "CC", "document_number": "123456", "birth_date": "1990-01-01"}
-
-
-@pytest.fixture
-def prefix():
-    """A key prefix of this test's own (its counters are deleted afterwards)."""
-    name = f"lms-test-{uuid.uuid4().hex}"
-    yield name
-    client = redis.Redis.from_url(REDIS_URL)
-    for key in client.scan_iter(f"*{name}*"):
-        client.delete(key)
-    client.close()
 
 
 def _portal_posts(directory, count, **settings):
