@@ -17,9 +17,9 @@ from contextvars import ContextVar
 from typing import TypeVar
 
 from flask import Flask, has_request_context, request
-from sqlalchemy import JSON, Table, event, text
+from sqlalchemy import JSON, Table, event
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, Result
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from lms import tasks
@@ -116,23 +116,21 @@ def read_once(statement, params: dict | None = None):
     made before it, by any worker. Elsewhere (SQLite, the tests' bound session) the
     request's session runs it.
     """
+    return _read(statement, params, Result.first)
+
+
+def read_all(statement, params: dict | None = None) -> list:
+    """Every row of one read, like ``read_once``."""
+    return _read(statement, params, Result.all)
+
+
+def _read(statement, params, rows):
     # A request that has not opened a session reads on the engine and never opens one.
     bind = db.session.get_bind() if db.session.registry.has() else db.engine
     if isinstance(bind, Engine) and bind.dialect.name == "postgresql":
         with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            return conn.execute(statement, params).first()
-    return db.session.execute(statement, params).first()
-
-
-def without_waiting_for_disk() -> None:
-    """Let the current transaction's commit return before its WAL reaches the disk
-    (PostgreSQL's ``synchronous_commit = off``, for this transaction only).
-
-    Only for writes a crash may lose without harm, such as a citizen's fresh download
-    links (a lost one is asked for again); never for records. SQLite: nothing to do.
-    """
-    if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SET LOCAL synchronous_commit = off"))
+            return rows(conn.execute(statement, params))
+    return rows(db.session.execute(statement, params))
 
 
 def pool_options(app: Flask) -> None:

@@ -85,7 +85,8 @@ class Certificate(db.Model):
     jws: Mapped[str] = mapped_column(Text)
     #: Signing key id.
     kid: Mapped[str] = mapped_column(String(40))
-    #: SHA-256 of the unguessable token in the citizen's download link.
+    #: Unused: download links are signed, not stored (public.by_token). Empty since
+    #: migration 0024; the column goes with the next rebuild of this table.
     download_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: When it was revoked.
     revoked_at: Mapped[datetime | None]

@@ -7,7 +7,8 @@ import secrets
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import bindparam, select, update
+from itsdangerous import BadData, URLSafeTimedSerializer
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
 from lms import pagecache
@@ -18,7 +19,7 @@ from lms.certificates.layout import local_date
 from lms.certificates.lifecycle import is_anonymized
 from lms.certificates.models import SHOWN, Certificate
 from lms.courses.models import Enrollment
-from lms.database import read_once, without_waiting_for_disk
+from lms.database import read_all, read_once
 from lms.errors import ValidationError
 from lms.extensions import db
 from lms.people.models import Person
@@ -140,34 +141,28 @@ _PORTAL = (
            Person.anonymized_at.is_(None))
     .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
 )
-_NEW_LINK = (update(Certificate.__table__)
-             .where(Certificate.__table__.c.id == bindparam("cert_id"))
-             .values(download_token_hash=bindparam("token_hash")))
+#: How long a download link works (a lookup gives new ones).
+LINK_SECONDS = 3600
 
 
 def portal_lookup(document_type: str, number: str, birth_date: date) -> list[tuple]:
-    """A citizen's documents as (document row, fresh download token or None), newest first.
+    """A citizen's documents as (document row, download token or None), newest first.
 
     Only valid documents get a link: a revoked or superseded one is listed with its status.
 
     One query whatever the input, so a wrong combination takes as long as a right one
-    and answers the same empty list whether or not the person exists. Each lookup
-    issues new links (only their hashes are stored), which retires older ones: one UPDATE
-    for all of them, which leaves the public cache alone (it shows no link).
+    and answers the same empty list whether or not the person exists. It writes nothing:
+    each link is signed (``_links``) and works for LINK_SECONDS, while its document stays
+    valid and its holder on record (``by_token``).
     """
     try:
         document_type, number = normalize_document(document_type, number)
     except ValidationError:  # a malformed number simply matches nobody
         number = ""
-    rows = db.session.execute(_PORTAL, {"document_type": document_type, "number": number,
-                                        "birth_date": birth_date}).all()
-    out = [(row, secrets.token_urlsafe(24) if row.is_valid else None)
-           for row in _distinct(rows)]
-    links = [{"cert_id": row.id, "token_hash": _hash(token)} for row, token in out if token]
-    if links:
-        without_waiting_for_disk()  # a link lost in a crash is simply asked for again
-        db.session.execute(_NEW_LINK, links)
-    return out
+    rows = read_all(_PORTAL, {"document_type": document_type, "number": number,
+                              "birth_date": birth_date})
+    links = _links()
+    return [(row, links.dumps(row.id) if row.is_valid else None) for row in _distinct(rows)]
 
 
 def _distinct(rows: list) -> list:
@@ -181,16 +176,20 @@ def _distinct(rows: list) -> list:
 
 
 def by_token(token: str) -> Certificate | None:
-    """The document a citizen download link points to (only a valid one)."""
+    """The document a citizen's download link points to: only a valid one, within
+    LINK_SECONDS of the lookup that gave the link."""
     if not token or len(token) > 100:
         return None
-    cert = db.session.scalar(
-        select(Certificate).where(Certificate.download_token_hash == _hash(token))
-    )
+    try:
+        cert_id = _links().loads(token, max_age=LINK_SECONDS)
+    except BadData:  # forged, altered or expired
+        return None
+    cert = db.session.get(Certificate, cert_id) if isinstance(cert_id, int) else None
     if cert is None or not cert.is_valid or is_anonymized(cert):
         return None
     return cert
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
+def _links() -> URLSafeTimedSerializer:
+    # Signed with the app's secret: unguessable, and nothing stored per lookup.
+    return URLSafeTimedSerializer(current_app.secret_key, salt="lms.certificates.download")

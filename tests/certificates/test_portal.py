@@ -22,18 +22,32 @@ def test_citizen_finds_and_downloads_their_document(client, issued):
     html = _lookup(client, number="1.090.123.456").get_data(as_text=True)
     assert issued.code in html
     link = re.search(r'href="(/certificados/descargar/[^"]+)"', html).group(1)
-    token = link.rsplit("/", 1)[1]
-    cert = _db.session.get(Certificate, issued.id)
-    assert cert.download_token_hash == hashlib.sha256(token.encode()).hexdigest()
     download = client.get(link)
     assert download.status_code == 200 and download.mimetype == "application/pdf"
     assert hashlib.sha256(download.data).hexdigest() == issued.sha256
-    # A new lookup issues new links; the old one stops working.
-    html = _lookup(client).get_data(as_text=True)
-    assert client.get(link).status_code == 404
-    newer = re.search(r'href="(/certificados/descargar/[^"]+)"', html).group(1)
-    assert client.get(newer).status_code == 200
+    assert "vencen una hora después" in html
     assert client.get("/certificados/descargar/adivinado").status_code == 404
+    # Signed: changing any character of the link (here another document's id) breaks it.
+    token = link.rsplit("/", 1)[1]
+    forged = str(issued.id + 1) + token[len(str(issued.id)):]
+    assert client.get(f"/certificados/descargar/{forged}").status_code == 404
+    # A link works only while its document is valid.
+    from lms.certificates.lifecycle import revoke
+
+    revoke(issued, "Emitido por error")
+    assert client.get(link).status_code == 404
+
+
+def test_a_download_link_works_for_an_hour(client, issued, monkeypatch):
+    import time
+
+    html = _lookup(client).get_data(as_text=True)
+    link = re.search(r'href="(/certificados/descargar/[^"]+)"', html).group(1)
+    now = time.time()
+    monkeypatch.setattr(time, "time", lambda: now + 3590)
+    assert client.get(link).status_code == 200
+    monkeypatch.setattr(time, "time", lambda: now + 3610)
+    assert client.get(link).status_code == 404
 
 
 def test_wrong_combination_reveals_nothing(client, issued):
