@@ -17,13 +17,14 @@ municipality's whole register; a verification page is about 6 KB). Without a sha
 (the embedded default, memory://) nothing is cached and every read goes to the database.
 """
 
+import random
 import threading
 import time
 import uuid
 from collections.abc import Callable, Hashable
 
 import redis
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, g, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -33,6 +34,7 @@ MAX_AGE = 60
 #: Seconds a transaction stays listed as pending if it never says how it ended.
 PENDING_TTL = 600
 _PENDING = "lms.pagecache.pending"
+_SENT = "lms_pagecache_sent"
 
 #: The token, or nothing while a change is pending (one round trip for the reader).
 _READ = """
@@ -70,6 +72,9 @@ class _Store:
         self.answers: dict = {}
         self.lock = threading.Lock()
 
+    def new_token(self) -> str:
+        return f"{random.getrandbits(128):032x}"  # unique, not secret: no urandom per read
+
     def keep(self, key: Hashable, token: bytes, value) -> None:
         with self.lock:
             if len(self.answers) >= self.size:
@@ -84,9 +89,32 @@ def init_app(app: Flask) -> None:
         limits = app.config.get("RATELIMIT_STORAGE_URI", "")
         uri = limits if limits.startswith(("redis://", "rediss://")) else ""
     if uri:
-        app.extensions[EXTENSION] = _Store(redis.Redis.from_url(uri),
-                                           app.config.get("RATELIMIT_KEY_PREFIX", ""),
-                                           int(app.config.get("PUBLIC_CACHE_SIZE", 8192)))
+        store = _Store(redis.Redis.from_url(uri), app.config.get("RATELIMIT_KEY_PREFIX", ""),
+                       int(app.config.get("PUBLIC_CACHE_SIZE", 8192)))
+        store.with_limits = uri == app.config.get("RATELIMIT_STORAGE_URI")
+        app.extensions[EXTENSION] = store
+
+
+class _TokenRead:
+    """The token read, sent with the rate limit's counts (``ratelimit.limit(companion=…)``)."""
+
+    def script(self):
+        """The reader's script when the limits count in the same Redis, else None."""
+        store: _Store | None = current_app.extensions.get(EXTENSION)
+        return store.read if store is not None and store.with_limits else None
+
+    def call(self) -> tuple[list, list]:
+        """The reader's keys and arguments."""
+        store: _Store = current_app.extensions[EXTENSION]
+        return store.keys, [store.new_token()]
+
+    def receive(self, value) -> None:
+        """Keep the token for ``cached`` in this request."""
+        setattr(g, _SENT, (value,))  # None is an answer too: a change is pending
+
+
+#: Pass to ``ratelimit.limit(companion=…)`` on views that call ``cached``.
+TOKEN_READ = _TokenRead()
 
 
 def cached(key: Hashable, build: Callable[[], object]):
@@ -97,8 +125,10 @@ def cached(key: Hashable, build: Callable[[], object]):
     store: _Store | None = current_app.extensions.get(EXTENSION)
     if store is None:
         return build()
-    # Read before the database: a change committed after this is seen by the next read.
-    token = store.read(store.keys, [uuid.uuid4().hex])
+    # Read before the database (here or with the request's rate-limit counts): a change
+    # committed after this is seen by the next read.
+    sent = g.pop(_SENT, None)
+    token = sent[0] if sent else store.read(store.keys, [store.new_token()])
     if token is None:  # a change is on its way: read it, keep nothing
         return build()
     hit = store.answers.get(key)

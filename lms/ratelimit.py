@@ -14,11 +14,13 @@ RATELIMIT_KEY_PREFIX (installations sharing one Redis). Each app keeps its own.
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
+from typing import Protocol
 
 from flask import Flask, current_app, request
 from limits import RateLimitItem, parse_many
-from limits.storage import storage_from_string
+from limits.storage import RedisStorage, storage_from_string
 from limits.strategies import FixedWindowRateLimiter
+from redis.exceptions import NoScriptError
 from werkzeug.exceptions import TooManyRequests
 
 EXTENSION = "lms.ratelimit"
@@ -37,6 +39,19 @@ class LimitReached(TooManyRequests):
     def __init__(self, item: RateLimitItem):
         super().__init__()
         self.window = item.get_expiry()
+
+
+class Companion(Protocol):
+    """A Redis script call sent in the same round trip as a view's counts (``limit``)."""
+
+    def script(self):
+        """The registered script (``redis.commands.core.Script``), or None to ride alone."""
+
+    def call(self) -> tuple[list, list]:
+        """Its keys and arguments for this request."""
+
+    def receive(self, value) -> None:
+        """Take its result."""
 
 
 def init_app(app: Flask) -> None:
@@ -61,13 +76,14 @@ def _items(text: str) -> tuple[RateLimitItem, ...]:
 
 def limit(value: str | Callable[[], str], scope: str | None = None, *,
           key: Callable[[], str] = client_address, methods: tuple[str, ...] = (),
-          deduct_when: Callable | None = None):
+          deduct_when: Callable | None = None, companion: Companion | None = None):
     """Limit a view to ``value`` (e.g. "10/minute;40/hour", or a function returning it) per
     ``key()`` (the client address by default), counted under ``scope`` (the view's name).
 
     Only ``methods`` count when given. With ``deduct_when(response)``, a request counts
     only when that holds (e.g. a refused login); a client already over the limit is
-    refused before the view runs either way.
+    refused before the view runs either way. A ``companion`` script rides in the same
+    Redis round trip as the counts (the view then makes none of its own).
     """
 
     def decorator(view):
@@ -81,9 +97,9 @@ def limit(value: str | Callable[[], str], scope: str | None = None, *,
             ident = (state.prefix, name, key())
             items = _items(value() if callable(value) else value)
             if deduct_when is None:
-                for item in items:
-                    if not state.strategy.hit(item, *ident):
-                        raise LimitReached(item)
+                over = _hit(state.strategy, items, ident, companion)
+                if over is not None:
+                    raise LimitReached(over)
                 return view(*args, **kwargs)
             for item in items:
                 if not state.strategy.test(item, *ident):
@@ -97,3 +113,34 @@ def limit(value: str | Callable[[], str], scope: str | None = None, *,
         return limited
 
     return decorator
+
+
+def _hit(strategy: FixedWindowRateLimiter, items, ident: tuple, companion) -> RateLimitItem | None:
+    # The first limit the request goes over, or None; each counted like strategy.hit.
+    storage = strategy.storage
+    script = companion.script() if companion is not None else None
+    if script is None or not isinstance(storage, RedisStorage):
+        return next((item for item in items if not strategy.hit(item, *ident)), None)
+    try:
+        counts, value = _pipelined(storage, items, ident, script, companion)
+    except NoScriptError:  # a Redis that restarted without its scripts
+        storage.lua_incr_expire.sha = storage.get_connection().script_load(
+            storage.lua_incr_expire.script)
+        script.sha = storage.get_connection().script_load(script.script)
+        counts, value = _pipelined(storage, items, ident, script, companion)
+    companion.receive(value)
+    return next((item for item, count in zip(items, counts, strict=True)
+                 if int(count) > item.amount), None)
+
+
+def _pipelined(storage: RedisStorage, items, ident: tuple, script, companion) -> tuple:
+    # EVALSHA directly: redis-py's pipelined scripts would first ask SCRIPT EXISTS, a
+    # second round trip on every request.
+    pipe = storage.get_connection().pipeline(transaction=False)
+    for item in items:
+        pipe.evalsha(storage.lua_incr_expire.sha, 1,
+                     storage.prefixed_key(item.key_for(*ident)), item.get_expiry(), 1)
+    keys, args = companion.call()
+    pipe.evalsha(script.sha, len(keys), *keys, *args)
+    *counts, value = pipe.execute()
+    return counts, value

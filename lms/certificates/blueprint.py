@@ -5,7 +5,7 @@ from flask import Blueprint
 from flask_babel import lazy_gettext as _l
 from werkzeug.routing import BaseConverter
 
-from lms import navigation
+from lms import navigation, pagecache
 from lms.certificates import issue, public_views, signer_views, views
 from lms.certificates.codes import normalize
 from lms.extensions import csrf
@@ -30,6 +30,8 @@ bp.record_once(lambda state: state.app.url_map.converters.setdefault("code", Cod
 
 #: The verification limit (CERT_VERIFY_RATE_LIMIT), counted per view.
 verify_limit = limit(public_views.verify_limit)
+#: The same, with the public cache's token read in the same Redis round trip.
+cached_verify_limit = limit(public_views.verify_limit, companion=pagecache.TOKEN_READ)
 
 bp.add_url_rule("/admin/certificados", "index", views.index, methods=["GET", "POST"])
 bp.add_url_rule("/admin/certificados/emitir", "issue_one", views.issue_one, methods=["POST"])
@@ -49,8 +51,9 @@ bp.add_url_rule("/admin/certificados/<code:code>/revocar", "revoke", views.revok
 bp.add_url_rule("/admin/certificados/<code:code>/corregir", "correct", views.correct,
                 methods=["GET", "POST"])
 
-bp.add_url_rule("/v/<code>.json", "verify_json", verify_limit(public_views.verify_json))
-bp.add_url_rule("/v/<code>", "verify", csrf.exempt(verify_limit(public_views.verify)),
+bp.add_url_rule("/v/<code>.json", "verify_json",
+                cached_verify_limit(public_views.verify_json))
+bp.add_url_rule("/v/<code>", "verify", csrf.exempt(cached_verify_limit(public_views.verify)),
                 methods=["GET", "POST"])  # the comparison form: see forms.UploadForm
 # The compact QR's address: /V/ and the code's 16 symbols, in any case.
 bp.add_url_rule("/V/<code>", "verify_qr", verify_limit(public_views.verify_qr))

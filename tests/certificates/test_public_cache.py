@@ -17,9 +17,16 @@ PERSON = {"document_type": "CC", "document_number": "1090123456", "birth_date": 
 
 
 @pytest.fixture
-def workers(tmp_path, prefix):
-    """Two apps sharing one SQLite file and Redis: (worker A, worker B, a document code)."""
-    shared = {"RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix}
+def workers(request, tmp_path, prefix):
+    """Two apps sharing one SQLite file and Redis: (worker A, worker B, a document code).
+
+    Rate limits on, as in production: the cache's token then rides with the counts
+    (``ratelimit.limit(companion=…)``); ``indirect`` False turns them off, and the cache
+    reads its token alone.
+    """
+    limits = getattr(request, "param", True)
+    shared = {"RATELIMIT_STORAGE_URI": REDIS_URL, "RATELIMIT_KEY_PREFIX": prefix,
+              "RATELIMIT_ENABLED": limits, "CERT_VERIFY_RATE_LIMIT": "1000/minute"}
     with ExitStack() as stack:
         a = stack.enter_context(standalone_app(tmp_path, **shared))
         b = stack.enter_context(standalone_app(tmp_path, tables=False, **shared))
@@ -58,6 +65,8 @@ def _admin_client(app):
     return client
 
 
+@pytest.mark.parametrize("workers", [True, False], ids=["with-limits", "alone"],
+                         indirect=True)
 def test_a_revocation_on_one_worker_shows_on_the_other_at_once(workers):
     a, b, code = workers
     reader = b.test_client()
@@ -141,3 +150,11 @@ def test_without_a_shared_store_every_read_goes_to_the_database(tmp_path):
         _behind_the_apps_back(app, f"UPDATE certificates SET course_name = 'Otro nombre' "
                                    f"WHERE code = '{code}'")
         assert reader.get(f"/v/{code}.json").json["course_name"] == "Otro nombre"
+
+
+def test_a_redis_that_lost_its_scripts_is_given_them_again(workers):
+    _a, b, code = workers
+    reader = b.test_client()
+    assert reader.get(f"/v/{code}.json").status_code == 200
+    redis.Redis.from_url(REDIS_URL).script_flush()  # as after a restart
+    assert reader.get(f"/v/{code}.json").json["code"] == code
