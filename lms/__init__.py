@@ -92,7 +92,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     auth_services.configure_login(login_manager)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=_select_locale)
+    babel.init_app(app, locale_selector=formatting.preferred_language)
+    with app.app_context():  # the catalogs are read at start (see README)
+        found = [str(x) for x in babel.list_translations()]
+        app.extensions[formatting.LANGUAGES] = found if len(found) > 1 else []
     _source_text_without_catalogs(app)
     bootstrap.init_app(app)
     ratelimit.init_app(app)
@@ -105,18 +108,6 @@ def register_extensions(app: Flask) -> None:
         # Behind N trusted proxies the client is the Nth address from the right of
         # X-Forwarded-For: rate limits count citizens, not the proxy.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])
-
-
-def _select_locale() -> str | None:
-    # es-CO (the default) unless the browser prefers a language with a compiled catalog,
-    # so adding English is only `pybabel init` + `pybabel compile` (see README).
-    from flask import has_request_context, request
-
-    from lms.extensions import babel
-
-    if not has_request_context():
-        return None
-    return request.accept_languages.best_match([str(x) for x in babel.list_translations()])
 
 
 def _source_text_without_catalogs(app: Flask) -> None:

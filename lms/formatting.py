@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
-from flask import Flask, current_app, has_app_context
+from flask import Flask, current_app, has_app_context, has_request_context, request
 from flask_babel import get_locale, gettext, ngettext
 from flask_babel.speaklater import LazyString
 
@@ -27,6 +27,19 @@ NBSP = "\u00a0"
 DATE = "dd/MM/yyyy"
 DATETIME = "dd/MM/yyyy HH:mm"
 TIME = "HH:mm"
+
+
+#: app.extensions key: the languages with a compiled catalog (none when es-CO is alone).
+LANGUAGES = "lms.languages"
+
+
+def preferred_language() -> str | None:
+    """The browser's preferred language among the compiled catalogs; None means es-CO.
+
+    Adding English is only ``pybabel init`` + ``pybabel compile`` and a restart (README).
+    """
+    languages = current_app.extensions.get(LANGUAGES) if has_request_context() else None
+    return request.accept_languages.best_match(languages) if languages else None
 
 
 def _office_locale() -> str:

@@ -14,6 +14,7 @@ from babel.messages.mofile import write_mo
 from flask import g
 
 from lms.auth.models import ROLE_LABELS
+from lms.formatting import LANGUAGES
 from lms.people.models import DOCUMENT_TYPES, SEXES
 from tests import factories
 from tests.certificates.conftest import standalone_app
@@ -87,6 +88,9 @@ def test_labels_are_translated_where_shown(app, client, login, admin, trainer, d
     babel = app.extensions["babel"]
     monkeypatch.setattr(babel, "translation_directories", [str(tmp_path)])
     monkeypatch.setattr(babel.instance.domain_instance, "cache", {})
+    # As at a restart: the app lists the compiled catalogs when it starts.
+    monkeypatch.setitem(app.extensions, LANGUAGES,
+                        [str(x) for x in babel.instance.list_translations()])
     factories.indicator()
     login(admin)
 

@@ -17,7 +17,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
@@ -38,7 +37,7 @@ from lms.certificates.lifecycle import is_anonymized
 from lms.certificates.models import Certificate
 from lms.certificates.responses import pdf_response
 from lms.extensions import db
-from lms.formatting import N_
+from lms.formatting import N_, preferred_language
 from lms.web import attempt
 
 
@@ -80,7 +79,7 @@ def verify(code: str):
     if request.method == "GET" and not request.cookies:
         # Nobody signed in, no message waiting: the same page for every reader in this
         # language, kept per process while no document changes (pagecache).
-        return pagecache.cached(("verify", code, str(get_locale())), lambda: _page(code)[0])
+        return pagecache.cached(("verify", code, preferred_language()), lambda: _page(code)[0])
     return _page(code)
 
 

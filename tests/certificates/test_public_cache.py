@@ -158,3 +158,20 @@ def test_a_redis_that_lost_its_scripts_is_given_them_again(workers):
     assert reader.get(f"/v/{code}.json").status_code == 200
     redis.Redis.from_url(REDIS_URL).script_flush()  # as after a restart
     assert reader.get(f"/v/{code}.json").json["code"] == code
+
+
+def test_each_language_has_its_own_page(tmp_path, prefix):
+    from tests.test_translations import _english_catalog
+
+    folder = _english_catalog(tmp_path / "translations")
+    with standalone_app(tmp_path, BABEL_TRANSLATION_DIRECTORIES=folder,
+                        RATELIMIT_STORAGE_URI=REDIS_URL, RATELIMIT_KEY_PREFIX=prefix) as app:
+        code = _issue(app)
+        reader = app.test_client()
+
+        def page(language):
+            return reader.get(f"/v/{code}", headers={"Accept-Language": language}).text
+
+        assert "Skip to content" in page("en")
+        assert "Saltar al contenido" in page("es-CO")
+        assert "Skip to content" in page("en")  # both kept, each under its language
