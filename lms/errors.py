@@ -4,6 +4,7 @@ import json
 
 from flask import Flask, g, has_app_context, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
@@ -23,6 +24,10 @@ MESSAGES = {
     500: _l("Ocurrió un error interno. El equipo técnico fue notificado."),
     503: _l("El servicio está ocupado en este momento. Intente de nuevo en unos segundos."),
 }
+#: A form sent without its security code, or with an expired one (Flask-WTF's CSRFError,
+#: whose own description is English).
+CSRF_MESSAGE = _l("El formulario venció o llegó sin su código de seguridad. Recargue la "
+                  "página y envíelo de nuevo.")
 #: Media type of the API's error bodies (RFC 9457).
 PROBLEM_JSON = "application/problem+json"
 #: Problem types are named after the error code: ``/api/problems/<code>``.
@@ -159,6 +164,8 @@ def register(app: Flask) -> None:
         message = MESSAGES.get(status, exc.description)
         if getattr(exc, "description", None) and exc.description != type(exc).description:
             message = exc.description
+        if isinstance(exc, CSRFError):
+            message = CSRF_MESSAGE
         if _wants_json():
             response = app.make_response(api_error(status, message))
             for name, value in exc.get_headers():

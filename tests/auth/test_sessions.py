@@ -128,5 +128,7 @@ def test_the_csrf_secret_changes_at_login(app, client, trainer, monkeypatch):
     with client.session_transaction() as session:
         assert session["csrf_token"] != secret_before
     # A token planted before the login (session fixation) no longer passes.
-    assert client.post("/logout", data={"csrf_token": before}).status_code == 400
+    refused = client.post("/logout", data={"csrf_token": before})
+    assert refused.status_code == 400
+    assert "El formulario venció o llegó sin su código de seguridad" in refused.text
     assert client.post("/logout", data={"csrf_token": after}).status_code == 302
