@@ -5,14 +5,11 @@ without it the script says so and exits 0. Redis at BENCH_REDIS_URL (default
 redis://127.0.0.1:6379/5) for the variants that use it. Builds 200 issued documents and
 serves, with the same gunicorn settings on 127.0.0.1:
 
-- the app as deployed: every request reads the database (no per-process cache, so a
-  revocation committed by any worker shows on the next read), Flask-Limiter counting in
-  memory (the embedded default);
-- the same with Flask-Limiter counting in Redis (the production setting);
-- the same with rate limiting off (what the limiter costs);
-- the other way to keep "revoked" exact across workers, for comparison only: a per-process
-  cache of records checked against a version number in Redis on every request (a
-  revocation would INCR it after its commit);
+- the embedded default: rate limits counted in memory, so no public cache (it needs a
+  shared store) and every request reads the database;
+- the production setting: limits counted in Redis, and the public cache (lms/pagecache.py)
+  keeping each answer per process, its token read in the same Redis round trip;
+- the same without the cache (PUBLIC_CACHE_URI empty): what the cache saves;
 - a one-route Flask app.
 
 Loads each at 32 concurrent keep-alive connections (wrk if installed, else a bounded Python
@@ -59,32 +56,13 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 OURS = '''from lms import create_app
 app = create_app({{"CERT_VERIFY_RATE_LIMIT": "100000000/minute"{extra}}})
 '''
-VERSIONED = '''
-import redis
-from lms.certificates import public
-
-_redis, _cache, _read = redis.Redis.from_url("REDIS_URL"), {}, public.record_json
-
-
-def _cached(code):
-    version = _redis.get("bench:cert-version")  # a revocation would INCR it after commit
-    hit = _cache.get(code)
-    if hit is not None and hit[0] == version:
-        return hit[1]
-    body = _read(code)
-    _cache[code] = (version, body)
-    return body
-
-
-public.record_json = _cached
-'''.replace("REDIS_URL", REDIS_URL)
 _REDIS_LIMITS = f', "RATELIMIT_STORAGE_URI": "{REDIS_URL}", "RATELIMIT_KEY_PREFIX": "bench-v"'
 #: (label, module, port, extra settings, extra code).
 APPS = (
     ("JSON, límite en memoria", "ours_app", 8461, "", ""),
-    ("JSON, límite en Redis", "ours_redis_app", 8463, _REDIS_LIMITS, ""),
-    ("JSON, sin límite", "ours_nolimit_app", 8464, ', "RATELIMIT_ENABLED": False', ""),
-    ("JSON, caché + versión Redis", "ours_versioned_app", 8465, _REDIS_LIMITS, VERSIONED),
+    ("JSON, Redis + caché", "ours_redis_app", 8463, _REDIS_LIMITS, ""),
+    ("JSON, Redis sin caché", "ours_cold_app", 8465, _REDIS_LIMITS + ', "PUBLIC_CACHE_URI": ""',
+     ""),
 )
 BARE_LABEL = "Flask mínimo"
 ROUNDS = 3

@@ -6,7 +6,8 @@ Serves with gunicorn (gthread, 2 workers x 16 threads) on PostgreSQL:
 - baselines: a one-route Flask app, and a raw psycopg primary-key lookup per request (one
   connection per thread: the ceiling for any page that reads the database);
 - GET /v/CODE.json and GET /v/CODE over the distinct codes, the citizen portal POST over
-  as many people, all with the production settings (Flask-Limiter counting in Redis,
+  as many people, all with the production settings (rate limits counted in Redis and the
+  public cache on: lms/pagecache.py;
   clients spread over many addresses through X-Forwarded-For, as behind the proxy);
 - issuing: ms per document (PDF + QR + signature + INSERT) while building the data;
 - the race: 16 concurrent POST /api/v1/certificates for each of 4 enrollments through

@@ -47,6 +47,11 @@ class Config:
     #: Rate-limit counters (lms.ratelimit): memory:// counts per process; redis:// shares the counts
     #: between every worker and machine.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    #: The public cache's shared store (lms.pagecache): unset follows a redis://
+    #: RATELIMIT_STORAGE_URI; empty turns the cache off.
+    PUBLIC_CACHE_URI = os.environ.get("PUBLIC_CACHE_URI")
+    #: Public answers kept per worker process.
+    PUBLIC_CACHE_SIZE = int(os.environ.get("PUBLIC_CACHE_SIZE", "8192"))
     #: Number of trusted proxies in front (X-Forwarded-For hops); 0 trusts none.
     PROXY_FIX_X_FOR = int(os.environ.get("PROXY_FIX_X_FOR", "0"))
     #: Task queue storage (lms/tasks.py): sqlite:///…, postgresql://… or redis://….
