@@ -1,7 +1,8 @@
-"""Rate limits per client, account or document, in one storage round trip per limit.
+"""Rate limits per client, account or document, in one storage round trip per request.
 
-Built on ``limits`` (the library under Flask-Limiter) with a fixed window: one INCR (one
-EVALSHA on Redis) per limit and request, and no per-request hooks. Flask-Limiter resolved,
+Built on ``limits`` (the library under Flask-Limiter) with a fixed window: one INCR per
+limit and request (on Redis, a view's limits and a companion read share one pipelined
+round trip), and no per-request hooks. Flask-Limiter resolved,
 filtered and evaluated its limits in a before-request hook, the decorator and an
 after-request hook on every request of the app, which on a public verification cost more
 than the lookup itself (bench/load.py).
@@ -116,19 +117,21 @@ def limit(value: str | Callable[[], str], scope: str | None = None, *,
 
 
 def _hit(strategy: FixedWindowRateLimiter, items, ident: tuple, companion) -> RateLimitItem | None:
-    # The first limit the request goes over, or None; each counted like strategy.hit.
+    # The first limit the request goes over, or None; each counted like strategy.hit, and
+    # on Redis all of them (with the companion) in one round trip.
     storage = strategy.storage
     script = companion.script() if companion is not None else None
-    if script is None or not isinstance(storage, RedisStorage):
+    if not isinstance(storage, RedisStorage) or (script is None and len(items) == 1):
         return next((item for item in items if not strategy.hit(item, *ident)), None)
     try:
         counts, value = _pipelined(storage, items, ident, script, companion)
     except NoScriptError:  # a Redis that restarted without its scripts
-        storage.lua_incr_expire.sha = storage.get_connection().script_load(
-            storage.lua_incr_expire.script)
-        script.sha = storage.get_connection().script_load(script.script)
+        for lost in (storage.lua_incr_expire, script):
+            if lost is not None:
+                lost.sha = storage.get_connection().script_load(lost.script)
         counts, value = _pipelined(storage, items, ident, script, companion)
-    companion.receive(value)
+    if script is not None:
+        companion.receive(value)
     return next((item for item, count in zip(items, counts, strict=True)
                  if int(count) > item.amount), None)
 
@@ -140,7 +143,8 @@ def _pipelined(storage: RedisStorage, items, ident: tuple, script, companion) ->
     for item in items:
         pipe.evalsha(storage.lua_incr_expire.sha, 1,
                      storage.prefixed_key(item.key_for(*ident)), item.get_expiry(), 1)
-    keys, args = companion.call()
-    pipe.evalsha(script.sha, len(keys), *keys, *args)
-    *counts, value = pipe.execute()
-    return counts, value
+    if script is not None:
+        keys, args = companion.call()
+        pipe.evalsha(script.sha, len(keys), *keys, *args)
+    results = pipe.execute()
+    return results[:len(items)], (results[len(items)] if script is not None else None)
