@@ -93,10 +93,7 @@ def register_extensions(app: Flask) -> None:
     auth_services.configure_login(login_manager)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=formatting.preferred_language)
-    with app.app_context():  # the catalogs are read at start (see README)
-        found = [str(x) for x in babel.list_translations()]
-        app.extensions[formatting.LANGUAGES] = found if len(found) > 1 else []
-    _source_text_without_catalogs(app)
+    _languages(app)
     bootstrap.init_app(app)
     ratelimit.init_app(app)
     pagecache.init_app(app)
@@ -110,12 +107,21 @@ def register_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"])
 
 
-def _source_text_without_catalogs(app: Flask) -> None:
-    # The templates are written in es-CO. With no compiled catalog there is nothing to
-    # translate, so they skip Flask-Babel's per-call locale and catalog lookup (a quarter
-    # of a public page's time, bench/load.py); a compiled catalog brings it back.
+def _languages(app: Flask) -> None:
+    # The catalogs are read at start (see README). The templates are written in es-CO:
+    # with no catalog compiled there is nothing to translate, so templates and lazy labels
+    # skip Flask-Babel's per-call locale and catalog lookup (a quarter of a public page's
+    # time, bench/load.py); a compiled catalog brings it back.
+    from lms.extensions import babel
+
     folders = app.config.get("BABEL_TRANSLATION_DIRECTORIES", "").split(";")
-    if any(next(Path(folder).glob("*/LC_MESSAGES/*.mo"), None) for folder in folders if folder):
+    compiled = any(next(Path(f).glob("*/LC_MESSAGES/*.mo"), None) for f in folders if f)
+    with app.app_context():
+        found = [str(x) for x in babel.list_translations()] if compiled else []
+        config = app.extensions["babel"]
+        config.domain_instance = formatting.SourceTextDomain(domain=config.default_domain)
+    app.extensions[formatting.LANGUAGES] = found
+    if compiled:
         return
     app.jinja_env.install_gettext_callables(
         gettext=lambda text: text,

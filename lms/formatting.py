@@ -15,8 +15,9 @@ from decimal import Decimal
 
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
+from babel.support import NullTranslations
 from flask import Flask, current_app, has_app_context, has_request_context, request
-from flask_babel import get_locale, gettext, ngettext
+from flask_babel import Domain, get_locale, gettext, ngettext
 from flask_babel.speaklater import LazyString
 
 from lms.timeutil import office_zone
@@ -29,8 +30,20 @@ DATETIME = "dd/MM/yyyy HH:mm"
 TIME = "HH:mm"
 
 
-#: app.extensions key: the languages with a compiled catalog (none when es-CO is alone).
+#: app.extensions key: the languages of the compiled catalogs (none compiled: empty).
 LANGUAGES = "lms.languages"
+_SOURCE_TEXT = NullTranslations()
+
+
+class SourceTextDomain(Domain):
+    """Flask-Babel's message domain, which answers the es-CO source text at once (no locale
+    negotiation, no catalog lookup) while no catalog is compiled."""
+
+    def get_translations(self):
+        """The request's catalog; the source text itself when none is compiled."""
+        if has_app_context() and not current_app.extensions.get(LANGUAGES):
+            return _SOURCE_TEXT
+        return super().get_translations()
 
 
 def preferred_language() -> str | None:
