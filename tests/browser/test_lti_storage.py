@@ -75,12 +75,17 @@ def test_storage_pages_are_accessible_and_a_launch_without_storage_is_refused(
     page.route(re.compile(re.escape(platform.base) + r"/auth.*"), auth)
     page.route(re.compile(re.escape(platform.tool_base) + r"/lti/launch"), launch)
     # Opened on its own, no platform frame answers lti.capabilities: the page goes on.
+    # Each hold is released only once the page's own attempt to go on has been refused, or
+    # a late attempt (a slow machine) would pass the released hold and leave the page.
     query = "&".join(f"{k}={v}" for k, v in platform.login_params().items())
-    page.goto(f"{platform.tool_base}/lti/login?{query}", wait_until="commit")
+    with page.expect_event("requestfailed", lambda r: r.url.startswith(platform.base + "/auth")):
+        page.goto(f"{platform.tool_base}/lti/login?{query}", wait_until="commit")
     expect(page.get_by_role("heading", name="Ingresando desde la plataforma")).to_be_visible()
     assert not _axe_violations(page)
     hold["auth"] = False
-    page.get_by_role("link", name="Continuar").click()
+    with page.expect_event("requestfailed",
+                           lambda r: r.url == f"{platform.tool_base}/lti/launch"):
+        page.get_by_role("link", name="Continuar").click()
     expect(page.get_by_role("heading", name="Abriendo la actividad")).to_be_visible()
     assert not _axe_violations(page)
     hold["launch"] = False
