@@ -6,9 +6,11 @@ import threading
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import sync_playwright
-from sqlalchemy import text
+from sqlalchemy import select, text
 from werkzeug.serving import make_server
 
+from lms.auth.models import User
+from lms.auth.sessions import sign_in
 from lms.extensions import db as _db
 
 CHROMIUM_ARGS = [
@@ -20,6 +22,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 PHONE = {"width": 390, "height": 844}
+#: The app each running live server serves, by base URL (for ``enter_as``).
+_SERVED: dict = {}
 
 
 def _truncate_all(app) -> None:
@@ -54,7 +58,9 @@ def live_server(live_app):
     thread.start()
     base = f"http://127.0.0.1:{server.server_port}"
     live_app.config["BASE_URL"] = base
+    _SERVED[base] = live_app
     yield base
+    del _SERVED[base]
     server.shutdown()
     thread.join()
     live_app.config["BASE_URL"] = "http://localhost"
@@ -175,6 +181,21 @@ def log_in(page, base, email, password="clave-de-prueba-123"):
     page.get_by_label("Contraseña").fill(password)
     page.get_by_role("button", name="Entrar").click()
     page.wait_for_url(lambda url: "/login" not in url)
+
+
+def enter_as(page, base, email):
+    """Open ``base`` as ``email``, already logged in: the signed session cookie a login
+    leaves (``sign_in``, as the test clients use), then "/", which sends each role to its
+    home as the login does. Skips only the form, which test_login.py goes through."""
+    app = _SERVED[base]
+    with app.app_context():
+        ident = _db.session.scalar(select(User).where(User.email == email)).get_id()
+    store: dict = {}
+    sign_in(store, ident)
+    value = app.session_interface.get_signing_serializer(app).dumps(store)
+    page.context.add_cookies([{"name": app.config["SESSION_COOKIE_NAME"], "value": value,
+                               "url": base, "httpOnly": True, "sameSite": "Lax"}])
+    page.goto(base + "/")
 
 
 def go_to(page, group, entry):

@@ -6,7 +6,7 @@ from lms.attendance.models import Attendance
 from lms.auth.models import User
 from lms.extensions import db as _db
 from tests import factories
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -20,7 +20,7 @@ def test_participant_checks_in_through_the_rotating_qr(live_server, live_app, pa
         enrollment = factories.enrollment(cohort, factories.person(document_number="60123456"))
         _db.session.commit()
         session_id, enrollment_id = session.id, enrollment.id
-    log_in(page, live_server, "formador@example.org")
+    enter_as(page, live_server, "formador@example.org")
     page.goto(f"{live_server}/sesiones/{session_id}/qr")
     page.locator("#qr-image svg").wait_for()
     assert_accessible(page)

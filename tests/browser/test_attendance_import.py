@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from lms.attendance.models import Attendance
 from lms.extensions import db as _db
 from tests import factories
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_admin_uploads_a_bad_then_a_good_planilla(live_server, live_app, page, t
     bad = good.replace(",P,si", ",Q,si", 1)
     (tmp_path / "mala.csv").write_text(bad, encoding="utf-8")
     (tmp_path / "buena.csv").write_text(good, encoding="utf-8")
-    log_in(page, live_server, "admin@example.org")
+    enter_as(page, live_server, "admin@example.org")
     page.goto(f"{live_server}/planillas/importar")
     assert_accessible(page)
     page.get_by_label("Archivo de la planilla").set_input_files(tmp_path / "mala.csv")

@@ -7,7 +7,7 @@ from lms.auth.models import User
 from lms.extensions import db as _db
 from lms.people.models import Person
 from tests import factories
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -30,7 +30,7 @@ def test_trainer_marks_a_roster_on_a_phone(live_server, live_app, phone_page):
     trainer_id = make_user(live_app, "trainer", "formadora@example.org")
     session_id, enrollment_ids = _group(live_app, trainer_id)
     page = phone_page
-    log_in(page, live_server, "formadora@example.org")
+    enter_as(page, live_server, "formadora@example.org")
     page.goto(f"{live_server}/sesiones/{session_id}/asistencia")
     assert_accessible(page)
     page.evaluate("window.__noReload = true")
@@ -94,7 +94,7 @@ def test_registered_walk_in_is_confirmed_by_birth_year(live_server, live_app, ph
         _db.session.commit()
         year = person.birth_date.year
     page = phone_page
-    log_in(page, live_server, "formadora2@example.org")
+    enter_as(page, live_server, "formadora2@example.org")
     page.goto(f"{live_server}/sesiones/{session_id}/asistencia")
     page.get_by_label("Número de documento").fill("1093555666")
     page.get_by_role("button", name="Buscar documento").tap()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from lms.audit.services import system_actor
 from lms.extensions import db
 from tests import factories
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def test_auditor_filters_reads_and_downloads(live_server, live_app, page):
     admin_id = make_user(live_app, "admin", "admin@example.org",
                          name="Paula Andrea Rincón Villamizar")
     _edits(live_app, admin_id)
-    log_in(page, live_server, "admin@example.org")
+    enter_as(page, live_server, "admin@example.org")
     page.goto(live_server + "/auditoria/")
     page.get_by_label("Entidad", exact=True).select_option(label="Persona")
     page.get_by_label("Usuario", exact=True).select_option(label="Paula Andrea Rincón Villamizar")

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from lms.extensions import db
 from tests import factories
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +42,7 @@ def _qr_text(pdf: bytes) -> str:
 def test_citizen_downloads_and_verifies_offline(live_server, live_app, page, tmp_path):
     cohort = _seed(live_app)
     make_user(live_app, "admin", "admin@example.org")
-    log_in(page, live_server, "admin@example.org")
+    enter_as(page, live_server, "admin@example.org")
     page.goto(live_server + "/admin/certificados")
     expect(page.get_by_role("heading", name="Pendientes de emisión")).to_be_visible()
     assert_accessible(page)

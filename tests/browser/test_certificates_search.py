@@ -10,7 +10,7 @@ from lms.certificates import views as certificate_views
 from lms.certificates.issue import issue_for
 from lms.extensions import db
 from tests import factories
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, make_user
 
 pytestmark = pytest.mark.browser
 DOCUMENT = "1093555777"
@@ -34,7 +34,7 @@ def test_admin_searches_certificates_by_document_without_it_in_the_url(
     monkeypatch.setattr(certificate_views, "PER_PAGE", 2)
     _seed(live_app)
     make_user(live_app, "admin", "admin@example.org")
-    log_in(page, live_server, "admin@example.org")
+    enter_as(page, live_server, "admin@example.org")
     page.goto(live_server + "/admin/certificados")
     page.get_by_label("Buscar por código, nombre o documento").fill(DOCUMENT)
     page.get_by_role("button", name="Buscar").click()

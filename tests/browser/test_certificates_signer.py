@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ def test_admin_sets_the_signer(live_server, live_app, page, tmp_path):
     buffer = io.BytesIO()
     Image.new("RGBA", (300, 90), (10, 30, 120, 255)).save(buffer, "PNG")
     image.write_bytes(buffer.getvalue())
-    log_in(page, live_server, "admin@example.org")
+    enter_as(page, live_server, "admin@example.org")
     page.goto(live_server + "/admin/certificados")
     page.get_by_role("link", name="Firma de los documentos").click()
     expect(page.get_by_role("heading", name="Firma de los documentos")).to_be_visible()

@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from lms.extensions import db
 from lms.timeutil import local_today
 from tests import factories
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def test_office_filters_its_groups_on_a_phone(live_server, live_app, phone_page)
     page = phone_page
     make_user(live_app, "admin", "admin@example.org")
     _groups(live_app)
-    log_in(page, live_server, "admin@example.org")
+    enter_as(page, live_server, "admin@example.org")
     page.goto(live_server + "/grupos")
     expect(page.get_by_text("32 grupos")).to_be_visible()
     assert_accessible(page)

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from lms.courses.services import seed_catalog
 from lms.extensions import db
-from tests.browser.conftest import assert_accessible, go_to, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, go_to, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ def test_admin_builds_a_cohort_with_a_series_of_sessions(live_server, live_app, 
     make_user(live_app, "admin", "admin@example.org")
     make_user(live_app, "trainer", "formadora@example.org", name="Formadora Uno")
     _seed(live_app)
-    log_in(page, live_server, "admin@example.org")
+    enter_as(page, live_server, "admin@example.org")
 
     go_to(page, "Formación", "Sedes")
     expect(page.get_by_role("heading", name="Sedes", exact=True)).to_be_visible()
@@ -113,7 +113,7 @@ def test_trainer_sees_own_cohort_on_a_phone(live_server, live_app, phone_page):
             }
         )
         db.session.commit()
-    log_in(phone_page, live_server, "formadora@example.org")
+    enter_as(phone_page, live_server, "formadora@example.org")
     phone_page.goto(live_server + "/grupos")
     expect(phone_page.get_by_role("heading", name="Mis grupos")).to_be_visible()
     assert_accessible(phone_page)

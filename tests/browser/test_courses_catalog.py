@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 
 from lms.courses.services import seed_catalog
 from lms.extensions import db
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -15,7 +15,7 @@ def test_catalog_and_import_pages(live_server, live_app, page, tmp_path):
     with live_app.app_context():
         seed_catalog()
         db.session.commit()
-    log_in(page, live_server, "admin@example.org")
+    enter_as(page, live_server, "admin@example.org")
 
     page.goto(live_server + "/catalogo")
     expect(page.get_by_role("link", name="2301034-PCAD")).to_be_visible()

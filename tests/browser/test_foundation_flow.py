@@ -7,7 +7,7 @@ from sqlalchemy import select
 from lms.courses.services import seed_catalog
 from lms.extensions import db
 from lms.people.models import Person
-from tests.browser.conftest import assert_accessible, go_to, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, go_to, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ def test_admin_creates_site_cohort_sessions_and_enrolls_a_person(live_server, li
     with live_app.app_context():
         seed_catalog()
         db.session.commit()
-    log_in(page, live_server, "admin@example.org")
+    enter_as(page, live_server, "admin@example.org")
     assert_accessible(page)
 
     go_to(page, "Formación", "Sedes")

@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from lms.extensions import db
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +29,7 @@ def test_analyst_filters_drills_down_and_downloads(live_server, live_app, page, 
     code, year, expected = _seed(live_app)
     assert expected > 0
     make_user(live_app, "analyst", "analista@example.org", name="Analista")
-    log_in(page, live_server, "analista@example.org")
+    enter_as(page, live_server, "analista@example.org")
     page.goto(live_server + "/indicadores")
     expect(page.get_by_role("heading", name="Indicadores del plan de desarrollo")).to_be_visible()
     assert_accessible(page)

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from lms.extensions import db
 from lms.timeutil import local_today
 from tests import factories
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,7 @@ def _cohort_with_today(app, trainer_email: str) -> int:
 def test_trainer_group_page_on_a_phone(live_server, live_app, phone_page):
     make_user(live_app, "trainer", "formador@example.org", name="Formador Uno")
     cohort_id = _cohort_with_today(live_app, "formador@example.org")
-    log_in(phone_page, live_server, "formador@example.org")
+    enter_as(phone_page, live_server, "formador@example.org")
     phone_page.goto(f"{live_server}/grupos/{cohort_id}")
     button = phone_page.get_by_role("link", name="Asistencia")
     expect(button).to_be_visible()
@@ -52,7 +52,7 @@ def test_admin_pages_named_in_the_report(live_server, live_app, page):
     make_user(live_app, "admin", "admin@example.org")
     make_user(live_app, "trainer", "formador@example.org", name="Formador Uno")
     cohort_id = _cohort_with_today(live_app, "formador@example.org")
-    log_in(page, live_server, "admin@example.org")
+    enter_as(page, live_server, "admin@example.org")
     # The today row's "Editar" button, on its highlighted background.
     page.goto(f"{live_server}/grupos/{cohort_id}")
     expect(page.get_by_role("link", name="Editar", exact=False).first).to_be_visible()

@@ -5,7 +5,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, make_user
 from tests.lti.platform import Platform
 
 pytestmark = pytest.mark.browser
@@ -15,7 +15,7 @@ def test_admin_creates_a_one_time_registration_link(live_app, live_server, page)
     make_user(live_app, "admin", "admin@example.org")
     platform = Platform(live_server, host="localhost").start()
     try:
-        log_in(page, live_server, "admin@example.org")
+        enter_as(page, live_server, "admin@example.org")
         page.goto(live_server + "/admin/lti")
         page.get_by_role("button", name="Crear enlace de registro dinámico (un solo uso)").click()
         expect(page.get_by_role("heading", name="Enlace de registro dinámico")).to_be_visible()

@@ -4,7 +4,7 @@ role sees only its groups."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -21,7 +21,7 @@ def _menu_at_1366(page, base, app, role, name):
     """Sign in as a new user of the role on a 1366-px screen; the menu, checked to be one line."""
     make_user(app, role, f"{role}@example.org", name=name)
     page.set_viewport_size({"width": 1366, "height": 900})
-    log_in(page, base, f"{role}@example.org")
+    enter_as(page, base, f"{role}@example.org")
     _one_line(page)
     return page.get_by_role("navigation", name="Menú principal")
 

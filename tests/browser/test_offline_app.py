@@ -15,7 +15,7 @@ from lms.extensions import db as _db
 from lms.people.models import Consent, Person
 from lms.timeutil import local_today
 from tests import factories
-from tests.browser.conftest import PHONE, assert_accessible, log_in, make_user
+from tests.browser.conftest import PHONE, assert_accessible, enter_as, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -82,7 +82,7 @@ def test_a_session_taken_in_airplane_mode_is_synced_exactly_once(live_server, li
     trainer_id = make_user(live_app, "trainer", "rural@example.org")
     session_id, enrollment_ids = _group(live_app, trainer_id)
     page = phone.new_page()
-    log_in(page, live_server, "rural@example.org")
+    enter_as(page, live_server, "rural@example.org")
     open_ready(page, f"{live_server}/app/hoy")
     assert_accessible(page)
     page.get_by_role("link", name="G-RURAL · Alfabetización digital").click()

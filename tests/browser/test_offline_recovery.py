@@ -13,7 +13,7 @@ from lms.attendance.offline_models import OfflineMark
 from lms.audit.models import AuditEntry
 from lms.extensions import db as _db
 from lms.timeutil import utcnow
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, log_in, make_user
 from tests.browser.test_offline_app import _group, open_ready, phone  # noqa: F401 - fixture
 
 pytestmark = pytest.mark.browser
@@ -28,7 +28,7 @@ def _offline_roster(live_server, live_app, phone, size=4):  # noqa: F811 - the f
     trainer_id = make_user(live_app, "trainer", "rural@example.org")
     session_id, enrollment_ids = _group(live_app, trainer_id, size=size)
     page = phone.new_page()
-    log_in(page, live_server, "rural@example.org")
+    enter_as(page, live_server, "rural@example.org")
     open_ready(page, f"{live_server}/app/sesiones/{session_id}")
     expect(page.locator("#roster-list > li")).to_have_count(size)
     phone.set_offline(True)
@@ -160,7 +160,7 @@ def test_a_site_that_never_connects_exports_and_an_admin_imports_once(
     make_user(live_app, "admin", "oficina@example.org")
     office = browser.new_context(locale="es-CO")
     admin = office.new_page()
-    log_in(admin, live_server, "oficina@example.org")
+    enter_as(admin, live_server, "oficina@example.org")
     admin.goto(f"{live_server}/app/importar")
     assert_accessible(admin)
     admin.get_by_role("button", name="Importar").click()

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from lms.extensions import db
 from lms.people.models import Person
 from tests import factories
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +28,7 @@ def _people(app):
 def test_admin_compares_confirms_merges_and_undoes(live_server, live_app, page):
     make_user(live_app, "admin", "admin@example.org")
     kept_id, other_id = _people(live_app)
-    log_in(page, live_server, "admin@example.org")
+    enter_as(page, live_server, "admin@example.org")
     page.goto(f"{live_server}/personas/{kept_id}/fusionar")
     # The search posts: the document number typed stays out of the URL (issue 9 part 2).
     page.get_by_label("Buscar el duplicado por documento o nombre").fill("1090000002")

@@ -12,7 +12,7 @@ from lms.extensions import db
 from lms.people.models import Person
 from lms.people.services import seed_reference_data
 from lms.timeutil import local_today
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -57,7 +57,7 @@ def _fill_adult(page, number="1.090.456.789"):
 def test_admin_registers_person_with_consent_into_cohort(live_server, live_app, page):
     make_user(live_app, "admin", "admin@example.org")
     cohort_id = _cohort(live_app)
-    log_in(page, live_server, "admin@example.org")
+    enter_as(page, live_server, "admin@example.org")
     page.goto(f"{live_server}/personas/nueva?grupo={cohort_id}")
     expect(page.get_by_text("Aviso de privacidad (versión 2024-01)")).to_be_visible()
     assert_accessible(page)
@@ -82,7 +82,7 @@ def test_admin_registers_person_with_consent_into_cohort(live_server, live_app, 
 def test_minor_without_guardian_gets_spanish_error_and_keeps_input(live_server, live_app, page):
     make_user(live_app, "admin", "admin@example.org")
     _cohort(live_app)
-    log_in(page, live_server, "admin@example.org")
+    enter_as(page, live_server, "admin@example.org")
     page.goto(f"{live_server}/personas/nueva")
     _fill_adult(page, number="1.092.333.444")
     page.get_by_label("Tipo de documento").select_option("TI")
@@ -127,7 +127,7 @@ def test_people_admin_pages_are_accessible(live_server, live_app, page):
         enroll(person, db.session.get(Cohort, cohort_id))
         db.session.commit()
         person_id = person.id
-    log_in(page, live_server, "admin@example.org")
+    enter_as(page, live_server, "admin@example.org")
     page.goto(f"{live_server}/personas/")
     page.get_by_label("Número de documento o nombre").fill("ana rondon")
     page.get_by_role("button", name="Buscar").click()

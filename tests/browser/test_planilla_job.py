@@ -7,7 +7,7 @@ import pytest
 
 from lms.extensions import db as _db
 from tests import factories
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -26,7 +26,7 @@ def test_a_big_planilla_shows_its_job_page(live_server, live_app, page, tmp_path
     path = tmp_path / "grande.csv"
     path.write_text(HEADER + "".join(ROW.format(doc=f"700{n}") for n in range(5)))
     try:
-        log_in(page, live_server, "admin@example.org")
+        enter_as(page, live_server, "admin@example.org")
         page.goto(f"{live_server}/planillas/importar")
         page.get_by_label("Archivo de la planilla").set_input_files(path)
         page.get_by_label("Crear grupos y sesiones nuevos").check()

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from lms import mail, tasks
 from lms.extensions import db
 from tests import factories
-from tests.browser.conftest import assert_accessible, go_to, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, go_to, make_user
 from tests.certificates.conftest import completed_enrollment
 from tests.ops.conftest import mail_to_folder, mail_to_nobody, run_due_retries
 
@@ -21,7 +21,7 @@ def test_batch_issue_shows_its_progress_page(live_server, live_app, page):
         for _ in range(3):
             completed_enrollment(cohort)
         db.session.commit()
-    log_in(page, live_server, "admin@example.org")
+    enter_as(page, live_server, "admin@example.org")
     page.goto(live_server + "/admin/certificados")
     page.get_by_label("Grupo", exact=True).select_option("TIC-2021-07")
     page.get_by_role("button", name="Emitir pendientes").click()
@@ -49,7 +49,7 @@ def test_admin_retries_a_failed_task(live_server, live_app, page, tmp_path, monk
         record_id = db.session.scalar(db.select(tasks.TaskRecord.id))
     mail_to_folder(monkeypatch, live_app.config, tmp_path)
 
-    log_in(page, live_server, "admin@example.org")
+    enter_as(page, live_server, "admin@example.org")
     go_to(page, "Administración", "Tareas")
     expect(page.get_by_role("heading", name="Tareas en segundo plano")).to_be_visible()
     failed = page.locator("#tareas-failed")

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, log_in, make_user
+from tests.browser.conftest import assert_accessible, enter_as, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -10,7 +10,7 @@ def test_admin_registers_a_webhook_and_sees_its_secret_once(live_server, live_ap
                                                              monkeypatch):
     monkeypatch.setitem(live_app.config, "WEBHOOK_ALLOWED_HOSTS", ["127.0.0.1"])
     make_user(live_app, "admin", "admin@example.org")
-    log_in(page, live_server, "admin@example.org")
+    enter_as(page, live_server, "admin@example.org")
     page.goto(live_server + "/admin/webhooks")
     assert_accessible(page)
     page.get_by_label("URL (https)").fill("http://10.1.2.3/hook")
