@@ -136,7 +136,8 @@ def test_make_run_serves_the_app_and_a_consumer_and_ctrl_c_stops_both(tmp_path):
     make = subprocess.Popen(["make", "run", f"PORT={port}"], cwd=ROOT, env=env, stdout=log,
                             stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        assert _wait(lambda: _health(port), 240, 1), (tmp_path / "make-run.log").read_text()
+        # Polled often: the server is up within seconds, and each second waited is the suite's.
+        assert _wait(lambda: _health(port), 240, 0.1), (tmp_path / "make-run.log").read_text()
         pids = _session_pids(make.pid)
         commands = [_cmdline(p) for p in pids]
         assert any("huey_consumer wsgi.huey" in c for c in commands), commands
@@ -144,12 +145,12 @@ def test_make_run_serves_the_app_and_a_consumer_and_ctrl_c_stops_both(tmp_path):
         # The consumer works: a queued e-mail lands in instance/mail/.
         subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "lms", "send-test-mail",
                         "ana@example.org"], cwd=ROOT, env=env, check=True, capture_output=True)
-        assert _wait(lambda: list((tmp_path / "mail").glob("*.eml")), 60), \
+        assert _wait(lambda: list((tmp_path / "mail").glob("*.eml")), 60, 0.05), \
             (tmp_path / "make-run.log").read_text()
 
         os.killpg(make.pid, signal.SIGINT)  # what Ctrl-C sends to the terminal's process group
         make.wait(timeout=60)
-        assert _wait(lambda: not [p for p in pids if _cmdline(p)], 30), \
+        assert _wait(lambda: not [p for p in pids if _cmdline(p)], 30, 0.05), \
             [_cmdline(p) for p in pids]
         assert _health(port) is None
     finally:
