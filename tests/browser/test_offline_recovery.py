@@ -125,17 +125,25 @@ def test_an_expired_login_keeps_the_queue_and_a_shared_phone_keeps_it_private(
     page.get_by_role("button", name="Ausente — Persona02 Rural").click()
     phone.set_offline(True)  # this one is not sent before signing out
     expect(page.locator("#pending")).to_have_text("1 sin sincronizar")
-    page.once("dialog", lambda dialog: dialog.dismiss())
+    # One handler for both questions: with page.once for each, the second registration can
+    # reach Playwright's driver after its first listener's removal, which then answers the
+    # second question itself before the test does (seen under load).
+    answers, messages = ["dismiss", "accept"], []
+
+    def answer(dialog):
+        messages.append(dialog.message)
+        getattr(dialog, answers.pop(0))()
+
+    page.on("dialog", answer)
     page.get_by_role("button", name="Cerrar sesión").click()
     expect(page.locator("#pending")).to_have_text("1 sin sincronizar")  # still here
     # Keep it unsent: the route goes first, since coming online starts a sync at once.
     phone.route("**/app/sincronizar", lambda route: route.abort())
     phone.set_offline(False)
-    messages = []
-    page.once("dialog", lambda dialog: (messages.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Cerrar sesión").click()
     page.wait_for_url("**/login")
-    assert "Hay 1 marca sin sincronizar" in messages[0]
+    page.remove_listener("dialog", answer)
+    assert not answers and "Hay 1 marca sin sincronizar" in messages[1]
     phone.unroute("**/app/sincronizar")
 
     make_user(live_app, "trainer", "otra@example.org")
