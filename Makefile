@@ -22,13 +22,11 @@ install: $(VENV)/.installed
 
 dev: $(VENV)/.dev-installed chromium
 
-# The browser tests run Chromium's headless shell (the browser without its UI around it).
 chromium:
-	@command -v chromium-headless-shell >/dev/null 2>&1 || { \
-	  echo "Installing Debian's chromium-headless-shell for the browser tests"; \
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "Installing Debian's chromium for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium-headless-shell; }
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; }
 
 run: install
 	$(FLASK) db upgrade

@@ -66,16 +66,13 @@ def live_server(live_app):
     live_app.config["BASE_URL"] = "http://localhost"
 
 
-#: Debian's build of Chromium's headless shell (the browser Playwright itself runs headless):
-#: the same Blink and V8 without the full browser around them, so each page costs less CPU.
-CHROMIUM = "/usr/bin/chromium-headless-shell"
-
-
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium."""
     with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        chromium = pw.chromium.launch(
+            executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS
+        )
         yield chromium
         chromium.close()
 
