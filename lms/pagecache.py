@@ -30,9 +30,9 @@ from sqlalchemy.orm import Session
 
 EXTENSION = "lms.pagecache"
 #: Seconds an answer is kept at most (only matters if Redis failed after a commit).
-MAX_AGE = 60
+MAX_AGE = 300
 #: Seconds a transaction stays listed as pending if it never says how it ended.
-PENDING_TTL = 600
+PENDING_TTL = 900
 _PENDING = "lms.pagecache.pending"
 _SENT = "lms_pagecache_sent"
 
