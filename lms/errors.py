@@ -5,6 +5,7 @@ import json
 from flask import Flask, g, has_app_context, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from redis.exceptions import RedisError
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
@@ -197,6 +198,15 @@ def register(app: Flask) -> None:
             log.event("request.conflict", endpoint=request.endpoint)
             return _page_or_json(409, MESSAGES[409])
         return _unexpected(exc)
+
+    @app.errorhandler(RedisError)
+    def _shared_store(_exc: RedisError):
+        # Redis (shared rate limits, the public cache's token) unreachable: the request
+        # cannot be served safely now, and its changes are rolled back (web.install).
+        log.event("request.store_unavailable", endpoint=request.endpoint)
+        response = _page_or_json(503, MESSAGES[503])
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+        return response
 
     def _page_or_json(status: int, message):
         if _wants_json():

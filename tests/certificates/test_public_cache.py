@@ -175,3 +175,17 @@ def test_each_language_has_its_own_page(tmp_path, prefix):
         assert "Skip to content" in page("en")
         assert "Saltar al contenido" in page("es-CO")
         assert "Skip to content" in page("en")  # both kept, each under its language
+
+
+def test_without_redis_a_revocation_waits_and_changes_nothing(tmp_path):
+    # Its pending mark cannot be set, so it must not commit while workers keep copies.
+    nowhere = "redis://127.0.0.1:1/0"
+    with standalone_app(tmp_path, PUBLIC_CACHE_URI=nowhere) as app:
+        code = _issue(app)
+        refused = _admin_client(app).post(f"/admin/certificados/{code}/revocar",
+                                          data={"reason": "Emitido por error"})
+        assert refused.status_code == 503 and refused.headers["Retry-After"]
+        assert "El servicio está ocupado" in refused.text
+        assert app.test_client().get(f"/v/{code}.json").status_code == 503
+    with standalone_app(tmp_path, tables=False) as same_database:
+        assert same_database.test_client().get(f"/v/{code}.json").json["status"] == "valid"
