@@ -56,7 +56,7 @@ bp.add_url_rule("/v/<code>.json", "verify_json",
 bp.add_url_rule("/v/<code>", "verify", csrf.exempt(cached_verify_limit(public_views.verify)),
                 methods=["GET", "POST"])  # the comparison form: see forms.UploadForm
 # The compact QR's address: /V/ and the code's 16 symbols, in any case.
-bp.add_url_rule("/V/<code>", "verify_qr", verify_limit(public_views.verify_qr))
+bp.add_url_rule("/V/<code>", "verify_qr", cached_verify_limit(public_views.verify_qr))
 bp.add_url_rule("/v/<code>/credential.json", "credential_json",
                 verify_limit(public_views.credential_json))
 bp.add_url_rule("/v/<code>/credential.jwt", "credential_jwt",
