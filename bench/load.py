@@ -1,5 +1,6 @@
 """Issue 16's scenarios in one command: public pages under load next to their baselines,
-the cost of issuing, and concurrent issue requests; 3 interleaved rounds, medians.
+the cost of issuing, and concurrent issue requests; 3 interleaved rounds, medians, after a
+first pass that fills the public cache (its cold reads: bench/certificates_verify.py).
 
 Serves with gunicorn (gthread, 2 workers x 16 threads) on PostgreSQL:
 
