@@ -19,6 +19,8 @@ from babel.support import NullTranslations
 from flask import Flask, current_app, has_app_context, has_request_context, request
 from flask_babel import Domain, get_locale, gettext, ngettext
 from flask_babel.speaklater import LazyString
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from lms.timeutil import office_zone
 
@@ -44,6 +46,23 @@ class SourceTextDomain(Domain):
         if has_app_context() and not current_app.extensions.get(LANGUAGES):
             return _SOURCE_TEXT
         return super().get_translations()
+
+
+@pass_context
+def source_gettext(context, string: str, /, **variables):
+    """Templates' ``_``/``gettext`` while no catalog is compiled: the es-CO source text, as
+    Jinja's newstyle gettext returns it (safe, its variables escaped), in one call."""
+    # The template's own text is trusted, as Jinja's newstyle gettext trusts it.
+    text = Markup(string) if context.eval_ctx.autoescape else string  # noqa: S704
+    return text % variables
+
+
+@pass_context
+def source_ngettext(context, singular: str, plural: str, num: int, /, **variables):
+    """Templates' ``ngettext`` while no catalog is compiled (see ``source_gettext``)."""
+    variables.setdefault("num", num)
+    text = singular if num == 1 else plural
+    return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # noqa: S704
 
 
 def preferred_language() -> str | None:
@@ -77,6 +96,8 @@ def label(text):
     there is no catalog for it); anything that is not text comes back unchanged."""
     if not text or not isinstance(text, str):
         return text
+    if has_app_context() and not current_app.extensions.get(LANGUAGES):
+        return text  # no catalog compiled: the source text is the reader's
     return gettext(text)
 
 

@@ -63,6 +63,28 @@ def test_wrong_combination_reveals_nothing(client, issued):
     assert "Escriba el número de documento." in missing.get_data(as_text=True)
 
 
+def _tag(html: str, field: str) -> str:
+    return re.search(rf'<(?:input|select)[^>]*id="{field}"[^>]*>', html).group(0)
+
+
+def test_bad_input_names_each_field_and_keeps_what_was_typed(client, issued):
+    response = _lookup(client, number="", birth="1990-02-30", doc_type="PPT")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422 and issued.code not in html
+    assert re.search(r'<option selected value="PPT">Permiso por protección temporal</option>', html)
+    birth, number, kind = (_tag(html, f)
+                           for f in ("birth_date", "document_number", "document_type"))
+    for attribute in ('value="1990-02-30"', 'aria-invalid="true"', 'type="date"',
+                      'aria-describedby="birth_date-err"', "is-invalid"):
+        assert attribute in birth
+    assert 'aria-describedby="document_number-err"' in number and 'maxlength="30"' in number
+    assert "aria-invalid" not in kind
+    assert 'id="birth_date-err" class="invalid-feedback d-block">No es una fecha válida.' in html
+    assert 'id="document_number-err" class="invalid-feedback d-block">Escriba el número' in html
+    wrong_type = _lookup(client, doc_type="XX").get_data(as_text=True)
+    assert 'aria-invalid="true"' in _tag(wrong_type, "document_type")
+
+
 def test_export_cli_writes_the_issued_bytes(runner, issued, tmp_path):
     out = tmp_path / "copia.pdf"
     result = runner.invoke(args=["lms", "export-certificate", issued.code.lower(),
