@@ -1,7 +1,8 @@
 """The indicator dashboard and its CSV export at 10x Cúcuta, before and after the stored first
 events (issue 16 part 4; targets on PostgreSQL: dashboard < 1 s, CSV < 1.5 s).
 
-Builds its own data with the demo builder (bulk inserts; completion by the completion rule):
+Builds its own data with the demo builder (bulk inserts; completion by the completion rule;
+cohorts in the plan's period 2020-2023, so the figures count everyone):
 200,000 people, ~300,000 enrollments, ~2,000,000 attendance marks, documents. Then, on the
 same data, times through the test client (an analyst):
 
