@@ -37,13 +37,18 @@ LANGUAGES = "lms.languages"
 _SOURCE_TEXT = NullTranslations()
 
 
+def _source_text_only() -> bool:
+    # No catalog compiled: the es-CO source text is what every reader gets.
+    return has_app_context() and not current_app.extensions.get(LANGUAGES)
+
+
 class SourceTextDomain(Domain):
     """Flask-Babel's message domain, which answers the es-CO source text at once (no locale
     negotiation, no catalog lookup) while no catalog is compiled."""
 
     def get_translations(self):
         """The request's catalog; the source text itself when none is compiled."""
-        if has_app_context() and not current_app.extensions.get(LANGUAGES):
+        if _source_text_only():
             return _SOURCE_TEXT
         return super().get_translations()
 
@@ -96,8 +101,8 @@ def label(text):
     there is no catalog for it); anything that is not text comes back unchanged."""
     if not text or not isinstance(text, str):
         return text
-    if has_app_context() and not current_app.extensions.get(LANGUAGES):
-        return text  # no catalog compiled: the source text is the reader's
+    if _source_text_only():
+        return text
     return gettext(text)
 
 

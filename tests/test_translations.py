@@ -115,7 +115,7 @@ def _english_catalog(folder) -> str:
 
 
 def test_a_compiled_catalog_translates_the_templates_and_spanish_stays_the_default(tmp_path):
-    """Templates skip Babel when no catalog is compiled (lms._source_text_without_catalogs);
+    """Templates skip Babel when no catalog is compiled (lms._languages);
     an app started with one translates them."""
     folder = _english_catalog(tmp_path / "translations")
     with standalone_app(tmp_path, BABEL_TRANSLATION_DIRECTORIES=folder) as app:

@@ -74,7 +74,7 @@ def test_bad_input_names_each_field_and_keeps_what_was_typed(client, issued):
     assert re.search(r'<option selected value="PPT">Permiso por protección temporal</option>', html)
     birth, number, kind = (_tag(html, f)
                            for f in ("birth_date", "document_number", "document_type"))
-    for attribute in ('value="1990-02-30"', 'aria-invalid="true"', 'type="date"',
+    for attribute in ('value="1990-02-30"', 'aria-invalid="true"', 'type="date"', " required",
                       'aria-describedby="birth_date-err"', "is-invalid"):
         assert attribute in birth
     assert 'aria-describedby="document_number-err"' in number and 'maxlength="30"' in number
