@@ -8,8 +8,8 @@ the proxy when it sends a sane one, otherwise a new one), which the response ech
 """
 
 import logging
+import random
 import re
-import secrets
 
 from flask import Flask, g, has_request_context, request
 from flask.logging import default_handler
@@ -59,10 +59,11 @@ def install(app: Flask) -> None:
 
     @app.before_request
     def _assign_id():
-        given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if _SANE_ID.match(given) else secrets.token_hex(8)
+        given = request.environ.get("HTTP_X_REQUEST_ID", "")
+        # Unique, not secret (it is echoed and printed): no urandom call per request.
+        g.request_id = given if _SANE_ID.match(given) else f"{random.getrandbits(64):016x}"
 
     @app.after_request
     def _echo_id(response):
-        response.headers["X-Request-ID"] = g.get("request_id", "")
+        response.headers.add("X-Request-ID", g.get("request_id", ""))
         return response
