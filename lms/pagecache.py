@@ -98,10 +98,10 @@ def init_app(app: Flask) -> None:
 class _TokenRead:
     """The token read, sent with the rate limit's counts (``ratelimit.limit(companion=…)``)."""
 
-    def script(self):
-        """The reader's script when the limits count in the same Redis, else None."""
+    def lua(self) -> str | None:
+        """The reader's Lua when the limits count in the same Redis, else None."""
         store: _Store | None = current_app.extensions.get(EXTENSION)
-        return store.read if store is not None and store.with_limits else None
+        return _READ if store is not None and store.with_limits else None
 
     def call(self) -> tuple[list, list]:
         """The reader's keys and arguments."""

@@ -58,3 +58,17 @@ def test_behind_a_trusted_proxy_each_citizen_has_their_own_limit(tmp_path, prefi
         # With PROXY_FIX_X_FOR=1 the next citizen has a limit of their own; without it every
         # request comes from the proxy's address and the second citizen is refused too.
         assert post("203.0.113.8") == second_citizen
+
+
+def test_counting_goes_on_after_redis_drops_the_connections(tmp_path, prefix):
+    # Each thread keeps its own connection for the counts (lms/ratelimit.py): one that
+    # Redis closed (a restart, a timeout) is opened again, and the count is not lost.
+    with standalone_app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI=REDIS_URL,
+                        RATELIMIT_KEY_PREFIX=prefix) as app:
+        client = app.test_client()
+        first = [client.post("/certificados", data=FORM).status_code for _ in range(4)]
+        dropped = redis.Redis.from_url(REDIS_URL).client_kill_filter(_type="normal",
+                                                                      skipme=True)
+        then = [client.post("/certificados", data=FORM).status_code for _ in range(7)]
+    assert dropped >= 1
+    assert first == [200] * 4 and then == [200] * 6 + [429]
