@@ -74,3 +74,38 @@ def test_json_lookup_is_one_autocommit_statement_and_sees_revocations(committed)
         _db.session.commit()
     assert client.get(f"/v/{code}.json").get_json()["status"] == "revoked"
     assert "REVOCADO" in client.get(f"/v/{code}").get_data(as_text=True)
+
+
+@pytest.mark.postgres
+def test_the_portal_reads_on_the_driver_as_sqlalchemy_would_and_returns_clean_connections(
+        committed):
+    """The portal's SELECT runs on psycopg's own cursor (compiled once, no transaction):
+    the same rows as through SQLAlchemy, and the pool gets its connection back as lent."""
+    from lms import database
+    from lms.certificates import public
+    from lms.certificates.issue import issue_for
+
+    app = committed
+    with app.app_context():
+        cert = issue_for(completed_enrollment())
+        _db.session.commit()
+        person = cert.enrollment.person
+        form = {"document_type": person.document_type, "document_number": person.document_number,
+                "birth_date": person.birth_date.isoformat()}
+        params = {"document_type": person.document_type, "number": person.document_number,
+                  "birth_date": person.birth_date}
+        code = cert.code
+        through_orm = [tuple(row) for row in _db.session.execute(public._PORTAL, params)]
+        _db.session.rollback()
+        with app.test_request_context():
+            rows = database.read_all(public._PORTAL, params)
+            assert database._PLANS[public._PORTAL], "the portal's read runs on the driver"
+        assert [tuple(row) for row in rows] == through_orm and len(rows) == 1
+        assert rows[0].code == code and rows[0].is_valid is True and rows[0].status == "valid"
+        lent = _db.engine.raw_connection()
+        try:
+            assert lent.driver_connection.autocommit is False
+        finally:
+            lent.close()
+    page = FlaskClient(app, app.response_class).post("/certificados", data=form)
+    assert page.status_code == 200 and code in page.get_data(as_text=True)
