@@ -20,6 +20,17 @@ from flask import Flask, current_app, has_app_context, has_request_context, requ
 from flask_babel import Domain, get_locale, gettext, ngettext
 from flask_babel.speaklater import LazyString
 from jinja2 import pass_context
+from jinja2.ext import Extension
+from jinja2.lexer import (
+    TOKEN_DOT,
+    TOKEN_LBRACKET,
+    TOKEN_LPAREN,
+    TOKEN_NAME,
+    TOKEN_PIPE,
+    TOKEN_RPAREN,
+    TOKEN_STRING,
+    Token,
+)
 from markupsafe import Markup
 
 from lms.timeutil import office_zone
@@ -27,9 +38,10 @@ from lms.timeutil import office_zone
 EMPTY = "—"
 #: Between a figure and its unit ("41,9 %", "2 h"), so the unit never wraps alone.
 NBSP = "\u00a0"
-DATE = "dd/MM/yyyy"
-DATETIME = "dd/MM/yyyy HH:mm"
-TIME = "HH:mm"
+#: Dates and times on pages are all digits in a fixed order, the same in every language:
+#: written directly (the Babel patterns they equal: dd/MM/yyyy, dd/MM/yyyy HH:mm, HH:mm).
+DATE = "{0.day:02d}/{0.month:02d}/{0.year:04d}"
+TIME = "{0.hour:02d}:{0.minute:02d}"
 
 
 #: app.extensions key: the languages of the compiled catalogs (none compiled: empty).
@@ -68,6 +80,48 @@ def source_ngettext(context, singular: str, plural: str, num: int, /, **variable
     variables.setdefault("num", num)
     text = singular if num == 1 else plural
     return (Markup(text) if context.eval_ctx.autoescape else text) % variables  # noqa: S704
+
+
+class SourceText(Extension):
+    """While no catalog is compiled, ``_('text')`` or ``gettext('text')`` with no variables
+    becomes ``source_gettext``'s answer when the template is compiled: a constant, not a
+    call on every render (a public page has a few dozen)."""
+
+    def filter_stream(self, stream):
+        """The template's tokens, each such call replaced by its text."""
+        autoescape = self.environment.autoescape
+        if callable(autoescape):
+            autoescape = autoescape(stream.name)
+        tokens = list(stream)
+        i = 0
+        while i < len(tokens):
+            text = _call_text(tokens, i)
+            if text is None:
+                yield tokens[i]
+                i += 1
+                continue
+            line = tokens[i].lineno
+            yield Token(line, TOKEN_STRING, text)
+            if autoescape:  # trusted, as source_gettext trusts it
+                yield Token(line, TOKEN_PIPE, "|")
+                yield Token(line, TOKEN_NAME, "safe")
+            i += 4
+
+
+def _call_text(tokens: list, i: int) -> str | None:
+    # The text of a plain ``_('text')`` starting at tokens[i], or None for anything else:
+    # an attribute (``x._``), variables, or a result used further (``_('a').upper()``).
+    name, *call = tokens[i:i + 4]
+    after = tokens[i + 4].type if i + 4 < len(tokens) else None
+    if (name.type != TOKEN_NAME or name.value not in ("_", "gettext")
+            or [t.type for t in call] != [TOKEN_LPAREN, TOKEN_STRING, TOKEN_RPAREN]
+            or (i and tokens[i - 1].type == TOKEN_DOT)
+            or after in (TOKEN_DOT, TOKEN_LBRACKET, TOKEN_LPAREN)):
+        return None
+    try:
+        return call[1].value % {}
+    except (KeyError, ValueError, TypeError):  # it names variables: leave the call
+        return None
 
 
 def preferred_language() -> str | None:
@@ -166,7 +220,7 @@ def short_date(value: date | datetime | None) -> str:
         return EMPTY
     if isinstance(value, datetime):
         value = local(value).date()
-    return babel_dates.format_date(value, DATE, locale=_locale())
+    return DATE.format(value)
 
 
 def long_date(value: date | datetime | None) -> str:
@@ -182,8 +236,9 @@ def date_time(value: datetime | None, seconds: bool = False) -> str:
     """A stored UTC time in the office's zone, 24-hour: 31/07/2021 14:05."""
     if value is None:
         return EMPTY
-    return babel_dates.format_datetime(local(value), DATETIME + (":ss" if seconds else ""),
-                                       locale=_locale())
+    moment = local(value)
+    text = f"{DATE.format(moment)} {TIME.format(moment)}"
+    return f"{text}:{moment.second:02d}" if seconds else text
 
 
 def clock(value: datetime | time | None) -> str:
@@ -193,7 +248,7 @@ def clock(value: datetime | time | None) -> str:
         return EMPTY
     if isinstance(value, datetime):
         value = local(value).time()
-    return babel_dates.format_time(value, TIME, locale=_locale())
+    return TIME.format(value)
 
 
 def register(app: Flask) -> None:

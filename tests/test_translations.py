@@ -146,3 +146,22 @@ def test_without_catalogs_the_source_text_still_escapes_what_it_carries(client, 
     assert "<script>alert" not in home
     counts = client.get("/admin/certificados").get_data(as_text=True)
     assert "0 documentos emitidos · 0 inscripciones elegibles sin documento" in counts
+
+
+def test_without_catalogs_plain_texts_are_compiled_into_the_templates(app, client):
+    """A plain ``_('text')`` becomes the text when the template is compiled (no call per
+    render); a text with values, or one used further, stays a call; the pages say the same."""
+    env = app.jinja_env
+    source = ("{{ _('Saltar al contenido') }}|{{ _('Hola, %(n)s', n=x) }}|{{ _('a').upper() }}|"
+              "{{ gettext('Menú') }}|{{ _('Uno &amp; dos') }}|{{ _('100%% listo') }}")
+    code = env.compile(source, raw=True).split("def root", 1)[1]
+    assert "yield 'Saltar al contenido|'" in code
+    assert "'|Menú|Uno &amp; dos|100% listo'" in code
+    assert code.count("context.call(") == 3  # _('Hola…', n=x), and _('a') with its .upper()
+    with app.test_request_context():
+        assert env.from_string(source).render(x="<b>") == (
+            "Saltar al contenido|Hola, &lt;b&gt;|A|Menú|Uno &amp; dos|100% listo")
+    # In a plain-text template the text stays plain text (not markup) where it is joined.
+    text = env.compile("{{ _('Hola') ~ x }}", name="aviso.txt", raw=True).split("def root")[1]
+    assert "str_join(('Hola'," in text and "safe" not in text
+    assert "Saltar al contenido" in client.get("/certificados").get_data(as_text=True)
