@@ -50,8 +50,7 @@ def _ancestors() -> list[str]:
     view = current_app.view_functions.get(request.endpoint or "")
     source = getattr(view, "frame_ancestors", None)
     origins = list(source()) if source else []
-    # An empty session (no cookie) is not read: reading it would add "Vary: Cookie".
-    if session and request.endpoint not in STATIC_ENDPOINTS:
+    if request.endpoint not in STATIC_ENDPOINTS:
         origins += [o for o in session.get(FRAME_SESSION_KEY) or () if o not in origins]
     return origins
 
