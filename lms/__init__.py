@@ -90,6 +90,9 @@ def register_extensions(app: Flask) -> None:
     database.configure(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     login_manager.init_app(app)
+    # No login sets a remember-me cookie (auth.views): Flask-Login's hook that refreshes one
+    # after every response, reading the session of every public request, has nothing to do.
+    app.after_request_funcs[None].remove(login_manager._update_remember_cookie)
     auth_services.configure_login(login_manager)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=formatting.preferred_language)

@@ -50,9 +50,15 @@ def _ancestors() -> list[str]:
     view = current_app.view_functions.get(request.endpoint or "")
     source = getattr(view, "frame_ancestors", None)
     origins = list(source()) if source else []
-    if request.endpoint not in STATIC_ENDPOINTS:
+    if request.endpoint not in STATIC_ENDPOINTS and _has_session():
         origins += [o for o in session.get(FRAME_SESSION_KEY) or () if o not in origins]
     return origins
+
+
+def _has_session() -> bool:
+    # Whether the request carries a session cookie: Flask marks the session read (adding
+    # "Vary: Cookie") as soon as it is touched, even to find it empty.
+    return current_app.config["SESSION_COOKIE_NAME"] in request.cookies
 
 
 #: The headers of a response no one may frame (almost all of them), built once.

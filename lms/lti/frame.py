@@ -63,6 +63,12 @@ class FramedSessionInterface(SecureCookieSessionInterface):
             return self.session_class()
         return super().open_session(app, request)
 
+    def save_session(self, app: Flask, session, response) -> None:
+        """Nothing to do for a session nobody read or changed (a public lookup); the
+        cookie settings below would read it, and so add "Vary: Cookie"."""
+        if session or session.modified or session.accessed:
+            super().save_session(app, session, response)
+
     def get_cookie_samesite(self, app: Flask) -> str | None:
         """``None`` for LTI sessions, the configured value otherwise."""
         return "None" if framed() else super().get_cookie_samesite(app)

@@ -19,6 +19,8 @@ def test_public_pages_set_no_cookie_and_compare_a_file_without_a_token(app, clie
     for path in (f"/v/{issued.code}", f"/v/{issued.code}.json", f"/V/{issued.code[:4]}"):
         response = client.get(path)
         assert response.status_code in (200, 404) and "Set-Cookie" not in response.headers
+    # Nothing read the (absent) session: the answer does not vary with cookies.
+    assert "Vary" not in client.get(f"/v/{issued.code}.json").headers
     assert client.get(f"/v/{issued.code}").status_code == 200
     # The comparison changes nothing: it needs no session and no token.
     compared = client.post(f"/v/{issued.code}", content_type="multipart/form-data",
