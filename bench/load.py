@@ -21,6 +21,10 @@ at BENCH_DATABASE_URL is dropped and recreated, and the Redis database at BENCH_
 emptied. --app-root measures another checkout
 (e.g. a worktree of an older commit) with this same harness, for before/after figures.
 
+Runs of the same code can differ by half: wrk's 32 keep-alive connections split between
+the two workers as their accepts race, and when one worker holds most of them the other
+idles (bench/portal_parts.py). Compare medians of runs made minutes apart.
+
     .venv/bin/python bench/load.py [--quick] [--label after] [--app-root PATH]
 """
 
