@@ -147,10 +147,7 @@ def main() -> None:
     tools.recreate_database(PG_URL)
     redis.Redis.from_url(REDIS_URL).flushdb()  # the limiter's counters of earlier runs
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "DATABASE_URL": PG_URL, "LMS_INSTANCE_PATH": tmp,
-               "LMS_SIGNING_KEY_DIR": f"{tmp}/keys", "SECRET_KEY": "bench",
-               "RATELIMIT_STORAGE_URI": REDIS_URL, "PROXY_FIX_X_FOR": "1",
-               "PYTHONPATH": f"{tmp}:{app_root}:{app_root}/bench", "PYTHONDONTWRITEBYTECODE": "1"}
+        env = tools.app_env(tmp, PG_URL, REDIS_URL, app_root)
         built = tools.build(env, args.codes, tmp)
         print(f"[{args.label}] {args.codes} documentos emitidos: "
               f"{built['issue_ms']:.2f} ms/documento en PostgreSQL")

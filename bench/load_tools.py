@@ -4,6 +4,7 @@ measured with the same harness."""
 
 import http.client
 import json
+import os
 import random
 import re
 import shutil
@@ -86,6 +87,15 @@ def pk(cert_id):
     return jsonify({"code": row[0], "name": row[1], "course": row[2],
                     "completed": row[3].isoformat()})
 '''
+
+
+def app_env(tmp: str, pg_url: str, redis_url: str, app_root: str) -> dict:
+    """The environment the measured apps run in: production settings (rate limits counted
+    in Redis, the client behind one trusted proxy), the checkout at ``app_root``."""
+    return {**os.environ, "DATABASE_URL": pg_url, "LMS_INSTANCE_PATH": tmp,
+            "LMS_SIGNING_KEY_DIR": f"{tmp}/keys", "SECRET_KEY": "bench",
+            "RATELIMIT_STORAGE_URI": redis_url, "PROXY_FIX_X_FOR": "1",
+            "PYTHONPATH": f"{tmp}:{app_root}:{app_root}/bench", "PYTHONDONTWRITEBYTECODE": "1"}
 
 
 def recreate_database(url: str) -> None:

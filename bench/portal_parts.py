@@ -75,10 +75,7 @@ def main() -> None:
     args = parser.parse_args()
     tools.recreate_database(PG_URL)
     with tempfile.TemporaryDirectory() as tmp:
-        env = {**os.environ, "DATABASE_URL": PG_URL, "LMS_INSTANCE_PATH": tmp,
-               "LMS_SIGNING_KEY_DIR": f"{tmp}/keys", "SECRET_KEY": "bench",
-               "RATELIMIT_STORAGE_URI": REDIS_URL, "PROXY_FIX_X_FOR": "1",
-               "PYTHONPATH": f"{tmp}:{ROOT}:{ROOT}/bench", "PYTHONDONTWRITEBYTECODE": "1"}
+        env = tools.app_env(tmp, PG_URL, REDIS_URL, str(ROOT))
         built = tools.build(env, args.people, tmp)
         tools.write_apps(tmp, make_url(PG_URL).set(drivername="postgresql"))
         _write_variants(tmp)
