@@ -265,14 +265,16 @@ async function sync(manual) {
     return;
   }
   if (!navigator.onLine && !manual) return;
-  const items = await store.items();
-  if (!items.length) {
-    if (manual) say("No hay nada pendiente.");
-    return;
-  }
+  // Taken before the first await: two calls in one tick (the browser's "online" event and
+  // another) would otherwise both find it free and send the same batch twice.
   state.syncing = true;
-  say(`Sincronizando ${items.length} pendientes…`);
   try {
+    const items = await store.items();
+    if (!items.length) {
+      if (manual) say("No hay nada pendiente.");
+      return;
+    }
+    say(`Sincronizando ${items.length} pendientes…`);
     await sendAll({ url: root.dataset.syncUrl, deviceId: device, items, freshToken, settle,
       onWait: (ms) => say(`Sin respuesta del servidor; se reintenta en ${Math.round(ms / 1000)} s.`) });
     const left = (await store.items()).length;
