@@ -118,32 +118,30 @@ def read_once(statement, params: dict | None = None):
     made before it, by any worker. Elsewhere (SQLite, the tests' bound session) the
     request's session runs it.
     """
-    rows = _read(statement, params, 1)
+    rows = _read(statement, params, first=True)
     return rows[0] if rows else None
 
 
 def read_all(statement, params: dict | None = None) -> list:
     """Every row of one read, like ``read_once``."""
-    return _read(statement, params, None)
+    return _read(statement, params, first=False)
 
 
-def _read(statement, params, limit):
+def _read(statement, params, first: bool) -> list:
     # A request that has not opened a session reads on the engine and never opens one.
     bind = db.session.get_bind() if db.session.registry.has() else db.engine
     if not isinstance(bind, Engine) or bind.dialect.name != "postgresql":
-        result = db.session.execute(statement, params)
-        return result.fetchmany(limit) if limit else result.all()
+        return _rows(db.session.execute(statement, params), first)
     plan = _PLANS.get(statement)
     if plan is None:
         plan = _PLANS.setdefault(statement, _plan(statement, bind.dialect))
     if not plan:
         with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            result = conn.execute(statement, params)
-            return result.fetchmany(limit) if limit else result.all()
-    return _on_driver(bind, plan, params, limit)
+            return _rows(conn.execute(statement, params), first)
+    return _on_driver(bind, plan, params, first)
 
 
-def _on_driver(engine: Engine, plan: tuple, params: dict | None, limit: int | None) -> list:
+def _on_driver(engine: Engine, plan: tuple, params: dict | None, first: bool) -> list:
     # psycopg's own cursor on a pooled connection: the statement compiled once, rows as
     # named tuples, a third of SQLAlchemy's cost per read (bench/load.py). SQLAlchemy's
     # execution events do not see these reads.
@@ -155,7 +153,7 @@ def _on_driver(engine: Engine, plan: tuple, params: dict | None, limit: int | No
         try:
             with driver.cursor(row_factory=namedtuple_row) as cursor:
                 cursor.execute(sql, {**defaults, **(params or {})})
-                return cursor.fetchmany(limit) if limit else cursor.fetchall()
+                return _rows(cursor, first)
         finally:
             driver.autocommit = False  # as the pool lends it to everyone else
     except psycopg.OperationalError:
@@ -163,6 +161,15 @@ def _on_driver(engine: Engine, plan: tuple, params: dict | None, limit: int | No
         raise
     finally:
         fairy.close()
+
+
+def _rows(result, first: bool) -> list:
+    # Every row, or only the first (the rest are never fetched: the result is closed).
+    if not first:
+        return result.fetchall()
+    row = result.fetchone()
+    result.close()
+    return [] if row is None else [row]
 
 
 #: Statements read by ``_read``: (SQL, constant parameters), or () when the driver cannot run
