@@ -58,7 +58,7 @@ def _ancestors() -> list[str]:
 def _has_session() -> bool:
     # Whether the request carries a session cookie: Flask marks the session read (adding
     # "Vary: Cookie") as soon as it is touched, even to find it empty.
-    return current_app.config["SESSION_COOKIE_NAME"] in request.cookies
+    return current_app.session_interface.get_cookie_name(current_app) in request.cookies
 
 
 #: The headers of a response no one may frame (almost all of them), built once.
