@@ -132,3 +132,15 @@ def test_the_csrf_secret_changes_at_login(app, client, trainer, monkeypatch):
     assert refused.status_code == 400
     assert "El formulario venció o llegó sin su código de seguridad" in refused.text
     assert client.post("/logout", data={"csrf_token": after}).status_code == 302
+
+
+def test_a_login_asks_for_no_remember_me_cookie(client, trainer):
+    # The app drops Flask-Login's hook that writes and refreshes the remember-me cookie
+    # (lms/__init__.py): that holds only while no login asks for one, which would leave
+    # "_remember" in the session for the hook that is no longer there.
+    response = client.post("/login", data={"email": trainer.email, "password": PASSWORD})
+    assert response.status_code == 302
+    with client.session_transaction() as session:
+        assert session.get("_user_id")  # signed in
+        assert "_remember" not in session
+    assert not any(c.startswith("remember_token=") for c in response.headers.getlist("Set-Cookie"))
