@@ -101,9 +101,12 @@ def test_the_portal_reads_on_the_driver_as_sqlalchemy_would_and_returns_clean_co
         _db.session.rollback()
         with app.test_request_context():
             rows = database.read_all(public._PORTAL, params)
+            first = database.read_once(public._PORTAL, params)
+            nobody = database.read_once(public._PORTAL, {**params, "number": "0"})
             assert database._PLANS[public._PORTAL], "the portal's read runs on the driver"
         assert [tuple(row) for row in rows] == through_orm and len(rows) == 1
         assert rows[0].code == code and rows[0].is_valid is True and rows[0].status == "valid"
+        assert tuple(first) == through_orm[0] and nobody is None
         lent = _db.engine.raw_connection()
         try:
             assert lent.driver_connection.autocommit is False
